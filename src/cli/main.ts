@@ -1,0 +1,155 @@
+// The command line: parses flags into options, calls the library, picks a reporter and returns
+// an exit code. It never calls process.exit in the middle of work; bin/flink-doctor.js does, once.
+
+import { existsSync, writeFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { diagnosePaths } from '../diagnose.js';
+import { loadPatterns, BUILTIN_PATTERN_DIR, PatternError, type Pattern } from '../detect/pattern.js';
+import { readIgnoreFile, type IgnoreRule } from '../ignore.js';
+import { FORMATS, REPORTERS, type Format } from '../report/index.js';
+import { SEVERITIES, severityRank, type Severity } from '../model.js';
+import { readTimestamp } from '../parse/line.js';
+import { VERSION } from '../version.js';
+import { patternsCommand } from './patterns.js';
+
+/** Where the CLI writes; tests pass their own. */
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+/** A failure the user can fix: printed as one line, exit code 2. */
+export class UsageError extends Error {}
+
+const EXAMPLES = `
+Examples:
+  flink-doctor /var/log/flink/                 scan a log directory (recursively)
+  flink-doctor jm.log tm-1.log tm-2.log.gz     scan some files (gzip detected by content)
+  kubectl logs tm-pod | flink-doctor           read standard input
+  flink-doctor --format json -o report.json logs/
+  flink-doctor --format markdown logs/ > ticket.md
+  flink-doctor patterns list                   show the known failures
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or nothing readable, 130 interrupted.`;
+
+/** Runs the CLI with argv (without node and script); resolves to the exit code. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  const state = { code: 0 };
+  const program = new Command();
+  program
+    .name('flink-doctor')
+    .description('Find known Apache Flink failures in JobManager and TaskManager logs, with the root cause and the fix.')
+    .version(VERSION, '-V, --version')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride()
+    .showHelpAfterError('(run flink-doctor --help for usage)')
+    .addHelpText('after', EXAMPLES);
+
+  const scan = (cmd: Command): Command =>
+    cmd
+      .argument('[paths...]', 'log files, directories or - for standard input (default: standard input)')
+      .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
+      .option('-o, --output <file>', 'write the report to a file instead of standard output')
+      .option('-p, --patterns <dir>', 'add or override patterns from a directory (repeatable)', collect, [])
+      .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'none']).default('warning'))
+      .option('--since <time>', 'ignore events before this time (yyyy-MM-dd[ HH:mm[:ss]], log-local time)')
+      .option('--until <time>', 'ignore events after this time')
+      .option('--ignore <file>', 'mute findings listed in this file (default: ./.flink-doctor-ignore when present)')
+      .option('--no-color', 'no colours in text output (also NO_COLOR)')
+      .option('-q, --quiet', 'no progress or warnings on standard error')
+      .option('--debug', 'show stack traces of internal errors')
+      .action(async (paths: string[], opts: ScanOpts) => {
+        state.code = await scanAction(paths, opts, io);
+      });
+
+  scan(program);
+  scan(program.command('scan', { hidden: false }).description('scan logs (the default command)'));
+  patternsCommand(program, io, state);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (e instanceof UsageError || e instanceof PatternError) {
+      io.stderr.write(`flink-doctor: ${e.message}\n`);
+      return 2;
+    }
+    const debug = argv.includes('--debug');
+    io.stderr.write(`flink-doctor: internal error: ${(e as Error).message}${debug ? `\n${(e as Error).stack}` : ' (run with --debug for details)'}\n`);
+    return 2;
+  }
+  return state.code;
+}
+
+interface ScanOpts {
+  format: Format;
+  output?: string;
+  patterns: string[];
+  failOn: Severity | 'none';
+  since?: string;
+  until?: string;
+  ignore?: string;
+  color: boolean;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
+function collect(v: string, prev: string[]): string[] {
+  return [...prev, v];
+}
+
+function parseTime(s: string, flag: string): number {
+  const t = readTimestamp(s.length === 10 ? `${s} 00:00:00` : s.length === 16 ? `${s}:00` : s);
+  if (t.ms === null) throw new UsageError(`${flag}: '${s}' is not a time; use yyyy-MM-dd or yyyy-MM-dd HH:mm[:ss]`);
+  return t.ms;
+}
+
+async function scanAction(paths: string[], opts: ScanOpts, io: Io): Promise<number> {
+  if (paths.length === 0 && io.stdin.isTTY) {
+    io.stderr.write('flink-doctor: no input. Give log files or directories, or pipe a log: kubectl logs tm-pod | flink-doctor\nRun flink-doctor --help for more.\n');
+    return 2;
+  }
+  let patterns: Pattern[];
+  for (const d of opts.patterns) if (!existsSync(d)) throw new UsageError(`--patterns ${d}: no such directory`);
+  patterns = loadPatterns([BUILTIN_PATTERN_DIR, ...opts.patterns]);
+  let ignore: IgnoreRule[] = [];
+  if (opts.ignore) ignore = readIgnoreFile(opts.ignore);
+  else if (existsSync('.flink-doctor-ignore')) ignore = readIgnoreFile('.flink-doctor-ignore');
+  const since = opts.since ? parseTime(opts.since, '--since') : null;
+  const until = opts.until ? parseTime(opts.until, '--until') : null;
+
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  let diagnosis;
+  try {
+    diagnosis = await diagnosePaths(paths, { patterns, since, until, ignore, signal: controller.signal }, io.stdin);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  if (!opts.quiet) for (const w of diagnosis.warnings) io.stderr.write(`flink-doctor: warning: ${w.source}: ${w.message}\n`);
+
+  const color = opts.color && !opts.output && !!io.stdout.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
+  const text = REPORTERS[opts.format](diagnosis, { color });
+  if (opts.output) {
+    try {
+      writeFileSync(opts.output, text);
+    } catch (e) {
+      throw new UsageError(`-o ${opts.output}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  } else {
+    io.stdout.write(text);
+  }
+
+  if (diagnosis.interrupted) return 130;
+  const readable = diagnosis.inputs.some((i) => i.bytes > 0);
+  if (!readable && diagnosis.warnings.some((w) => !/empty/.test(w.message))) return 2;
+  if (opts.failOn === 'none') return 0;
+  const threshold = severityRank(opts.failOn);
+  return diagnosis.findings.some((f) => severityRank(f.severity) >= threshold) ? 1 : 0;
+}

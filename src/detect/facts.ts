@@ -1,0 +1,289 @@
+// Built-in fact extractors: configuration dumps, startup banners (role, version, host), the
+// JobManager's checkpoint timeline, job and task state changes and restarts. They read the same
+// events the patterns see; their literals join the prefilter. Joining facts to signals is correlate/'s job.
+
+import type { ConfigEntry, LogEvent, Role } from '../model.js';
+
+/** Fixed strings that mark the lines the fact extractors read. */
+export const FACT_LITERALS = [
+  'configuration property: ',
+  '(Version: ',
+  'Starting TaskManager with ResourceID',
+  'Starting RPC endpoint for ',
+  'Triggering checkpoint ',
+  'Triggering Checkpoint ',
+  'Completed checkpoint ',
+  'Decline checkpoint ',
+  'Discarding checkpoint ',
+  'expired before completing',
+  'Failed to trigger or complete checkpoint',
+  'Failed to trigger checkpoint',
+  ' switched from ',
+  'Restoring job ',
+  'No checkpoint found during restore',
+  ' to recover the failed task',
+  'to recover from a global failure',
+  'terminal state ',
+];
+
+/** A JobManager line about one checkpoint. */
+export interface CheckpointFact {
+  kind: 'triggered' | 'completed' | 'declined' | 'discarded' | 'expired' | 'failed' | 'aborted' | 'restored';
+  job: string | null;
+  id: number | null;
+  time: string | null;
+  timeMs: number | null;
+  source: number;
+  line: number;
+  text: string;
+  reason: string | null;
+  bytes?: number;
+  durationMs?: number;
+  attempt?: string;
+  location?: string;
+}
+
+/** A task attempt that switched to FAILED (JM Execution line or TM Task line). */
+export interface TaskFailureFact {
+  task: string;
+  attempt: string;
+  host: string | null;
+  resourceId: string | null;
+  time: string | null;
+  timeMs: number | null;
+  source: number;
+  line: number;
+  text: string;
+}
+
+/** A job state change or a restart/recovery line. */
+export interface JobFact {
+  kind: 'transition' | 'restart' | 'global-failover' | 'terminal';
+  job: string | null;
+  name: string | null;
+  from: string | null;
+  to: string | null;
+  time: string | null;
+  timeMs: number | null;
+  source: number;
+  line: number;
+  text: string;
+  cause: string | null;
+}
+
+/** Per-source facts: role votes, version, hosts. */
+export interface SourceFacts {
+  votes: Map<Role, { score: number; reason: string }>;
+  version: string | null;
+  versionFromBanner: boolean;
+  hosts: Set<string>;
+  resourceIds: Set<string>;
+}
+
+/** Everything the extractors gathered over all sources. */
+export class Facts {
+  /** Source names by index, for configuration evidence. */
+  names: string[] = [];
+  config: ConfigEntry[] = [];
+  checkpoints: CheckpointFact[] = [];
+  taskFailures: TaskFailureFact[] = [];
+  jobs: JobFact[] = [];
+  sources = new Map<number, SourceFacts>();
+
+  source(i: number): SourceFacts {
+    let s = this.sources.get(i);
+    if (!s) {
+      s = { votes: new Map(), version: null, versionFromBanner: false, hosts: new Set(), resourceIds: new Set() };
+      this.sources.set(i, s);
+    }
+    return s;
+  }
+
+  vote(i: number, role: Role, score: number, reason: string): void {
+    const votes = this.source(i).votes;
+    const v = votes.get(role);
+    if (v) v.score += score;
+    else votes.set(role, { score, reason });
+  }
+}
+
+const J = '[0-9a-f]{32}';
+const RE = {
+  config: /^Loading (?:dynamic )?configuration property: ([^,]+), (.*)$/,
+  banner: /^\s*Starting (.+?) \(Version: ([^,]+), (?:Scala: [^,]+, )?Rev:/,
+  tmResource: /^Starting TaskManager with ResourceID: (\S+)/,
+  rpcEndpoint: /^Starting RPC endpoint for (\S+) at \S+?:\/\/flink@([^:/]+):\d+/,
+  triggered: new RegExp(String.raw`^Triggering checkpoint (\d+) (?:\(type=.+\) )?@ \d+ for job (${J})\.`),
+  completed: new RegExp(String.raw`^Completed checkpoint (\d+) for job (${J}) \((\d+) bytes(?: in (\d+) ms|, checkpointDuration=(\d+) ms)?`),
+  declined: new RegExp(String.raw`^Decline checkpoint (\d+) by task (\S+) of job (${J})(?: at (.+?))?\.?$`),
+  discarded: new RegExp(String.raw`^Discarding checkpoint (\d+) of job (${J})`),
+  expired: new RegExp(String.raw`^Checkpoint (\d+) of job (${J}) expired before completing`),
+  failedComplete: new RegExp(String.raw`^Failed to trigger or complete checkpoint (\d+|UNKNOWN_CHECKPOINT_ID) for job (${J})`),
+  failedTrigger: new RegExp(String.raw`^Failed to trigger checkpoint (\d+) for job (${J})`),
+  triggerFailedDueTo: new RegExp(String.raw`^Triggering Checkpoint (\d+) for job (${J}) failed due to (.*)$`),
+  restoring: new RegExp(String.raw`^Restoring job (${J}) from (?:latest valid checkpoint: )?(?:\w[\w ]* )?(\d+) @`),
+  noRestore: /^No checkpoint found during restore/,
+  jobTransition: new RegExp(String.raw`^Job (.*) \((${J})\) switched from state (\w+) to (\w+)\.`),
+  taskTransition:
+    /^(.+ \(\d+\/\d+\))(?:#\d+)? \(([0-9a-f_]+)\) switched from ([A-Z_]+) to FAILED(?: on (.+?))?(?:\.| with failure cause:)/,
+  restartTask: /^(\d+) tasks (?:will|should) be restarted to recover the failed task ([0-9a-f_]+)/,
+  restartGlobal: /^(?:(\d+) tasks will be restarted to recover from a global failure|Trying to recover from a global failure)/,
+  terminal: new RegExp(String.raw`^Job (${J}) reached (?:globally )?terminal state (\w+)`),
+  distJar: /flink-dist(?:_2\.1[0-3])?-(\d+\.\d+(?:\.\d+)?)(?:-SNAPSHOT)?\.jar/,
+};
+
+const JM_COMPONENT = /ClusterEntrypoint|ClusterEntryPoint|JobManager|Entrypoint/;
+const TM_COMPONENT = /TaskManager|TaskExecutor/;
+const CLIENT_COMPONENT = /Command Line Client|SqlClient|SQL Client/;
+
+const JM_LOGGER = /^org\.apache\.flink\.runtime\.(?:checkpoint\.CheckpointCoordinator|executiongraph\.|jobmaster\.|dispatcher\.|resourcemanager\.|entrypoint\.)/;
+const TM_LOGGER = /^org\.apache\.flink\.(?:runtime\.taskexecutor\.|runtime\.taskmanager\.Task$|streaming\.runtime\.tasks\.|streaming\.api\.operators\.|contrib\.streaming\.state\.|state\.rocksdb\.)/;
+const CLIENT_LOGGER = /^org\.apache\.flink\.(?:client\.cli\.|table\.client\.)/;
+
+/** Splits `<resourceId> @ <host> (dataPort=N)` into its parts. */
+export function parseLocation(loc: string): { resourceId: string | null; host: string | null } {
+  const m = /^(\S+) @ (\S+?)(?: \(dataPort=\d+\))?\.?$/.exec(loc.trim());
+  if (!m) return { resourceId: null, host: null };
+  return { resourceId: m[1]!, host: m[2]! };
+}
+
+/** Reason text of a checkpoint failure: the innermost useful message of the event's chain. */
+function reasonOf(e: LogEvent): string | null {
+  if (e.chain.length === 0) return null;
+  const root = e.chain[e.chain.length - 1]!;
+  const first = e.chain[0]!;
+  const pick = first.message.includes('Failure reason') || e.chain.length === 1 ? first : root;
+  const text = pick.cls ? `${pick.cls.split('.').pop()}: ${pick.message}` : pick.message;
+  return text.split('\n')[0]!.slice(0, 300);
+}
+
+/** Reads the facts an event carries into `facts`. */
+export function extractFacts(e: LogEvent, facts: Facts): void {
+  const src = e.sourceIndex;
+  const msg = e.message;
+  if (e.logger) {
+    if (JM_LOGGER.test(e.logger)) facts.vote(src, 'jobmanager', 1, `JobManager logger ${shortLogger(e.logger)}`);
+    else if (TM_LOGGER.test(e.logger)) facts.vote(src, 'taskmanager', 1, `TaskManager logger ${shortLogger(e.logger)}`);
+    else if (CLIENT_LOGGER.test(e.logger)) facts.vote(src, 'client', 1, `client logger ${shortLogger(e.logger)}`);
+  }
+  const sf = facts.source(src);
+  if (!sf.versionFromBanner) {
+    for (const l of e.lines) {
+      if (l.includes('flink-dist')) {
+        const m = RE.distJar.exec(l);
+        if (m) {
+          sf.version = m[1]!;
+          break;
+        }
+      }
+    }
+  }
+  if (!e.hasHeader) return;
+  let m: RegExpExecArray | null;
+  const base = { time: e.time, timeMs: e.timeMs, source: src, line: e.line, text: e.lines[0] ?? msg };
+  if ((m = RE.config.exec(msg))) {
+    facts.config.push({ key: m[1]!.trim(), value: m[2]!.trim(), source: facts.names[src] ?? String(src), line: e.line });
+    return;
+  }
+  if ((m = RE.banner.exec(msg))) {
+    const component = m[1]!;
+    sf.version = m[2]!.trim();
+    sf.versionFromBanner = true;
+    if (CLIENT_COMPONENT.test(component)) facts.vote(src, 'client', 100, `banner "Starting ${component}"`);
+    else if (TM_COMPONENT.test(component)) facts.vote(src, 'taskmanager', 100, `banner "Starting ${component}"`);
+    else if (JM_COMPONENT.test(component)) facts.vote(src, 'jobmanager', 100, `banner "Starting ${component}"`);
+    return;
+  }
+  if ((m = RE.tmResource.exec(msg))) {
+    const rid = m[1]!.replace(/\(.*\)$/, '');
+    sf.resourceIds.add(rid);
+    const host = /^([^:]+):\d+-[0-9a-f]{6}$/.exec(rid);
+    if (host) sf.hosts.add(host[1]!);
+    facts.vote(src, 'taskmanager', 50, 'TaskManager start line');
+    return;
+  }
+  if ((m = RE.rpcEndpoint.exec(msg))) {
+    if (m[1]!.endsWith('TaskExecutor')) {
+      sf.hosts.add(m[2]!);
+      facts.vote(src, 'taskmanager', 20, 'TaskExecutor RPC endpoint');
+    } else if (/JobMaster|Dispatcher|ResourceManager/.test(m[1]!)) {
+      facts.vote(src, 'jobmanager', 20, 'JobManager RPC endpoint');
+    }
+    return;
+  }
+  if ((m = RE.triggered.exec(msg))) {
+    facts.checkpoints.push({ ...base, kind: 'triggered', id: +m[1]!, job: m[2]!, reason: null });
+    return;
+  }
+  if ((m = RE.completed.exec(msg))) {
+    const ms = m[4] ?? m[5];
+    facts.checkpoints.push({ ...base, kind: 'completed', id: +m[1]!, job: m[2]!, reason: null, bytes: +m[3]!, ...(ms ? { durationMs: +ms } : {}) });
+    return;
+  }
+  if ((m = RE.declined.exec(msg))) {
+    facts.checkpoints.push({ ...base, kind: 'declined', id: +m[1]!, job: m[3]!, attempt: m[2]!, ...(m[4] ? { location: m[4] } : {}), reason: reasonOf(e) });
+    return;
+  }
+  if ((m = RE.discarded.exec(msg))) {
+    facts.checkpoints.push({ ...base, kind: 'discarded', id: +m[1]!, job: m[2]!, reason: reasonOf(e) });
+    return;
+  }
+  if ((m = RE.expired.exec(msg))) {
+    facts.checkpoints.push({ ...base, kind: 'expired', id: +m[1]!, job: m[2]!, reason: 'Checkpoint expired before completing.' });
+    return;
+  }
+  if ((m = RE.failedComplete.exec(msg)) || (m = RE.failedTrigger.exec(msg))) {
+    const reason = reasonOf(e);
+    const aborted = reason !== null && /FailoverRegion is restarting|Task has failed|The job has failed|CheckpointCoordinator shutdown|Coordinator is suspending|subsumed/.test(reason);
+    const expired = reason !== null && /expired before completing/.test(reason);
+    const id = /^\d+$/.test(m[1]!) ? +m[1]! : null;
+    facts.checkpoints.push({ ...base, kind: aborted ? 'aborted' : expired ? 'expired' : 'failed', id, job: m[2]!, reason });
+    return;
+  }
+  if ((m = RE.triggerFailedDueTo.exec(msg))) {
+    facts.checkpoints.push({ ...base, kind: 'failed', id: +m[1]!, job: m[2]!, reason: m[3]!.slice(0, 300) });
+    return;
+  }
+  if ((m = RE.restoring.exec(msg))) {
+    facts.checkpoints.push({ ...base, kind: 'restored', id: +m[2]!, job: m[1]!, reason: null });
+    return;
+  }
+  if ((m = RE.jobTransition.exec(msg))) {
+    facts.jobs.push({ ...base, kind: 'transition', job: m[2]!, name: m[1]!, from: m[3]!, to: m[4]!, cause: reasonOf(e) });
+    facts.vote(src, 'jobmanager', 5, 'job state changes');
+    return;
+  }
+  if ((m = RE.taskTransition.exec(msg))) {
+    const loc = m[4] ? parseLocation(m[4]) : { resourceId: null, host: null };
+    facts.taskFailures.push({ ...base, task: m[1]!, attempt: m[2]!, host: loc.host, resourceId: loc.resourceId });
+    return;
+  }
+  if ((m = RE.restartTask.exec(msg)) || (m = RE.restartGlobal.exec(msg))) {
+    const global = RE.restartGlobal.test(msg);
+    facts.jobs.push({ ...base, kind: global ? 'global-failover' : 'restart', job: null, name: null, from: null, to: null, cause: reasonOf(e) });
+    return;
+  }
+  if ((m = RE.terminal.exec(msg))) {
+    facts.jobs.push({ ...base, kind: 'terminal', job: m[1]!, name: null, from: null, to: m[2]!, cause: reasonOf(e) });
+  }
+}
+
+function shortLogger(l: string): string {
+  return l.split('.').pop() ?? l;
+}
+
+/** Role and host hints from a file name (Flink's log file naming, YARN and Kubernetes names). */
+export function hintsFromFileName(path: string): { role: Role | null; host: string | null } {
+  const name = path.split(/[\\/]/).pop() ?? path;
+  const std = /^flink-[^-]*-(standalonesession|taskexecutor|standalonejob|kubernetes-session|kubernetes-application|kubernetes-taskmanager|historyserver|sql-gateway|zookeeper)-\d+-(.+?)\.(?:log|out|err)(?:\.\d+)?(?:\.gz)?$/.exec(name);
+  if (std) {
+    const d = std[1]!;
+    const role: Role = /taskexecutor|taskmanager/.test(d) ? 'taskmanager' : /session|job|application/.test(d) ? 'jobmanager' : 'unknown';
+    return { role, host: std[2]! };
+  }
+  const lower = path.toLowerCase();
+  if (/taskmanager|taskexecutor|(^|[^a-z])tm[-_.\d]/.test(lower)) return { role: 'taskmanager', host: null };
+  if (/jobmanager|standalonesession|entrypoint|(^|[^a-z])jm[-_.\d]/.test(lower)) return { role: 'jobmanager', host: null };
+  if (/(^|[^a-z])(client|cli|sql-client)[-_.]/.test(lower)) return { role: 'client', host: null };
+  return { role: null, host: null };
+}

@@ -1,0 +1,76 @@
+// Reads the Flink identities an event carries — checkpoint id, job id, task `name (i/n)`,
+// attempt id, TaskManager location — from its header and exception chain, so the correlator can
+// join signals across TaskManager and JobManager logs.
+
+import type { Identity, LogEvent } from '../model.js';
+import { parseLocation } from './facts.js';
+
+const TASK_IN_SNAPSHOT = /Could not (?:complete snapshot|perform checkpoint|materialize checkpoint) (\d+) for operator (.+? \(\d+\/\d+\))(?:#\d+)?\./;
+const TASK_TRANSITION = /^(.+? \(\d+\/\d+\))(?:#\d+)? \(([0-9a-f_]{32,})\) switched from [A-Z_]+ to [A-Z_]+(?: on (.+?))?(?:\.| with failure cause:| due to)/;
+const DECLINE = /^Decline checkpoint (\d+) by task (\S+) of job ([0-9a-f]{32})(?: at (.+?))?\.?$/;
+const CHECKPOINT_WORD = /\b(?:[Cc]heckpoint|snapshot) (\d+)\b/;
+const CHK_DIR = /\bchk-(\d+)(?:\.tmp)?\//;
+const JOB_IN_PATH = /job_([0-9a-f]{32})_op_/;
+const JOB_WORD = /\bjob ([0-9a-f]{32})\b|\(([0-9a-f]{32})\) switched from state/;
+
+/** Identity fields of an event; `fields` (pattern captures) take precedence. */
+export function identityOf(e: LogEvent, fields: Record<string, string>): Identity {
+  const id: Identity = {};
+  const texts = [e.message, ...e.chain.map((c) => c.message)];
+  if (fields.checkpoint && /^\d+$/.test(fields.checkpoint)) id.checkpoint = +fields.checkpoint;
+  if (fields.job) id.job = fields.job;
+  if (fields.task) id.task = fields.task.replace(/#\d+$/, '');
+
+  const tt = e.hasHeader ? TASK_TRANSITION.exec(e.message) : null;
+  if (tt) {
+    id.task ??= tt[1]!;
+    id.attempt = tt[2]!;
+    if (tt[3]) {
+      const loc = parseLocation(tt[3]);
+      if (loc.host) id.host = loc.host;
+      if (loc.resourceId) id.resourceId = loc.resourceId;
+    }
+  }
+  const dc = e.hasHeader ? DECLINE.exec(e.message) : null;
+  if (dc) {
+    id.checkpoint ??= +dc[1]!;
+    id.attempt = dc[2]!;
+    id.job ??= dc[3]!;
+    if (dc[4]) {
+      const loc = parseLocation(dc[4]);
+      if (loc.host) id.host = loc.host;
+      if (loc.resourceId) id.resourceId = loc.resourceId;
+    }
+  }
+  for (const t of texts) {
+    const s = TASK_IN_SNAPSHOT.exec(t);
+    if (s) {
+      id.checkpoint ??= +s[1]!;
+      id.task ??= s[2]!;
+      break;
+    }
+  }
+  if (id.checkpoint === undefined) {
+    for (const t of texts) {
+      const m = CHK_DIR.exec(t);
+      if (m) {
+        id.checkpoint = +m[1]!;
+        break;
+      }
+    }
+  }
+  if (id.checkpoint === undefined && e.hasHeader) {
+    const m = CHECKPOINT_WORD.exec(e.message);
+    if (m) id.checkpoint = +m[1]!;
+  }
+  if (!id.job) {
+    for (const t of texts) {
+      const m = JOB_IN_PATH.exec(t) ?? JOB_WORD.exec(t);
+      if (m) {
+        id.job = (m[1] ?? m[2])!;
+        break;
+      }
+    }
+  }
+  return id;
+}

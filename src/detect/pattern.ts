@@ -1,0 +1,308 @@
+// Patterns are data: one YAML file per known failure, validated against patterns/schema.json,
+// its regexes checked for catastrophic backtracking, compiled into a matcher over LogEvents.
+// The literals each pattern needs feed the scanner's prefilter (scan/prefilter.ts).
+
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fg from 'fast-glob';
+import YAML from 'yaml';
+import { Ajv, type ErrorObject } from 'ajv';
+import { checkSync } from 'recheck';
+import semver from 'semver';
+import type { LogEvent, Severity } from '../model.js';
+import { bestOf, literalsOfRegex, score, type LiteralSet } from './literals.js';
+
+/** A condition as written in a pattern file. */
+export type Condition =
+  | { message: string }
+  | { header: string }
+  | { text: string }
+  | { exception: string }
+  | { frame: string }
+  | { logger: string }
+  | { level: string[] }
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition };
+
+/** A pattern file's content. */
+export interface PatternSpec {
+  id: string;
+  title: string;
+  severity: Severity;
+  area: string;
+  flink?: string;
+  literals?: string[];
+  match?: Condition;
+  check?: 'rocksdb-localdir-on-shared-fs';
+  role?: 'root' | 'consequence';
+  occurrenceKey?: ('job' | 'checkpoint' | 'task' | 'host' | 'text')[];
+  analysis?: 'rocksdb-localdir';
+  config?: string[];
+  summary: string;
+  cause: string;
+  remediation: string;
+  verify: string;
+  references: string[];
+}
+
+/** Result of a condition on an event: captured fields and the decisive line. */
+export interface MatchResult {
+  fields: Record<string, string>;
+  line: number;
+  text: string;
+}
+
+/** A loaded, compiled pattern. */
+export interface Pattern extends PatternSpec {
+  file: string;
+  /** Literals for the prefilter, or null when the pattern must see every record. */
+  prefilterLiterals: string[] | null;
+  matches(event: LogEvent, flinkVersion: string | null): MatchResult | null;
+}
+
+/** An error in a pattern file, worded for the person who wrote it. */
+export class PatternError extends Error {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    readonly reason: string,
+    readonly hint: string,
+  ) {
+    super(`${file}: ${field}: ${reason}${hint ? ` (${hint})` : ''}`);
+  }
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The patterns shipped with flink-doctor. */
+export const BUILTIN_PATTERN_DIR = resolve(here, '..', '..', 'patterns');
+const SCHEMA_FILE = join(BUILTIN_PATTERN_DIR, 'schema.json');
+
+let validator: ReturnType<Ajv['compile']> | null = null;
+function validate(data: unknown): ErrorObject[] {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')));
+  }
+  return validator(data) ? [] : (validator.errors ?? []);
+}
+
+/**
+ * Loads every `*.yaml` pattern below the given directories; later directories override by id.
+ * Regexes from directories other than the built-in one are untrusted and checked for ReDoS.
+ */
+export function loadPatterns(dirs: string[] = [BUILTIN_PATTERN_DIR]): Pattern[] {
+  const byId = new Map<string, Pattern>();
+  for (const dir of dirs) {
+    const files = fg.sync('**/*.{yaml,yml}', { cwd: dir, absolute: true }).sort();
+    const untrusted = resolve(dir) !== BUILTIN_PATTERN_DIR;
+    for (const file of files) {
+      const p = loadPatternFile(file, { untrusted });
+      byId.set(p.id, p);
+    }
+  }
+  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Loads and compiles one pattern file; throws PatternError on any problem. */
+export function loadPatternFile(file: string, opts: { untrusted?: boolean } = {}): Pattern {
+  const shown = relative(process.cwd(), file) || file;
+  const untrusted = opts.untrusted ?? true;
+  let data: unknown;
+  try {
+    data = YAML.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new PatternError(shown, '(file)', (e as Error).message.split('\n')[0]!, 'check the YAML syntax');
+  }
+  const errors = validate(data);
+  if (errors.length > 0) {
+    const e = errors[0]!;
+    const field = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
+    const extra = e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : '';
+    throw new PatternError(shown, field, `${e.message ?? 'invalid'}${extra}`, 'see patterns/schema.json');
+  }
+  const spec = data as PatternSpec;
+  const expectedId = basename(file).replace(/\.ya?ml$/, '');
+  if (spec.id !== expectedId) {
+    throw new PatternError(shown, 'id', `'${spec.id}' differs from the file name`, `rename the file to ${spec.id}.yaml or change the id`);
+  }
+  if (spec.flink && !semver.validRange(spec.flink)) {
+    throw new PatternError(shown, 'flink', `'${spec.flink}' is not a version range`, "use a range such as '>=1.11 <2.0'");
+  }
+  const matcher = spec.match ? compileCondition(spec.match, shown, 'match', untrusted) : () => null;
+  const derived = spec.match ? deriveLiterals(spec.match) : [];
+  const literals = spec.match ? (spec.literals ?? (derived && score(derived) >= 4 ? derived : null)) : [];
+  const range = spec.flink ?? null;
+  return {
+    ...spec,
+    file,
+    prefilterLiterals: literals,
+    matches(event, flinkVersion) {
+      if (range && flinkVersion) {
+        const v = semver.coerce(flinkVersion);
+        if (v && !semver.satisfies(v, range)) return null;
+      }
+      return matcher(event);
+    },
+  };
+}
+
+type Matcher = (e: LogEvent) => MatchResult | null;
+
+/** Longest text a pattern regex is run on: bounds the cost of any super-linear regex. */
+const MAX_MATCH_TEXT = 16 * 1024;
+
+/** Checks a regex for catastrophic (exponential) backtracking; returns the complexity found. */
+export function redosCheck(src: string): { status: 'safe' | 'vulnerable' | 'unknown'; complexity: string | null } {
+  const r = checkSync(src, '');
+  const complexity = r.status === 'unknown' ? null : r.complexity.type;
+  return { status: r.status, complexity };
+}
+
+function compileRegex(src: string, file: string, field: string, untrusted: boolean): RegExp {
+  let re: RegExp;
+  try {
+    re = new RegExp(src);
+  } catch (e) {
+    throw new PatternError(file, field, `invalid regular expression: ${(e as Error).message}`, 'patterns use JavaScript regex syntax');
+  }
+  if (untrusted) {
+    const r = redosCheck(src);
+    if (r.status === 'vulnerable' && r.complexity === 'exponential') {
+      throw new PatternError(file, field, 'regular expression can backtrack catastrophically (exponential time)', 'avoid nested quantifiers such as (a+)+ or (a|a)*');
+    }
+  }
+  return re;
+}
+
+function cap(text: string): string {
+  return text.length > MAX_MATCH_TEXT ? text.slice(0, MAX_MATCH_TEXT) : text;
+}
+
+function ok(m: RegExpExecArray, line: number, text: string): MatchResult {
+  const fields: Record<string, string> = {};
+  if (m.groups) for (const [k, v] of Object.entries(m.groups)) if (v !== undefined) fields[k] = v;
+  return { fields, line, text };
+}
+
+function textAt(e: LogEvent, line: number): string {
+  const i = e.lineNumbers.indexOf(line);
+  return i >= 0 ? e.lines[i]! : e.lines[0] ?? '';
+}
+
+function compileCondition(c: Condition, file: string, path: string, untrusted: boolean): Matcher {
+  if ('message' in c) {
+    const re = compileRegex(c.message, file, `${path}.message`, untrusted);
+    return (e) => {
+      if (e.hasHeader || e.chain.length === 0) {
+        const m = re.exec(cap(e.message));
+        if (m) return ok(m, e.line, e.lines[0] ?? e.message);
+      }
+      for (const link of e.chain) {
+        const m = re.exec(cap(link.message));
+        if (m) return ok(m, link.line, textAt(e, link.line));
+      }
+      return null;
+    };
+  }
+  if ('header' in c) {
+    const re = compileRegex(c.header, file, `${path}.header`, untrusted);
+    return (e) => {
+      const m = e.hasHeader ? re.exec(cap(e.message)) : null;
+      return m ? ok(m, e.line, e.lines[0] ?? '') : null;
+    };
+  }
+  if ('text' in c) {
+    const re = compileRegex(c.text, file, `${path}.text`, untrusted);
+    return (e) => {
+      for (let i = 0; i < e.lines.length; i++) {
+        const t = e.lines[i]!;
+        if (/^\s*at /.test(t)) continue;
+        const m = re.exec(cap(t));
+        if (m) return ok(m, e.lineNumbers[i]!, t);
+      }
+      return null;
+    };
+  }
+  if ('exception' in c) {
+    const re = compileRegex(c.exception, file, `${path}.exception`, untrusted);
+    return (e) => {
+      for (const link of e.chain) {
+        const m = link.cls ? re.exec(link.cls) : null;
+        if (m) return ok(m, link.line, textAt(e, link.line));
+      }
+      return null;
+    };
+  }
+  if ('frame' in c) {
+    const re = compileRegex(c.frame, file, `${path}.frame`, untrusted);
+    return (e) => {
+      for (const f of e.frames) {
+        const m = re.exec(f);
+        if (m) return ok(m, e.line, e.lines[0] ?? '');
+      }
+      return null;
+    };
+  }
+  if ('logger' in c) {
+    const re = compileRegex(c.logger, file, `${path}.logger`, untrusted);
+    return (e) => {
+      const m = e.logger ? re.exec(e.logger) : null;
+      return m ? ok(m, e.line, e.lines[0] ?? '') : null;
+    };
+  }
+  if ('level' in c) {
+    const levels = new Set(c.level);
+    return (e) => (e.level && levels.has(e.level) ? { fields: {}, line: e.line, text: e.lines[0] ?? '' } : null);
+  }
+  if ('all' in c) {
+    const parts = c.all.map((x, i) => compileCondition(x, file, `${path}.all.${i}`, untrusted));
+    const decisive = c.all.map((x) => !('not' in x) && !('level' in x) && !('logger' in x));
+    return (e) => {
+      let result: MatchResult | null = null;
+      const fields: Record<string, string> = {};
+      for (let i = 0; i < parts.length; i++) {
+        const r = parts[i]!(e);
+        if (!r) return null;
+        Object.assign(fields, r.fields);
+        if (!result && decisive[i]) result = r;
+        if (!result && i === parts.length - 1) result = r;
+      }
+      return result ? { ...result, fields } : null;
+    };
+  }
+  if ('any' in c) {
+    const parts = c.any.map((x, i) => compileCondition(x, file, `${path}.any.${i}`, untrusted));
+    return (e) => {
+      for (const p of parts) {
+        const r = p(e);
+        if (r) return r;
+      }
+      return null;
+    };
+  }
+  const inner = compileCondition(c.not, file, `${path}.not`, untrusted);
+  return (e) => (inner(e) ? null : { fields: {}, line: e.line, text: e.lines[0] ?? '' });
+}
+
+/** Literal set for a condition (null when none can be derived). */
+export function deriveLiterals(c: Condition): LiteralSet {
+  if ('message' in c) return literalsOfRegex(c.message);
+  if ('header' in c) return literalsOfRegex(c.header);
+  if ('text' in c) return literalsOfRegex(c.text);
+  if ('exception' in c) return literalsOfRegex(c.exception);
+  if ('frame' in c) return literalsOfRegex(c.frame);
+  if ('all' in c) return bestOf(c.all.map(deriveLiterals));
+  if ('any' in c) {
+    const sets = c.any.map(deriveLiterals);
+    if (sets.some((s) => s === null || s.length === 0)) return null;
+    return [...new Set(sets.flatMap((s) => s!))];
+  }
+  return null;
+}
+
+/** Fills `{name}` placeholders from values; unknown names are left visible as `{name}`. */
+export function fillTemplate(text: string, values: Record<string, string | undefined>): string {
+  return text.replace(/\{([a-zA-Z][\w.]*)\}/g, (all, k: string) => values[k] ?? all);
+}

@@ -1,0 +1,139 @@
+// Input: turns command-line paths (files, directories, `-` for stdin) into log and config sources,
+// each a stream of large Buffers with gzip recognised by its magic bytes. Problems with one path
+// become warnings; what the bytes mean is decided downstream (scan/, parse/, detect/).
+
+import { createReadStream, promises as fsp } from 'node:fs';
+import { basename, join } from 'node:path';
+import { Readable, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import fg from 'fast-glob';
+import type { InputWarning } from '../model.js';
+
+/** One input to scan. */
+export interface InputSource {
+  /** Path as given, joined with the path found below a given directory; `<stdin>` for stdin. */
+  name: string;
+  kind: 'log' | 'config';
+  /** Opens the bytes; gzip is inflated transparently. `onGzip` is called when gzip is detected. */
+  open(onGzip?: () => void): AsyncIterable<Buffer>;
+}
+
+const CHUNK = 1 << 20;
+/** File names read from a walked directory. */
+export const LOG_GLOBS = ['**/*.log', '**/*.log.[0-9]*', '**/*.out', '**/*.out.[0-9]*', '**/*.err', '**/*.err.[0-9]*', '**/*.gz', '**/*.txt'];
+export const CONFIG_NAMES = ['flink-conf.yaml', 'flink-conf.yml', 'config.yaml', 'config.yml'];
+
+/** True when a file name is a Flink configuration file. */
+export function isConfigName(path: string): boolean {
+  return CONFIG_NAMES.includes(basename(path));
+}
+
+/** Resolves paths into sources; unreadable or missing paths become warnings. */
+export async function resolveInputs(
+  paths: string[],
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<{ sources: InputSource[]; warnings: InputWarning[] }> {
+  const sources: InputSource[] = [];
+  const warnings: InputWarning[] = [];
+  const seen = new Set<string>();
+  const add = (s: InputSource): void => {
+    if (seen.has(s.name)) return;
+    seen.add(s.name);
+    sources.push(s);
+  };
+  for (const p of paths.length === 0 ? ['-'] : paths) {
+    if (p === '-') {
+      add({ name: '<stdin>', kind: 'log', open: (onGzip) => maybeGunzip(stdin as AsyncIterable<Buffer>, onGzip) });
+      continue;
+    }
+    let st;
+    try {
+      st = await fsp.stat(p);
+    } catch (e) {
+      warnings.push({ source: p, message: describeFsError(e, 'cannot read') });
+      continue;
+    }
+    if (st.isDirectory()) {
+      const found = await walk(p, warnings);
+      if (found.length === 0) warnings.push({ source: p, message: 'directory holds no log files (*.log, *.log.N, *.out, *.err, *.gz, *.txt) and no flink-conf.yaml/config.yaml' });
+      for (const f of found) add(fileSource(f));
+    } else if (st.isFile()) {
+      add(fileSource(p));
+    } else {
+      warnings.push({ source: p, message: 'not a regular file or directory; skipped' });
+    }
+  }
+  return { sources, warnings };
+}
+
+async function walk(dir: string, warnings: InputWarning[]): Promise<string[]> {
+  const opts = { cwd: dir, onlyFiles: true, followSymbolicLinks: true, suppressErrors: true, dot: false } as const;
+  try {
+    const logs = await fg(LOG_GLOBS, opts);
+    const configs = await fg(CONFIG_NAMES.map((n) => `**/${n}`), opts);
+    return [...new Set([...configs.sort(), ...logs.sort(naturalCompare)])].map((f) => join(dir, f));
+  } catch (e) {
+    warnings.push({ source: dir, message: describeFsError(e, 'cannot walk directory') });
+    return [];
+  }
+}
+
+/** Orders `x.log`, `x.log.1`, `x.log.2`, `x.log.10` naturally. */
+function naturalCompare(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+function fileSource(path: string): InputSource {
+  return {
+    name: path,
+    kind: isConfigName(path) ? 'config' : 'log',
+    open: (onGzip) => maybeGunzip(createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>, onGzip),
+  };
+}
+
+/** Yields the bytes of a stream, inflating them when they start with the gzip magic bytes. */
+export async function* maybeGunzip(raw: AsyncIterable<Buffer>, onGzip?: () => void): AsyncGenerator<Buffer> {
+  const it = raw[Symbol.asyncIterator]();
+  let first = await it.next();
+  while (!first.done && first.value.length < 2) {
+    const next = await it.next();
+    if (next.done) break;
+    first = { done: false, value: Buffer.concat([first.value, next.value]) };
+  }
+  if (first.done) return;
+  const head = Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value);
+  const rest = async function* (): AsyncGenerator<Buffer> {
+    yield head;
+    for (;;) {
+      const n = await it.next();
+      if (n.done) return;
+      yield Buffer.isBuffer(n.value) ? n.value : Buffer.from(n.value);
+    }
+  };
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    onGzip?.();
+    const gunzip = createGunzip({ chunkSize: CHUNK });
+    pipeline(Readable.from(rest()), gunzip, () => {});
+    yield* gunzip as AsyncIterable<Buffer>;
+  } else {
+    yield* rest();
+  }
+}
+
+/** One-line description of a filesystem error. */
+export function describeFsError(e: unknown, what: string): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'ENOENT':
+      return `${what}: no such file or directory`;
+    case 'EACCES':
+    case 'EPERM':
+      return `${what}: permission denied`;
+    case 'EISDIR':
+      return `${what}: is a directory`;
+    case 'ELOOP':
+      return `${what}: too many levels of symbolic links`;
+    default:
+      return `${what}: ${err.message ?? String(e)}`;
+  }
+}

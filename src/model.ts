@@ -1,0 +1,187 @@
+// Shared data shapes of the pipeline: input → events → signals and facts → findings → report.
+// Every stage imports its inputs and outputs from here, so the flow stays one-way and the
+// JSON contract (report/json.ts) is a direct projection of these types.
+
+/** Process role of a log source. */
+export type Role = 'jobmanager' | 'taskmanager' | 'client' | 'unknown';
+
+/** Severity of a finding, lowest first. */
+export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Rank of a severity for comparisons (info = 0). */
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+/** What is known about one input after the scan. */
+export interface SourceInfo {
+  /** Path as given or found by walking a directory; `<stdin>` for standard input. */
+  name: string;
+  role: Role;
+  /** How the role was decided (banner, logger names, file name). */
+  roleReason: string | null;
+  flinkVersion: string | null;
+  hosts: string[];
+  resourceIds: string[];
+  bytes: number;
+  lines: number;
+  gzip: boolean;
+  kind: 'log' | 'config';
+}
+
+/** One link of an exception chain: the first exception line or a `Caused by:` / `Suppressed:` line. */
+export interface ChainLink {
+  cls: string;
+  message: string;
+  /** 1-based line number in the source. */
+  line: number;
+  kind: 'exception' | 'caused-by' | 'suppressed';
+}
+
+/** A log record with its continuation lines, as the scanner hands it to detectors. */
+export interface LogEvent {
+  sourceIndex: number;
+  /** 1-based line of the first line of the event. */
+  line: number;
+  /** Local time as written in the log, ISO-8601 without zone unless the log carries one. */
+  time: string | null;
+  /** Milliseconds for ordering; local times are read as UTC. */
+  timeMs: number | null;
+  level: string | null;
+  logger: string | null;
+  thread: string | null;
+  /** Message of the header line (empty for a bare trace without header). */
+  message: string;
+  /** Whether the first line is a real log header (timestamp or level) rather than a bare trace line. */
+  hasHeader: boolean;
+  chain: ChainLink[];
+  /** Stack frames (`at …` text without the `at `), in order. */
+  frames: string[];
+  /** The event's lines with container prefixes removed, first line first. */
+  lines: string[];
+  /** 1-based source line of each entry of `lines` (a flattened trace yields several entries per line). */
+  lineNumbers: number[];
+}
+
+/** Identity fields a detector or the correlator can attach to a signal. */
+export interface Identity {
+  checkpoint?: number;
+  job?: string;
+  /** Task name with subtask, `name (i/n)`, without the `#attempt` suffix. */
+  task?: string;
+  attempt?: string;
+  host?: string;
+  resourceId?: string;
+}
+
+/** A pattern match on one event. */
+export interface Signal {
+  patternId: string;
+  event: LogEvent;
+  /** Named captures of the pattern plus identity fields. */
+  fields: Record<string, string>;
+  identity: Identity;
+  /** Line that carries the decisive text. */
+  line: number;
+  text: string;
+}
+
+/** A configuration value and where it was seen. */
+export interface ConfigEntry {
+  key: string;
+  value: string;
+  source: string;
+  line: number;
+}
+
+/** One item of evidence in a report. */
+export interface Evidence {
+  source: string;
+  line: number;
+  role: Role;
+  text: string;
+  time?: string | null;
+}
+
+/** A consequence attached to a root finding (restart, failed job, tolerable-failure threshold …). */
+export interface Consequence {
+  id: string;
+  title: string;
+  count: number;
+  evidence: Evidence[];
+}
+
+/** A diagnosed failure, with its impact, evidence, configuration and fix. */
+export interface Finding {
+  id: string;
+  title: string;
+  severity: Severity;
+  summary: string;
+  occurrences: number;
+  events: number;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  checkpoints: number[];
+  jobs: string[];
+  tasks: string[];
+  hosts: string[];
+  impact: string[];
+  evidence: Evidence[];
+  config: ConfigEntry[];
+  cause: string;
+  remediation: string;
+  verify: string;
+  references: string[];
+  consequences: Consequence[];
+  /** What could not be checked for this finding (no JM log, no config …). */
+  unchecked: string[];
+}
+
+/** A warning about the input (unreadable file, empty stdin …). */
+export interface InputWarning {
+  source: string;
+  message: string;
+}
+
+/** Checkpoint states on the JobManager timeline. */
+export type CheckpointState = 'triggered' | 'completed' | 'failed' | 'declined' | 'expired' | 'aborted';
+
+/** One checkpoint of one job, rebuilt from JobManager lines. */
+export interface CheckpointRecord {
+  job: string;
+  id: number;
+  state: CheckpointState;
+  triggeredAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  bytes: number | null;
+  reason: string | null;
+  source: string;
+  line: number;
+}
+
+/** A job state change (`Job … switched from state A to B.`). */
+export interface JobTransition {
+  job: string;
+  name: string;
+  from: string;
+  to: string;
+  time: string | null;
+  timeMs: number | null;
+  source: string;
+  line: number;
+  cause: string | null;
+}
+
+/** The whole result of a diagnosis. */
+export interface Diagnosis {
+  findings: Finding[];
+  muted: Finding[];
+  inputs: SourceInfo[];
+  warnings: InputWarning[];
+  checkpoints: CheckpointRecord[];
+  jobTransitions: JobTransition[];
+  stats: { bytes: number; lines: number; events: number; seconds: number };
+  interrupted: boolean;
+}

@@ -1,0 +1,98 @@
+// Event assembly: turns the lines of one record (header + continuation lines) into a LogEvent
+// with its exception chain and frames. Finding where a record starts and ends in a byte buffer
+// is the scanner's job (scan/scanner.ts); matching events against patterns is detect/'s.
+
+import type { ChainLink, LogEvent } from '../model.js';
+import { parseHeader, splitExceptionLine, stripContainerPrefix } from './line.js';
+
+const FLAT_SPLIT = /\s+(?=(?:at [\w$.<>/]+\(|Caused by: |Suppressed: |\.\.\. \d+ more\b))/;
+const FLAT_HINT = /\s(?:at [\w$.]+\(|Caused by: )/;
+
+/**
+ * Splits a stack trace that was flattened onto one line (as pasted into tickets or some layouts)
+ * into its logical lines. Lines without two or more frame / cause markers are returned as is.
+ */
+export function unflatten(text: string): string[] {
+  if (text.length < 120 || !FLAT_HINT.test(text)) return [text];
+  const parts = text.split(FLAT_SPLIT);
+  if (parts.length < 3) return [text];
+  return parts.map((p, i) => (i === 0 ? p : '\t' + p.trim()));
+}
+
+const FAILURE_CAUSE = /(?: with failure cause: | switched from \w+ to \w+\.? ?(?:Reason: )?)((?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?::.*)?)$/;
+
+/**
+ * Builds an event from raw lines (CR already removed) whose first line is `firstLine` (1-based).
+ */
+export function buildEvent(sourceIndex: number, firstLine: number, rawLines: string[]): LogEvent {
+  const lines: string[] = [];
+  const lineNos: number[] = [];
+  rawLines.forEach((raw, i) => {
+    for (const part of unflatten(stripContainerPrefix(raw))) {
+      lines.push(part);
+      lineNos.push(firstLine + i);
+    }
+  });
+  const first = lines[0] ?? '';
+  const header = parseHeader(first);
+  const chain: ChainLink[] = [];
+  const frames: string[] = [];
+  let message: string;
+  if (header) {
+    message = header.message;
+    // Task lines of 1.13–1.16 carry the whole stringified stack inside the message.
+    const fc = FAILURE_CAUSE.exec(message);
+    if (fc) {
+      const ex = splitExceptionLine(fc[1]!);
+      if (ex) chain.push({ cls: ex.cls, message: ex.message, line: firstLine, kind: 'exception' });
+    }
+  } else {
+    message = first.trim();
+    const ex = splitExceptionLine(message.replace(/^Exception in thread "[^"]*" /, ''));
+    if (ex) chain.push({ cls: ex.cls, message: ex.message, line: firstLine, kind: 'exception' });
+  }
+  let last: ChainLink | null = chain[chain.length - 1] ?? null;
+  for (let i = 1; i < lines.length; i++) {
+    const t = lines[i]!.trim();
+    if (t.length === 0) continue;
+    if (t.startsWith('at ')) {
+      frames.push(t.slice(3));
+      last = null;
+      continue;
+    }
+    if (t.startsWith('... ') && /^\.\.\. \d+/.test(t)) continue;
+    let kind: ChainLink['kind'] = 'exception';
+    let body = t;
+    if (t.startsWith('Caused by:')) {
+      kind = 'caused-by';
+      body = t.slice(10).trim();
+    } else if (t.startsWith('Suppressed:')) {
+      kind = 'suppressed';
+      body = t.slice(11).trim();
+    }
+    const ex = splitExceptionLine(body);
+    if (ex || kind !== 'exception') {
+      last = { cls: ex?.cls ?? '', message: ex?.message ?? body, line: lineNos[i]!, kind };
+      chain.push(last);
+    } else if (last) {
+      // A message that continues on the next line (multi-line exception messages, re-wrapped text).
+      last.message += '\n' + t;
+    }
+  }
+  return {
+    sourceIndex,
+    line: firstLine,
+    time: header?.time ?? null,
+    timeMs: header?.timeMs ?? null,
+    level: header?.level ?? null,
+    logger: header?.logger ?? null,
+    thread: header?.thread ?? null,
+    message,
+    hasHeader: header !== null,
+    chain,
+    frames,
+    lines,
+    lineNumbers: lineNos,
+  };
+}
+

@@ -1,0 +1,162 @@
+// Line-level parsing: container prefixes (kubectl --prefix/--timestamps, CRI, docker-compose),
+// log header layouts (log4j1, log4j2, logback, generic timestamp + level) and the classification
+// of a line as header, continuation (stack trace) or other text. Event assembly is in event.ts.
+
+/** How a line relates to the record structure of a log. */
+export const enum LineKind {
+  Header = 0,
+  Continuation = 1,
+  Other = 2,
+  Blank = 3,
+}
+
+export interface Header {
+  time: string | null;
+  timeMs: number | null;
+  level: string | null;
+  logger: string | null;
+  thread: string | null;
+  message: string;
+}
+
+const POD_PREFIX = /^\[pod\/[^\]\s]+\] /;
+const RFC3339_PREFIX = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}) (?:(?:stdout|stderr) [FP] )?/;
+const COMPOSE_PREFIX = /^[A-Za-z][\w.-]*\s*\| /;
+
+/** Removes container-runtime prefixes from a line; the Flink text is what remains. */
+export function stripContainerPrefix(line: string): string {
+  let s = line;
+  if (s.charCodeAt(0) === 91 /* [ */ && s.startsWith('[pod/')) {
+    const m = POD_PREFIX.exec(s);
+    if (m) s = s.slice(m[0].length);
+  }
+  const c = s.charCodeAt(0);
+  if (c >= 48 && c <= 57 && s.charCodeAt(10) === 84 /* T */) {
+    const m = RFC3339_PREFIX.exec(s);
+    if (m) s = s.slice(m[0].length);
+  } else if (c >= 65 && s.includes('| ')) {
+    const m = COMPOSE_PREFIX.exec(s);
+    if (m) s = s.slice(m[0].length);
+  }
+  return s;
+}
+
+const LEVELS = 'TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|SEVERE';
+// log4j 1/2 and logback with Flink's patterns, plus the common variants with a thread in brackets
+// before or after the level: `<date> [thread] LEVEL logger [ndc] - msg`.
+const STANDARD = new RegExp(
+  String.raw`^(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[,.]\d{1,9})?)(?:Z|[+-]\d{2}:?\d{2})?\s+(?:\[([^\]]*)\]\s+)?(` +
+    LEVELS +
+    String.raw`)\s+(?:\[([^\]]*)\]\s+)?([\w$.\-]+)\s+(?:\[[^\]]*\]\s+)?-\s?(.*)$`,
+);
+const TIMESTAMP = /^(\d{4})[-/](\d{2})[-/](\d{2})[ T-](\d{2}):(\d{2}):(\d{2})(?:[,.](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?/;
+const TIME_ONLY = /^(\d{2}):(\d{2}):(\d{2})(?:[,.](\d{1,9}))?\s/;
+const LEVEL_WORD = new RegExp(String.raw`(?:^|[\s\[(])(${LEVELS})(?=[\s\]):])`);
+const LEVEL_FIRST = new RegExp(String.raw`^\[?(${LEVELS})\]?[\s:]`);
+
+/** Parses a log header line; returns null when the line has no timestamp or leading level. */
+export function parseHeader(text: string): Header | null {
+  const c = text.charCodeAt(0);
+  if (c >= 48 && c <= 57) {
+    const std = STANDARD.exec(text);
+    if (std) {
+      const ts = readTimestamp(std[1]!);
+      return {
+        time: ts.iso,
+        timeMs: ts.ms,
+        level: normaliseLevel(std[3]!),
+        logger: std[5]!,
+        thread: std[2] ?? std[4] ?? null,
+        message: std[6]!,
+      };
+    }
+    const t = TIMESTAMP.exec(text);
+    if (t) {
+      const ts = readTimestamp(t[0]);
+      const rest = text.slice(t[0].length);
+      return genericRest(ts.iso, ts.ms, rest);
+    }
+    const to = TIME_ONLY.exec(text);
+    if (to) return genericRest(null, null, text.slice(to[0].length));
+    return null;
+  }
+  const lf = LEVEL_FIRST.exec(text);
+  if (lf) {
+    return { time: null, timeMs: null, level: normaliseLevel(lf[1]!), logger: null, thread: null, message: text.slice(lf[0].length).trim() };
+  }
+  return null;
+}
+
+function genericRest(iso: string | null, ms: number | null, rest: string): Header {
+  const head = rest.slice(0, 120);
+  const lv = LEVEL_WORD.exec(head);
+  let message = rest.trim();
+  let logger: string | null = null;
+  if (lv) {
+    const after = rest.slice(lv.index + lv[0].length);
+    const dash = after.indexOf(' - ');
+    message = (dash >= 0 && dash < 160 ? after.slice(dash + 3) : after.replace(/^[\s\]:]+/, '')).trim();
+    const lg = /([a-zA-Z_$][\w$]*(?:\.[\w$]+)+)/.exec(dash >= 0 && dash < 160 ? after.slice(0, dash) : '');
+    logger = lg ? lg[1]! : null;
+  }
+  return { time: iso, timeMs: ms, level: lv ? normaliseLevel(lv[1]!) : null, logger, thread: null, message };
+}
+
+function normaliseLevel(l: string): string {
+  if (l === 'WARNING') return 'WARN';
+  if (l === 'SEVERE') return 'ERROR';
+  return l;
+}
+
+/** Reads `yyyy-MM-dd HH:mm:ss[,.]SSS[zone]` into an ISO string (zone kept only when written) and ms. */
+export function readTimestamp(s: string): { iso: string | null; ms: number | null } {
+  const t = TIMESTAMP.exec(s);
+  if (!t) return { iso: null, ms: null };
+  const frac = (t[7] ?? '').padEnd(3, '0').slice(0, 3);
+  const zone = t[8] ?? '';
+  const iso = `${t[1]}-${t[2]}-${t[3]}T${t[4]}:${t[5]}:${t[6]}${t[7] ? '.' + frac : ''}${zone}`;
+  let ms = Date.UTC(+t[1]!, +t[2]! - 1, +t[3]!, +t[4]!, +t[5]!, +t[6]!, +frac);
+  if (zone && zone !== 'Z') {
+    const z = /([+-])(\d{2}):?(\d{2})/.exec(zone)!;
+    ms -= (z[1] === '-' ? -1 : 1) * (+z[2]! * 60 + +z[3]!) * 60000;
+  }
+  return { iso, ms: Number.isFinite(ms) ? ms : null };
+}
+
+const CLASS_LINE = /^(?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?:\$[\w$]+)*(?::\s|:$|$)/;
+
+/** Classifies a line (container prefix already removed). */
+export function classify(text: string): LineKind {
+  if (text.length === 0) return LineKind.Blank;
+  const c = text.charCodeAt(0);
+  if (c === 32 || c === 9) {
+    return text.trim().length === 0 ? LineKind.Blank : LineKind.Continuation;
+  }
+  if (c === 67 /* C */ && text.startsWith('Caused by:')) return LineKind.Continuation;
+  if (c === 83 /* S */ && text.startsWith('Suppressed:')) return LineKind.Continuation;
+  if (c === 46 /* . */ && /^\.\.\. \d+ (?:more|common frames omitted)/.test(text)) return LineKind.Continuation;
+  if (c === 97 /* a */ && /^at [\w$.<>/]+\(/.test(text)) return LineKind.Continuation;
+  if (c >= 48 && c <= 57) return parseHeader(text) ? LineKind.Header : LineKind.Other;
+  if (((c >= 97 && c <= 122) || c === 95 || c === 36) && isExceptionLine(text)) return LineKind.Continuation;
+  if (c === 91 /* [ */ || c === 73 || c === 87 || c === 69 || c === 68 || c === 70 || c === 84) {
+    if (LEVEL_FIRST.test(text)) return LineKind.Header;
+  }
+  return LineKind.Other;
+}
+
+/** True for `<package.Class>: message` or a bare fully-qualified exception class line. */
+export function isExceptionLine(text: string): boolean {
+  const m = CLASS_LINE.exec(text);
+  if (!m) return false;
+  if (m[0].endsWith(': ') || m[0].endsWith(':')) return true;
+  return /(?:Exception|Error|Throwable)$/.test(m[0]);
+}
+
+/** Splits `<class>: <message>` into its parts, or null when the text is not an exception line. */
+export function splitExceptionLine(text: string): { cls: string; message: string } | null {
+  const m = CLASS_LINE.exec(text);
+  if (!m) return null;
+  const cls = m[0].replace(/:\s?$/, '');
+  if (!m[0].includes(':') && !/(?:Exception|Error|Throwable)$/.test(cls)) return null;
+  return { cls, message: text.slice(m[0].length) };
+}

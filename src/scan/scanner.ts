@@ -1,0 +1,244 @@
+// The hot path: reads a byte stream in large chunks, runs the multi-literal prefilter over the
+// raw bytes and cuts out only the records around a hit (header + continuation lines), which it
+// hands on as raw events with their 1-based line numbers. Everything else is counted, not decoded.
+// Parsing a record's text is parse/'s job; deciding what a record means is detect/'s.
+
+import { classify, LineKind, stripContainerPrefix } from '../parse/line.js';
+import type { Prefilter } from './prefilter.js';
+
+/** A record cut out of the byte stream, not yet parsed. */
+export interface RawEvent {
+  firstLine: number;
+  lines: string[];
+  /** Absolute byte offset of the record in the (decompressed) stream. */
+  offset: number;
+}
+
+export interface ScanOptions {
+  prefilter: Prefilter;
+  /** Emit every record, not only those around a prefilter hit (patterns without literals). */
+  everyRecord?: boolean;
+  /** Minimum bytes gathered before a chunk is scanned. */
+  chunkBytes?: number;
+  /** Longest record (in lines) kept around a hit; the rest of a longer record is not read. */
+  maxRecordLines?: number;
+  /** Carried bytes beyond which an unfinished line is scanned in pieces instead of being kept whole. */
+  maxCarryBytes?: number;
+  /** Called for a condition worth a warning (e.g. an over-long line). */
+  onWarning?: (message: string) => void;
+  /** Checked between chunks; returning true stops the scan early. */
+  shouldStop?: () => boolean;
+}
+
+export interface ScanResult {
+  bytes: number;
+  lines: number;
+  records: number;
+  stopped: boolean;
+}
+
+const WALK_LIMIT = 256;
+
+/** Scans a stream of Buffers and calls `onRecord` for each record that holds a prefilter hit. */
+export async function scanStream(
+  chunks: AsyncIterable<Buffer>,
+  opts: ScanOptions,
+  onRecord: (ev: RawEvent) => void,
+): Promise<ScanResult> {
+  const chunkBytes = opts.chunkBytes ?? 1 << 20;
+  const maxCarry = opts.maxCarryBytes ?? 8 << 20;
+  const state = new ScanState(opts, onRecord);
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let stopped = false;
+  for await (const chunk of chunks) {
+    pending.push(chunk);
+    pendingBytes += chunk.length;
+    if (pendingBytes >= chunkBytes) {
+      state.feed(pending, false, maxCarry);
+      pending = [];
+      pendingBytes = 0;
+      if (opts.shouldStop?.()) {
+        stopped = true;
+        break;
+      }
+    }
+  }
+  state.feed(pending, true, maxCarry);
+  return { bytes: state.totalBytes, lines: state.lineNo - (state.endsWithNewline || state.totalBytes === 0 ? 1 : 0), records: state.records, stopped };
+}
+
+class ScanState {
+  carry: Buffer = Buffer.alloc(0);
+  /** Absolute offset of carry[0]. */
+  carryOffset = 0;
+  /** Line number of the line starting at carry[0]. */
+  lineNo = 1;
+  totalBytes = 0;
+  records = 0;
+  endsWithNewline = false;
+  /** Absolute offset below which hits were already handled (giant-line mode). */
+  doneUpTo = 0;
+  warnedLongLine = false;
+
+  constructor(
+    private readonly opts: ScanOptions,
+    private readonly onRecord: (ev: RawEvent) => void,
+  ) {}
+
+  feed(parts: Buffer[], final: boolean, maxCarry: number): void {
+    for (const p of parts) this.totalBytes += p.length;
+    if (parts.length > 0) this.endsWithNewline = parts[parts.length - 1]![parts[parts.length - 1]!.length - 1] === 10;
+    const buf = this.carry.length === 0 && parts.length === 1 ? parts[0]! : Buffer.concat([this.carry, ...parts]);
+    if (buf.length === 0) return;
+    let limit: number;
+    if (final) {
+      limit = buf.length;
+    } else {
+      const lastNl = buf.lastIndexOf(10);
+      if (lastNl < 0) {
+        if (buf.length > maxCarry) this.scanGiantLine(buf);
+        else this.carry = buf;
+        return;
+      }
+      limit = this.safeEnd(buf, lastNl);
+      if (limit === 0 && buf.length > maxCarry) limit = lastNl + 1;
+    }
+    this.process(buf, limit);
+    this.carryOffset += limit;
+    this.carry = limit >= buf.length ? Buffer.alloc(0) : buf.subarray(limit);
+    if (this.carry.length > 0 && this.carry.length < 64 << 10) this.carry = Buffer.from(this.carry);
+  }
+
+  /** Start of the last (possibly unfinished) record: everything before it can be processed now. */
+  private safeEnd(buf: Buffer, lastNl: number): number {
+    let ls = lineStart(buf, lastNl);
+    for (let steps = 0; steps < WALK_LIMIT; steps++) {
+      const kind = classify(stripContainerPrefix(lineText(buf, ls)));
+      if (kind === LineKind.Header || kind === LineKind.Blank) return ls;
+      if (ls === 0) return 0;
+      ls = lineStart(buf, ls - 1);
+    }
+    return lastNl + 1;
+  }
+
+  private process(buf: Buffer, limit: number): void {
+    let cursorPos = 0;
+    let cursorLine = this.lineNo;
+    let doneEnd = 0;
+    const emit = (hitPos: number): void => {
+      if (hitPos < doneEnd) return;
+      const hitLine = lineStart(buf, hitPos);
+      let start = this.recordStart(buf, hitLine, doneEnd);
+      const end = this.recordEnd(buf, hitLine, limit);
+      if (start < doneEnd) start = doneEnd;
+      cursorLine += countNewlines(buf, cursorPos, start);
+      cursorPos = start;
+      const text = buf.toString('utf8', start, end);
+      const lines = text.split('\n');
+      if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+      for (let i = 0; i < lines.length; i++) {
+        const l = lines[i]!;
+        if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
+      }
+      this.records++;
+      this.onRecord({ firstLine: cursorLine, lines, offset: this.carryOffset + start });
+      doneEnd = end;
+    };
+    if (this.opts.everyRecord) {
+      let pos = 0;
+      while (pos < limit) {
+        emit(pos);
+        const next = Math.max(doneEnd, nextLine(buf, pos));
+        pos = next > pos ? next : limit;
+      }
+    } else {
+      const absBase = this.carryOffset;
+      const doneUpTo = this.doneUpTo;
+      this.opts.prefilter.scan(buf, 0, limit, (pos) => {
+        if (absBase + pos < doneUpTo) return;
+        emit(pos);
+      });
+    }
+    cursorLine += countNewlines(buf, cursorPos, limit);
+    this.lineNo = cursorLine;
+  }
+
+  /** A line longer than the carry limit: scan it in pieces, cutting a window around each hit. */
+  private scanGiantLine(buf: Buffer): void {
+    if (!this.warnedLongLine) {
+      this.warnedLongLine = true;
+      this.opts.onWarning?.(
+        `line ${this.lineNo} is longer than ${Math.round(buf.length / (1 << 20))} MiB without a newline; only the text around known failure strings was read`,
+      );
+    }
+    const base = this.carryOffset;
+    this.opts.prefilter.scan(buf, 0, buf.length, (pos) => {
+      if (base + pos < this.doneUpTo) return;
+      const from = Math.max(0, pos - 2048);
+      const to = Math.min(buf.length, pos + 4096);
+      this.records++;
+      this.onRecord({ firstLine: this.lineNo, lines: [buf.toString('utf8', from, to)], offset: base + from });
+      this.doneUpTo = base + to;
+    });
+    const keep = 4096;
+    this.carryOffset += buf.length - keep;
+    this.doneUpTo = Math.max(this.doneUpTo, this.carryOffset);
+    this.carry = Buffer.from(buf.subarray(buf.length - keep));
+  }
+
+  private recordStart(buf: Buffer, hitLine: number, floor: number): number {
+    const kind = classify(stripContainerPrefix(lineText(buf, hitLine)));
+    if (kind === LineKind.Header || kind === LineKind.Blank) return hitLine;
+    let start = hitLine;
+    for (let steps = 0; steps < WALK_LIMIT && start > floor; steps++) {
+      const prev = lineStart(buf, start - 1);
+      const k = classify(stripContainerPrefix(lineText(buf, prev)));
+      if (k === LineKind.Blank) break;
+      start = prev;
+      if (k === LineKind.Header) break;
+    }
+    return start;
+  }
+
+  private recordEnd(buf: Buffer, hitLine: number, limit: number): number {
+    const maxLines = this.opts.maxRecordLines ?? 2000;
+    let end = nextLine(buf, hitLine);
+    for (let n = 0; n < maxLines && end < limit; n++) {
+      const k = classify(stripContainerPrefix(lineText(buf, end)));
+      if (k === LineKind.Header || k === LineKind.Blank) break;
+      end = nextLine(buf, end);
+    }
+    return Math.min(end, limit);
+  }
+}
+
+function lineStart(buf: Buffer, pos: number): number {
+  if (pos <= 0) return 0;
+  return buf.lastIndexOf(10, pos - 1) + 1;
+}
+
+function nextLine(buf: Buffer, pos: number): number {
+  const nl = buf.indexOf(10, pos);
+  return nl < 0 ? buf.length : nl + 1;
+}
+
+/** Text of the line starting at `start`, capped to keep classification cheap on long lines. */
+function lineText(buf: Buffer, start: number): string {
+  let end = buf.indexOf(10, start);
+  if (end < 0) end = buf.length;
+  if (end - start > 400) end = start + 400;
+  if (end > start && buf[end - 1] === 13) end--;
+  return buf.toString('latin1', start, end);
+}
+
+/** Number of newline bytes in buf[from, to). */
+export function countNewlines(buf: Buffer, from: number, to: number): number {
+  let n = 0;
+  let p = buf.indexOf(10, from);
+  while (p !== -1 && p < to) {
+    n++;
+    p = buf.indexOf(10, p + 1);
+  }
+  return n;
+}
