@@ -125,7 +125,7 @@ const RE = {
   noRestore: /^No checkpoint found during restore/,
   jobTransition: new RegExp(String.raw`^Job (.*) \((${J})\) switched from state (\w+) to (\w+)\.`),
   taskTransition:
-    /^(.+ \(\d+\/\d+\))(?:#\d+)? \(([0-9a-f_]+)\) switched from ([A-Z_]+) to FAILED(?: on (.+?))?(?:\.| with failure cause:)/,
+    /^(.+ \(\d+\/\d+\))(?:#\d+)? \(([0-9a-f_]+)\) switched from ([A-Z_]+) to FAILED(?: on (.+?))?(?:\.$| with failure cause:)/,
   restartTask: /^(\d+) tasks (?:will|should) be restarted to recover the failed task ([0-9a-f_]+)/,
   restartGlobal: /^(?:(\d+) tasks will be restarted to recover from a global failure|Trying to recover from a global failure)/,
   terminal: new RegExp(String.raw`^Job (${J}) reached (?:globally )?terminal state (\w+)`),

@@ -6,7 +6,7 @@ import type { Identity, LogEvent } from '../model.js';
 import { parseLocation } from './facts.js';
 
 const TASK_IN_SNAPSHOT = /Could not (?:complete snapshot|perform checkpoint|materialize checkpoint) (\d+) for operator (.+? \(\d+\/\d+\))(?:#\d+)?\./;
-const TASK_TRANSITION = /^(.+? \(\d+\/\d+\))(?:#\d+)? \(([0-9a-f_]{32,})\) switched from [A-Z_]+ to [A-Z_]+(?: on (.+?))?(?:\.| with failure cause:| due to)/;
+const TASK_TRANSITION = /^(.+? \(\d+\/\d+\))(?:#\d+)? \(([0-9a-f_]{32,})\) switched from [A-Z_]+ to [A-Z_]+(?: on (.+?))?(?:\.$| with failure cause:| due to)/;
 const DECLINE = /^Decline checkpoint (\d+) by task (\S+) of job ([0-9a-f]{32})(?: at (.+?))?\.?$/;
 const CHECKPOINT_WORD = /\b(?:[Cc]heckpoint|snapshot) (\d+)\b/;
 const CHK_DIR = /\bchk-(\d+)(?:\.tmp)?\//;
