@@ -23,6 +23,8 @@ export interface DiagnoseOptions {
   /** Stops the scan early (Ctrl-C); the result is marked interrupted. */
   signal?: AbortSignal;
   ignore?: IgnoreRule[];
+  /** Parse every record instead of only those around prefilter hits (reference path for tests). */
+  fullScan?: boolean;
   /** Called after each source with bytes done. */
   onProgress?: (p: { source: string; bytes: number; files: number }) => void;
 }
@@ -56,7 +58,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     extractFacts(e, facts);
     const raw = e.lines.join('\n');
     for (const p of eventPatterns) {
-      if (p.prefilterLiterals !== null && !p.prefilterLiterals.some((l) => raw.includes(l))) continue;
+      if (!options.fullScan && p.prefilterLiterals !== null && !p.prefilterLiterals.some((l) => raw.includes(l))) continue;
       const m = p.matches(e, version);
       if (!m) continue;
       signals.push({ patternId: p.id, event: e, fields: m.fields, identity: identityOf(e, m.fields), line: m.line, text: m.text });
@@ -80,7 +82,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
           input.open(() => (info.gzip = true)),
           {
             prefilter,
-            everyRecord: slow.length > 0,
+            everyRecord: options.fullScan === true || slow.length > 0,
             onWarning: (message) => warnings.push({ source: input.name, message }),
             shouldStop: () => options.signal?.aborted === true,
           },

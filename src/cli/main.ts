@@ -44,6 +44,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .version(VERSION, '-V, --version')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
+    .enablePositionalOptions()
     .showHelpAfterError('(run flink-doctor --help for usage)')
     .addHelpText('after', EXAMPLES);
 

@@ -1,0 +1,159 @@
+// The command line as users run it: flags, exit codes, stdin, output files, errors.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, jsonReport, tempDir } from './helpers.js';
+
+const SEED_DIR = 'samples/rocksdb/rocksdb-hardlink-unsupported/positive-1.17-azure-files';
+const HEALTHY = 'samples/rocksdb/rocksdb-hardlink-unsupported/near-miss-healthy-incremental.log';
+
+describe('exit codes and basic flags', () => {
+  it('exits 1 when a finding is at or above --fail-on, 0 otherwise', async () => {
+    expect((await cli([SEED_DIR])).code).toBe(1);
+    expect((await cli(['--fail-on', 'none', SEED_DIR])).code).toBe(0);
+    expect((await cli([HEALTHY])).code).toBe(0);
+  });
+
+  it('`scan` is the same as the default command', async () => {
+    const a = await jsonReport([SEED_DIR]);
+    const b = await cli(['scan', '--format', 'json', SEED_DIR]);
+    expect(JSON.parse(b.stdout).findings.map((f: any) => f.id)).toEqual(a.report.findings.map((f: any) => f.id));
+  });
+
+  it('prints a usage hint and exits 2 with no path and a terminal on stdin', async () => {
+    const r = await cli([], { tty: true });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no input/);
+    expect(r.stderr.split('\n').length).toBeLessThan(5);
+  });
+
+  it('treats an empty stdin as a warning, not an error', async () => {
+    const { code, report, stderr } = await jsonReport([], { stdin: '' });
+    expect(code).toBe(0);
+    expect(report.warnings).toEqual([{ source: '<stdin>', message: 'standard input was empty' }]);
+    expect(stderr).toMatch(/warning: <stdin>: standard input was empty/);
+  });
+
+  it('a missing path is a one-line warning; exit 2 when nothing could be read', async () => {
+    const r = await cli(['/nonexistent/flink.log']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('flink-doctor: warning: /nonexistent/flink.log: cannot read: no such file or directory');
+  });
+
+  it('a bad file among good ones is a warning and the scan goes on', async () => {
+    const { code, report } = await jsonReport(['/nonexistent/x.log', SEED_DIR]);
+    expect(code).toBe(1);
+    expect(report.findings[0].id).toBe('rocksdb-hardlink-unsupported');
+    expect(report.warnings[0].source).toBe('/nonexistent/x.log');
+  });
+
+  it('an unreadable file is reported, not thrown', async () => {
+    if (process.getuid?.() === 0) return; // root reads everything
+    const dir = tempDir();
+    const f = join(dir, 'secret.log');
+    writeFileSync(f, 'x');
+    chmodSync(f, 0);
+    const { report } = await jsonReport([f]);
+    expect(report.warnings[0].message).toMatch(/permission denied/);
+  });
+
+  it('prints the version and help with examples', async () => {
+    const v = await cli(['--version']);
+    expect(v.code).toBe(0);
+    expect(v.stdout.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+    const h = await cli(['--help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toMatch(/Examples:/);
+    expect(h.stdout).toMatch(/kubectl logs tm-pod \| flink-doctor/);
+  });
+
+  it('rejects an unknown format with exit 2 and a one-line message', async () => {
+    const r = await cli(['--format', 'xml', SEED_DIR]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/xml/);
+    expect(r.stderr).not.toMatch(/at .*\.ts:/);
+  });
+
+  it('rejects a bad --since time', async () => {
+    const r = await cli(['--since', 'yesterday', SEED_DIR]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--since: 'yesterday' is not a time/);
+  });
+});
+
+describe('output', () => {
+  it('writes any format to a file with -o', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'report.md');
+    const r = await cli(['--format', 'markdown', '-o', out, SEED_DIR]);
+    expect(r.stdout).toBe('');
+    const md = readFileSync(out, 'utf8');
+    expect(md).toMatch(/^# flink-doctor report/);
+    expect(md).toMatch(/\| 1 \| critical \| RocksDB cannot create hard links/);
+    expect(md).toMatch(/<details><summary>Evidence<\/summary>/);
+  });
+
+  it('text output leads with the finding, the cause and the fix, without colour when not a TTY', async () => {
+    const r = await cli([SEED_DIR]);
+    const lines = r.stdout.split('\n');
+    const title = lines.findIndex((l) => l.includes('RocksDB cannot create hard links'));
+    const fix = lines.findIndex((l) => l.trim() === 'Fix:');
+    const evidence = lines.findIndex((l) => l.trim() === 'Evidence:');
+    expect(title).toBeGreaterThan(0);
+    expect(fix).toBeGreaterThan(title);
+    expect(evidence).toBeGreaterThan(fix);
+    expect(r.stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it('--since and --until limit the time window', async () => {
+    const early = await jsonReport(['--until', '2024-03-11 09:16:20', SEED_DIR]);
+    expect(early.report.findings[0].checkpoints).toEqual([7]);
+    const none = await jsonReport(['--since', '2024-03-12', SEED_DIR]);
+    // Only the configuration check remains: configuration files carry no time.
+    expect(none.report.findings.map((f: any) => f.id)).toEqual(['rocksdb-localdir-on-shared-fs']);
+  });
+
+  it('mutes findings listed in an ignore file but still lists them', async () => {
+    const dir = tempDir();
+    const ig = join(dir, 'ignore');
+    writeFileSync(ig, '# known\nrocksdb-hardlink-unsupported KeyedProcess\n');
+    const { code, report } = await jsonReport(['--ignore', ig, SEED_DIR]);
+    expect(code).toBe(0);
+    expect(report.findings).toEqual([]);
+    expect(report.muted.map((f: any) => f.id)).toEqual(['rocksdb-hardlink-unsupported']);
+    const text = await cli(['--ignore', ig, SEED_DIR]);
+    expect(text.stdout).toMatch(/Muted by ignore rules \(1\): rocksdb-hardlink-unsupported/);
+  });
+});
+
+describe('patterns command', () => {
+  it('lists pattern ids as JSON', async () => {
+    const r = await cli(['patterns', 'list', '--format', 'json']);
+    const ids = JSON.parse(r.stdout).map((p: any) => p.id);
+    expect(ids).toContain('rocksdb-hardlink-unsupported');
+    expect(ids).toContain('rocksdb-localdir-on-shared-fs');
+  });
+  it('shows one pattern and fails clearly for an unknown id', async () => {
+    const r = await cli(['patterns', 'show', 'rocksdb-hardlink-unsupported']);
+    expect(r.stdout).toMatch(/literals: "while link file to "/);
+    const bad = await cli(['patterns', 'show', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/no pattern 'nope'/);
+  });
+});
+
+describe('built binary (as installed by npm ci)', () => {
+  const bin = 'bin/flink-doctor.js';
+  it.skipIf(!existsSync('dist/cli/main.js'))('runs the README diagnosis command on a shipped sample', () => {
+    const r = spawnSync(process.execPath, [bin, SEED_DIR], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/RocksDB cannot create hard links/);
+  });
+  it.skipIf(!existsSync('dist/cli/main.js'))('ends quietly on a closed pipe', () => {
+    const out = execFileSync('bash', ['-c', `node ${bin} ${SEED_DIR} | head -1; echo "status=\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    expect(out).toMatch(/status=(0|1)/);
+    expect(out).not.toMatch(/EPIPE|Error/);
+  });
+});

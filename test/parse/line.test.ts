@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { classify, LineKind, parseHeader, stripContainerPrefix } from '../../src/parse/line.js';
+import { buildEvent, unflatten } from '../../src/parse/event.js';
+
+describe('parseHeader', () => {
+  it('reads the log4j1 layout (padded logger, no NDC)', () => {
+    const h = parseHeader('2019-05-01 10:00:00,123 INFO  org.apache.flink.runtime.checkpoint.CheckpointCoordinator     - Triggering checkpoint 5 @ 1 for job x.')!;
+    expect(h).toMatchObject({ level: 'INFO', logger: 'org.apache.flink.runtime.checkpoint.CheckpointCoordinator', message: 'Triggering checkpoint 5 @ 1 for job x.', time: '2019-05-01T10:00:00.123' });
+  });
+  it('reads the log4j2 layout with [] NDC', () => {
+    const h = parseHeader('2023-05-01 10:00:00,123 WARN  org.apache.flink.runtime.taskmanager.Task                    [] - X (1/2)#0 (abc) switched from RUNNING to FAILED with failure cause:')!;
+    expect(h.level).toBe('WARN');
+    expect(h.message).toBe('X (1/2)#0 (abc) switched from RUNNING to FAILED with failure cause:');
+  });
+  it('reads logback with a thread and dot milliseconds', () => {
+    const h = parseHeader('2019-05-01 10:00:00.123 [flink-akka.actor.default-dispatcher-3] INFO  org.apache.flink.runtime.checkpoint.CheckpointCoordinator  - Triggering checkpoint 5')!;
+    expect(h).toMatchObject({ thread: 'flink-akka.actor.default-dispatcher-3', level: 'INFO', message: 'Triggering checkpoint 5' });
+  });
+  it('reads a generic timestamped layout', () => {
+    const h = parseHeader('2020-03-18 23:08:47 [WARN ](KafkaFetcher    ) [TxId :  ] Error while closing Kafka consumer')!;
+    expect(h.level).toBe('WARN');
+    expect(h.time).toBe('2020-03-18T23:08:47');
+  });
+  it('returns null for continuation lines', () => {
+    expect(parseHeader('\tat org.rocksdb.Checkpoint.createCheckpoint(Native Method)')).toBeNull();
+  });
+});
+
+describe('container prefixes', () => {
+  it('strips kubectl --prefix and --timestamps', () => {
+    expect(stripContainerPrefix('[pod/tm-1/flink-main-container] 2023-12-05T13:22:14.673427041Z 2023-12-05 13:22:14,673 INFO  x [] - y')).toBe('2023-12-05 13:22:14,673 INFO  x [] - y');
+  });
+  it('strips the CRI prefix', () => {
+    expect(stripContainerPrefix('2023-12-05T13:22:14.673427041Z stdout F \tat a.b.C(D.java:1)')).toBe('\tat a.b.C(D.java:1)');
+  });
+  it('strips docker-compose prefixes', () => {
+    expect(stripContainerPrefix('taskmanager_1  | 2023-01-01 00:00:00,000 INFO  x [] - y')).toBe('2023-01-01 00:00:00,000 INFO  x [] - y');
+  });
+});
+
+describe('classify', () => {
+  it('tells headers, continuations and other lines apart', () => {
+    expect(classify('2023-05-01 10:00:00,123 INFO  a.b.C [] - msg')).toBe(LineKind.Header);
+    expect(classify('\tat a.b.C.d(C.java:1)')).toBe(LineKind.Continuation);
+    expect(classify('Caused by: java.io.IOException: x')).toBe(LineKind.Continuation);
+    expect(classify('org.rocksdb.RocksDBException: while link file to /a: /b: Not supported')).toBe(LineKind.Continuation);
+    expect(classify('java.lang.OutOfMemoryError')).toBe(LineKind.Continuation);
+    expect(classify('\t... 20 more')).toBe(LineKind.Continuation);
+    expect(classify('')).toBe(LineKind.Blank);
+    expect(classify('We see this on every checkpoint:')).toBe(LineKind.Other);
+  });
+});
+
+describe('buildEvent', () => {
+  it('collects the exception chain with line numbers', () => {
+    const e = buildEvent(0, 10, [
+      '2023-05-01 10:00:00,123 INFO  org.apache.flink.streaming.runtime.tasks.RegularOperatorChain [] - Could not complete snapshot 7 for operator X (1/2)#0. Failure reason: Checkpoint was declined.',
+      'org.apache.flink.runtime.checkpoint.CheckpointException: Could not complete snapshot 7',
+      '\tat a.b.C(D.java:1)',
+      'Caused by: org.apache.flink.util.SerializedThrowable: while link file to /a/chk-7.tmp/1.sst: /a/db/1.sst: Not supported',
+      '\t... 3 more',
+    ]);
+    expect(e.chain.map((c) => [c.cls, c.line, c.kind])).toEqual([
+      ['org.apache.flink.runtime.checkpoint.CheckpointException', 11, 'exception'],
+      ['org.apache.flink.util.SerializedThrowable', 13, 'caused-by'],
+    ]);
+    expect(e.chain[1]!.message).toBe('while link file to /a/chk-7.tmp/1.sst: /a/db/1.sst: Not supported');
+    expect(e.frames).toEqual(['a.b.C(D.java:1)']);
+  });
+  it('reads the 1.13–1.16 inline failure cause', () => {
+    const e = buildEvent(0, 1, ['2022-01-01 00:00:00,000 WARN  org.apache.flink.runtime.taskmanager.Task [] - X (1/1)#0 (abc) switched from RUNNING to FAILED with failure cause: java.io.IOException: Could not perform checkpoint 2 for operator X (1/1)#0.']);
+    expect(e.chain[0]).toMatchObject({ cls: 'java.io.IOException', message: 'Could not perform checkpoint 2 for operator X (1/1)#0.' });
+  });
+  it('splits a trace flattened onto one line', () => {
+    const parts = unflatten('java.io.IOException: boom at a.b.C.d(C.java:1) at a.b.C.e(C.java:2) Caused by: java.lang.RuntimeException: inner at x.y.Z.z(Z.java:3)');
+    expect(parts).toHaveLength(5);
+    expect(parts[3]).toBe('\tCaused by: java.lang.RuntimeException: inner');
+  });
+});

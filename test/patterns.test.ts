@@ -1,0 +1,69 @@
+// The pattern library as data: every file loads against the schema, no regex can backtrack
+// catastrophically, load errors name file and field, and the generated catalogue is current.
+
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPatternFile, loadPatterns, PatternError, redosCheck, type Condition } from '../src/detect/pattern.js';
+import { renderCatalogue } from '../src/catalogue.js';
+import { tempDir } from './helpers.js';
+
+const patterns = loadPatterns();
+
+function regexes(c: Condition | undefined): string[] {
+  if (!c) return [];
+  if ('all' in c) return c.all.flatMap(regexes);
+  if ('any' in c) return c.any.flatMap(regexes);
+  if ('not' in c) return regexes(c.not);
+  if ('level' in c) return [];
+  return Object.values(c) as string[];
+}
+
+describe('pattern library', () => {
+  it('has unique ids equal to file names, in their area folder', () => {
+    for (const p of patterns) expect(p.file.endsWith(`patterns/${p.area}/${p.id}.yaml`)).toBe(true);
+  });
+
+  it('gives every event pattern a usable prefilter literal', () => {
+    for (const p of patterns.filter((x) => x.match)) expect(p.prefilterLiterals, p.id).not.toBeNull();
+  });
+
+  it('has no regex with exponential backtracking', () => {
+    for (const p of patterns) {
+      for (const src of regexes(p.match)) {
+        const r = redosCheck(src);
+        expect(r.status === 'vulnerable' && r.complexity === 'exponential', `${p.id}: ${src}`).toBe(false);
+      }
+    }
+  }, 300_000);
+
+  it('rejects a catastrophic regex from a user pattern, naming file and field', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'custom'));
+    const file = join(dir, 'custom', 'bad-one.yaml');
+    writeFileSync(
+      file,
+      ['id: bad-one', 'title: A bad pattern', 'severity: error', 'area: custom', "match:\n  message: '(a+)+$'", 'summary: s', 'cause: c', 'remediation: r', 'verify: v', 'references: [https://example.org]'].join('\n'),
+    );
+    expect(() => loadPatternFile(file, { untrusted: true })).toThrow(PatternError);
+    expect(() => loadPatternFile(file, { untrusted: true })).toThrow(/match\.message: regular expression can backtrack catastrophically/);
+  }, 60_000);
+
+  it('reports schema errors with file, field and a hint', () => {
+    const dir = tempDir();
+    const file = join(dir, 'no-title.yaml');
+    writeFileSync(file, ['id: no-title', 'severity: bad', 'area: x', "match:\n  message: 'abc def ghi jkl'", 'summary: s', 'cause: c', 'remediation: r', 'verify: v', 'references: [x]'].join('\n'));
+    expect(() => loadPatternFile(file)).toThrow(/no-title\.yaml: .*(title|severity).*see patterns\/schema\.json/);
+  });
+
+  it('rejects an id that differs from the file name', () => {
+    const dir = tempDir();
+    const file = join(dir, 'other-name.yaml');
+    writeFileSync(file, ['id: some-id', 'title: Some title', 'severity: error', 'area: x', "match:\n  message: 'abc def ghi jkl'", 'summary: s', 'cause: c', 'remediation: r', 'verify: v', 'references: [x]'].join('\n'));
+    expect(() => loadPatternFile(file)).toThrow(/id: 'some-id' differs from the file name/);
+  });
+
+  it('docs/patterns.md is generated from the pattern files (run npm run catalogue)', () => {
+    expect(readFileSync('docs/patterns.md', 'utf8')).toBe(renderCatalogue(patterns));
+  });
+});

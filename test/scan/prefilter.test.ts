@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { buildPrefilter } from '../../src/scan/prefilter.js';
+
+function naive(buf: Buffer, literals: string[]): [number, number][] {
+  const out: [number, number][] = [];
+  const unique = [...new Set(literals.filter((l) => l.length > 0))];
+  unique.forEach((l, li) => {
+    const b = Buffer.from(l);
+    for (let p = buf.indexOf(b); p !== -1; p = buf.indexOf(b, p + 1)) out.push([p, li]);
+  });
+  return out.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+}
+
+function fast(buf: Buffer, literals: string[]): [number, number][] {
+  const out: [number, number][] = [];
+  buildPrefilter(literals).scan(buf, 0, buf.length, (p, li) => out.push([p, li]));
+  return out.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+}
+
+describe('prefilter', () => {
+  it('finds every occurrence of every literal, like a naive search', () => {
+    const alphabet = fc.constantFrom(...'abc: \n-'.split(''));
+    const word = fc.array(alphabet, { minLength: 1, maxLength: 8 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 6 }), fc.array(alphabet, { maxLength: 400 }), (lits, text) => {
+        const buf = Buffer.from(text.join(''));
+        expect(fast(buf, lits)).toEqual(naive(buf, lits));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('finds literals planted in random bytes, including at the edges', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2000 }), fc.nat(), (bytes, seed) => {
+        const lits = ['while link file to ', 'No space left on device', 'Decline checkpoint '];
+        const lit = lits[seed % lits.length]!;
+        const pos = bytes.length === 0 ? 0 : seed % (bytes.length + 1);
+        const buf = Buffer.concat([Buffer.from(bytes.subarray(0, pos)), Buffer.from(lit), Buffer.from(bytes.subarray(pos))]);
+        const hits = fast(buf, lits);
+        expect(hits).toEqual(naive(buf, lits));
+        expect(hits.some(([p]) => p === pos)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('respects the scan range', () => {
+    const buf = Buffer.from('xx while link file to yy while link file to');
+    const hits: number[] = [];
+    buildPrefilter(['while link file to']).scan(buf, 5, buf.length, (p) => hits.push(p));
+    expect(hits).toEqual([25]);
+  });
+});
