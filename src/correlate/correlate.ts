@@ -15,7 +15,7 @@ import type {
   SourceInfo,
 } from '../model.js';
 import { severityRank } from '../model.js';
-import type { Facts, CheckpointFact, JobFact } from '../detect/facts.js';
+import { roleOfLogger, type Facts, type CheckpointFact, type JobFact } from '../detect/facts.js';
 import { fillTemplate, type Pattern } from '../detect/pattern.js';
 import { analyseLocalDir, type LocalDirAnalysis } from './rocksdb-localdir.js';
 import { errnoInfo } from './errno.js';
@@ -81,6 +81,7 @@ export function correlate(input: CorrelateInput): CorrelateOutput {
     }
     if (unattached.length > 0) standalone.push(buildFinding(p, unattached, input, checkpoints));
   }
+  summarizeImpact(roots, facts);
 
   const findings = [...roots, ...standalone].map((b) => b.finding);
   findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.firstSeen ?? '').localeCompare(b.firstSeen ?? '') || a.id.localeCompare(b.id));
@@ -97,8 +98,13 @@ function roleOf(sources: SourceInfo[], i: number): Role {
   return sources[i]?.role ?? 'unknown';
 }
 
+/** Role of the process that wrote an event: from its logger when that is side-specific, else its source's. */
+function eventRole(sources: SourceInfo[], e: { sourceIndex: number; logger: string | null }): Role {
+  return (e.logger ? roleOfLogger(e.logger) : null) ?? roleOf(sources, e.sourceIndex);
+}
+
 function evidenceOf(s: Signal, sources: SourceInfo[]): Evidence {
-  return { source: sources[s.event.sourceIndex]?.name ?? '?', line: s.line, role: roleOf(sources, s.event.sourceIndex), text: s.text.trim().length > 0 ? s.text : s.event.message, time: s.event.time };
+  return { source: sources[s.event.sourceIndex]?.name ?? '?', line: s.line, role: eventRole(sources, s.event), text: s.text.trim().length > 0 ? s.text : s.event.message, time: s.event.time };
 }
 
 function uniq<T>(xs: Iterable<T>): T[] {
@@ -164,6 +170,7 @@ function buildFinding(p: Pattern, sigs: Signal[], input: CorrelateInput, _timeli
     values.errnoMeaning = info.meaning;
   }
   values.checkpoints = checkpointIds.length > 0 ? formatIds(checkpointIds) : 'unknown';
+  values.checkpointsPhrase = checkpointIds.length === 0 ? 'checkpoints' : checkpointIds.length === 1 ? `checkpoint ${checkpointIds[0]}` : `checkpoints ${formatIds(checkpointIds)}`;
   values.firstSeen = timed[0]?.event.time ?? undefined;
   values.tasks = tasks.join(', ');
   values.hosts = [...hosts].join(', ');
@@ -192,7 +199,8 @@ function buildFinding(p: Pattern, sigs: Signal[], input: CorrelateInput, _timeli
   }
 
   const summary = fillTemplate(p.summary, values);
-  if (checkpointIds.length > 0) impact.unshift(`Failed checkpoints: ${formatIds(checkpointIds)} (${checkpointIds.length})${timed[0] ? `, first at ${timed[0].event.time}` : ''}${timed.length > 1 ? `, last at ${timed[timed.length - 1]!.event.time}` : ''}.`);
+  if (checkpointIds.length === 1) impact.unshift(`Failed checkpoint: ${checkpointIds[0]}${timed[0] ? `, at ${timed[0].event.time}` : ''}.`);
+  else if (checkpointIds.length > 1) impact.unshift(`Failed checkpoints: ${formatIds(checkpointIds)} (${checkpointIds.length})${timed[0] ? `, first at ${timed[0].event.time}` : ''}${timed.length > 1 ? `, last at ${timed[timed.length - 1]!.event.time}` : ''}.`);
   if (tasks.length > 0) impact.push(`Operators/subtasks: ${tasks.join(', ')}.`);
   if (hosts.size > 0) impact.push(`Hosts: ${[...hosts].join(', ')}.`);
 
@@ -257,7 +265,7 @@ function pickEvidence(sorted: Signal[], sources: SourceInfo[]): Evidence[] {
   const has = (s: Signal): boolean => chosen.some((c) => c.event.sourceIndex === s.event.sourceIndex && c.line === s.line);
   const order: Role[] = ['taskmanager', 'jobmanager', 'client', 'unknown'];
   for (const role of order) {
-    const s = sorted.find((x) => roleOf(sources, x.event.sourceIndex) === role);
+    const s = sorted.find((x) => eventRole(sources, x.event) === role);
     if (s && !has(s)) chosen.push(s);
   }
   for (const s of sorted) {
@@ -272,7 +280,7 @@ function pickEvidence(sorted: Signal[], sources: SourceInfo[]): Evidence[] {
 function localDirValues(a: LocalDirAnalysis): Record<string, string> {
   const ckptKey = a.checkpointDir?.key ?? 'state.checkpoints.dir';
   const localKey = a.localDir?.key === 'state.backend.rocksdb.checkpointdir' ? 'state.backend.rocksdb.localdir' : (a.localDir?.key ?? 'state.backend.rocksdb.localdir');
-  const ckptValue = a.checkpointDir?.value ?? '<your durable checkpoint URI, e.g. s3://bucket/checkpoints or file:///mnt/share/checkpoints>';
+  const ckptValue = a.checkpointDir?.value ?? '<your current durable checkpoint URI>';
   return {
     localdir: a.effective?.path ?? 'unknown',
     localdirVia: a.effective?.via ?? 'unknown',
@@ -379,11 +387,20 @@ function rootFor(roots: Built[], time: number | null, job: string | null, checkp
   return best;
 }
 
-function addConsequence(root: Built, id: string, title: string, items: (Signal | Evidence)[], sources: SourceInfo[]): void {
+const consequenceKeys = new WeakMap<Consequence, Set<string>>();
+
+/** Adds items to a root finding's consequence `id`; items with an already-seen `key` are not counted again. */
+function addConsequence(root: Built, id: string, title: string, items: (Signal | Evidence)[], sources: SourceInfo[], key?: string): void {
   let c = root.finding.consequences.find((x) => x.id === id);
   if (!c) {
     c = { id, title, count: 0, evidence: [] } as Consequence;
     root.finding.consequences.push(c);
+    consequenceKeys.set(c, new Set());
+  }
+  const keys = consequenceKeys.get(c)!;
+  if (key !== undefined) {
+    if (keys.has(key)) return;
+    keys.add(key);
   }
   for (const it of items) {
     c.count++;
@@ -411,7 +428,7 @@ function attachTimeline(roots: Built[], facts: Facts, sources: SourceInfo[]): vo
       expired: ['checkpoint-expired', 'The checkpoint expired'],
     };
     const [id, title] = titles[c.kind]!;
-    addConsequence(r, id, title, [factEvidence(c, sources)], sources);
+    addConsequence(r, id, title, [factEvidence(c, sources)], sources, `${c.job}#${c.id}`);
   }
   // Task failures whose cause chain carries the root signature are already signals; count them.
   for (const r of live) {
@@ -434,11 +451,21 @@ function attachTimeline(roots: Built[], facts: Facts, sources: SourceInfo[]): vo
     const r = rootFor(live, j.timeMs, j.job, null);
     if (r) addConsequence(r, id, title, [factEvidence(j, sources)], sources);
   }
-  for (const r of live) {
+}
+
+/** Adds impact sentences derived from the timeline and the attached consequences. */
+function summarizeImpact(roots: Built[], facts: Facts): void {
+  for (const r of roots.filter((x) => x.signals.length > 0)) {
     const f = r.finding;
     const restarts = f.consequences.find((c) => c.id === 'job-restart');
     if (restarts) f.impact.push(`The job restarted ${restarts.count} time${restarts.count === 1 ? '' : 's'} after the failure began.`);
     if (f.consequences.some((c) => c.id === 'job-failed')) f.impact.push('The job ended in state FAILED.');
+    const has = (id: string): boolean => f.consequences.some((c) => c.id === id);
+    if (f.checkpoints.length > 0 && has('checkpoint-declined')) {
+      f.impact.push(`The failing snapshots were declined to the JobManager (Flink 1.9–1.10 behaviour)${has('checkpoint-tolerable-failures') ? ', which failed the job over once more checkpoints had failed than tolerated' : ''}.`);
+    } else if (f.checkpoints.length > 0 && has('task-failure')) {
+      f.impact.push('Each failed snapshot failed its task (Flink 1.11+ behaviour): the job restarts and fails again at the next checkpoint.');
+    }
     const jobsKnown = f.jobs.length > 0 ? f.jobs : uniq(facts.checkpoints.map((c) => c.job).filter((j): j is string => !!j));
     const firstFail = f.checkpoints[0];
     for (const job of jobsKnown) {

@@ -268,6 +268,14 @@ export function extractFacts(e: LogEvent, facts: Facts): void {
   }
 }
 
+/** The process role a logger name belongs to, when only one side uses it. */
+export function roleOfLogger(logger: string): Role | null {
+  if (JM_LOGGER.test(logger)) return 'jobmanager';
+  if (TM_LOGGER.test(logger)) return 'taskmanager';
+  if (CLIENT_LOGGER.test(logger)) return 'client';
+  return null;
+}
+
 function shortLogger(l: string): string {
   return l.split('.').pop() ?? l;
 }
