@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Entry point: runs the CLI and exits with its code. A closed stdout (| head) ends quietly.
+// Entry point: runs the CLI and exits with its code once the output is flushed (an unread stdin
+// must not keep the process alive after Ctrl-C). A closed stdout (| head) ends quietly.
 import { run } from '../dist/cli/main.js';
 
 process.stdout.on('error', (e) => {
@@ -8,3 +9,4 @@ process.stdout.on('error', (e) => {
 });
 const code = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
 process.exitCode = code;
+process.stdout.write('', () => process.exit(code));

@@ -84,7 +84,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
             prefilter,
             everyRecord: options.fullScan === true || slow.length > 0,
             onWarning: (message) => warnings.push({ source: input.name, message }),
-            shouldStop: () => options.signal?.aborted === true,
+            ...(options.signal ? { signal: options.signal } : {}),
           },
           (raw) => onEvent(buildEvent(i, raw.firstLine, raw.lines), facts.sources.get(i)?.version ?? null),
         );

@@ -157,3 +157,20 @@ describe('built binary (as installed by npm ci)', () => {
     expect(out).not.toMatch(/EPIPE|Error/);
   });
 });
+
+describe('interruption', () => {
+  it.skipIf(!existsSync('dist/cli/main.js'))('Ctrl-C prints the partial report, marked interrupted, and exits 130', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['bin/flink-doctor.js', '--format', 'json'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stdin.write(readFileSync('samples/rocksdb/rocksdb-hardlink-unsupported/positive-pasted-bare-trace.txt'));
+    await new Promise((r) => setTimeout(r, 700));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(130);
+    const report = JSON.parse(out);
+    expect(report.interrupted).toBe(true);
+    expect(report.findings.map((f: any) => f.id)).toContain('rocksdb-hardlink-unsupported');
+  });
+});

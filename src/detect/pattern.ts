@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import fg from 'fast-glob';
 import YAML from 'yaml';
 import { Ajv, type ErrorObject } from 'ajv';
-import { checkSync } from 'recheck';
+import { createRequire } from 'node:module';
 import semver from 'semver';
 import type { LogEvent, Severity } from '../model.js';
 import { bestOf, literalsOfRegex, score, type LiteralSet } from './literals.js';
@@ -155,6 +155,8 @@ const MAX_MATCH_TEXT = 16 * 1024;
 
 /** Checks a regex for catastrophic (exponential) backtracking; returns the complexity found. */
 export function redosCheck(src: string): { status: 'safe' | 'vulnerable' | 'unknown'; complexity: string | null } {
+  // Loaded on first use: the checker is large and only user-supplied patterns need it at run time.
+  const { checkSync } = createRequire(import.meta.url)('recheck') as typeof import('recheck');
   const r = checkSync(src, '');
   const complexity = r.status === 'unknown' ? null : r.complexity.type;
   return { status: r.status, complexity };

@@ -26,8 +26,8 @@ export interface ScanOptions {
   maxCarryBytes?: number;
   /** Called for a condition worth a warning (e.g. an over-long line). */
   onWarning?: (message: string) => void;
-  /** Checked between chunks; returning true stops the scan early. */
-  shouldStop?: () => boolean;
+  /** Stops the scan (e.g. on Ctrl-C): what was read so far is still scanned. */
+  signal?: AbortSignal;
 }
 
 export interface ScanResult {
@@ -51,17 +51,28 @@ export async function scanStream(
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let stopped = false;
-  for await (const chunk of chunks) {
+  const it = chunks[Symbol.asyncIterator]();
+  const aborted = opts.signal
+    ? new Promise<'aborted'>((resolve) => {
+        if (opts.signal!.aborted) resolve('aborted');
+        else opts.signal!.addEventListener('abort', () => resolve('aborted'), { once: true });
+      })
+    : null;
+  for (;;) {
+    const next = aborted ? await Promise.race([it.next(), aborted]) : await it.next();
+    if (next === 'aborted') {
+      stopped = true;
+      void it.return?.();
+      break;
+    }
+    if (next.done) break;
+    const chunk = next.value;
     pending.push(chunk);
     pendingBytes += chunk.length;
     if (pendingBytes >= chunkBytes) {
       state.feed(pending, false, maxCarry);
       pending = [];
       pendingBytes = 0;
-      if (opts.shouldStop?.()) {
-        stopped = true;
-        break;
-      }
     }
   }
   state.feed(pending, true, maxCarry);
@@ -89,7 +100,24 @@ class ScanState {
   feed(parts: Buffer[], final: boolean, maxCarry: number): void {
     for (const p of parts) this.totalBytes += p.length;
     if (parts.length > 0) this.endsWithNewline = parts[parts.length - 1]![parts[parts.length - 1]!.length - 1] === 10;
-    const buf = this.carry.length === 0 && parts.length === 1 ? parts[0]! : Buffer.concat([this.carry, ...parts]);
+    let buf: Buffer;
+    const joined = parts.length === 1 ? parts[0]! : parts.length === 0 ? Buffer.alloc(0) : Buffer.concat(parts);
+    if (this.carry.length === 0) {
+      buf = joined;
+    } else {
+      // Finish the carried record with the head of the new chunk in a small buffer, so the chunk
+      // itself is scanned in place instead of being copied behind the carry.
+      const start = final ? -1 : firstRecordStart(joined);
+      if (start < 0) {
+        buf = Buffer.concat([this.carry, joined]);
+      } else {
+        const head = Buffer.concat([this.carry, joined.subarray(0, start)]);
+        this.process(head, head.length);
+        this.carryOffset += head.length;
+        this.carry = Buffer.alloc(0);
+        buf = joined.subarray(start);
+      }
+    }
     if (buf.length === 0) return;
     let limit: number;
     if (final) {
@@ -211,6 +239,18 @@ class ScanState {
     }
     return Math.min(end, limit);
   }
+}
+
+/** Start of the first line after the first newline that begins a record (header or blank line), or -1. */
+function firstRecordStart(buf: Buffer): number {
+  let pos = buf.indexOf(10);
+  for (let steps = 0; pos >= 0 && pos + 1 < buf.length && steps < WALK_LIMIT; steps++) {
+    const start = pos + 1;
+    const kind = classify(stripContainerPrefix(lineText(buf, start)));
+    if (kind === LineKind.Header || kind === LineKind.Blank) return start;
+    pos = buf.indexOf(10, start);
+  }
+  return -1;
 }
 
 function lineStart(buf: Buffer, pos: number): number {

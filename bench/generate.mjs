@@ -1,0 +1,126 @@
+// Deterministic generator of realistic Flink JobManager/TaskManager logs for the benchmark:
+// ordinary INFO/WARN/DEBUG noise from many loggers, Kafka config dumps, long lines, non-ASCII
+// text, checkpoint lines, and injected incidents whose presence the benchmark then checks.
+// Usage: node bench/generate.mjs <out-file> <size-MiB> [--role tm|jm] [--seed N]
+
+import { createWriteStream } from 'node:fs';
+
+/** Small deterministic PRNG (mulberry32). */
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const JOB = '5e1c0a9b7d3f2e4c6a8b0d1f3e5a7c9b';
+const LOGGERS = [
+  'org.apache.flink.runtime.taskexecutor.TaskExecutor',
+  'org.apache.flink.runtime.io.network.netty.NettyServer',
+  'org.apache.flink.streaming.connectors.kafka.internals.KafkaFetcher',
+  'org.apache.kafka.clients.consumer.internals.ConsumerCoordinator',
+  'org.apache.flink.runtime.state.heap.HeapKeyedStateBackend',
+  'org.apache.flink.contrib.streaming.state.RocksDBKeyedStateBackendBuilder',
+  'org.apache.flink.runtime.io.disk.iomanager.IOManager',
+  'com.example.orders.EnrichmentFunction',
+];
+const MESSAGES = [
+  (r) => `Processed ${Math.floor(r() * 1e6)} records in partition orders-${Math.floor(r() * 24)} (lag ${Math.floor(r() * 5000)})`,
+  (r) => `[Consumer clientId=consumer-orders-${Math.floor(r() * 8)}, groupId=orders] Seeking to offset ${Math.floor(r() * 1e9)} for partition orders-${Math.floor(r() * 24)}`,
+  (r) => `Kunde «Müller & Söhne» bestellt ${Math.floor(r() * 100)} Stück – Lieferung nach Zürich`,
+  (r) => `Finished building RocksDB keyed state-backend at /var/lib/flink/rocksdb/job_${JOB}_op_KeyedProcessOperator_${Math.floor(r() * 1e9).toString(16)}.`,
+  (r) => `Successfully registered metric group for operator ${Math.floor(r() * 1000)} with ${Math.floor(r() * 50)} metrics.`,
+  (r) => `Request ${Math.floor(r() * 1e12).toString(36)} payload=${'x'.repeat(200 + Math.floor(r() * 1800))}`,
+];
+
+function ts(ms) {
+  const d = new Date(ms);
+  const p = (n, w = 2) => String(n).padStart(w, '0');
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())},${p(d.getUTCMilliseconds(), 3)}`;
+}
+
+function line(t, level, logger, msg) {
+  return `${ts(t)} ${level.padEnd(5)} ${logger.padEnd(60)} [] - ${msg}\n`;
+}
+
+/** The incidents injected into a TaskManager log, with what the benchmark must find. */
+export const INCIDENTS = ['rocksdb-hardlink-unsupported', 'heap-oom', 'disk-full', 'too-many-open-files'];
+
+function incident(kind, t, cp) {
+  const inst = `/mnt/share/rocksdb/job_${JOB}_op_KeyedProcessOperator_0a8b2c4d6e8f0a1b3c5d7e9f1a2b4c6d__1_2__uuid_6a1f0c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b`;
+  switch (kind) {
+    case 'rocksdb-hardlink-unsupported':
+      return (
+        line(t, 'INFO', 'org.apache.flink.streaming.runtime.tasks.RegularOperatorChain', `Could not complete snapshot ${cp} for operator KeyedProcess (1/2)#0. Failure reason: Checkpoint was declined.`) +
+        `org.apache.flink.runtime.checkpoint.CheckpointException: Could not complete snapshot ${cp} for operator KeyedProcess (1/2)#0. Failure reason: Checkpoint was declined.\n` +
+        `\tat org.apache.flink.streaming.api.operators.StreamOperatorStateHandler.snapshotState(StreamOperatorStateHandler.java:269) ~[flink-dist-1.17.2.jar:1.17.2]\n` +
+        `Caused by: org.rocksdb.RocksDBException: while link file to ${inst}/chk-${cp}.tmp/000022.sst: ${inst}/db/000022.sst: Operation not supported\n` +
+        `\tat org.rocksdb.Checkpoint.createCheckpoint(Native Method) ~[flink-dist-1.17.2.jar:1.17.2]\n\t... 20 more\n`
+      );
+    case 'heap-oom':
+      return line(t, 'ERROR', 'org.apache.flink.runtime.taskexecutor.TaskManagerRunner', 'Fatal error occurred while executing the TaskManager. Shutting it down...') + 'java.lang.OutOfMemoryError: Java heap space\n\tat java.util.Arrays.copyOf(Arrays.java:3236)\n';
+    case 'disk-full':
+      return line(t, 'WARN', 'org.apache.flink.runtime.taskmanager.Task', `KeyedProcess (2/2)#0 (${'ab'.repeat(16)}) switched from RUNNING to FAILED with failure cause:`) + `java.io.IOException: org.rocksdb.RocksDBException: While appending to file: /var/lib/flink/rocksdb/job_${JOB}_op_X/db/000123.sst: No space left on device\n\tat org.apache.flink.contrib.streaming.state.RocksDBWriteBatchWrapper.flush(RocksDBWriteBatchWrapper.java:95)\n`;
+    default:
+      return line(t, 'WARN', 'org.apache.flink.runtime.io.network.netty.NettyServer', 'Failed to accept connection') + 'java.io.IOException: Too many open files\n\tat sun.nio.ch.ServerSocketChannelImpl.accept0(Native Method)\n';
+  }
+}
+
+/** Writes `sizeMiB` of log to `out`; resolves to the list of injected incident kinds. */
+export async function generate(out, sizeMiB, { seed = 42, role = 'tm' } = {}) {
+  const r = rng(seed);
+  const target = sizeMiB * 1024 * 1024;
+  const ws = createWriteStream(out);
+  let written = 0;
+  let t = Date.UTC(2024, 2, 11, 9, 0, 0);
+  let cp = 1;
+  const injected = [];
+  const every = Math.max(1, Math.floor(target / 40));
+  let nextIncident = every;
+  const push = (s) => {
+    written += Buffer.byteLength(s);
+    return ws.write(s);
+  };
+  push(line(t, 'INFO', 'org.apache.flink.runtime.taskexecutor.TaskManagerRunner', ` Starting ${role === 'jm' ? 'StandaloneSessionClusterEntrypoint' : 'TaskManager'} (Version: 1.17.2, Scala: 2.12, Rev:c0027e5, Date:2023-11-09T13:24:13+01:00)`));
+  while (written < target) {
+    let chunk = '';
+    for (let i = 0; i < 200; i++) {
+      t += Math.floor(r() * 40);
+      const x = r();
+      if (x < 0.001) {
+        chunk += line(t, 'INFO', 'org.apache.kafka.clients.consumer.ConsumerConfig', 'ConsumerConfig values: ');
+        for (const k of ['allow.auto.create.topics = true', 'auto.commit.interval.ms = 5000', 'bootstrap.servers = [kafka-0:9092, kafka-1:9092]', 'client.id = consumer-orders-1', 'max.poll.records = 500', 'session.timeout.ms = 10000']) chunk += `\t${k}\n`;
+      } else if (x < 0.004) {
+        chunk += line(t, 'INFO', 'org.apache.flink.runtime.checkpoint.CheckpointCoordinator', `Completed checkpoint ${cp++} for job ${JOB} (${Math.floor(r() * 1e7)} bytes, checkpointDuration=${Math.floor(r() * 900)} ms, finalizationTime=2 ms).`);
+      } else {
+        const lv = x < 0.02 ? 'WARN' : x < 0.3 ? 'DEBUG' : 'INFO';
+        chunk += line(t, lv, LOGGERS[Math.floor(r() * LOGGERS.length)], MESSAGES[Math.floor(r() * MESSAGES.length)](r));
+      }
+    }
+    if (written + chunk.length >= nextIncident && injected.length < 40) {
+      const kind = INCIDENTS[injected.length % INCIDENTS.length];
+      chunk += incident(kind, t, cp);
+      injected.push(kind);
+      nextIncident += every;
+    }
+    if (!push(chunk)) await new Promise((res) => ws.once('drain', res));
+  }
+  await new Promise((res) => ws.end(res));
+  return [...new Set(injected)];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [out, size] = process.argv.slice(2);
+  if (!out || !size) {
+    console.error('usage: node bench/generate.mjs <out-file> <size-MiB> [--role tm|jm] [--seed N]');
+    process.exit(2);
+  }
+  const roleIdx = process.argv.indexOf('--role');
+  const seedIdx = process.argv.indexOf('--seed');
+  const kinds = await generate(out, Number(size), { role: roleIdx > 0 ? process.argv[roleIdx + 1] : 'tm', seed: seedIdx > 0 ? Number(process.argv[seedIdx + 1]) : 42 });
+  console.log(`wrote ${out}: ${size} MiB, incidents: ${kinds.join(', ')}`);
+}
