@@ -4,6 +4,7 @@
 import type { Diagnosis, InputWarning, LogEvent, Role, Signal, SourceInfo } from './model.js';
 import { resolveInputs, type InputSource } from './input/sources.js';
 import { parseConfigText } from './input/config-file.js';
+import { expandSource, type Member } from './input/members.js';
 import { buildPrefilter } from './scan/prefilter.js';
 import { scanStream } from './scan/scanner.js';
 import { buildEvent } from './parse/event.js';
@@ -65,40 +66,55 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     }
   };
 
-  for (let i = 0; i < inputs.length; i++) {
-    const input = inputs[i]!;
+  let files = 0;
+  const warn = (source: string, message: string): void => {
+    warnings.push({ source, message });
+  };
+  for (const input of inputs) {
     if (options.signal?.aborted) {
       interrupted = true;
       break;
     }
-    const info: SourceInfo = { name: input.name, role: 'unknown', roleReason: null, flinkVersion: null, hosts: [], resourceIds: [], bytes: 0, lines: 0, gzip: false, kind: input.kind };
-    sources.push(info);
-    facts.names[i] = input.name;
+    files++;
     try {
-      if (input.kind === 'config') {
-        await readConfig(input, info, facts, warnings);
-      } else {
-        const result = await scanStream(
-          input.open(() => (info.gzip = true)),
-          {
-            prefilter,
-            everyRecord: options.fullScan === true || slow.length > 0,
-            onWarning: (message) => warnings.push({ source: input.name, message }),
-            ...(options.signal ? { signal: options.signal } : {}),
-          },
-          (raw) => onEvent(buildEvent(i, raw.firstLine, raw.lines), facts.sources.get(i)?.version ?? null),
-        );
-        info.bytes = result.bytes;
-        info.lines = result.lines;
-        if (result.stopped) interrupted = true;
-        if (result.bytes === 0) warnings.push({ source: input.name, message: input.name === '<stdin>' ? 'standard input was empty' : 'file is empty' });
-        else if (looksBinary(result.bytes, result.lines)) warnings.push({ source: input.name, message: 'no line breaks found: this may not be a text log' });
+      for await (const member of expandSource(input, { warn })) {
+        const i = sources.length;
+        const info: SourceInfo = { name: member.name, role: 'unknown', roleReason: null, flinkVersion: null, hosts: [], resourceIds: [], bytes: 0, lines: 0, gzip: member.gzip, kind: member.kind };
+        sources.push(info);
+        facts.names[i] = member.name;
+        if (member.roleHint) facts.vote(i, member.roleHint, 30, `container log type`);
+        if (member.host) facts.source(i).hosts.add(member.host);
+        try {
+          if (member.kind === 'config') {
+            await readConfig(member, info, facts, warnings);
+          } else {
+            const result = await scanStream(
+              member.chunks,
+              {
+                prefilter,
+                everyRecord: options.fullScan === true || slow.length > 0,
+                onWarning: (message) => warn(member.name, message),
+                ...(options.signal ? { signal: options.signal } : {}),
+              },
+              (raw) => onEvent(buildEvent(i, raw.firstLine, raw.lines), facts.sources.get(i)?.version ?? null),
+            );
+            info.bytes = result.bytes;
+            info.lines = result.lines;
+            info.gzip = member.gzip;
+            if (result.stopped) interrupted = true;
+            if (result.bytes === 0) warn(member.name, member.name === '<stdin>' ? 'standard input was empty' : 'file is empty');
+            else if (looksBinary(result.bytes, result.lines)) warn(member.name, 'no line breaks found: this may not be a text log');
+          }
+        } catch (e) {
+          warn(member.name, describeReadError(e));
+        }
+        finishSource(i, info, facts);
+        options.onProgress?.({ source: member.name, bytes: info.bytes, files });
+        if (interrupted) break;
       }
     } catch (e) {
-      warnings.push({ source: input.name, message: describeReadError(e) });
+      warn(input.name, describeReadError(e));
     }
-    finishSource(i, info, facts);
-    options.onProgress?.({ source: input.name, bytes: info.bytes, files: i + 1 });
     if (interrupted) break;
   }
 
@@ -126,15 +142,15 @@ function looksBinary(bytes: number, lines: number): boolean {
   return bytes > 1 << 20 && lines <= 1;
 }
 
-async function readConfig(input: InputSource, info: SourceInfo, facts: Facts, warnings: InputWarning[]): Promise<void> {
+async function readConfig(member: Member, info: SourceInfo, facts: Facts, warnings: InputWarning[]): Promise<void> {
   const parts: Buffer[] = [];
-  for await (const b of input.open(() => (info.gzip = true))) parts.push(b);
+  for await (const b of member.chunks) parts.push(b);
   const buf = Buffer.concat(parts);
   info.bytes = buf.length;
   const text = buf.toString('utf8');
   info.lines = text.length === 0 ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
-  const { entries, error } = parseConfigText(text, input.name);
-  if (error) warnings.push({ source: input.name, message: `configuration file could not be read: ${error}` });
+  const { entries, error } = parseConfigText(text, member.name);
+  if (error) warnings.push({ source: member.name, message: `configuration file could not be read: ${error}` });
   facts.config.push(...entries);
 }
 
@@ -162,5 +178,7 @@ function describeReadError(e: unknown): string {
   if (err.code === 'EACCES' || err.code === 'EPERM') return 'cannot read: permission denied';
   if (err.code === 'EISDIR') return 'cannot read: is a directory';
   if (err.code === 'ENOENT') return 'cannot read: no such file or directory';
+  if (err.code === 'ELOOP') return 'cannot read: too many levels of symbolic links';
+  if (/invalid (?:tar|zip)|end of central directory|unexpected end of data|Unexpected end/i.test(err.message ?? '')) return `archive is damaged or truncated (${err.message}); members read up to that point are kept`;
   return `read failed: ${err.message ?? String(e)}`;
 }

@@ -127,12 +127,17 @@ export function formatIds(ids: number[]): string {
 
 function occurrenceKey(p: Pattern, s: Signal): string {
   const keys = p.occurrenceKey ?? ['job', 'checkpoint', 'task'];
-  const parts = keys.map((k) => (k === 'text' ? stripTime(s.text) : String(s.identity[k as 'job'] ?? '')));
-  if (keys.every((k) => k === 'job' || k === 'text' || s.identity[k as 'checkpoint'] === undefined)) {
+  const value = (k: string): string | undefined => {
+    if (k === 'text') return stripTime(s.text);
+    const id = (s.identity as Record<string, unknown>)[k];
+    return id !== undefined ? String(id) : s.fields[k];
+  };
+  const parts = keys.map(value);
+  if (parts.every((v, i) => v === undefined || keys[i] === 'job')) {
     // Nothing but the job is known: one occurrence per distinct decisive text.
     return `${s.identity.job ?? ''}|${stripTime(s.text)}`;
   }
-  return parts.join('|');
+  return parts.map((v) => v ?? '').join('|');
 }
 
 function stripTime(t: string): string {
@@ -425,7 +430,7 @@ function attachTimeline(roots: Built[], facts: Facts, sources: SourceInfo[]): vo
       discarded: ['checkpoint-declined', 'The JobManager recorded the checkpoint as declined'],
       failed: ['checkpoint-failed', 'The JobManager recorded the checkpoint as failed'],
       aborted: ['checkpoint-aborted', 'The pending checkpoint was aborted because tasks restarted'],
-      expired: ['checkpoint-expired', 'The checkpoint expired'],
+      expired: ['checkpoint-timed-out', 'The JobManager recorded the checkpoint as expired'],
     };
     const [id, title] = titles[c.kind]!;
     addConsequence(r, id, title, [factEvidence(c, sources)], sources, `${c.job}#${c.id}`);

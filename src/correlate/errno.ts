@@ -22,6 +22,8 @@ const TABLE: [RegExp, ErrnoInfo][] = [
   [/^Stale file handle$/, { name: 'ESTALE', meaning: 'the NFS mount lost track of the file (server restarted or the export changed)', noHardLinks: false }],
   [/^File exists$/, { name: 'EEXIST', meaning: 'a file with the target name already exists in the checkpoint directory (left over from an earlier attempt)', noHardLinks: false }],
   [/^(?:Invalid cross-device link|Cross-device link)$/, { name: 'EXDEV', meaning: 'source and target are on different filesystems', noHardLinks: false }],
+  [/^No locks available$/, { name: 'ENOLCK', meaning: 'the filesystem offers no POSIX file locks (typical of NFS without a lock daemon, and of some FUSE and SMB mounts)', noHardLinks: false }],
+  [/^Resource temporarily unavailable$/, { name: 'EAGAIN', meaning: 'another process already holds the lock (usually a second TaskManager or a previous attempt still using the same directory)', noHardLinks: false }],
   [/^No such file or directory$/, { name: 'ENOENT', meaning: 'a file or directory disappeared under RocksDB', noHardLinks: false }],
 ];
 

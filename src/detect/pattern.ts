@@ -37,7 +37,8 @@ export interface PatternSpec {
   match?: Condition;
   check?: 'rocksdb-localdir-on-shared-fs';
   role?: 'root' | 'consequence';
-  occurrenceKey?: ('job' | 'checkpoint' | 'task' | 'host' | 'text')[];
+  /** Identity fields (job, checkpoint, task, host), `text`, or names of captured fields. */
+  occurrenceKey?: string[];
   analysis?: 'rocksdb-localdir';
   config?: string[];
   summary: string;
@@ -165,7 +166,8 @@ export function redosCheck(src: string): { status: 'safe' | 'vulnerable' | 'unkn
 function compileRegex(src: string, file: string, field: string, untrusted: boolean): RegExp {
   let re: RegExp;
   try {
-    re = new RegExp(src);
+    // Multi-line mode: messages that continue over several lines keep ^ and $ per line.
+    re = new RegExp(src, 'm');
   } catch (e) {
     throw new PatternError(file, field, `invalid regular expression: ${(e as Error).message}`, 'patterns use JavaScript regex syntax');
   }
@@ -304,7 +306,14 @@ export function deriveLiterals(c: Condition): LiteralSet {
   return null;
 }
 
-/** Fills `{name}` placeholders from values; unknown names are left visible as `{name}`. */
+/**
+ * Fills `{name}` placeholders from values; `{name|fallback}` uses the fallback when the value is
+ * missing; unknown names without a fallback stay visible as `{name}`.
+ */
 export function fillTemplate(text: string, values: Record<string, string | undefined>): string {
-  return text.replace(/\{([a-zA-Z][\w.]*)\}/g, (all, k: string) => values[k] ?? all);
+  return text.replace(/\{([a-zA-Z][\w.]*)(?:\|([^{}]*))?\}/g, (all, k: string, fallback: string | undefined) => {
+    const v = values[k];
+    if (v !== undefined && v !== '') return v;
+    return fallback ?? all;
+  });
 }

@@ -4,8 +4,6 @@
 
 import { createReadStream, promises as fsp } from 'node:fs';
 import { basename, join } from 'node:path';
-import { Readable, pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import fg from 'fast-glob';
 import type { InputWarning } from '../model.js';
 
@@ -14,13 +12,15 @@ export interface InputSource {
   /** Path as given, joined with the path found below a given directory; `<stdin>` for stdin. */
   name: string;
   kind: 'log' | 'config';
-  /** Opens the bytes; gzip is inflated transparently. `onGzip` is called when gzip is detected. */
-  open(onGzip?: () => void): AsyncIterable<Buffer>;
+  /** The file's path, when the input is a file (archives such as zip need random access). */
+  path?: string;
+  /** Opens the raw bytes; input/members.ts unwraps gzip, archives and container formats. */
+  open(): AsyncIterable<Buffer>;
 }
 
 const CHUNK = 1 << 20;
 /** File names read from a walked directory. */
-export const LOG_GLOBS = ['**/*.log', '**/*.log.[0-9]*', '**/*.out', '**/*.out.[0-9]*', '**/*.err', '**/*.err.[0-9]*', '**/*.gz', '**/*.txt'];
+export const LOG_GLOBS = ['**/*.log', '**/*.log.[0-9]*', '**/*.out', '**/*.out.[0-9]*', '**/*.err', '**/*.err.[0-9]*', '**/*.gz', '**/*.txt', '**/*.tar', '**/*.tgz', '**/*.zip'];
 export const CONFIG_NAMES = ['flink-conf.yaml', 'flink-conf.yml', 'config.yaml', 'config.yml'];
 
 /** True when a file name is a Flink configuration file. */
@@ -43,7 +43,7 @@ export async function resolveInputs(
   };
   for (const p of paths.length === 0 ? ['-'] : paths) {
     if (p === '-') {
-      add({ name: '<stdin>', kind: 'log', open: (onGzip) => maybeGunzip(stdin as AsyncIterable<Buffer>, onGzip) });
+      add({ name: '<stdin>', kind: 'log', open: () => stdin as AsyncIterable<Buffer> });
       continue;
     }
     let st;
@@ -55,7 +55,7 @@ export async function resolveInputs(
     }
     if (st.isDirectory()) {
       const found = await walk(p, warnings);
-      if (found.length === 0) warnings.push({ source: p, message: 'directory holds no log files (*.log, *.log.N, *.out, *.err, *.gz, *.txt) and no flink-conf.yaml/config.yaml' });
+      if (found.length === 0) warnings.push({ source: p, message: 'directory holds no log files (*.log, *.log.N, *.out, *.err, *.gz, *.txt, *.tar, *.tgz, *.zip) and no flink-conf.yaml/config.yaml' });
       for (const f of found) add(fileSource(f));
     } else if (st.isFile()) {
       add(fileSource(p));
@@ -87,37 +87,9 @@ function fileSource(path: string): InputSource {
   return {
     name: path,
     kind: isConfigName(path) ? 'config' : 'log',
-    open: (onGzip) => maybeGunzip(createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>, onGzip),
+    path,
+    open: () => createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>,
   };
-}
-
-/** Yields the bytes of a stream, inflating them when they start with the gzip magic bytes. */
-export async function* maybeGunzip(raw: AsyncIterable<Buffer>, onGzip?: () => void): AsyncGenerator<Buffer> {
-  const it = raw[Symbol.asyncIterator]();
-  let first = await it.next();
-  while (!first.done && first.value.length < 2) {
-    const next = await it.next();
-    if (next.done) break;
-    first = { done: false, value: Buffer.concat([first.value, next.value]) };
-  }
-  if (first.done) return;
-  const head = Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value);
-  const rest = async function* (): AsyncGenerator<Buffer> {
-    yield head;
-    for (;;) {
-      const n = await it.next();
-      if (n.done) return;
-      yield Buffer.isBuffer(n.value) ? n.value : Buffer.from(n.value);
-    }
-  };
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    onGzip?.();
-    const gunzip = createGunzip({ chunkSize: CHUNK });
-    pipeline(Readable.from(rest()), gunzip, () => {});
-    yield* gunzip as AsyncIterable<Buffer>;
-  } else {
-    yield* rest();
-  }
 }
 
 /** One-line description of a filesystem error. */

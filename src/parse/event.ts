@@ -13,12 +13,15 @@ const FLAT_HINT = /\s(?:at [\w$.]+\(|Caused by: )/;
  * into its logical lines. Lines without two or more frame / cause markers are returned as is.
  */
 export function unflatten(text: string): string[] {
+  // Records from JSON layouts keep their logical lines on one physical line (input/json-log.ts).
+  if (text.includes('\u2028')) return text.split('\u2028').flatMap((part, i) => (i === 0 ? [part] : unflatten(part)));
   if (text.length < 120 || !FLAT_HINT.test(text)) return [text];
   const parts = text.split(FLAT_SPLIT);
   if (parts.length < 3) return [text];
   return parts.map((p, i) => (i === 0 ? p : '\t' + p.trim()));
 }
 
+const INLINE_EXCEPTION = /(?:^|[\s:(])((?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable)(?::\s.*|$))/;
 const FAILURE_CAUSE = /(?: with failure cause: | switched from \w+ to \w+\.? ?(?:Reason: )?)((?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?::.*)?)$/;
 
 /**
@@ -45,11 +48,19 @@ export function buildEvent(sourceIndex: number, firstLine: number, rawLines: str
     if (fc) {
       const ex = splitExceptionLine(fc[1]!);
       if (ex) chain.push({ cls: ex.cls, message: ex.message, line: firstLine, kind: 'exception' });
+    } else {
+      // An exception written inline after the message, e.g. `… - Job failed: java.io.IOException: …`.
+      const inline = INLINE_EXCEPTION.exec(message);
+      if (inline) {
+        const ex = splitExceptionLine(inline[1]!);
+        if (ex) chain.push({ cls: ex.cls, message: ex.message, line: firstLine, kind: 'exception' });
+      }
     }
   } else {
     message = first.trim();
-    const ex = splitExceptionLine(message.replace(/^Exception in thread "[^"]*" /, ''));
-    if (ex) chain.push({ cls: ex.cls, message: ex.message, line: firstLine, kind: 'exception' });
+    const body = message.replace(/^Exception in thread "[^"]*" /, '').replace(/^(?:Caused by|Suppressed):\s*/, '');
+    const ex = splitExceptionLine(body);
+    if (ex) chain.push({ cls: ex.cls, message: ex.message, line: firstLine, kind: message.startsWith('Caused by') ? 'caused-by' : 'exception' });
   }
   let last: ChainLink | null = chain[chain.length - 1] ?? null;
   for (let i = 1; i < lines.length; i++) {
@@ -77,6 +88,9 @@ export function buildEvent(sourceIndex: number, firstLine: number, rawLines: str
     } else if (last) {
       // A message that continues on the next line (multi-line exception messages, re-wrapped text).
       last.message += '\n' + t;
+    } else if (chain.length === 0) {
+      // A header message that continues on the next line.
+      message += '\n' + t;
     }
   }
   return {

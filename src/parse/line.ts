@@ -45,7 +45,7 @@ const LEVELS = 'TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|SEVERE';
 // log4j 1/2 and logback with Flink's patterns, plus the common variants with a thread in brackets
 // before or after the level: `<date> [thread] LEVEL logger [ndc] - msg`.
 const STANDARD = new RegExp(
-  String.raw`^(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[,.]\d{1,9})?)(?:Z|[+-]\d{2}:?\d{2})?\s+(?:\[([^\]]*)\]\s+)?(` +
+  String.raw`^(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[,.]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)\s+(?:\[([^\]]*)\]\s+)?(` +
     LEVELS +
     String.raw`)\s+(?:\[([^\]]*)\]\s+)?([\w$.\-]+)\s+(?:\[[^\]]*\]\s+)?-\s?(.*)$`,
 );

@@ -1,0 +1,438 @@
+// Expands one input into the log streams it holds: plain text, gzip (by magic bytes, nested),
+// tar / tar.gz / zip archives streamed member by member, `yarn logs` aggregated output split per
+// container, and container-runtime wrappers (docker json-file, CRI) or JSON log layouts turned
+// back into plain log lines. Binary data and unsafe archive entries become warnings.
+
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import * as tar from 'tar-stream';
+import yauzl from 'yauzl';
+import type { Role } from '../model.js';
+import { isConfigName, type InputSource } from './sources.js';
+import { jsonRecordToLine, looksLikeJsonLog } from './json-log.js';
+
+/** One log stream inside an input. */
+export interface Member {
+  /** `path`, or `archive!member`, or `yarn.log!container_…/taskmanager.log`. */
+  name: string;
+  kind: 'log' | 'config';
+  chunks: AsyncIterable<Buffer>;
+  /** Set once the member's bytes turn out to be gzip. */
+  gzip: boolean;
+  /** Role and host known from the container (YARN log type, container host). */
+  roleHint?: Role;
+  host?: string;
+  /** How the bytes were unwrapped (docker-json, cri, json-layout), for the report. */
+  format?: string;
+}
+
+export interface ExpandOptions {
+  warn: (source: string, message: string) => void;
+  /** Inflated bytes allowed per compressed byte before a stream counts as a decompression bomb. */
+  maxRatio?: number;
+  /** Inflated bytes always allowed, whatever the ratio. */
+  minBombBytes?: number;
+}
+
+const LOG_NAME = /(?:\.log(?:\.\d+)?|\.out(?:\.\d+)?|\.err(?:\.\d+)?|\.txt|\.gz|\.tgz|\.tar|\.zip)$|(?:^|\/)(?:jobmanager|taskmanager)[^/]*$|(?:^|\/)(?:stdout|stderr)$/i;
+/** Bytes needed to recognise a format (tar's magic is at offset 257); more is used when already read. */
+const HEAD_BYTES = 512;
+
+/** True when an archive member's name looks like a log or a Flink configuration file. */
+export function isLogMemberName(name: string): boolean {
+  return LOG_NAME.test(name) || isConfigName(name);
+}
+
+/** Expands an input source into its members. */
+export async function* expandSource(source: InputSource, opts: ExpandOptions): AsyncGenerator<Member> {
+  if (source.kind === 'config') {
+    yield { name: source.name, kind: 'config', chunks: source.open(), gzip: false };
+    return;
+  }
+  yield* expandStream(source.name, source.open(), opts, 0, source.path);
+}
+
+async function* expandStream(name: string, raw: AsyncIterable<Buffer>, opts: ExpandOptions, depth: number, path?: string): AsyncGenerator<Member> {
+  const peeked = await peek(raw, HEAD_BYTES);
+  const head = peeked.head;
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    const inflated = gunzip(peeked.stream, name, opts);
+    if (depth > 3) {
+      opts.warn(name, 'gzip nested more than 3 levels deep; not read');
+      return;
+    }
+    for await (const m of expandStream(name, inflated, opts, depth + 1)) {
+      m.gzip = true;
+      yield m;
+    }
+    return;
+  }
+  if (isTar(head)) {
+    yield* tarMembers(name, peeked.stream, opts, depth);
+    return;
+  }
+  if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) {
+    yield* zipMembers(name, peeked.stream, opts, depth, path);
+    return;
+  }
+  const text = head.toString('latin1');
+  if (isYarnAggregated(text)) {
+    yield* yarnMembers(name, peeked.stream, opts);
+    return;
+  }
+  if (looksBinary(head)) {
+    opts.warn(name, 'binary data (not a text log); skipped');
+    await drain(peeked.stream);
+    return;
+  }
+  const firstLine = text.split('\n', 1)[0] ?? '';
+  if (/^\{"log":".*","stream":"(?:stdout|stderr)"/.test(firstLine)) {
+    yield { name, kind: 'log', chunks: mapLines(peeked.stream, dockerJsonLine), gzip: false, format: 'docker-json' };
+    return;
+  }
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}) (?:stdout|stderr) [FP] /.test(firstLine)) {
+    yield { name, kind: 'log', chunks: mapLines(peeked.stream, criLine), gzip: false, format: 'cri' };
+    return;
+  }
+  if (looksLikeJsonLog(firstLine)) {
+    yield { name, kind: 'log', chunks: mapLines(peeked.stream, (l) => (l.startsWith('{') ? jsonRecordToLine(l) : l)), gzip: false, format: 'json-layout' };
+    return;
+  }
+  yield { name, kind: isConfigName(name) ? 'config' : 'log', chunks: peeked.stream, gzip: false };
+}
+
+/** Reads at least `n` bytes (or all) and returns them plus a stream that replays everything. */
+async function peek(raw: AsyncIterable<Buffer>, n: number): Promise<{ head: Buffer; stream: AsyncIterable<Buffer> }> {
+  const it = raw[Symbol.asyncIterator]();
+  const got: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  while (size < n) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+    got.push(b);
+    size += b.length;
+  }
+  const head = Buffer.concat(got);
+  async function* replay(): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    if (done) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+    }
+  }
+  return { head, stream: replay() };
+}
+
+async function drain(s: AsyncIterable<Buffer>): Promise<void> {
+  for await (const _ of s) void _;
+}
+
+/** Inflates gzip, stopping with a warning when the output grows like a decompression bomb. */
+async function* gunzip(src: AsyncIterable<Buffer>, name: string, opts: ExpandOptions): AsyncGenerator<Buffer> {
+  const maxRatio = opts.maxRatio ?? 1000;
+  const minBomb = opts.minBombBytes ?? 1 << 30;
+  let inBytes = 0;
+  let outBytes = 0;
+  const counted = (async function* () {
+    for await (const b of src) {
+      inBytes += b.length;
+      yield b;
+    }
+  })();
+  const z = createGunzip({ chunkSize: 1 << 20 });
+  const input = Readable.from(counted);
+  input.on('error', (e) => z.destroy(e));
+  input.pipe(z);
+  try {
+    for await (const b of z as AsyncIterable<Buffer>) {
+      outBytes += b.length;
+      if (outBytes > minBomb && outBytes > maxRatio * Math.max(inBytes, 1)) {
+        opts.warn(name, `gzip data inflates more than ${maxRatio}:1 (${outBytes} bytes from ${inBytes}); looks like a decompression bomb, the rest was not read`);
+        return;
+      }
+      yield b;
+    }
+  } finally {
+    input.unpipe(z);
+    input.destroy();
+    z.destroy();
+  }
+}
+
+function isTar(head: Buffer): boolean {
+  return head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar';
+}
+
+/** An entry name that would escape the extraction root if written to disk. */
+function unsafeEntry(name: string): boolean {
+  return name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name) || name.split(/[\\/]/).includes('..');
+}
+
+async function* tarMembers(name: string, src: AsyncIterable<Buffer>, opts: ExpandOptions, depth: number): AsyncGenerator<Member> {
+  const extract = tar.extract();
+  const input = Readable.from(src);
+  input.on('error', (e) => extract.destroy(e));
+  input.pipe(extract);
+  const skipped: string[] = [];
+  for await (const entry of extract) {
+    const h = entry.header;
+    const memberName = `${name}!${h.name}`;
+    if (h.type !== 'file') {
+      entry.resume();
+      continue;
+    }
+    if (unsafeEntry(h.name)) {
+      opts.warn(memberName, 'archive entry points outside the archive (absolute path or ..); refused');
+      entry.resume();
+      continue;
+    }
+    if (!isLogMemberName(h.name)) {
+      skipped.push(h.name);
+      entry.resume();
+      continue;
+    }
+    for await (const m of expandStream(memberName, entry as AsyncIterable<Buffer>, opts, depth + 1)) yield m;
+    // An entry must be consumed before the next one arrives.
+    entry.resume();
+  }
+  if (skipped.length > 0) opts.warn(name, `${skipped.length} archive member${skipped.length === 1 ? '' : 's'} that are not logs or Flink configuration skipped (e.g. ${skipped.slice(0, 3).join(', ')})`);
+}
+
+const MAX_ZIP_IN_MEMORY = 512 << 20;
+
+async function* zipMembers(name: string, src: AsyncIterable<Buffer>, opts: ExpandOptions, depth: number, path?: string): AsyncGenerator<Member> {
+  let zip: yauzl.ZipFile;
+  if (path) {
+    await drain(src);
+    zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true });
+  } else {
+    const parts: Buffer[] = [];
+    let size = 0;
+    for await (const b of src) {
+      size += b.length;
+      if (size > MAX_ZIP_IN_MEMORY) {
+        opts.warn(name, `zip archive on a stream is larger than ${MAX_ZIP_IN_MEMORY >> 20} MiB; give it as a file instead`);
+        return;
+      }
+      parts.push(b);
+    }
+    zip = await yauzl.fromBufferPromise(Buffer.concat(parts), { lazyEntries: true, validateEntrySizes: true });
+  }
+  const skipped: string[] = [];
+  try {
+    for (;;) {
+      const entry = await nextEntry(zip);
+      if (!entry) break;
+      const memberName = `${name}!${entry.fileName}`;
+      if (entry.fileName.endsWith('/')) continue;
+      if (unsafeEntry(entry.fileName)) {
+        opts.warn(memberName, 'archive entry points outside the archive (absolute path or ..); refused');
+        continue;
+      }
+      if (!isLogMemberName(entry.fileName)) {
+        skipped.push(entry.fileName);
+        continue;
+      }
+      const maxRatio = opts.maxRatio ?? 1000;
+      if (entry.uncompressedSize > (opts.minBombBytes ?? 1 << 30) && entry.uncompressedSize > maxRatio * Math.max(entry.compressedSize, 1)) {
+        opts.warn(memberName, `inflates ${entry.uncompressedSize} bytes from ${entry.compressedSize}; looks like a decompression bomb, not read`);
+        continue;
+      }
+      const stream = await zip.openReadStreamPromise(entry);
+      for await (const m of expandStream(memberName, stream as AsyncIterable<Buffer>, opts, depth + 1)) yield m;
+    }
+  } finally {
+    zip.close();
+  }
+  if (skipped.length > 0) opts.warn(name, `${skipped.length} archive member${skipped.length === 1 ? '' : 's'} that are not logs or Flink configuration skipped (e.g. ${skipped.slice(0, 3).join(', ')})`);
+}
+
+function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | null> {
+  return new Promise((resolve, reject) => {
+    const onEntry = (e: yauzl.Entry): void => {
+      cleanup();
+      resolve(e);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(null);
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(err);
+    };
+    const cleanup = (): void => {
+      zip.off('entry', onEntry);
+      zip.off('end', onEnd);
+      zip.off('error', onError);
+    };
+    zip.on('entry', onEntry);
+    zip.on('end', onEnd);
+    zip.on('error', onError);
+    zip.readEntry();
+  });
+}
+
+/** `yarn logs -applicationId …` output: `Container: … on …` blocks with `LogType:` sections. */
+export function isYarnAggregated(head: string): boolean {
+  return /^Container: \S+ on \S+/m.test(head.slice(0, 4096)) && /^LogType: ?\S+/m.test(head) || /^LogType: ?\S+\r?\n(?:LogLastModifiedTime|Log Upload Time|LogLength):/m.test(head);
+}
+
+async function* yarnMembers(name: string, src: AsyncIterable<Buffer>, opts: ExpandOptions): AsyncGenerator<Member> {
+  const reader = new ByteReader(src);
+  let container = 'container';
+  let host: string | undefined;
+  for (;;) {
+    const line = await reader.readLine();
+    if (line === null) break;
+    const c = /^Container: (\S+) on (\S+)/.exec(line);
+    if (c) {
+      container = c[1]!;
+      host = c[2]!.replace(/[_:]\d+$/, '');
+      continue;
+    }
+    const lt = /^LogType: ?(\S+)/.exec(line);
+    if (!lt) continue;
+    const logType = lt[1]!;
+    let length = -1;
+    for (;;) {
+      const h = await reader.readLine();
+      if (h === null) return;
+      const len = /^LogLength: ?(\d+)/.exec(h);
+      if (len) length = Number(len[1]);
+      if (/^Log ?Contents:/.test(h)) break;
+    }
+    const memberName = `${name}!${container}/${logType}`;
+    const roleHint: Role | undefined = /jobmanager/i.test(logType) ? 'jobmanager' : /taskmanager|taskexecutor/i.test(logType) ? 'taskmanager' : undefined;
+    const body = length >= 0 ? reader.readBytes(length) : reader.readUntilLine(`End of LogType:${logType}`);
+    const member: Member = { name: memberName, kind: 'log', chunks: body, gzip: false, format: 'yarn' };
+    if (roleHint) member.roleHint = roleHint;
+    if (host) member.host = host;
+    if (/\.(?:log|out|err)(?:\.\d+)?$|^(?:stdout|stderr)$/.test(logType)) yield member;
+    else opts.warn(memberName, 'YARN log type that is not a Flink log; skipped');
+    await drain(body);
+  }
+}
+
+/** Sequential reader over a chunk stream: lines, fixed byte counts, or bytes up to a marker line. */
+class ByteReader {
+  private buf: Buffer = Buffer.alloc(0);
+  private readonly it: AsyncIterator<Buffer>;
+  private done = false;
+
+  constructor(src: AsyncIterable<Buffer>) {
+    this.it = src[Symbol.asyncIterator]();
+  }
+
+  private async fill(): Promise<boolean> {
+    if (this.done) return false;
+    const r = await this.it.next();
+    if (r.done) {
+      this.done = true;
+      return false;
+    }
+    this.buf = this.buf.length === 0 ? r.value : Buffer.concat([this.buf, r.value]);
+    return true;
+  }
+
+  async readLine(): Promise<string | null> {
+    for (;;) {
+      const nl = this.buf.indexOf(10);
+      if (nl >= 0) {
+        const line = this.buf.toString('utf8', 0, nl).replace(/\r$/, '');
+        this.buf = this.buf.subarray(nl + 1);
+        return line;
+      }
+      if (!(await this.fill())) {
+        if (this.buf.length === 0) return null;
+        const line = this.buf.toString('utf8');
+        this.buf = Buffer.alloc(0);
+        return line;
+      }
+    }
+  }
+
+  async *readBytes(n: number): AsyncGenerator<Buffer> {
+    let left = n;
+    while (left > 0) {
+      if (this.buf.length === 0 && !(await this.fill())) return;
+      const take = Math.min(left, this.buf.length);
+      yield this.buf.subarray(0, take);
+      this.buf = this.buf.subarray(take);
+      left -= take;
+    }
+  }
+
+  async *readUntilLine(marker: string): AsyncGenerator<Buffer> {
+    for (;;) {
+      const line = await this.readLine();
+      if (line === null || line.startsWith(marker)) return;
+      yield Buffer.from(line + '\n');
+    }
+  }
+}
+
+/** Heuristic: NUL bytes or mostly non-text bytes at the start of the data. */
+export function looksBinary(head: Buffer): boolean {
+  if (head.length === 0) return false;
+  let control = 0;
+  let nul = 0;
+  for (let i = 0; i < head.length; i++) {
+    const b = head[i]!;
+    if (b === 0) nul++;
+    else if (b < 9 || (b > 13 && b < 32)) control++;
+  }
+  return nul > head.length * 0.1 || (nul + control) > head.length * 0.3;
+}
+
+/** Applies a line mapping to a chunk stream (slow path for wrapped formats); null drops the line. */
+async function* mapLines(src: AsyncIterable<Buffer>, fn: (line: string) => string | null): AsyncGenerator<Buffer> {
+  let rest = '';
+  for await (const chunk of src) {
+    const text = rest + chunk.toString('utf8');
+    const lines = text.split('\n');
+    rest = lines.pop() ?? '';
+    const out: string[] = [];
+    for (const l of lines) {
+      const m = fn(l.endsWith('\r') ? l.slice(0, -1) : l);
+      if (m !== null) out.push(m);
+    }
+    if (out.length > 0) yield Buffer.from(out.join(''));
+  }
+  if (rest) {
+    const m = fn(rest);
+    if (m !== null) yield Buffer.from(m);
+  }
+}
+
+/** docker json-file: `{"log":"…\n","stream":"stdout","time":"…"}`; partial lines have no trailing \n. */
+function dockerJsonLine(line: string): string | null {
+  if (!line.startsWith('{')) return line + '\n';
+  try {
+    const o = JSON.parse(line) as { log?: unknown };
+    return typeof o.log === 'string' ? o.log : null;
+  } catch {
+    return line + '\n';
+  }
+}
+
+/** CRI: `<time> <stream> <F|P> <text>`; a P (partial) line continues on the next record. */
+function criLine(line: string): string | null {
+  const m = /^\S+ (?:stdout|stderr) ([FP]) ?/.exec(line);
+  if (!m) return line + '\n';
+  const text = line.slice(m[0].length);
+  return m[1] === 'P' ? text : text + '\n';
+}
+
+/** File name of a member, for role hints. */
+export function memberBaseName(name: string): string {
+  return basename(name.split('!').pop() ?? name);
+}
