@@ -102,7 +102,8 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
             info.lines = result.lines;
             info.gzip = member.gzip;
             if (result.stopped) interrupted = true;
-            if (result.bytes === 0) warn(member.name, member.name === '<stdin>' ? 'standard input was empty' : 'file is empty');
+            if (result.error) warn(member.name, describeReadError(result.error));
+            if (result.bytes === 0 && !result.error) warn(member.name, member.name === '<stdin>' ? 'standard input was empty' : 'file is empty');
             else if (looksBinary(result.bytes, result.lines)) warn(member.name, 'no line breaks found: this may not be a text log');
           }
         } catch (e) {

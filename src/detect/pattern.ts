@@ -152,7 +152,7 @@ export function loadPatternFile(file: string, opts: { untrusted?: boolean } = {}
 type Matcher = (e: LogEvent) => MatchResult | null;
 
 /** Longest text a pattern regex is run on: bounds the cost of any super-linear regex. */
-const MAX_MATCH_TEXT = 16 * 1024;
+const MAX_MATCH_TEXT = 64 * 1024;
 
 /** Checks a regex for catastrophic (exponential) backtracking; returns the complexity found. */
 export function redosCheck(src: string): { status: 'safe' | 'vulnerable' | 'unknown'; complexity: string | null } {

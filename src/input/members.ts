@@ -147,7 +147,8 @@ async function* gunzip(src: AsyncIterable<Buffer>, name: string, opts: ExpandOpt
       yield b;
     }
   })();
-  const z = createGunzip({ chunkSize: 1 << 20 });
+  // Small output chunks, so the data before a damaged spot reaches the scanner before the error.
+  const z = createGunzip({ chunkSize: 64 << 10 });
   const input = Readable.from(counted);
   input.on('error', (e) => z.destroy(e));
   input.pipe(z);
@@ -380,17 +381,33 @@ class ByteReader {
   }
 }
 
-/** Heuristic: NUL bytes or mostly non-text bytes at the start of the data. */
-export function looksBinary(head: Buffer): boolean {
+/** Heuristic: NUL bytes, many control bytes, or invalid UTF-8 together with control bytes. */
+export function looksBinary(data: Buffer): boolean {
+  // Only the start counts: binary files are binary from byte 0, while a text log may hold a NUL run
+  // further on (a crash while the file was being written).
+  const head = data.subarray(0, 4096);
   if (head.length === 0) return false;
   let control = 0;
   let nul = 0;
   for (let i = 0; i < head.length; i++) {
     const b = head[i]!;
-    if (b === 0) nul++;
-    else if (b < 9 || (b > 13 && b < 32)) control++;
+    if (b === 0) {
+      // A run of NULs is padding left by a crash, not binary content.
+      let j = i;
+      while (j < head.length && head[j] === 0) j++;
+      if (j - i < 16) nul += j - i;
+      i = j - 1;
+    } else if (b < 9 || (b > 13 && b < 32) || b === 127) control++;
   }
-  return nul > head.length * 0.1 || (nul + control) > head.length * 0.3;
+  if (nul > head.length * 0.01 || nul + control > head.length * 0.1) return true;
+  if (nul + control > head.length * 0.01) {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, Math.max(0, head.length - 4)));
+    } catch {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Applies a line mapping to a chunk stream (slow path for wrapped formats); null drops the line. */

@@ -31,6 +31,8 @@ export interface ScanOptions {
 }
 
 export interface ScanResult {
+  /** The error that ended the stream early, or null. */
+  error: unknown;
   bytes: number;
   lines: number;
   records: number;
@@ -38,6 +40,8 @@ export interface ScanResult {
 }
 
 const WALK_LIMIT = 256;
+/** Lines longer than this are read only in a window around each hit. */
+const LONG_LINE = 64 * 1024;
 
 /** Scans a stream of Buffers and calls `onRecord` for each record that holds a prefilter hit. */
 export async function scanStream(
@@ -58,8 +62,16 @@ export async function scanStream(
         else opts.signal!.addEventListener('abort', () => resolve('aborted'), { once: true });
       })
     : null;
+  let error: unknown = null;
   for (;;) {
-    const next = aborted ? await Promise.race([it.next(), aborted]) : await it.next();
+    let next: IteratorResult<Buffer> | 'aborted';
+    try {
+      next = aborted ? await Promise.race([it.next(), aborted]) : await it.next();
+    } catch (e) {
+      // A damaged stream (truncated gzip, broken archive): keep what was read before it.
+      error = e;
+      break;
+    }
     if (next === 'aborted') {
       stopped = true;
       void it.return?.();
@@ -76,7 +88,7 @@ export async function scanStream(
     }
   }
   state.feed(pending, true, maxCarry);
-  return { bytes: state.totalBytes, lines: state.lineNo - (state.endsWithNewline || state.totalBytes === 0 ? 1 : 0), records: state.records, stopped };
+  return { error, bytes: state.totalBytes, lines: state.lineNo - (state.endsWithNewline || state.totalBytes === 0 ? 1 : 0), records: state.records, stopped };
 }
 
 class ScanState {
@@ -157,6 +169,18 @@ class ScanState {
     const emit = (hitPos: number): void => {
       if (hitPos < doneEnd) return;
       const hitLine = lineStart(buf, hitPos);
+      const hitLineEnd = nextLine(buf, hitLine);
+      if (hitLineEnd - hitLine > LONG_LINE && !this.opts.everyRecord) {
+        // An over-long line: keep a window around the hit instead of the whole line.
+        const from = Math.max(hitLine, hitPos - LONG_LINE / 8);
+        const to = Math.min(hitLineEnd, hitPos + LONG_LINE / 8);
+        cursorLine += countNewlines(buf, cursorPos, hitLine);
+        cursorPos = hitLine;
+        this.records++;
+        this.onRecord({ firstLine: cursorLine, lines: [buf.toString('utf8', from, to).replace(/\r?\n$/, '')], offset: this.carryOffset + from });
+        doneEnd = to;
+        return;
+      }
       let start = this.recordStart(buf, hitLine, doneEnd);
       const end = this.recordEnd(buf, hitLine, limit);
       if (start < doneEnd) start = doneEnd;
