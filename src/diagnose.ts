@@ -8,7 +8,8 @@ import { expandSource, type Member } from './input/members.js';
 import { buildPrefilter } from './scan/prefilter.js';
 import { scanStream } from './scan/scanner.js';
 import { buildEvent } from './parse/event.js';
-import { FACT_LITERALS, Facts, extractFacts, hintsFromFileName } from './detect/facts.js';
+import { FACT_LITERALS, Facts, extractFacts, hintsFromFileName, roleOfLogger } from './detect/facts.js';
+import { UnknownCollector, isProblemEvent } from './unknown/groups.js';
 import { identityOf } from './detect/identity.js';
 import { loadPatterns, BUILTIN_PATTERN_DIR, type Pattern } from './detect/pattern.js';
 import { correlate } from './correlate/correlate.js';
@@ -44,6 +45,9 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   const slow = eventPatterns.filter((p) => p.prefilterLiterals === null);
   const literals = [...FACT_LITERALS, ...eventPatterns.flatMap((p) => p.prefilterLiterals ?? [])];
   const prefilter = buildPrefilter(literals);
+  // For layouts without a fixed level column, problem lines are found by these literals instead.
+  const problemPrefilter = buildPrefilter([...literals, ' ERROR ', ' WARN ', ' FATAL ', '[ERROR', '[WARN', 'Exception', 'Error: ']);
+  const unknown = new UnknownCollector();
   const warnings = [...initialWarnings];
   const facts = new Facts();
   const signals: Signal[] = [];
@@ -58,12 +62,15 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     events++;
     extractFacts(e, facts);
     const raw = e.lines.join('\n');
+    let claimed = false;
     for (const p of eventPatterns) {
       if (!options.fullScan && p.prefilterLiterals !== null && !p.prefilterLiterals.some((l) => raw.includes(l))) continue;
       const m = p.matches(e, version);
       if (!m) continue;
+      claimed = true;
       signals.push({ patternId: p.id, event: e, fields: m.fields, identity: identityOf(e, m.fields), line: m.line, text: m.text });
     }
+    if (!claimed && isProblemEvent(e)) unknown.add(e, facts.names[e.sourceIndex] ?? '?', e.logger ? roleOfLogger(e.logger) : null);
   };
 
   let files = 0;
@@ -92,6 +99,8 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
               member.chunks,
               {
                 prefilter,
+                problems: true,
+                problemPrefilter,
                 everyRecord: options.fullScan === true || slow.length > 0,
                 onWarning: (message) => warn(member.name, message),
                 ...(options.signal ? { signal: options.signal } : {}),
@@ -121,9 +130,11 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
 
   const { findings, checkpoints, jobTransitions } = correlate({ patterns, signals, facts, sources });
   const { kept, muted } = applyIgnores(findings, options.ignore ?? []);
+  const unknownGroups = unknown.finish(facts, sources);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return {
     findings: kept,
+    unknown: unknownGroups,
     muted,
     inputs: sources,
     warnings,

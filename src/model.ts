@@ -2,6 +2,9 @@
 // Every stage imports its inputs and outputs from here, so the flow stays one-way and the
 // JSON contract (report/json.ts) is a direct projection of these types.
 
+import type { UnknownGroup } from './unknown/groups.js';
+export type { UnknownGroup, UnknownOccurrence } from './unknown/groups.js';
+
 /** Process role of a log source. */
 export type Role = 'jobmanager' | 'taskmanager' | 'client' | 'unknown';
 
@@ -37,6 +40,8 @@ export interface ChainLink {
   /** 1-based line number in the source. */
   line: number;
   kind: 'exception' | 'caused-by' | 'suppressed';
+  /** Index into the event's `frames` where this link's own frames begin. */
+  firstFrame: number;
 }
 
 /** A log record with its continuation lines, as the scanner hands it to detectors. */
@@ -177,6 +182,8 @@ export interface JobTransition {
 /** The whole result of a diagnosis. */
 export interface Diagnosis {
   findings: Finding[];
+  /** Failures no pattern knows, grouped by fingerprint, best-ranked first (all groups). */
+  unknown: UnknownGroup[];
   muted: Finding[];
   inputs: SourceInfo[];
   warnings: InputWarning[];

@@ -7,6 +7,10 @@ import { diagnosePaths } from '../diagnose.js';
 import { loadPatterns, BUILTIN_PATTERN_DIR, PatternError, type Pattern } from '../detect/pattern.js';
 import { readIgnoreFile, type IgnoreRule } from '../ignore.js';
 import { FORMATS, REPORTERS, type Format } from '../report/index.js';
+import { timelineText, timelineMarkdown } from '../report/timeline.js';
+import { Redactor } from '../redact/redactor.js';
+import { Chalk } from 'chalk';
+import type { Diagnosis } from '../model.js';
 import { SEVERITIES, severityRank, type Severity } from '../model.js';
 import { readTimestamp } from '../parse/line.js';
 import { VERSION } from '../version.js';
@@ -30,6 +34,9 @@ Examples:
   kubectl logs tm-pod | flink-doctor           read standard input
   flink-doctor --format json -o report.json logs/
   flink-doctor --format markdown logs/ > ticket.md
+  flink-doctor --redact --redact-map map.txt -f html -o report.html logs/
+                                               a shareable report; map.txt stays with you
+  flink-doctor timeline jm.log                 the checkpoint timeline per job
   flink-doctor patterns list                   show the known failures
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or nothing readable, 130 interrupted.`;
@@ -48,6 +55,20 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .showHelpAfterError('(run flink-doctor --help for usage)')
     .addHelpText('after', EXAMPLES);
 
+  const inputs = (cmd: Command): Command =>
+    cmd
+      .argument('[paths...]', 'log files, directories or - for standard input (default: standard input)')
+      .option('-o, --output <file>', 'write the report to a file instead of standard output')
+      .option('-p, --patterns <dir>', 'add or override patterns from a directory (repeatable)', collect, [])
+      .option('--since <time>', 'ignore events before this time (yyyy-MM-dd[ HH:mm[:ss]], log-local time)')
+      .option('--until <time>', 'ignore events after this time')
+      .option('--ignore <file>', 'mute findings listed in this file (default: ./.flink-doctor-ignore when present)')
+      .option('--redact', 'pseudonymise hosts, IPs, pods, users, buckets, accounts, e-mails and secrets (host-1 …)')
+      .option('--redact-map <file>', 'with --redact (implied): write the pseudonym → original mapping to this file')
+      .option('--no-color', 'no colours in text output (also NO_COLOR)')
+      .option('-q, --quiet', 'no progress or warnings on standard error')
+      .option('--debug', 'show stack traces of internal errors');
+
   const scan = (cmd: Command): Command =>
     cmd
       .argument('[paths...]', 'log files, directories or - for standard input (default: standard input)')
@@ -58,6 +79,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
       .option('--since <time>', 'ignore events before this time (yyyy-MM-dd[ HH:mm[:ss]], log-local time)')
       .option('--until <time>', 'ignore events after this time')
       .option('--ignore <file>', 'mute findings listed in this file (default: ./.flink-doctor-ignore when present)')
+      .option('--redact', 'pseudonymise hosts, IPs, pods, users, buckets, accounts, e-mails and secrets (host-1 …)')
+      .option('--redact-map <file>', 'with --redact (implied): write the pseudonym → original mapping to this file')
       .option('--no-color', 'no colours in text output (also NO_COLOR)')
       .option('-q, --quiet', 'no progress or warnings on standard error')
       .option('--debug', 'show stack traces of internal errors')
@@ -67,6 +90,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
   scan(program);
   scan(program.command('scan', { hidden: false }).description('scan logs (the default command)'));
+  inputs(program.command('timeline').description('print the checkpoint timeline per job (checkpoints, restarts, gaps) from the JobManager log'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .action(async (paths: string[], opts: TimelineOpts) => {
+      state.code = await timelineAction(paths, opts, io);
+    });
   patternsCommand(program, io, state);
 
   try {
@@ -98,6 +126,12 @@ interface ScanOpts {
   color: boolean;
   quiet?: boolean;
   debug?: boolean;
+  redact?: boolean;
+  redactMap?: string;
+}
+
+interface TimelineOpts extends Omit<ScanOpts, 'format' | 'failOn'> {
+  format: 'text' | 'markdown' | 'json';
 }
 
 function collect(v: string, prev: string[]): string[] {
@@ -111,9 +145,52 @@ function parseTime(s: string, flag: string): number {
 }
 
 async function scanAction(paths: string[], opts: ScanOpts, io: Io): Promise<number> {
+  const diagnosis = await diagnoseForCli(paths, opts, io);
+  if (!diagnosis) return 2;
+  const color = opts.color && !opts.output && !!io.stdout.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
+  writeReport(REPORTERS[opts.format](diagnosis, { color }), opts, io);
+
+  if (diagnosis.interrupted) return 130;
+  const readable = diagnosis.inputs.some((i) => i.bytes > 0);
+  if (!readable && diagnosis.warnings.some((w) => !/empty/.test(w.message))) return 2;
+  if (opts.failOn === 'none') return 0;
+  const threshold = severityRank(opts.failOn);
+  return diagnosis.findings.some((f) => severityRank(f.severity) >= threshold) ? 1 : 0;
+}
+
+async function timelineAction(paths: string[], opts: TimelineOpts, io: Io): Promise<number> {
+  const diagnosis = await diagnoseForCli(paths, opts, io);
+  if (!diagnosis) return 2;
+  const color = opts.color && !opts.output && !!io.stdout.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
+  const text =
+    opts.format === 'json'
+      ? JSON.stringify({ checkpoints: diagnosis.checkpoints, jobTransitions: diagnosis.jobTransitions }, null, 2) + '\n'
+      : opts.format === 'markdown'
+        ? timelineMarkdown(diagnosis, (s) => s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;')).join('\n')
+        : timelineText(diagnosis, new Chalk({ level: color ? 1 : 0 })).join('\n') + '\n';
+  writeReport(text, opts, io);
+  if (diagnosis.interrupted) return 130;
+  const readable = diagnosis.inputs.some((i) => i.bytes > 0);
+  return !readable && diagnosis.warnings.some((w) => !/empty/.test(w.message)) ? 2 : 0;
+}
+
+function writeReport(text: string, opts: { output?: string }, io: Io): void {
+  if (opts.output) {
+    try {
+      writeFileSync(opts.output, text);
+    } catch (e) {
+      throw new UsageError(`-o ${opts.output}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  } else {
+    io.stdout.write(text);
+  }
+}
+
+/** Scans the inputs and, with --redact, returns the redacted copy (writing --redact-map); null: nothing to read. */
+async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'format' | 'failOn'>, io: Io): Promise<Diagnosis | null> {
   if (paths.length === 0 && io.stdin.isTTY) {
     io.stderr.write('flink-doctor: no input. Give log files or directories, or pipe a log: kubectl logs tm-pod | flink-doctor\nRun flink-doctor --help for more.\n');
-    return 2;
+    return null;
   }
   let patterns: Pattern[];
   for (const d of opts.patterns) if (!existsSync(d)) throw new UsageError(`--patterns ${d}: no such directory`);
@@ -133,24 +210,22 @@ async function scanAction(paths: string[], opts: ScanOpts, io: Io): Promise<numb
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
-  if (!opts.quiet) for (const w of diagnosis.warnings) io.stderr.write(`flink-doctor: warning: ${w.source}: ${w.message}\n`);
-
-  const color = opts.color && !opts.output && !!io.stdout.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
-  const text = REPORTERS[opts.format](diagnosis, { color });
-  if (opts.output) {
-    try {
-      writeFileSync(opts.output, text);
-    } catch (e) {
-      throw new UsageError(`-o ${opts.output}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  } else {
-    io.stdout.write(text);
+  const warn = (d: Diagnosis): void => {
+    if (!opts.quiet) for (const w of d.warnings) io.stderr.write(`flink-doctor: warning: ${w.source}: ${w.message}\n`);
+  };
+  if (!opts.redact && !opts.redactMap) {
+    warn(diagnosis);
+    return diagnosis;
   }
-
-  if (diagnosis.interrupted) return 130;
-  const readable = diagnosis.inputs.some((i) => i.bytes > 0);
-  if (!readable && diagnosis.warnings.some((w) => !/empty/.test(w.message))) return 2;
-  if (opts.failOn === 'none') return 0;
-  const threshold = severityRank(opts.failOn);
-  return diagnosis.findings.some((f) => severityRank(f.severity) >= threshold) ? 1 : 0;
+  const redactor = new Redactor();
+  const redacted = redactor.redactDiagnosis(diagnosis);
+  warn(redacted);
+  if (opts.redactMap) {
+    try {
+      writeFileSync(opts.redactMap, redactor.mappingText(), { mode: 0o600 });
+    } catch (e) {
+      throw new UsageError(`--redact-map ${opts.redactMap}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  return redacted;
 }

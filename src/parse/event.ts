@@ -15,14 +15,22 @@ const FLAT_HINT = /\s(?:at [\w$.]+\(|Caused by: )/;
 export function unflatten(text: string): string[] {
   // Records from JSON layouts keep their logical lines on one physical line (input/json-log.ts).
   if (text.includes('\u2028')) return text.split('\u2028').flatMap((part, i) => (i === 0 ? [part] : unflatten(part)));
-  if (text.length < 120 || !FLAT_HINT.test(text)) return [text];
+  if (text.length < 60 || !FLAT_HINT.test(text)) return [text];
   const parts = text.split(FLAT_SPLIT);
-  if (parts.length < 3) return [text];
+  if (parts.length < 2) return [text];
   return parts.map((p, i) => (i === 0 ? p : '\t' + p.trim()));
 }
 
-const INLINE_EXCEPTION = /(?:^|[\s:(])((?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable)(?::\s.*|$))/;
+const INLINE_EXCEPTION = /(?:^|[\s:(])((?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable)(?::\s.*|\s.*|$))/;
 const FAILURE_CAUSE = /(?: with failure cause: | switched from \w+ to \w+\.? ?(?:Reason: )?)((?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?::.*)?)$/;
+
+/** An exception class written inside a line of prose: `… from xx java.nio.file.FileSystemException xx …`. */
+function inlineException(text: string): { cls: string; message: string } | null {
+  const m = INLINE_EXCEPTION.exec(text);
+  if (!m) return null;
+  const cls = /^[\w$.]+/.exec(m[1]!)![0];
+  return { cls, message: m[1]!.slice(cls.length).replace(/^:?\s*/, '') };
+}
 
 /**
  * Builds an event from raw lines (CR already removed) whose first line is `firstLine` (1-based).
@@ -47,20 +55,17 @@ export function buildEvent(sourceIndex: number, firstLine: number, rawLines: str
     const fc = FAILURE_CAUSE.exec(message);
     if (fc) {
       const ex = splitExceptionLine(fc[1]!);
-      if (ex) chain.push({ cls: ex.cls, message: ex.message, line: firstLine, kind: 'exception' });
+      if (ex) chain.push({ cls: ex.cls, message: ex.message, line: firstLine, kind: 'exception', firstFrame: 0 });
     } else {
       // An exception written inline after the message, e.g. `… - Job failed: java.io.IOException: …`.
-      const inline = INLINE_EXCEPTION.exec(message);
-      if (inline) {
-        const ex = splitExceptionLine(inline[1]!);
-        if (ex) chain.push({ cls: ex.cls, message: ex.message, line: firstLine, kind: 'exception' });
-      }
+      const ex = inlineException(message);
+      if (ex) chain.push({ cls: ex.cls, message: ex.message, line: firstLine, kind: 'exception', firstFrame: 0 });
     }
   } else {
     message = first.trim();
     const body = message.replace(/^Exception in thread "[^"]*" /, '').replace(/^(?:Caused by|Suppressed):\s*/, '');
-    const ex = splitExceptionLine(body);
-    if (ex) chain.push({ cls: ex.cls, message: ex.message, line: firstLine, kind: message.startsWith('Caused by') ? 'caused-by' : 'exception' });
+    const ex = splitExceptionLine(body) ?? inlineException(body);
+    if (ex) chain.push({ cls: ex.cls, message: ex.message, line: firstLine, kind: message.startsWith('Caused by') ? 'caused-by' : 'exception', firstFrame: 0 });
   }
   let last: ChainLink | null = chain[chain.length - 1] ?? null;
   for (let i = 1; i < lines.length; i++) {
@@ -83,7 +88,7 @@ export function buildEvent(sourceIndex: number, firstLine: number, rawLines: str
     }
     const ex = splitExceptionLine(body);
     if (ex || kind !== 'exception') {
-      last = { cls: ex?.cls ?? '', message: ex?.message ?? body, line: lineNos[i]!, kind };
+      last = { cls: ex?.cls ?? '', message: ex?.message ?? body, line: lineNos[i]!, kind, firstFrame: frames.length };
       chain.push(last);
     } else if (last) {
       // A message that continues on the next line (multi-line exception messages, re-wrapped text).

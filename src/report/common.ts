@@ -1,11 +1,134 @@
-// Pieces shared by the human-readable reporters: the environment summary and text trimming.
+// Pieces shared by the human-readable reporters: the environment header (versions, deployment
+// mode, JobManager/TaskManager sources, time range, skipped files), finding order and text
+// trimming. The checkpoint timeline lives in timeline.ts; redaction happens before any of this.
 
-import type { Diagnosis, Finding } from '../model.js';
+import { severityRank, type ConfigEntry, type Diagnosis, type Finding, type SourceInfo, type InputWarning } from '../model.js';
 
 /** Shortens a line for display, keeping its start. */
 export function trimLine(text: string, max = 220): string {
   const t = text.replace(/\t/g, '  ').trimEnd();
   return t.length > max ? t.slice(0, max - 1) + '…' : t;
+}
+
+/** Deployment mode of the cluster as far as the inputs tell. */
+export type DeploymentMode = 'kubernetes' | 'yarn' | 'standalone' | 'unknown';
+
+/** What the report header says about the inputs. */
+export interface Environment {
+  versions: string[];
+  deployment: DeploymentMode;
+  /** Why the deployment mode was chosen (source names, banners, configuration keys). */
+  deploymentReasons: string[];
+  jobManagers: SourceInfo[];
+  taskManagers: SourceInfo[];
+  /** Log sources of client or unknown role. */
+  otherLogs: SourceInfo[];
+  configs: SourceInfo[];
+  /** Earliest and latest event time found in findings, checkpoints and job transitions. */
+  from: string | null;
+  to: string | null;
+  /** Inputs that were read (bytes > 0) and inputs skipped or doubtful, with the reason. */
+  scanned: number;
+  skipped: InputWarning[];
+}
+
+const MODE_SIGNS: Array<[Exclude<DeploymentMode, 'unknown'>, RegExp, string]> = [
+  ['kubernetes', /kubernetes|k8s/i, 'Kubernetes'],
+  ['yarn', /yarn|container_e?\d+_\d+|application_\d+_\d+/i, 'YARN'],
+  ['standalone', /standalonesession|standalonejob|standalone|taskexecutor-\d/i, 'standalone'],
+];
+
+/** The environment header for a diagnosis. */
+export function environment(d: Diagnosis): Environment {
+  const logs = d.inputs.filter((i) => i.kind === 'log');
+  const votes = new Map<DeploymentMode, string[]>();
+  const vote = (mode: DeploymentMode, why: string): void => {
+    const list = votes.get(mode) ?? [];
+    if (!list.includes(why)) list.push(why);
+    votes.set(mode, list);
+  };
+  for (const s of d.inputs) {
+    const base = s.name.split(/[\\/]/).pop() ?? s.name;
+    for (const [mode, re] of MODE_SIGNS) {
+      if (re.test(base)) vote(mode, `source name ${base}`);
+      if (s.roleReason && /banner/.test(s.roleReason) && re.test(s.roleReason)) vote(mode, s.roleReason.replace(/^banner /, 'banner '));
+    }
+    for (const r of s.resourceIds) {
+      if (/-taskmanager-\d+-\d+$/.test(r)) vote('kubernetes', `TaskManager resource id ${r}`);
+      else if (/^container_/.test(r)) vote('yarn', `TaskManager resource id ${r}`);
+      else if (/:\d+-[0-9a-f]{6}$/.test(r)) vote('standalone', `TaskManager resource id ${r}`);
+    }
+  }
+  const keys = new Set<string>();
+  for (const f of [...d.findings, ...d.muted]) for (const c of f.config) keys.add(c.key);
+  // The full configuration is not part of the Diagnosis yet; use it when a later version carries it.
+  for (const c of (d as { config?: ConfigEntry[] }).config ?? []) keys.add(c.key);
+  for (const k of keys) {
+    if (k.startsWith('kubernetes.')) vote('kubernetes', `configuration key ${k}`);
+    else if (k.startsWith('yarn.')) vote('yarn', `configuration key ${k}`);
+  }
+  let deployment: DeploymentMode = 'unknown';
+  let best = 0;
+  for (const mode of ['kubernetes', 'yarn', 'standalone'] as const) {
+    const n = votes.get(mode)?.length ?? 0;
+    if (n > best) {
+      best = n;
+      deployment = mode;
+    }
+  }
+  const times: string[] = [];
+  const add = (t: string | null | undefined): void => {
+    if (t) times.push(t);
+  };
+  for (const f of [...d.findings, ...d.muted]) {
+    add(f.firstSeen);
+    add(f.lastSeen);
+  }
+  for (const c of d.checkpoints) {
+    add(c.triggeredAt);
+    add(c.endedAt);
+  }
+  for (const j of d.jobTransitions) add(j.time);
+  times.sort((a, b) => (isoMs(a) ?? 0) - (isoMs(b) ?? 0) || a.localeCompare(b));
+  return {
+    versions: [...new Set(d.inputs.map((i) => i.flinkVersion).filter((v): v is string => !!v))],
+    deployment,
+    deploymentReasons: deployment === 'unknown' ? [] : votes.get(deployment)!.slice(0, 2),
+    jobManagers: logs.filter((i) => i.role === 'jobmanager'),
+    taskManagers: logs.filter((i) => i.role === 'taskmanager'),
+    otherLogs: logs.filter((i) => i.role !== 'jobmanager' && i.role !== 'taskmanager'),
+    configs: d.inputs.filter((i) => i.kind === 'config'),
+    from: times[0] ?? null,
+    to: times[times.length - 1] ?? null,
+    scanned: d.inputs.filter((i) => i.bytes > 0).length,
+    skipped: d.warnings,
+  };
+}
+
+/** Deployment mode in words. */
+export function deploymentLabel(e: Environment): string {
+  const name = { kubernetes: 'Kubernetes', yarn: 'YARN', standalone: 'standalone', unknown: 'not determined' }[e.deployment];
+  return e.deploymentReasons.length ? `${name} (from ${e.deploymentReasons.join('; ')})` : name;
+}
+
+/** Header lines shared by the text and Markdown reports: label and value. */
+export function environmentRows(d: Diagnosis): Array<[string, string]> {
+  const e = environment(d);
+  const names = (list: SourceInfo[]): string => (list.length ? list.map((s) => s.name + (s.hosts.length ? ` [${s.hosts.join(', ')}]` : '')).join(', ') : 'none');
+  const rows: Array<[string, string]> = [
+    ['Flink version', e.versions.length ? e.versions.join(', ') : 'unknown (no startup banner found)'],
+    ['Deployment', deploymentLabel(e)],
+    ['JobManager logs', names(e.jobManagers)],
+    ['TaskManager logs', names(e.taskManagers)],
+  ];
+  if (e.otherLogs.length) rows.push(['Other logs', e.otherLogs.map((s) => `${s.name} (${s.role})`).join(', ')]);
+  if (e.configs.length) rows.push(['Configuration files', e.configs.map((s) => s.name).join(', ')]);
+  rows.push(['Time range', e.from ? (e.to && e.to !== e.from ? `${e.from} → ${e.to}` : e.from) : 'no timestamps']);
+  rows.push([
+    'Scanned',
+    `${e.scanned} of ${d.inputs.length} input${d.inputs.length === 1 ? '' : 's'}, ${d.stats.lines.toLocaleString('en')} lines, ${formatBytes(d.stats.bytes)} in ${d.stats.seconds.toFixed(2)} s${e.skipped.length ? `; ${e.skipped.length} warning${e.skipped.length === 1 ? '' : 's'} (below)` : ''}`,
+  ]);
+  return rows;
 }
 
 /** One-line description of the inputs: files, roles, versions, time range. */
@@ -27,12 +150,42 @@ export function environmentSummary(d: Diagnosis): string[] {
   return lines;
 }
 
+/** Findings by severity (most severe first), then by first occurrence: the earlier failure is the likelier cause. */
+export function orderedFindings(list: Finding[]): Finding[] {
+  return list
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => severityRank(b.f.severity) - severityRank(a.f.severity) || cmpTime(a.f.firstSeen, b.f.firstSeen) || a.i - b.i)
+    .map((x) => x.f);
+}
+
+function cmpTime(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return (isoMs(a) ?? 0) - (isoMs(b) ?? 0);
+}
+
+/** Milliseconds of an ISO-8601 time as written in the log (no zone: read as UTC, like the scanner). */
+export function isoMs(t: string | null | undefined): number | null {
+  if (!t) return null;
+  const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(t) ? t : t + 'Z');
+  return Number.isNaN(ms) ? null : ms;
+}
+
 /** Human-readable byte size. */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KiB`;
   if (n < 1 << 30) return `${(n / (1 << 20)).toFixed(1)} MiB`;
   return `${(n / (1 << 30)).toFixed(2)} GiB`;
+}
+
+/** Human-readable duration. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
 }
 
 /** `occurrences` and `events` in words. */

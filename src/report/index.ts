@@ -1,11 +1,13 @@
 // Reporter registry: each output format is a small module; the CLI takes its --format choices
-// from here.
+// from here. Reporters get a finished (and, with --redact, already redacted) Diagnosis.
 
 import type { Diagnosis } from '../model.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
 
+/** Options every reporter receives. */
 export interface RenderOptions {
   color: boolean;
 }
@@ -15,7 +17,10 @@ export const REPORTERS = {
   text: (d: Diagnosis, o: RenderOptions) => renderText(d, o),
   json: (d: Diagnosis) => renderJson(d),
   markdown: (d: Diagnosis) => renderMarkdown(d),
+  html: (d: Diagnosis) => renderHtml(d),
 } satisfies Record<string, (d: Diagnosis, o: RenderOptions) => string>;
 
+/** Name of an output format. */
 export type Format = keyof typeof REPORTERS;
+/** The --format choices. */
 export const FORMATS = Object.keys(REPORTERS) as Format[];

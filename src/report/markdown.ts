@@ -1,8 +1,10 @@
-// Markdown reporter for support tickets (GitHub / GitLab flavoured): a summary table, then each
-// finding with its fix, impact, configuration and evidence in collapsible <details> blocks.
+// Markdown reporter for support tickets (GitHub / GitLab flavoured): the environment table, a
+// summary table, each finding with its fix, impact, configuration and evidence in collapsible
+// <details> blocks, the checkpoint timeline table (timeline.ts), muted findings and warnings.
 
 import type { Diagnosis, Finding } from '../model.js';
-import { countLine, environmentSummary, trimLine } from './common.js';
+import { countLine, environmentRows, orderedFindings, trimLine } from './common.js';
+import { timelineMarkdown } from './timeline.js';
 
 function esc(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -16,19 +18,24 @@ function fence(text: string, lang = ''): string {
 /** Renders the Markdown report. */
 export function renderMarkdown(d: Diagnosis): string {
   const out: string[] = ['# flink-doctor report', ''];
-  for (const l of environmentSummary(d)) out.push(`- ${esc(l)}`);
-  if (d.interrupted) out.push('- **Scan interrupted**: the report covers only what was read before the stop.');
+  out.push('| | |', '|---|---|');
+  for (const [k, v] of environmentRows(d)) out.push(`| **${esc(k)}** | ${esc(v)} |`);
   out.push('');
-  if (d.findings.length === 0) out.push('No known failure found.', '');
+  if (d.interrupted) out.push('> **Scan interrupted**: the report covers only what was read before the stop.', '');
+  const findings = orderedFindings(d.findings);
+  if (findings.length === 0) out.push('No known failure found.', '');
   else {
     out.push('| # | Severity | Finding | Occurrences | First seen |', '|---|---|---|---|---|');
-    d.findings.forEach((f, i) => out.push(`| ${i + 1} | ${f.severity} | ${esc(f.title)} (\`${f.id}\`) | ${f.occurrences} | ${f.firstSeen ?? '—'} |`));
+    findings.forEach((f, i) => out.push(`| ${i + 1} | ${f.severity} | ${esc(f.title)} (\`${f.id}\`) | ${f.occurrences} | ${f.firstSeen ?? '—'} |`));
     out.push('');
   }
-  d.findings.forEach((f, i) => out.push(...finding(f, i + 1)));
+  findings.forEach((f, i) => out.push(...finding(f, i + 1)));
+  out.push(...timelineMarkdown(d, esc));
+  const unchecked = [...new Set(findings.flatMap((f) => f.unchecked.map((u) => `\`${f.id}\`: ${esc(u)}`)))];
+  if (unchecked.length) out.push('## Not checked', '', ...unchecked.map((u) => `- ${u}`), '');
   if (d.muted.length) {
     out.push('## Muted findings', '');
-    for (const f of d.muted) out.push(`- \`${f.id}\` — ${esc(f.title)} (${f.occurrences} occurrences)`);
+    for (const f of d.muted) out.push(`- \`${f.id}\` — ${esc(f.title)} (${f.occurrences} occurrence${f.occurrences === 1 ? '' : 's'}): ${esc(f.summary)}`);
     out.push('');
   }
   if (d.warnings.length) {
@@ -61,11 +68,6 @@ function finding(f: Finding, n: number): string[] {
   out.push('</details>', '');
   out.push('<details><summary>Why this happens</summary>', '', esc(f.cause), '', '</details>', '');
   out.push('**Verify**', '', esc(f.verify), '');
-  if (f.unchecked.length) {
-    out.push('**Not checked**', '');
-    for (const u of f.unchecked) out.push(`- ${esc(u)}`);
-    out.push('');
-  }
   out.push('**References**', '');
   for (const r of f.references) out.push(`- ${r}`);
   out.push('');

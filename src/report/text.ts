@@ -1,23 +1,36 @@
-// Text reporter for terminals: each finding first (severity, title, the cause in one sentence,
-// the fix), then impact, evidence with file:line, configuration, consequences and background.
-// Colour only when the caller allows it (TTY, no NO_COLOR, no --no-color).
+// Text reporter for terminals: the environment header, then each finding (severity, title, the
+// cause in one sentence, the fix, impact, evidence with file:line, configuration, consequences,
+// verification), the checkpoint timeline (timeline.ts), what could not be checked, muted findings
+// and warnings. Colour only when the caller allows it (TTY, no NO_COLOR, no --no-color).
 
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Diagnosis, Finding, Severity } from '../model.js';
-import { countLine, environmentSummary, trimLine } from './common.js';
+import { countLine, environmentRows, orderedFindings, trimLine } from './common.js';
+import { timelineText } from './timeline.js';
 
 /** Renders the text report. */
 export function renderText(d: Diagnosis, opts: { color: boolean }): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const out: string[] = [];
-  out.push(c.bold('flink-doctor') + ' — ' + environmentSummary(d).join(' '));
+  out.push(c.bold('flink-doctor report'));
+  const rows = environmentRows(d);
+  const width = Math.max(...rows.map(([k]) => k.length)) + 1;
+  for (const [k, v] of rows) out.push(`  ${c.dim((k + ':').padEnd(width))} ${v}`);
   if (d.interrupted) out.push(c.yellow('Scan interrupted: the report covers only what was read before the stop.'));
   out.push('');
-  if (d.findings.length === 0) {
+  const findings = orderedFindings(d.findings);
+  if (findings.length === 0) {
     out.push(c.green('No known failure found.'));
     out.push('');
   }
-  d.findings.forEach((f, i) => out.push(...finding(f, i + 1, c), ''));
+  findings.forEach((f, i) => out.push(...finding(f, i + 1, c), ''));
+  out.push(...timelineText(d, c), '');
+  const unchecked = findings.flatMap((f) => f.unchecked.map((u) => `[${f.id}] ${u}`));
+  if (unchecked.length > 0) {
+    out.push(c.bold('Not checked:'));
+    for (const u of [...new Set(unchecked)]) out.push(`  • ${u}`);
+    out.push('');
+  }
   if (d.muted.length > 0) {
     out.push(c.dim(`Muted by ignore rules (${d.muted.length}): ` + d.muted.map((f) => `${f.id} (${f.occurrences})`).join(', ')));
     out.push('');
@@ -79,10 +92,6 @@ function finding(f: Finding, n: number, c: ChalkInstance): string[] {
   out.push(...indent(f.cause, '     '));
   out.push(c.bold('   Verify:'));
   out.push(...indent(f.verify, '     '));
-  if (f.unchecked.length) {
-    out.push(c.bold('   Not checked:'));
-    for (const u of f.unchecked) out.push(`     • ${u}`);
-  }
   out.push(c.bold('   References:'));
   for (const r of f.references) out.push(`     ${r}`);
   return out;

@@ -26,6 +26,13 @@ export interface ScanOptions {
   maxCarryBytes?: number;
   /** Called for a condition worth a warning (e.g. an over-long line). */
   onWarning?: (message: string) => void;
+  /**
+   * Also hand on records that look like problems: ERROR/WARN/FATAL lines and stack traces.
+   * The level is checked at a fixed column when the source's layout has one; otherwise
+   * `problemPrefilter` (the prefilter plus level literals) is used instead of `prefilter`.
+   */
+  problems?: boolean;
+  problemPrefilter?: Prefilter;
   /** Stops the scan (e.g. on Ctrl-C): what was read so far is still scanned. */
   signal?: AbortSignal;
 }
@@ -103,6 +110,8 @@ class ScanState {
   /** Absolute offset below which hits were already handled (giant-line mode). */
   doneUpTo = 0;
   warnedLongLine = false;
+  /** Column of the level in this source's header lines: a number, -1 for none, undefined before the first chunk. */
+  levelColumn: number | undefined;
 
   constructor(
     private readonly opts: ScanOptions,
@@ -207,10 +216,35 @@ class ScanState {
     } else {
       const absBase = this.carryOffset;
       const doneUpTo = this.doneUpTo;
-      this.opts.prefilter.scan(buf, 0, limit, (pos) => {
-        if (absBase + pos < doneUpTo) return;
-        emit(pos);
-      });
+      if (this.opts.problems && this.levelColumn === undefined) this.levelColumn = detectLevelColumn(buf, limit);
+      const col = this.opts.problems ? (this.levelColumn ?? -1) : -1;
+      const prefilter = this.opts.problems && col < 0 && this.opts.problemPrefilter ? this.opts.problemPrefilter : this.opts.prefilter;
+      if (!this.opts.problems) {
+        prefilter.scan(buf, 0, limit, (pos) => {
+          if (absBase + pos < doneUpTo) return;
+          emit(pos);
+        });
+      } else {
+        const hits: number[] = [];
+        prefilter.scan(buf, 0, limit, (pos) => {
+          if (absBase + pos >= doneUpTo) hits.push(pos);
+        });
+        const problems = problemLines(buf, limit, col);
+        // Merge the two sorted position lists.
+        let i = 0;
+        let j = 0;
+        while (i < hits.length || j < problems.length) {
+          const a = i < hits.length ? hits[i]! : Infinity;
+          const b = j < problems.length ? problems[j]! : Infinity;
+          if (a <= b) {
+            i++;
+            emit(a);
+          } else {
+            j++;
+            if (absBase + b >= doneUpTo) emit(b);
+          }
+        }
+      }
     }
     cursorLine += countNewlines(buf, cursorPos, limit);
     this.lineNo = cursorLine;
@@ -263,6 +297,59 @@ class ScanState {
     }
     return Math.min(end, limit);
   }
+}
+
+/**
+ * Line starts in buf[0, limit) that look like problems: a level of ERROR, WARN or FATAL at `col`
+ * (when col >= 0), or the first frame line (`at …` after whitespace) of a stack trace.
+ */
+function problemLines(buf: Buffer, limit: number, col: number): number[] {
+  const out: number[] = [];
+  let p = 0;
+  let prevFrame = false;
+  while (p < limit) {
+    const nl = buf.indexOf(10, p);
+    const end = nl < 0 || nl > limit ? limit : nl;
+    const c0 = buf[p];
+    let frame = false;
+    if (c0 === 9 || c0 === 32) {
+      let q = p + 1;
+      while (q < end && q < p + 12 && (buf[q] === 32 || buf[q] === 9)) q++;
+      frame = buf[q] === 97 && buf[q + 1] === 116 && buf[q + 2] === 32; // "at "
+      if (frame && !prevFrame) out.push(p);
+    } else if (col >= 0 && end - p > col + 2) {
+      const a = buf[p + col];
+      const b = buf[p + col + 1];
+      if ((a === 69 && b === 82) || (a === 87 && b === 65) || (a === 70 && b === 65)) out.push(p);
+    }
+    prevFrame = frame;
+    if (nl < 0 || nl >= limit) break;
+    p = nl + 1;
+  }
+  return out;
+}
+
+const LEVEL_AT = /\b(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\b/;
+
+/** The byte column of the level in the source's header lines when it is the same on every one, else -1. */
+function detectLevelColumn(buf: Buffer, limit: number): number {
+  const cols = new Map<number, number>();
+  let headers = 0;
+  let p = 0;
+  for (let n = 0; n < 200 && p < limit && headers < 50; n++) {
+    const text = lineText(buf, p);
+    if (classify(stripContainerPrefix(text)) === LineKind.Header) {
+      headers++;
+      const m = LEVEL_AT.exec(text.slice(0, 160));
+      // Columns count bytes; a non-ASCII character before the level makes the column unusable.
+      if (m && !/[^\x00-\x7f]/.test(text.slice(0, m.index))) cols.set(m.index, (cols.get(m.index) ?? 0) + 1);
+    }
+    const nl = buf.indexOf(10, p);
+    if (nl < 0) break;
+    p = nl + 1;
+  }
+  if (headers < 3 || cols.size !== 1) return -1;
+  return [...cols.keys()][0]!;
 }
 
 /** Start of the first line after the first newline that begins a record (header or blank line), or -1. */

@@ -1,0 +1,393 @@
+// Pseudonymises a finished Diagnosis so a report can be attached to a ticket: hosts, IPs, pod and
+// node names, users in home paths, buckets and storage accounts, e-mails and secrets become stable
+// placeholders (`host-1`, `ip-2`, `bucket-1`, `secret-3` …), the same everywhere. Flink identities
+// (job, checkpoint, attempt ids, operator names) and configuration keys are kept. Reporters never
+// see the originals; the CLI only decides whether to redact and where the mapping goes.
+
+import { isIPv4, isIPv6 } from 'node:net';
+import type { ConfigEntry, Diagnosis } from '../model.js';
+
+/** Kinds of redacted values; each has its own numbering. */
+export type RedactionKind = 'host' | 'ip' | 'user' | 'bucket' | 'account' | 'email' | 'secret';
+
+/** One pseudonym and what it stands for (`original` is null for secrets: they are never written out). */
+export interface RedactionEntry {
+  kind: RedactionKind;
+  pseudonym: string;
+  original: string | null;
+}
+
+// Placeholders are written as private-use characters while a string is processed, so that later
+// rules never re-match a pseudonym; they become readable names at the end.
+const OPEN = '\uE000';
+const CLOSE = '\uE001';
+const DIGIT0 = 0xe010;
+const SENTINEL = /\uE000([\uE010-\uE019]+)\uE001/g;
+const NOT_SENT = '\\uE000-\\uE0FF';
+
+/** Values that carry no information about the site and stay as they are. */
+const HARMLESS = new Set(['localhost', 'localhost.localdomain', '127.0.0.1', '0.0.0.0', '::1', '::', 'flink', 'root']);
+/** Public documentation hosts that references point to. */
+const PUBLIC_HOSTS = /(^|\.)(apache\.org|github\.com|github\.io|githubusercontent\.com|stackoverflow\.com|kubernetes\.io|rocksdb\.org|amazon\.com|microsoft\.com|google\.com|openjdk\.org|oracle\.com|maven\.org|ververica\.com)$/i;
+/** Top-level domains that mark a dotted token as a host name (class names end in a capitalised word instead). */
+const TLDS = new Set('com net org io local internal lan corp intra intranet cloud dev app svc localdomain home arpa cn de uk fr nl jp ru eu us co ai in br au ch se no fi dk es it pl be at cz kr sg hk tw ca biz info'.split(' '));
+/** Java/Scala package roots: a dotted token starting with one of these is code, not a host. */
+const CODE_ROOTS = /^(java|javax|jdk|sun|scala|akka|pekko|kotlin|org\.apache|org\.rocksdb|io\.netty|com\.google|com\.amazonaws|software\.amazon|com\.microsoft|com\.fasterxml|org\.slf4j|ch\.qos|org\.eclipse)\./;
+/** Cloud storage endpoints: the label before the suffix is an account or bucket, the suffix is kept. */
+const SERVICE_SUFFIXES: Array<[RegExp, RedactionKind]> = [
+  [/\.(?:blob|dfs|file|queue|table)\.core\.windows\.net$/i, 'account'],
+  [/\.(?:blob|dfs|file)\.core\.chinacloudapi\.cn$/i, 'account'],
+  [/\.s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?$/i, 'bucket'],
+  [/\.storage\.googleapis\.com$/i, 'bucket'],
+  [/\.oss-[a-z0-9-]+\.aliyuncs\.com$/i, 'bucket'],
+];
+/** Key names whose values are secrets (checked on the last segments of a key). */
+const SECRET_KEY = /(pass(word|wd)?|pwd|secret|token|credential|api[._-]?key|access[._-]?key|account\.key|private[._-]?key|auth[._-]?params|service[._-]?key|basic[._-]?auth|jaas\.config|sas[._-]?token|signature|^sig$|x-amz-signature|x-amz-credential|x-amz-security-token|awsaccesskeyid|session[._-]?token|client[._-]?secret|http-headers)/i;
+/** Key names whose values are host names or host:port lists. */
+const HOST_KEY = /(^|[._-])(address|host|hostname|bind-host|quorum|bootstrap\.servers|servers|brokers|namenode)$/i;
+/** Key names whose values are user names. */
+const USER_KEY = /(^|[._-])(user|username|user\.name|principal|login)$/i;
+
+const TOKEN = '[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?';
+const K8S_SAFE = '[bcdfghjklmnpqrstvwxz2456789]';
+
+/** A stable pseudonymiser for one report: the same value always gets the same name. */
+export class Redactor {
+  private readonly byOriginal = new Map<string, number>();
+  private readonly entries: Array<{ kind: RedactionKind; original: string; pseudonym: string }> = [];
+  private readonly counters = new Map<RedactionKind, number>();
+  private readonly pseudonyms = new Set<string>();
+  private literal: RegExp | null = null;
+
+  /** Redacts a deep copy of the diagnosis; the input is left untouched. */
+  redactDiagnosis(d: Diagnosis): Diagnosis {
+    // Pass 1 discovers every sensitive value anywhere; pass 2 also replaces each discovered value
+    // wherever it occurs, even where no rule would recognise it (a pod name in a file name …).
+    // A JSON copy, not structuredClone: objects shared between findings must be redacted once each.
+    this.walkDiagnosis(JSON.parse(JSON.stringify(d)) as Diagnosis);
+    this.literal = this.buildLiteral();
+    const copy = JSON.parse(JSON.stringify(d)) as Diagnosis;
+    this.walkDiagnosis(copy);
+    return copy;
+  }
+
+  /** Redacts free text (evidence lines, summaries, operator and job names). */
+  text(s: string): string {
+    return this.finish(this.textRaw(s));
+  }
+
+  /** The mapping, in the order the pseudonyms were assigned. */
+  mapping(): RedactionEntry[] {
+    return this.entries.map((e) => ({ kind: e.kind, pseudonym: e.pseudonym, original: e.kind === 'secret' ? null : e.original }));
+  }
+
+  /** The mapping as a small text file (pseudonym → original), for the user's own use only. */
+  mappingText(): string {
+    const lines = ['# flink-doctor --redact mapping: pseudonym → original value. Keep this file private.', '# Secrets are not written here; their pseudonyms only tell where the same secret occurs.'];
+    for (const e of this.mapping()) lines.push(`${e.pseudonym}\t${e.original ?? '(secret, not recorded)'}`);
+    return lines.join('\n') + '\n';
+  }
+
+  // ── traversal ────────────────────────────────────────────────────────────────────────────
+
+  private walkDiagnosis(d: Diagnosis): void {
+    for (const s of d.inputs) {
+      s.name = this.path(s.name);
+      s.hosts = s.hosts.map((h) => this.host(h));
+      s.resourceIds = s.resourceIds.map((r) => this.resourceId(r));
+      if (s.roleReason) s.roleReason = this.text(s.roleReason);
+    }
+    for (const w of d.warnings) {
+      w.source = this.path(w.source);
+      w.message = this.text(w.message);
+    }
+    for (const f of [...d.findings, ...d.muted]) {
+      f.hosts = f.hosts.map((h) => this.host(h));
+      f.config = f.config.map((c) => this.config(c));
+      for (const k of ['summary', 'cause', 'remediation', 'verify', 'title'] as const) f[k] = this.text(f[k]);
+      f.impact = f.impact.map((t) => this.text(t));
+      f.tasks = f.tasks.map((t) => this.text(t));
+      f.unchecked = f.unchecked.map((t) => this.text(t));
+      f.references = f.references.map((t) => this.text(t));
+      for (const e of f.evidence) this.evidence(e);
+      for (const q of f.consequences) {
+        q.title = this.text(q.title);
+        for (const e of q.evidence) this.evidence(e);
+      }
+    }
+    for (const c of d.checkpoints) {
+      c.source = this.path(c.source);
+      if (c.reason) c.reason = this.text(c.reason);
+    }
+    for (const j of d.jobTransitions) {
+      j.source = this.path(j.source);
+      j.name = this.text(j.name);
+      if (j.cause) j.cause = this.text(j.cause);
+    }
+    // Optional fields added by reporters' helpers or later versions: redact any string in them.
+    const known = new Set(['findings', 'muted', 'inputs', 'warnings', 'checkpoints', 'jobTransitions', 'stats', 'interrupted']);
+    const rec = d as unknown as Record<string, unknown>;
+    for (const k of Object.keys(rec)) if (!known.has(k)) rec[k] = this.deep(rec[k]);
+  }
+
+  private deep(v: unknown): unknown {
+    if (typeof v === 'string') return this.text(v);
+    if (Array.isArray(v)) return v.map((x) => this.deep(x));
+    if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      for (const k of Object.keys(o)) o[k] = k === 'source' && typeof o[k] === 'string' ? this.path(o[k] as string) : this.deep(o[k]);
+      return o;
+    }
+    return v;
+  }
+
+  private evidence(e: { source: string; text: string }): void {
+    e.source = this.path(e.source);
+    e.text = this.text(e.text);
+  }
+
+  /** A configuration entry: the key keeps its shape (accounts inside it are redacted), the value by what the key means. */
+  config(c: ConfigEntry): ConfigEntry {
+    const key = this.text(c.key);
+    return { ...c, key, value: this.configValue(c.key, c.value), source: this.path(c.source) };
+  }
+
+  private configValue(key: string, value: string): string {
+    return this.finish(this.configValueRaw(key, value));
+  }
+
+  private configValueRaw(key: string, value: string): string {
+    const v = value.trim();
+    if (v === '' || /^\*+$/.test(v)) return value;
+    if (SECRET_KEY.test(key)) return this.put('secret', v);
+    if (HOST_KEY.test(key)) return v.replace(/[^\s,;]+/g, (part) => this.hostPortRaw(this.textRaw(part)));
+    if (USER_KEY.test(key) && /^[\w.@-]+$/.test(v) && !HARMLESS.has(v)) return v.includes('@') ? this.put('email', v) : this.put('user', v);
+    return this.textRaw(value);
+  }
+
+  /** `key=value`, `key: value`, `"key": "value"`: the value is redacted by what the key means. */
+  private keyValues(s: string): string {
+    const re = /([A-Za-z0-9_.-]+)(["']?\s*(?:=|:\s|->)\s*["']?)([^\s"'&;,]+)/g;
+    let out = '';
+    let last = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(s))) {
+      const rep = this.keyValue(m[0], m[1]!, m[2]!, m[3]!);
+      if (rep === m[0]) {
+        re.lastIndex = m.index + m[1]!.length + m[2]!.length;
+        continue;
+      }
+      out += s.slice(last, m.index) + rep;
+      last = m.index + m[0].length;
+    }
+    return out + s.slice(last);
+  }
+
+  /** A whole value known to be a host, IP, pod or resource id. */
+  host(h: string): string {
+    if (isIPv6(h.replace(/%.*/, ''))) return this.finish(this.ipRaw(h));
+    const m = /^(.*?)(:\d+)?$/.exec(h)!;
+    return this.finish(this.hostRaw(m[1]!) + (m[2] ?? ''));
+  }
+
+  /** A TaskManager resource id: `host:port-hex` (standalone), a pod name (Kubernetes), a YARN container id (kept). */
+  resourceId(r: string): string {
+    if (/^container_/.test(r)) return r;
+    const m = /^(.+?):(\d+)-([0-9a-f]{6})$/.exec(r);
+    return m ? this.finish(this.hostRaw(m[1]!) + `:${m[2]}-${m[3]}`) : this.host(r);
+  }
+
+  /** A source path: directories as text, the Flink log-file naming convention understood. */
+  path(p: string): string {
+    if (p.startsWith('<')) return p;
+    const slash = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
+    const dir = p.slice(0, slash + 1);
+    const base = p.slice(slash + 1);
+    const std = /^(flink-)([^-]*-)?((?:standalonesession|taskexecutor|standalonejob|kubernetes-session|kubernetes-application|kubernetes-taskmanager|historyserver|sql-gateway|zookeeper|yarn-session|yarn-taskmanager)-\d+-)(.+?)(\.(?:log|out|err)(?:\.\d+)?(?:\.gz)?)$/.exec(base);
+    let b: string;
+    if (std) {
+      const user = std[2] ? std[2].slice(0, -1) : '';
+      const u = user && !HARMLESS.has(user) && !/^(kubernetes|yarn|standalone)$/.test(user) ? this.put('user', user) + '-' : std[2] ?? '';
+      b = std[1]! + u + std[3]! + this.hostRaw(std[4]!) + std[5]!;
+    } else b = this.textRaw(base);
+    return this.finish(this.textRaw(dir) + b);
+  }
+
+  // ── rules ────────────────────────────────────────────────────────────────────────────────
+
+  private textRaw(s: string): string {
+    if (!s) return s;
+    let t = s;
+    if (this.literal) t = t.replace(this.literal, (m) => this.put(this.entries[this.byOriginal.get(m)!]!.kind, m));
+    for (const rule of this.rules) t = t.replace(rule.re, rule.fn as (...a: string[]) => string);
+    return t;
+  }
+
+  private readonly rules: Array<{ re: RegExp; fn: (...a: any[]) => string }> = [
+    // PEM blocks and JWTs, AWS key ids, bearer / basic credentials
+    { re: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, fn: (m: string) => this.put('secret', m) },
+    { re: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, fn: (m: string) => this.put('secret', m) },
+    { re: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b/g, fn: (m: string) => this.put('secret', m) },
+    { re: /\b(Bearer|Basic|Token)(\s+)([A-Za-z0-9._~+/=-]{8,})/g, fn: (_m: string, a: string, b: string, v: string) => a + b + this.put('secret', v) },
+    // Oracle thin URLs: user/password@host
+    { re: /(jdbc:oracle:[a-z]+:)([^/\s@:]+)\/([^@\s]+)@/gi, fn: (_m: string, a: string, u: string, p: string) => a + this.put('user', u) + '/' + this.put('secret', p) + '@' },
+    // URIs: scheme://[userinfo@]authority[path][?query]
+    { re: new RegExp(`\\b([a-zA-Z][a-zA-Z0-9+.-]*(?::[a-zA-Z][a-zA-Z0-9+.-]*)*):\\/\\/((?:[^\\s/?#@:"'<>\\]\\[)]*:[^\\s?#@"'<>]*|[^\\s/?#@:"'<>\\]\\[)]*)@)?(\\[[0-9A-Fa-f:.%\\w]+\\]|[^\\s/?#:"'<>,;)\\]]*)(:\\d+)?`, 'g'), fn: (_m: string, scheme: string, ui: string | undefined, host: string, port: string | undefined) => this.uri(scheme, ui, host, port) },
+    // Flink's configuration dump, then query-string and config-line secrets (key=value, key: value)
+    { re: /((?:configuration property|Dynamic property|dynamic property): )([^\s,]+), ([^\n]*)/g, fn: (_m: string, pre: string, key: string, value: string) => pre + this.textRaw(key) + ', ' + this.configValueRaw(key, value) },
+    { re: /^[\s\S]*$/g, fn: (m: string) => (m ? this.keyValues(m) : m) },
+    // home directories
+    { re: /(\/home\/|\/Users\/|[A-Za-z]:\\Users\\|[A-Za-z]:\/Users\/)([^/\\\s:'"]+)/g, fn: (m: string, pre: string, user: string) => (HARMLESS.has(user) || user.startsWith(OPEN) ? m : pre + this.put('user', user)) },
+    // user names named as such in log lines
+    { re: /((?:OS current user|Hadoop user set to|Current Hadoop\/Kerberos user|user\.name=|-Duser\.name=|login user|for user)[:\s]\s*'?)([A-Za-z_][A-Za-z0-9._-]*)/gi, fn: (m: string, pre: string, user: string) => (HARMLESS.has(user) ? m : pre + this.put('user', user)) },
+    // e-mail addresses and Kerberos principals
+    { re: new RegExp(`(?<![${NOT_SENT}\\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}\\b`, 'g'), fn: (m: string) => this.put('email', m) },
+    // task locations: "on <resource id> @ <host> (dataPort=…)"
+    { re: new RegExp(`(\\bon )(${TOKEN})( @ )(${TOKEN})(?= \\(dataPort=)`, 'g'), fn: (_m: string, a: string, rid: string, b: string, h: string) => a + this.hostRaw(rid) + b + this.hostRaw(h) },
+    { re: new RegExp(`( @ )(${TOKEN})(?= \\(dataPort=)`, 'g'), fn: (_m: string, a: string, h: string) => a + this.hostRaw(h) },
+    // names given by context: ResourceID, pod, node, host, container
+    { re: new RegExp(`(\\b(?:ResourceID|resource ?id|TaskManager with id|TaskExecutor|pod(?: name)?|node(?: ?name)?|host(?: ?name)?|container(?: name)?|machine)\\s*[:=]?\\s*['"]?)(${TOKEN})`, 'gi'), fn: (m: string, pre: string, tok: string) => (looksLikeName(tok) ? pre + this.hostRaw(tok) : m) },
+    // Kubernetes pod names: Flink TaskManager pods and Deployment pods (random suffixes use a vowel-free alphabet)
+    { re: new RegExp(`(?<![${NOT_SENT}\\w.-])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?-taskmanager-\\d+-\\d+(?![\\w-])`, 'g'), fn: (m: string) => this.hostRaw(m) },
+    { re: new RegExp(`(?<![${NOT_SENT}\\w.-])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?-${K8S_SAFE}{5,10}-${K8S_SAFE}{5}(?![\\w-])`, 'g'), fn: (m: string) => (/\d/.test(m.slice(-12)) ? this.hostRaw(m) : m) },
+    // IPv4 (with optional port), IPv6
+    { re: new RegExp(`(?<![${NOT_SENT}\\w.])(?:\\d{1,3}\\.){3}\\d{1,3}(?![\\w]|\\.\\d)`, 'g'), fn: (m: string) => (isIPv4(m) ? this.ipRaw(m) : m) },
+    { re: new RegExp(`(?<![${NOT_SENT}\\w:.])[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:.]{2,45}(?:%[\\w.]+)?(?![\\w:])`, 'g'), fn: (m: string) => this.ipv6Candidate(m) },
+    // dotted host names ending in a known top-level domain, and cloud storage endpoints
+    { re: new RegExp(`(?<![${NOT_SENT}\\w.\\-/$])[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)+`, 'g'), fn: (m: string) => this.dottedName(m) },
+    // long random-looking strings (keys): mixed case and digits, base64 alphabet
+    { re: new RegExp(`(?<![${NOT_SENT}\\w+/=])[A-Za-z0-9+/]{32,}={0,2}(?![\\w+/=])`, 'g'), fn: (m: string) => (looksRandom(m) ? this.put('secret', m) : m) },
+  ];
+
+  private uri(scheme: string, ui: string | undefined, host: string, port: string | undefined): string {
+    const s = scheme.toLowerCase();
+    let userinfo = '';
+    if (ui) {
+      const info = ui.slice(0, -1);
+      if (/^(akka|pekko)/.test(s) || info.startsWith(OPEN)) userinfo = ui;
+      else if (/^(wasbs?|abfss?)$/.test(s)) userinfo = this.put('bucket', info) + '@';
+      else {
+        const colon = info.indexOf(':');
+        const user = colon >= 0 ? info.slice(0, colon) : info;
+        const pass = colon >= 0 ? info.slice(colon + 1) : null;
+        const u = !user || user.startsWith(OPEN) || HARMLESS.has(user) ? user : /^(AKIA|ASIA)/.test(user) || user.length >= 16 ? this.put('secret', user) : this.put('user', user);
+        const p = pass === null ? '' : ':' + (pass === '' || /^\uE000[\uE010-\uE019]+\uE001$/.test(pass) ? pass : this.put('secret', pass));
+        userinfo = u + p + '@';
+      }
+    }
+    let h = host;
+    if (!h || h.startsWith(OPEN)) h = host;
+    else if (/^(s3[an]?|gs|oss|cos|cosn|obs|r2|b2|swift)$/.test(s)) h = this.put('bucket', host);
+    else if (host.startsWith('[')) h = '[' + this.ipv6Candidate(host.slice(1, -1)) + ']';
+    else h = this.hostRaw(host);
+    return `${scheme}://${userinfo}${h}${port ?? ''}`;
+  }
+
+  private keyValue(m: string, key: string, sep: string, value: string): string {
+    if (!key || value.startsWith(OPEN) || /^\*+$/.test(value) || /^(null|none|true|false|\*+|<[^>]*>|\[hidden\]|\{\}|\$\{.*\})$/i.test(value)) return m;
+    if (SECRET_KEY.test(key) && !/^(from|in|for|is|was|the|not|and|to|of)$/i.test(value)) return key + sep + this.put('secret', value.replace(/[)\].]+$/, '')) + value.slice(value.replace(/[)\].]+$/, '').length);
+    if (USER_KEY.test(key) && /^[\w.@-]+$/.test(value) && !HARMLESS.has(value) && sep.includes('=')) return key + sep + (value.includes('@') ? this.put('email', value) : this.put('user', value));
+    if (HOST_KEY.test(key) && sep.trim() !== '') return key + sep + value.replace(/[^,;]+/g, (part) => this.hostPortRaw(part));
+    return m;
+  }
+
+  private hostPortRaw(part: string): string {
+    if (part.startsWith(OPEN)) return part;
+    const m = /^(\[[^\]]+\]|[^:]+)(:\d+)?(.*)$/.exec(part);
+    if (!m) return part;
+    return this.hostRaw(m[1]!.replace(/^\[|\]$/g, '')) + (m[2] ?? '') + m[3];
+  }
+
+  /** A host-like token: IP, service endpoint (account/bucket kept apart) or plain host name. */
+  private hostRaw(h: string): string {
+    if (!h || h.startsWith(OPEN) || HARMLESS.has(h.toLowerCase())) return h;
+    if (isIPv4(h)) return this.ipRaw(h);
+    if (isIPv6(h.replace(/%.*/, ''))) return this.ipRaw(h);
+    for (const [suffix, kind] of SERVICE_SUFFIXES) {
+      const m = suffix.exec(h);
+      if (m) return this.put(kind, h.slice(0, m.index)) + m[0];
+    }
+    if (PUBLIC_HOSTS.test(h)) return h;
+    return this.put('host', h);
+  }
+
+  private ipRaw(ip: string): string {
+    if (HARMLESS.has(ip)) return ip;
+    return this.put('ip', ip);
+  }
+
+  private ipv6Candidate(m: string): string {
+    const core = m.replace(/\.+$/, '');
+    const bare = core.replace(/%.*/, '');
+    if ((core.match(/:/g) ?? []).length < 2 || !isIPv6(bare) || HARMLESS.has(bare)) return m;
+    // times like 09:16:10 are not addresses: require a `::` or eight groups
+    if (!bare.includes('::') && bare.split(':').length < 8) return m;
+    return this.ipRaw(core) + m.slice(core.length);
+  }
+
+  private dottedName(m: string): string {
+    if (CODE_ROOTS.test(m + '.')) return m;
+    for (const [suffix, kind] of SERVICE_SUFFIXES) {
+      const s = suffix.exec(m);
+      if (s) {
+        const before = m.slice(0, s.index);
+        const dot = before.lastIndexOf('.');
+        return before.slice(0, dot + 1) + this.put(kind, before.slice(dot + 1)) + s[0];
+      }
+    }
+    const labels = m.split('.');
+    const tld = labels[labels.length - 1]!;
+    if (!TLDS.has(tld.toLowerCase()) || tld !== tld.toLowerCase()) return m;
+    if (PUBLIC_HOSTS.test(m) || HARMLESS.has(m.toLowerCase())) return m;
+    return this.put('host', m);
+  }
+
+  // ── mapping ──────────────────────────────────────────────────────────────────────────────
+
+  private put(kind: RedactionKind, original: string): string {
+    if (this.pseudonyms.has(original)) return original; // already redacted
+    let i = this.byOriginal.get(original);
+    if (i === undefined) {
+      const n = (this.counters.get(kind) ?? 0) + 1;
+      this.counters.set(kind, n);
+      i = this.entries.length;
+      this.entries.push({ kind, original, pseudonym: `${kind}-${n}` });
+      this.byOriginal.set(original, i);
+      this.pseudonyms.add(`${kind}-${n}`);
+    }
+    return OPEN + String(i).replace(/\d/g, (d) => String.fromCharCode(DIGIT0 + +d)) + CLOSE;
+  }
+
+  private finish(s: string): string {
+    return s.replace(SENTINEL, (_m, digits: string) => {
+      const i = +[...digits].map((c) => c.charCodeAt(0) - DIGIT0).join('');
+      return this.entries[i]!.pseudonym;
+    });
+  }
+
+  /** One regex matching every discovered value long enough to be replaced blindly. */
+  private buildLiteral(): RegExp | null {
+    const vals = this.entries.map((e) => e.original).filter((v) => v.length >= 4 && !HARMLESS.has(v.toLowerCase()));
+    if (vals.length === 0) return null;
+    vals.sort((a, b) => b.length - a.length);
+    const alt = vals.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    return new RegExp(`(?<![A-Za-z0-9${NOT_SENT}])(?:${alt})(?![A-Za-z0-9])`, 'g');
+  }
+}
+
+/** A token after "host", "pod" … that names a machine rather than being an ordinary word or an id. */
+function looksLikeName(tok: string): boolean {
+  if (HARMLESS.has(tok.toLowerCase())) return false;
+  if (!/[-._\d]/.test(tok)) return false;
+  if (/^[\d.]+$/.test(tok) && !isIPv4(tok)) return false; // numbers, versions
+  if (/^[0-9a-f]{32}$/i.test(tok)) return false; // Flink ids
+  if (/^container_/.test(tok)) return false; // YARN container ids are Flink/YARN identities
+  if (/^[A-Za-z]+(\.[A-Z][A-Za-z]*)+$/.test(tok)) return false; // Class.Name
+  return true;
+}
+
+function looksRandom(s: string): boolean {
+  const core = s.replace(/=+$/, '');
+  if (/^[0-9a-f]+$/i.test(core)) return false; // hex ids (Flink job, vertex, attempt ids)
+  return /[A-Z]/.test(core) && /[a-z]/.test(core) && /\d/.test(core) && !/^\//.test(core);
+}
