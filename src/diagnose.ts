@@ -86,7 +86,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     try {
       for await (const member of expandSource(input, { warn })) {
         const i = sources.length;
-        const info: SourceInfo = { name: member.name, role: 'unknown', roleReason: null, flinkVersion: null, hosts: [], resourceIds: [], bytes: 0, lines: 0, gzip: member.gzip, kind: member.kind };
+        const info: SourceInfo = { name: member.name, role: 'unknown', roleReason: null, flinkVersion: null, entrypoint: null, hosts: [], resourceIds: [], bytes: 0, lines: 0, gzip: member.gzip, kind: member.kind };
         sources.push(info);
         facts.names[i] = member.name;
         if (member.roleHint) facts.vote(i, member.roleHint, 30, `container log type`);
@@ -137,6 +137,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     unknown: unknownGroups,
     muted,
     inputs: sources,
+    config: facts.config,
     warnings,
     checkpoints,
     jobTransitions,
@@ -178,6 +179,7 @@ function finishSource(i: number, info: SourceInfo, facts: Facts): void {
     info.roleReason = best[1].reason;
   }
   info.flinkVersion = sf.version;
+  info.entrypoint = sf.component;
   info.hosts = [...sf.hosts];
   info.resourceIds = [...sf.resourceIds];
 }

@@ -25,6 +25,8 @@ export interface SourceInfo {
   /** How the role was decided (banner, logger names, file name). */
   roleReason: string | null;
   flinkVersion: string | null;
+  /** The component named in the startup banner, e.g. `KubernetesSessionClusterEntrypoint`. */
+  entrypoint: string | null;
   hosts: string[];
   resourceIds: string[];
   bytes: number;
@@ -186,6 +188,8 @@ export interface Diagnosis {
   unknown: UnknownGroup[];
   muted: Finding[];
   inputs: SourceInfo[];
+  /** Every configuration value seen (dumps in logs and configuration files), in input order. */
+  config: ConfigEntry[];
   warnings: InputWarning[];
   checkpoints: CheckpointRecord[];
   jobTransitions: JobTransition[];

@@ -76,6 +76,7 @@ export interface SourceFacts {
   votes: Map<Role, { score: number; reason: string }>;
   version: string | null;
   versionFromBanner: boolean;
+  component: string | null;
   hosts: Set<string>;
   resourceIds: Set<string>;
 }
@@ -93,7 +94,7 @@ export class Facts {
   source(i: number): SourceFacts {
     let s = this.sources.get(i);
     if (!s) {
-      s = { votes: new Map(), version: null, versionFromBanner: false, hosts: new Set(), resourceIds: new Set() };
+      s = { votes: new Map(), version: null, versionFromBanner: false, component: null, hosts: new Set(), resourceIds: new Set() };
       this.sources.set(i, s);
     }
     return s;
@@ -189,6 +190,7 @@ export function extractFacts(e: LogEvent, facts: Facts): void {
     const component = m[1]!;
     sf.version = m[2]!.trim();
     sf.versionFromBanner = true;
+    sf.component = component;
     if (CLIENT_COMPONENT.test(component)) facts.vote(src, 'client', 100, `banner "Starting ${component}"`);
     else if (TM_COMPONENT.test(component)) facts.vote(src, 'taskmanager', 100, `banner "Starting ${component}"`);
     else if (JM_COMPONENT.test(component)) facts.vote(src, 'jobmanager', 100, `banner "Starting ${component}"`);
@@ -283,7 +285,8 @@ function shortLogger(l: string): string {
 /** Role and host hints from a file name (Flink's log file naming, YARN and Kubernetes names). */
 export function hintsFromFileName(path: string): { role: Role | null; host: string | null } {
   const name = path.split(/[\\/]/).pop() ?? path;
-  const std = /^flink-[^-]*-(standalonesession|taskexecutor|standalonejob|kubernetes-session|kubernetes-application|kubernetes-taskmanager|historyserver|sql-gateway|zookeeper)-\d+-(.+?)\.(?:log|out|err)(?:\.\d+)?(?:\.gz)?$/.exec(name);
+  const daemons = 'standalonesession|taskexecutor|standalonejob|kubernetes-session|kubernetes-application|kubernetes-taskmanager|historyserver|sql-gateway|zookeeper';
+  const std = new RegExp(`^flink-(?:[^-]*-)?(${daemons})-\\d+-(.+?)\\.(?:log|out|err)(?:\\.\\d+)?(?:\\.gz)?$`).exec(name);
   if (std) {
     const d = std[1]!;
     const role: Role = /taskexecutor|taskmanager/.test(d) ? 'taskmanager' : /session|job|application/.test(d) ? 'jobmanager' : 'unknown';

@@ -96,6 +96,7 @@ export class Redactor {
       s.hosts = s.hosts.map((h) => this.host(h));
       s.resourceIds = s.resourceIds.map((r) => this.resourceId(r));
       if (s.roleReason) s.roleReason = this.text(s.roleReason);
+      if (s.entrypoint) s.entrypoint = this.text(s.entrypoint);
     }
     for (const w of d.warnings) {
       w.source = this.path(w.source);
@@ -115,6 +116,13 @@ export class Redactor {
         for (const e of q.evidence) this.evidence(e);
       }
     }
+    d.config = d.config.map((c) => this.config(c));
+    for (const g of d.unknown) {
+      g.message = this.text(g.message);
+      g.sources = g.sources.map((x) => this.path(x));
+      g.sample = { source: this.path(g.sample.source), line: g.sample.line, text: g.sample.text.map((t) => this.text(t)) };
+      for (const o of g.occurrences) o.source = this.path(o.source);
+    }
     for (const c of d.checkpoints) {
       c.source = this.path(c.source);
       if (c.reason) c.reason = this.text(c.reason);
@@ -125,7 +133,7 @@ export class Redactor {
       if (j.cause) j.cause = this.text(j.cause);
     }
     // Optional fields added by reporters' helpers or later versions: redact any string in them.
-    const known = new Set(['findings', 'muted', 'inputs', 'warnings', 'checkpoints', 'jobTransitions', 'stats', 'interrupted']);
+    const known = new Set(['findings', 'muted', 'inputs', 'config', 'unknown', 'warnings', 'checkpoints', 'jobTransitions', 'stats', 'interrupted']);
     const rec = d as unknown as Record<string, unknown>;
     for (const k of Object.keys(rec)) if (!known.has(k)) rec[k] = this.deep(rec[k]);
   }

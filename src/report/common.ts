@@ -51,7 +51,7 @@ export function environment(d: Diagnosis): Environment {
     const base = s.name.split(/[\\/]/).pop() ?? s.name;
     for (const [mode, re] of MODE_SIGNS) {
       if (re.test(base)) vote(mode, `source name ${base}`);
-      if (s.roleReason && /banner/.test(s.roleReason) && re.test(s.roleReason)) vote(mode, s.roleReason.replace(/^banner /, 'banner '));
+      if (s.entrypoint && re.test(s.entrypoint)) vote(mode, `banner "Starting ${s.entrypoint}"`);
     }
     for (const r of s.resourceIds) {
       if (/-taskmanager-\d+-\d+$/.test(r)) vote('kubernetes', `TaskManager resource id ${r}`);
@@ -61,8 +61,7 @@ export function environment(d: Diagnosis): Environment {
   }
   const keys = new Set<string>();
   for (const f of [...d.findings, ...d.muted]) for (const c of f.config) keys.add(c.key);
-  // The full configuration is not part of the Diagnosis yet; use it when a later version carries it.
-  for (const c of (d as { config?: ConfigEntry[] }).config ?? []) keys.add(c.key);
+  for (const c of d.config) keys.add(c.key);
   for (const k of keys) {
     if (k.startsWith('kubernetes.')) vote('kubernetes', `configuration key ${k}`);
     else if (k.startsWith('yarn.')) vote('yarn', `configuration key ${k}`);

@@ -18,6 +18,7 @@ export function toJson(d: Diagnosis): object {
       role: s.role,
       roleReason: s.roleReason,
       flinkVersion: s.flinkVersion,
+      entrypoint: s.entrypoint,
       hosts: s.hosts,
       bytes: s.bytes,
       lines: s.lines,

@@ -14,7 +14,7 @@ describe('report content', () => {
     expect(r.stdout).toMatch(/Flink version:\s+1\.17\.2/);
     expect(r.stdout).toMatch(/Deployment:\s+Kubernetes \(from /);
     expect(r.stdout).toMatch(/JobManager logs:\s+\S+flink-kubernetes-session-0-orders-jobmanager-7d9f8-x2k4q\.log/);
-    expect(r.stdout).toMatch(/TaskManager logs:\s+\S+taskmanager-1-1\.log \[10\.42\.1\.17\]/);
+    expect(r.stdout).toMatch(/TaskManager logs:\s+\S+taskmanager-1-1\.log \[10\.42\.1\.17, orders-taskmanager-1-1\]/);
     expect(r.stdout).toMatch(/Time range:\s+2024-03-11T09:13:09\.500 → 2024-03-11T09:16:41\.950/);
     const finding = r.stdout.indexOf('rocksdb-hardlink-unsupported');
     const timeline = r.stdout.indexOf('Checkpoint timeline');

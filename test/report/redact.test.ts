@@ -40,11 +40,11 @@ describe('--redact end to end', () => {
     const json = JSON.parse((await cli(['-f', 'json', '--redact', '--fail-on', 'none', dir])).stdout);
     const text = (await cli(['-f', 'text', '--redact', '--fail-on', 'none', dir])).stdout;
     const tm = json.inputs.find((i: any) => i.role === 'taskmanager');
-    expect(tm.hosts).toEqual([expect.stringMatching(/^ip-\d+$/)]);
+    expect(tm.hosts).toEqual([expect.stringMatching(/^ip-\d+$/), expect.stringMatching(/^host-\d+$/)]);
     const ip = tm.hosts[0];
     // the TaskManager's IP in the finding's hosts is the same pseudonym as in the inputs
     expect(json.findings.flatMap((f: any) => f.hosts)).toContain(ip);
-    expect(text).toContain(`[${ip}]`);
+    expect(text).toContain(`[${ip}, ${tm.hosts[1]}]`);
     // the job name with a host, a bucket and an e-mail is redacted identically in every transition
     const names = new Set(json.jobTransitions.filter((t: any) => t.job === JOB).map((t: any) => t.name));
     expect(names.size).toBe(1);
@@ -116,8 +116,9 @@ function syntheticDiagnosis(): Diagnosis {
     unknown: [],
     muted: [{ ...finding, id: 'kafka-timeout', severity: 'warning', summary: 'Timeout talking to broker-3.kafka.svc.cluster.local' }],
     inputs: [
-      { name: '/home/jdoe/logs/flink-jdoe-taskexecutor-0-worker-7.acme.local.log', role: 'taskmanager', roleReason: 'banner "Starting TaskManagerRunner"', flinkVersion: '1.18.1', hosts: ['worker-7.acme.local'], resourceIds: ['worker-7.acme.local:40213-8f0a1b'], bytes: 100, lines: 10, gzip: false, kind: 'log' },
+      { name: '/home/jdoe/logs/flink-jdoe-taskexecutor-0-worker-7.acme.local.log', role: 'taskmanager', roleReason: 'banner "Starting TaskManagerRunner"', flinkVersion: '1.18.1', entrypoint: 'TaskManager', hosts: ['worker-7.acme.local'], resourceIds: ['worker-7.acme.local:40213-8f0a1b'], bytes: 100, lines: 10, gzip: false, kind: 'log' },
     ],
+    config: [{ key: 'fs.azure.account.key.acmeprodstore.blob.core.windows.net', value: 'Q0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXowMTIzNDU2Nzg5Kys9', source: 'conf/flink-conf.yaml', line: 3 }],
     warnings: [{ source: '/home/jdoe/logs/broken-on-192.168.77.5.log.gz', message: 'gzip data is damaged' }],
     checkpoints: [
       { job: JOB, id: 6, state: 'completed', triggeredAt: '2024-05-02T09:59:00.000', endedAt: '2024-05-02T09:59:01.000', durationMs: 1000, bytes: 2048, reason: null, source: 'jm.log', line: 1 },
