@@ -48,6 +48,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   // For layouts without a fixed level column, problem lines are found by these literals instead.
   const problemPrefilter = buildPrefilter([...literals, ' ERROR ', ' WARN ', ' FATAL ', '[ERROR', '[WARN', 'Exception', 'Error: ']);
   const unknown = new UnknownCollector();
+  const signalCounts = new Map<string, number>();
   const warnings = [...initialWarnings];
   const facts = new Facts();
   const signals: Signal[] = [];
@@ -68,7 +69,10 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
       const m = p.matches(e, version);
       if (!m) continue;
       claimed = true;
-      signals.push({ patternId: p.id, event: e, fields: m.fields, identity: identityOf(e, m.fields), line: m.line, text: m.text });
+      const n = (signalCounts.get(p.id) ?? 0) + 1;
+      signalCounts.set(p.id, n);
+      // Past the first signals of a pattern only the header of the event is kept: memory stays bounded.
+      signals.push({ patternId: p.id, event: n <= FULL_SIGNALS ? e : compactEvent(e), fields: m.fields, identity: identityOf(e, m.fields), line: m.line, text: m.text });
     }
     if (!claimed && isProblemEvent(e)) unknown.add(e, facts.names[e.sourceIndex] ?? '?', e.logger ? roleOfLogger(e.logger) : null);
   };
@@ -149,6 +153,14 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     },
     interrupted,
   };
+}
+
+/** Signals per pattern that keep their whole event. */
+const FULL_SIGNALS = 200;
+
+/** The event without its lines, frames and chain (only what correlation and evidence read). */
+function compactEvent(e: LogEvent): LogEvent {
+  return { ...e, chain: [], frames: [], lines: [e.lines[0] ?? ''], lineNumbers: [e.line] };
 }
 
 function looksBinary(bytes: number, lines: number): boolean {

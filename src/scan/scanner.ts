@@ -63,17 +63,30 @@ export async function scanStream(
   let pendingBytes = 0;
   let stopped = false;
   const it = chunks[Symbol.asyncIterator]();
-  const aborted = opts.signal
-    ? new Promise<'aborted'>((resolve) => {
-        if (opts.signal!.aborted) resolve('aborted');
-        else opts.signal!.addEventListener('abort', () => resolve('aborted'), { once: true });
-      })
-    : null;
+  const signal = opts.signal;
+  // One listener per read, removed when the read settles (a shared never-settling promise raced
+  // against every read would keep every chunk alive).
+  const nextOrAbort = (): Promise<IteratorResult<Buffer> | 'aborted'> =>
+    new Promise((resolve, reject) => {
+      if (signal!.aborted) return resolve('aborted');
+      const onAbort = (): void => resolve('aborted');
+      signal!.addEventListener('abort', onAbort, { once: true });
+      it.next().then(
+        (v) => {
+          signal!.removeEventListener('abort', onAbort);
+          resolve(v);
+        },
+        (e) => {
+          signal!.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      );
+    });
   let error: unknown = null;
   for (;;) {
     let next: IteratorResult<Buffer> | 'aborted';
     try {
-      next = aborted ? await Promise.race([it.next(), aborted]) : await it.next();
+      next = signal ? await nextOrAbort() : await it.next();
     } catch (e) {
       // A damaged stream (truncated gzip, broken archive): keep what was read before it.
       error = e;

@@ -30,6 +30,7 @@ export function normaliseMessage(text: string): string {
     .replace(/\b(?:container|application|appattempt)_[\d_e]+\b/g, '<container>')
     .replace(/\b[0-9a-f]{32}(?:_[0-9a-f]{32}_\d+_\d+)?\b/g, '<id>')
     .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/gi, '<hex>')
+    .replace(/\b(?=[\w-]*\d)(?=[\w-]*[a-zA-Z])[\w-]{6,}\b/g, '<id>')
     .replace(/\(\d+\/\d+\)(?:#\d+)?/g, '(<i>/<n>)')
     .replace(/-?\b\d+(?:\.\d+)?\b/g, '<n>')
     .replace(/\s+/g, ' ')

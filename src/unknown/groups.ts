@@ -55,6 +55,8 @@ const BENIGN: RegExp[] = [
 ];
 
 const MAX_OCCURRENCES = 10_000;
+/** Distinct groups kept; further new fingerprints are only counted, so memory stays bounded. */
+const MAX_GROUPS = 2_000;
 const NEAR_FAILURE_MS = 2 * 60 * 1000;
 
 interface Building {
@@ -83,6 +85,8 @@ export function isProblemEvent(e: LogEvent): boolean {
 export class UnknownCollector {
   private readonly groups = new Map<string, Building>();
   total = 0;
+  /** Problem events whose fingerprint arrived after MAX_GROUPS groups existed. */
+  ungrouped = 0;
 
   add(e: LogEvent, sourceName: string, role: Role | null): void {
     const parts = fingerprintParts(e);
@@ -90,6 +94,10 @@ export class UnknownCollector {
     const id = fingerprintId(parts);
     this.total++;
     let g = this.groups.get(id);
+    if (!g && this.groups.size >= MAX_GROUPS) {
+      this.ungrouped++;
+      return;
+    }
     if (!g) {
       g = {
         parts,
