@@ -1,16 +1,18 @@
 // The library entry point: diagnose(sources, options) runs input → scan → parse → detect →
-// correlate and returns a Diagnosis. It never prints and never exits; the CLI and tests call it.
+// correlate and returns a Diagnosis. Scanning runs in-process, or for large inputs on worker
+// threads (files spread over workers, a large plain file split into byte ranges); detection and
+// correlation run on the calling thread. It never prints and never exits.
 
-import type { Diagnosis, InputWarning, LogEvent, Role, Signal, SourceInfo } from './model.js';
+import { open as openFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import type { Diagnosis, InputWarning } from './model.js';
 import { resolveInputs, type InputSource } from './input/sources.js';
-import { parseConfigText } from './input/config-file.js';
-import { expandSource, type Member } from './input/members.js';
+import { sniffPlain } from './input/members.js';
 import { buildPrefilter } from './scan/prefilter.js';
-import { scanStream } from './scan/scanner.js';
-import { buildEvent } from './parse/event.js';
-import { FACT_LITERALS, Facts, extractFacts, hintsFromFileName, roleOfLogger } from './detect/facts.js';
-import { UnknownCollector, isProblemEvent } from './unknown/groups.js';
-import { identityOf } from './detect/identity.js';
+import { runTask, type ByteRange } from './scan/task.js';
+import { runPool, workersAvailable } from './scan/pool.js';
+import { splitRanges } from './scan/range.js';
+import { Detector, PROBLEM_LITERALS, TaskFeeder, scanLiterals } from './detect/detector.js';
 import { loadPatterns, BUILTIN_PATTERN_DIR, type Pattern } from './detect/pattern.js';
 import { correlate } from './correlate/correlate.js';
 import { applyIgnores, type IgnoreRule } from './ignore.js';
@@ -27,9 +29,20 @@ export interface DiagnoseOptions {
   ignore?: IgnoreRule[];
   /** Parse every record instead of only those around prefilter hits (reference path for tests). */
   fullScan?: boolean;
+  /** Worker threads for scanning: 0 scans in-process; default: up to 2 when the input is large. */
+  workers?: number;
+  /** Inputs smaller than this are scanned in-process (default 64 MiB). */
+  parallelMinBytes?: number;
+  /** Plain files from this size are split into byte ranges when workers run (default 128 MiB). */
+  splitMinBytes?: number;
   /** Called after each source with bytes done. */
   onProgress?: (p: { source: string; bytes: number; files: number }) => void;
 }
+
+/** Inputs below this size are scanned in-process: starting workers would cost more than it saves. */
+const PARALLEL_MIN_BYTES = 64 << 20;
+/** Plain files from this size are split into byte ranges scanned in parallel. */
+const SPLIT_MIN_BYTES = 128 << 20;
 
 /** Diagnoses the given paths (`-` or none for stdin). */
 export async function diagnosePaths(paths: string[], options: DiagnoseOptions = {}, stdin?: NodeJS.ReadableStream): Promise<Diagnosis> {
@@ -37,108 +50,97 @@ export async function diagnosePaths(paths: string[], options: DiagnoseOptions = 
   return diagnose(sources, options, warnings);
 }
 
+/** One unit of scanning: an input, or a byte range of a large plain file. */
+interface Task {
+  input: InputSource;
+  range: ByteRange | null;
+}
+
 /** Diagnoses already-resolved sources. */
 export async function diagnose(inputs: InputSource[], options: DiagnoseOptions = {}, initialWarnings: InputWarning[] = []): Promise<Diagnosis> {
   const started = process.hrtime.bigint();
   const patterns = options.patterns ?? loadPatterns([BUILTIN_PATTERN_DIR, ...(options.patternDirs ?? [])]);
-  const eventPatterns = patterns.filter((p) => p.match);
-  const slow = eventPatterns.filter((p) => p.prefilterLiterals === null);
-  const literals = [...FACT_LITERALS, ...eventPatterns.flatMap((p) => p.prefilterLiterals ?? [])];
-  const prefilter = buildPrefilter(literals);
-  // For layouts without a fixed level column, problem lines are found by these literals instead.
-  const problemPrefilter = buildPrefilter([...literals, ' ERROR ', ' WARN ', ' FATAL ', '[ERROR', '[WARN', 'Exception', 'Error: ']);
-  const unknown = new UnknownCollector();
-  const signalCounts = new Map<string, number>();
+  const detectorOptions = { since: options.since ?? null, until: options.until ?? null, fullScan: options.fullScan === true };
+  const detector = new Detector(patterns, detectorOptions);
+  const literals = scanLiterals(patterns);
+  const problemLiterals = [...literals, ...PROBLEM_LITERALS];
+  const everyRecord = options.fullScan === true || detector.needsEveryRecord;
   const warnings = [...initialWarnings];
-  const facts = new Facts();
-  const signals: Signal[] = [];
-  const sources: SourceInfo[] = [];
-  let events = 0;
   let interrupted = false;
-  const since = options.since ?? null;
-  const until = options.until ?? null;
 
-  const onEvent = (e: LogEvent, version: string | null): void => {
-    if (e.timeMs !== null && ((since !== null && e.timeMs < since) || (until !== null && e.timeMs > until))) return;
-    events++;
-    extractFacts(e, facts);
-    const raw = e.lines.join('\n');
-    let claimed = false;
-    for (const p of eventPatterns) {
-      if (!options.fullScan && p.prefilterLiterals !== null && !p.prefilterLiterals.some((l) => raw.includes(l))) continue;
-      const m = p.matches(e, version);
-      if (!m) continue;
-      claimed = true;
-      const n = (signalCounts.get(p.id) ?? 0) + 1;
-      signalCounts.set(p.id, n);
-      // Past the first signals of a pattern only the header of the event is kept: memory stays bounded.
-      signals.push({ patternId: p.id, event: n <= FULL_SIGNALS ? e : compactEvent(e), fields: m.fields, identity: identityOf(e, m.fields), line: m.line, text: m.text });
-    }
-    if (!claimed && isProblemEvent(e)) unknown.add(e, facts.names[e.sourceIndex] ?? '?', e.logger ? roleOfLogger(e.logger) : null);
+  const tasks = await planTasks(inputs, options);
+  // The source of each file split into byte ranges, and the lines its ranges held so far.
+  const rangeSource = new Map<string, number>();
+  const rangeLines = new Map<string, number>();
+  const continuing = (t: number): { source: number | null; offset: number } => {
+    const task = tasks[t]!;
+    if (!task.range || task.range.index === 0) return { source: null, offset: 0 };
+    return { source: rangeSource.get(task.input.name) ?? null, offset: rangeLines.get(task.input.name) ?? 0 };
   };
-
-  let files = 0;
-  const warn = (source: string, message: string): void => {
-    warnings.push({ source, message });
-  };
-  for (const input of inputs) {
-    if (options.signal?.aborted) {
-      interrupted = true;
-      break;
-    }
-    files++;
-    try {
-      for await (const member of expandSource(input, { warn })) {
-        const i = sources.length;
-        const info: SourceInfo = { name: member.name, role: 'unknown', roleReason: null, flinkVersion: null, entrypoint: null, hosts: [], resourceIds: [], bytes: 0, lines: 0, gzip: member.gzip, kind: member.kind };
-        sources.push(info);
-        facts.names[i] = member.name;
-        if (member.roleHint) facts.vote(i, member.roleHint, 30, `container log type`);
-        if (member.host) facts.source(i).hosts.add(member.host);
-        try {
-          if (member.kind === 'config') {
-            await readConfig(member, info, facts, warnings);
-          } else {
-            const result = await scanStream(
-              member.chunks,
-              {
-                prefilter,
-                problems: true,
-                problemPrefilter,
-                everyRecord: options.fullScan === true || slow.length > 0,
-                onWarning: (message) => warn(member.name, message),
-                ...(options.signal ? { signal: options.signal } : {}),
-              },
-              (raw) => onEvent(buildEvent(i, raw.firstLine, raw.lines), facts.sources.get(i)?.version ?? null),
-            );
-            info.bytes = result.bytes;
-            info.lines = result.lines;
-            info.gzip = member.gzip;
-            if (result.stopped) interrupted = true;
-            if (result.error) warn(member.name, describeReadError(result.error));
-            if (result.bytes === 0 && !result.error) warn(member.name, member.name === '<stdin>' ? 'standard input was empty' : 'file is empty');
-            else if (looksBinary(result.bytes, result.lines)) warn(member.name, 'no line breaks found: this may not be a text log');
-          }
-        } catch (e) {
-          warn(member.name, describeReadError(e));
-        }
-        finishSource(i, info, facts);
-        options.onProgress?.({ source: member.name, bytes: info.bytes, files });
-        if (interrupted) break;
+  const afterTask = (t: number, sourcesOfTask: number[]): void => {
+    const task = tasks[t]!;
+    if (task.range) {
+      const i = sourcesOfTask[0];
+      if (i !== undefined) {
+        if (task.range.index === 0) rangeSource.set(task.input.name, i);
+        rangeLines.set(task.input.name, detector.sources[i]!.lines);
       }
-    } catch (e) {
-      warn(input.name, describeReadError(e));
     }
-    if (interrupted) break;
+    options.onProgress?.({ source: task.input.name, bytes: sourcesOfTask.reduce((a, i) => a + (detector.sources[i]?.bytes ?? 0), 0), files: t + 1 });
+  };
+
+  const workers = options.workers ?? Math.min(2, availableParallelism());
+  const workerPatternsKnown = !options.patterns || options.patternDirs !== undefined;
+  const parallel = workers > 0 && tasks.length > 1 && workerPatternsKnown && workersAvailable() && tasks.every((t) => t.input.path) && (await totalBytes(tasks)) >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES);
+  if (parallel) {
+    await runPool(
+      tasks.map((t) => ({ name: t.input.name, path: t.input.path!, range: t.range })),
+      { patternDirs: [BUILTIN_PATTERN_DIR, ...(options.patternDirs ?? [])], literals, problemLiterals, everyRecord, detector: detectorOptions },
+      workers,
+      (t, reply) => {
+        const c = continuing(t);
+        const map = detector.mergeState(reply.state, c.source, c.offset);
+        warnings.push(...reply.state.warnings);
+        if (reply.stopped) interrupted = true;
+        afterTask(t, [...new Set(map)]);
+      },
+      options.signal,
+    );
+    if (options.signal?.aborted) interrupted = true;
+  } else {
+    const ctx = { prefilter: buildPrefilter(literals), problemPrefilter: buildPrefilter(problemLiterals), everyRecord, ...(options.signal ? { signal: options.signal } : {}) };
+    for (let t = 0; t < tasks.length; t++) {
+      if (options.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      const c = continuing(t);
+      const feeder = new TaskFeeder(detector, warnings, c.source, c.offset);
+      await runTask(tasks[t]!.input, tasks[t]!.range, ctx, (msg) => feeder.take(msg));
+      afterTask(t, [...new Set(feeder.members.values())]);
+      if (feeder.stopped) {
+        interrupted = true;
+        break;
+      }
+    }
+  }
+  for (let i = 0; i < detector.sources.length; i++) {
+    const info = detector.sources[i]!;
+    if (info.kind === 'log') {
+      if (info.bytes === 0 && !warnings.some((w) => w.source === info.name)) warnings.push({ source: info.name, message: info.name === '<stdin>' ? 'standard input was empty' : 'file is empty' });
+      else if (info.bytes > 1 << 20 && info.lines <= 1) warnings.push({ source: info.name, message: 'no line breaks found: this may not be a text log' });
+    }
+    detector.finishSource(i);
   }
 
+  const { facts, signals, sources } = detector;
   const { findings, checkpoints, jobTransitions } = correlate({ patterns, signals, facts, sources });
   const { kept, muted } = applyIgnores(findings, options.ignore ?? []);
-  const unknownGroups = unknown.finish(facts, sources);
+  const unknown = detector.unknown.finish(facts, sources);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return {
     findings: kept,
-    unknown: unknownGroups,
+    unknown,
     muted,
     inputs: sources,
     config: facts.config,
@@ -148,63 +150,57 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     stats: {
       bytes: sources.reduce((a, s) => a + s.bytes, 0),
       lines: sources.reduce((a, s) => a + s.lines, 0),
-      events,
+      events: detector.events,
       seconds,
     },
     interrupted,
   };
 }
 
-/** Signals per pattern that keep their whole event. */
-const FULL_SIGNALS = 200;
-
-/** The event without its lines, frames and chain (only what correlation and evidence read). */
-function compactEvent(e: LogEvent): LogEvent {
-  return { ...e, chain: [], frames: [], lines: [e.lines[0] ?? ''], lineNumbers: [e.line] };
-}
-
-function looksBinary(bytes: number, lines: number): boolean {
-  return bytes > 1 << 20 && lines <= 1;
-}
-
-async function readConfig(member: Member, info: SourceInfo, facts: Facts, warnings: InputWarning[]): Promise<void> {
-  const parts: Buffer[] = [];
-  for await (const b of member.chunks) parts.push(b);
-  const buf = Buffer.concat(parts);
-  info.bytes = buf.length;
-  const text = buf.toString('utf8');
-  info.lines = text.length === 0 ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
-  const { entries, error } = parseConfigText(text, member.name);
-  if (error) warnings.push({ source: member.name, message: `configuration file could not be read: ${error}` });
-  facts.config.push(...entries);
-}
-
-function finishSource(i: number, info: SourceInfo, facts: Facts): void {
-  const sf = facts.source(i);
-  const hints = hintsFromFileName(info.name);
-  if (hints.role) facts.vote(i, hints.role, 10, `file name`);
-  if (hints.host) sf.hosts.add(hints.host);
-  let best: [Role, { score: number; reason: string }] | null = null;
-  for (const entry of sf.votes) if (!best || entry[1].score > best[1].score) best = entry;
-  if (info.kind === 'log' && best) {
-    info.role = best[0];
-    info.roleReason = best[1].reason;
+/** One task per input; large plain files become one task per byte range when workers may run. */
+async function planTasks(inputs: InputSource[], options: DiagnoseOptions): Promise<Task[]> {
+  const tasks: Task[] = [];
+  const splits = options.workers === 0 || !workersAvailable() ? 1 : Math.min(2, options.workers ?? availableParallelism());
+  for (const input of inputs) {
+    if (splits > 1 && input.path && input.kind === 'log') {
+      const size = await fileSize(input.path);
+      if (size >= (options.splitMinBytes ?? SPLIT_MIN_BYTES) && size > 0 && (await isPlainText(input.path))) {
+        for (const range of splitRanges(size, splits)) tasks.push({ input, range });
+        continue;
+      }
+    }
+    tasks.push({ input, range: null });
   }
-  info.flinkVersion = sf.version;
-  info.entrypoint = sf.component;
-  info.hosts = [...sf.hosts];
-  info.resourceIds = [...sf.resourceIds];
+  return tasks;
 }
 
-function describeReadError(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  if (err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(err.message ?? '')) {
-    return `gzip data is damaged or truncated (${err.message}); findings up to that point are kept`;
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
   }
-  if (err.code === 'EACCES' || err.code === 'EPERM') return 'cannot read: permission denied';
-  if (err.code === 'EISDIR') return 'cannot read: is a directory';
-  if (err.code === 'ENOENT') return 'cannot read: no such file or directory';
-  if (err.code === 'ELOOP') return 'cannot read: too many levels of symbolic links';
-  if (/invalid (?:tar|zip)|end of central directory|unexpected end of data|Unexpected end/i.test(err.message ?? '')) return `archive is damaged or truncated (${err.message}); members read up to that point are kept`;
-  return `read failed: ${err.message ?? String(e)}`;
+}
+
+async function totalBytes(tasks: Task[]): Promise<number> {
+  let n = 0;
+  const seen = new Set<string>();
+  for (const t of tasks) {
+    if (!t.input.path || seen.has(t.input.path)) continue;
+    seen.add(t.input.path);
+    n += await fileSize(t.input.path);
+  }
+  return n;
+}
+
+/** True when the file is plain text (no gzip, archive or container wrapper), so it can be split. */
+async function isPlainText(path: string): Promise<boolean> {
+  const fh = await openFile(path, 'r');
+  try {
+    const head = Buffer.alloc(8192);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    return sniffPlain(head.subarray(0, bytesRead));
+  } finally {
+    await fh.close();
+  }
 }

@@ -15,6 +15,7 @@ import { SEVERITIES, severityRank, type Severity } from '../model.js';
 import { readTimestamp } from '../parse/line.js';
 import { VERSION } from '../version.js';
 import { patternsCommand } from './patterns.js';
+import { explainText, findGroup } from './explain.js';
 
 /** Where the CLI writes; tests pass their own. */
 export interface Io {
@@ -22,6 +23,8 @@ export interface Io {
   stderr: NodeJS.WritableStream;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** Aborted on Ctrl-C (set by the entry point); without it the scan installs its own handler. */
+  signal?: AbortSignal;
 }
 
 /** A failure the user can fix: printed as one line, exit code 2. */
@@ -37,6 +40,10 @@ Examples:
   flink-doctor --redact --redact-map map.txt -f html -o report.html logs/
                                                a shareable report; map.txt stays with you
   flink-doctor timeline jm.log                 the checkpoint timeline per job
+  flink-doctor --unknown 10 logs/              list the 10 top failures no pattern knows
+  flink-doctor explain fp-3a9c1e2b7d logs/     every occurrence of one unknown failure
+  flink-doctor patterns new --from fp-3a9c1e2b7d logs/
+                                               scaffold a pattern and samples from it
   flink-doctor patterns list                   show the known failures
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or nothing readable, 130 interrupted.`;
@@ -76,6 +83,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       .option('-o, --output <file>', 'write the report to a file instead of standard output')
       .option('-p, --patterns <dir>', 'add or override patterns from a directory (repeatable)', collect, [])
       .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'none']).default('warning'))
+      .option('--unknown <n>', 'list the top n failures no pattern knows (0 hides the section)', '5')
       .option('--since <time>', 'ignore events before this time (yyyy-MM-dd[ HH:mm[:ss]], log-local time)')
       .option('--until <time>', 'ignore events after this time')
       .option('--ignore <file>', 'mute findings listed in this file (default: ./.flink-doctor-ignore when present)')
@@ -94,6 +102,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .action(async (paths: string[], opts: TimelineOpts) => {
       state.code = await timelineAction(paths, opts, io);
+    });
+  inputs(program.command('explain').description('print every occurrence of one unknown failure and its representative trace').argument('<fingerprint>', 'fingerprint id from a report (fp-…), or a unique prefix of it'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (fingerprint: string, paths: string[], opts: ExplainOpts) => {
+      state.code = await explainAction(fingerprint, paths, opts, io);
     });
   patternsCommand(program, io, state);
 
@@ -115,7 +128,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   return state.code;
 }
 
-interface ScanOpts {
+/** Options of the scan command (and, in part, of the other commands that read logs). */
+export interface ScanOpts {
   format: Format;
   output?: string;
   patterns: string[];
@@ -128,6 +142,11 @@ interface ScanOpts {
   debug?: boolean;
   redact?: boolean;
   redactMap?: string;
+  unknown?: string;
+}
+
+interface ExplainOpts extends Omit<ScanOpts, 'format' | 'failOn'> {
+  format: 'text' | 'json';
 }
 
 interface TimelineOpts extends Omit<ScanOpts, 'format' | 'failOn'> {
@@ -144,11 +163,17 @@ function parseTime(s: string, flag: string): number {
   return t.ms;
 }
 
+function parseCount(s: string, flag: string): number {
+  if (!/^\d+$/.test(s.trim())) throw new UsageError(`${flag}: '${s}' is not a number; use 0 or more`);
+  return Number(s);
+}
+
 async function scanAction(paths: string[], opts: ScanOpts, io: Io): Promise<number> {
+  const unknown = parseCount(opts.unknown ?? '5', '--unknown');
   const diagnosis = await diagnoseForCli(paths, opts, io);
   if (!diagnosis) return 2;
   const color = opts.color && !opts.output && !!io.stdout.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
-  writeReport(REPORTERS[opts.format](diagnosis, { color }), opts, io);
+  writeReport(REPORTERS[opts.format](diagnosis, { color, unknown }), opts, io);
 
   if (diagnosis.interrupted) return 130;
   const readable = diagnosis.inputs.some((i) => i.bytes > 0);
@@ -174,6 +199,15 @@ async function timelineAction(paths: string[], opts: TimelineOpts, io: Io): Prom
   return !readable && diagnosis.warnings.some((w) => !/empty/.test(w.message)) ? 2 : 0;
 }
 
+async function explainAction(fingerprint: string, paths: string[], opts: ExplainOpts, io: Io): Promise<number> {
+  const diagnosis = await diagnoseForCli(paths, opts, io);
+  if (!diagnosis) return 2;
+  const group = findGroup(diagnosis, fingerprint);
+  if (typeof group === 'string') throw new UsageError(group);
+  writeReport(opts.format === 'json' ? JSON.stringify(group, null, 2) + '\n' : explainText(group, diagnosis), opts, io);
+  return diagnosis.interrupted ? 130 : 0;
+}
+
 function writeReport(text: string, opts: { output?: string }, io: Io): void {
   if (opts.output) {
     try {
@@ -187,7 +221,7 @@ function writeReport(text: string, opts: { output?: string }, io: Io): void {
 }
 
 /** Scans the inputs and, with --redact, returns the redacted copy (writing --redact-map); null: nothing to read. */
-async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'format' | 'failOn'>, io: Io): Promise<Diagnosis | null> {
+export async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'format' | 'failOn'>, io: Io): Promise<Diagnosis | null> {
   if (paths.length === 0 && io.stdin.isTTY) {
     io.stderr.write('flink-doctor: no input. Give log files or directories, or pipe a log: kubectl logs tm-pod | flink-doctor\nRun flink-doctor --help for more.\n');
     return null;
@@ -203,12 +237,15 @@ async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'format' | '
 
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
+  if (io.signal) io.signal.addEventListener('abort', onSigint, { once: true });
+  else process.once('SIGINT', onSigint);
+  if (io.signal?.aborted) controller.abort();
   let diagnosis;
   try {
-    diagnosis = await diagnosePaths(paths, { patterns, since, until, ignore, signal: controller.signal }, io.stdin);
+    diagnosis = await diagnosePaths(paths, { patterns, patternDirs: opts.patterns, since, until, ignore, signal: controller.signal }, io.stdin);
   } finally {
     process.removeListener('SIGINT', onSigint);
+    io.signal?.removeEventListener('abort', onSigint);
   }
   const warn = (d: Diagnosis): void => {
     if (!opts.quiet) for (const w of d.warnings) io.stderr.write(`flink-doctor: warning: ${w.source}: ${w.message}\n`);

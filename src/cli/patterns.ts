@@ -1,17 +1,30 @@
-// `flink-doctor patterns list | show ID | test [DIR] | lint [DIR]`: browse the pattern library,
-// run every pattern against its samples, and check patterns for slow or fragile definitions.
+// `flink-doctor patterns list | show ID | test [DIR] | lint [DIR] | new --from FP`: browse the
+// pattern library, run every pattern against its samples, check patterns for slow or fragile
+// definitions, and scaffold a pattern with samples from an unknown-failure fingerprint.
 
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { BUILTIN_PATTERN_DIR, loadPatterns, type Pattern } from '../detect/pattern.js';
+import { BUILTIN_PATTERN_DIR, loadPatternFile, loadPatterns, type Pattern } from '../detect/pattern.js';
 import { score } from '../detect/literals.js';
-import { coverageProblems, readSampleCases, runSamples } from '../samples.js';
-import type { Io } from './main.js';
+import { diagnosePaths } from '../diagnose.js';
+import { coverageProblems, firedIds, readSampleCases, runSamples } from '../samples.js';
+import { ID_RE, PLACEHOLDER_MARK, scaffoldPattern } from '../unknown/scaffold.js';
+import { findGroup } from './explain.js';
+import { diagnoseForCli, UsageError, type Io } from './main.js';
 
 const BUILTIN_SAMPLES = resolve(BUILTIN_PATTERN_DIR, '..', 'samples');
 
 function load(dir?: string): Pattern[] {
   return loadPatterns(dir ? [BUILTIN_PATTERN_DIR, dir] : [BUILTIN_PATTERN_DIR]);
+}
+
+function isPlaceholder(path: string): boolean {
+  try {
+    return readFileSync(path, 'utf8').includes(PLACEHOLDER_MARK);
+  } catch {
+    return false;
+  }
 }
 
 /** Adds the `patterns` command group. */
@@ -70,7 +83,10 @@ export function patternsCommand(program: Command, io: Io, state: { code: number 
     .description('run every pattern against its samples (default: the shipped samples)')
     .option('-p, --patterns <dir>', 'also load patterns from a directory')
     .action(async (dir: string | undefined, opts: { patterns?: string }) => {
-      const ps = load(opts.patterns);
+      // A samples directory with a patterns/ directory beside it (as `patterns new` writes) tests those patterns too.
+      const sibling = dir ? resolve(dir, '..', 'patterns') : null;
+      const extra = opts.patterns ?? (sibling && sibling !== BUILTIN_PATTERN_DIR && existsSync(sibling) ? sibling : undefined);
+      const ps = load(extra);
       const root = dir ? resolve(dir) : BUILTIN_SAMPLES;
       const { cases, problems } = readSampleCases(root);
       const results = await runSamples(cases, ps);
@@ -105,8 +121,60 @@ export function patternsCommand(program: Command, io: Io, state: { code: number 
         else if (score(p.prefilterLiterals) < 12) warnings.push(`${p.id}: shortest literal ${JSON.stringify(p.prefilterLiterals.reduce((a, b) => (a.length <= b.length ? a : b)))} is under 12 bytes; short literals slow the prefilter.`);
       }
       warnings.push(...coverageProblems(ps, cases));
+      for (const c of cases) {
+        if (c.kind === 'near-miss' && !c.path.endsWith('/') && isPlaceholder(c.path)) warnings.push(`${c.patternId}: ${relative(process.cwd(), c.path)} is still the generated placeholder; replace it with a real near miss.`);
+      }
       for (const w of warnings) io.stdout.write(`warning: ${w}\n`);
       io.stdout.write(`${ps.length} patterns, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}\n`);
       state.code = warnings.length > 0 ? 1 : 0;
+    });
+  cmd
+    .command('new')
+    .description('scaffold a pattern and its samples from an unknown-failure fingerprint found in the logs')
+    .requiredOption('--from <fingerprint>', 'fingerprint id from a report (fp-…)')
+    .argument('[paths...]', 'the logs the fingerprint was found in (default: standard input)')
+    .option('--id <id>', 'pattern id (default: derived from the exception name)')
+    .option('--area <area>', 'area folder under patterns/ and samples/', 'custom')
+    .option('--out <dir>', 'directory to write patterns/ and samples/ into', '.')
+    .option('-p, --patterns <dir>', 'also load patterns from a directory (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--force', 'overwrite existing files')
+    .option('-q, --quiet', 'no warnings on standard error')
+    .action(async (paths: string[], opts: { from: string; id?: string; area: string; out: string; patterns: string[]; force?: boolean; quiet?: boolean }) => {
+      if (opts.id !== undefined && !ID_RE.test(opts.id)) throw new UsageError(`--id ${opts.id}: use lower-case letters, digits and single hyphens (e.g. payment-gateway-rejected)`);
+      if (!ID_RE.test(opts.area)) throw new UsageError(`--area ${opts.area}: use lower-case letters, digits and hyphens (e.g. custom)`);
+      const d = await diagnoseForCli(paths, { patterns: opts.patterns, color: false, quiet: opts.quiet ?? false }, io);
+      if (!d) {
+        state.code = 2;
+        return;
+      }
+      const group = findGroup(d, opts.from);
+      if (typeof group === 'string') throw new UsageError(group);
+      const sc = scaffoldPattern(group, { ...(opts.id ? { id: opts.id } : {}), area: opts.area });
+      if (load().some((p) => p.id === sc.id)) throw new UsageError(`pattern id ${sc.id} is a built-in pattern; choose another with --id`);
+      const out = resolve(opts.out);
+      const clash = sc.files.map((f) => join(out, f.path)).filter((f) => existsSync(f));
+      if (clash.length && !opts.force) throw new UsageError(`${relative(process.cwd(), clash[0]!) || clash[0]} already exists (--force overwrites, --id picks another name)`);
+      for (const f of sc.files) {
+        const path = join(out, f.path);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, f.text);
+      }
+      // The new pattern must load and fire on its own positive sample.
+      const pattern = loadPatternFile(join(out, sc.patternPath));
+      const check = await diagnosePaths([join(out, sc.positivePath)], { patterns: [...load(), pattern], ignore: [] });
+      const fired = firedIds(check, [...load(), pattern]);
+      const shown = (p: string): string => relative(process.cwd(), join(out, p)) || join(out, p);
+      io.stdout.write(
+        [
+          `Wrote ${shown(sc.patternPath)}`,
+          `      ${shown(sc.positivePath)} (the representative record, ${group.sample.source}:${group.sample.line})`,
+          `      ${shown(sc.samplesDir)}/near-miss-edit-me.log (a placeholder: replace it with a real near miss)`,
+          `      ${shown(sc.samplesDir)}/expect.yaml`,
+          fired.includes(sc.id) ? `The pattern matches its positive sample.` : `Warning: the pattern does not match its positive sample (fired: [${fired.join(', ')}]); edit its match.`,
+          `Next: fill in the TODOs, then run flink-doctor patterns test ${shown('samples')}`,
+          '',
+        ].join('\n'),
+      );
+      state.code = fired.includes(sc.id) ? 0 : 1;
     });
 }

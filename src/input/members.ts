@@ -53,53 +53,70 @@ export async function* expandSource(source: InputSource, opts: ExpandOptions): A
   yield* expandStream(source.name, source.open(), opts, 0, source.path);
 }
 
+/** Formats recognised from the first bytes of a stream. */
+export type Sniffed = 'gzip' | 'tar' | 'zip' | 'yarn' | 'binary' | 'docker-json' | 'cri' | 'json-layout' | 'plain';
+
+/** Recognises the format of a stream from its first bytes. */
+export function sniff(head: Buffer): Sniffed {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (isTar(head)) return 'tar';
+  if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) return 'zip';
+  const text = head.toString('latin1');
+  if (isYarnAggregated(text)) return 'yarn';
+  if (looksBinary(head)) return 'binary';
+  const firstLine = text.split('\n', 1)[0] ?? '';
+  if (/^\{"log":".*","stream":"(?:stdout|stderr)"/.test(firstLine)) return 'docker-json';
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}) (?:stdout|stderr) [FP] /.test(firstLine)) return 'cri';
+  if (looksLikeJsonLog(head.toString('utf8').split('\n', 1)[0] ?? '')) return 'json-layout';
+  return 'plain';
+}
+
+/** True when bytes starting like `head` are a plain text log (safe to split into byte ranges). */
+export function sniffPlain(head: Buffer): boolean {
+  return sniff(head) === 'plain';
+}
+
 async function* expandStream(name: string, raw: AsyncIterable<Buffer>, opts: ExpandOptions, depth: number, path?: string): AsyncGenerator<Member> {
   const peeked = await peek(raw, HEAD_BYTES);
-  const head = peeked.head;
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    const inflated = gunzip(peeked.stream, name, opts);
-    if (depth > 3) {
-      opts.warn(name, 'gzip nested more than 3 levels deep; not read');
+  const kind = sniff(peeked.head);
+  switch (kind) {
+    case 'gzip': {
+      if (depth > 3) {
+        opts.warn(name, 'gzip nested more than 3 levels deep; not read');
+        await drain(peeked.stream);
+        return;
+      }
+      for await (const m of expandStream(name, gunzip(peeked.stream, name, opts), opts, depth + 1)) {
+        m.gzip = true;
+        yield m;
+      }
       return;
     }
-    for await (const m of expandStream(name, inflated, opts, depth + 1)) {
-      m.gzip = true;
-      yield m;
-    }
-    return;
+    case 'tar':
+      yield* tarMembers(name, peeked.stream, opts, depth);
+      return;
+    case 'zip':
+      yield* zipMembers(name, peeked.stream, opts, depth, path);
+      return;
+    case 'yarn':
+      yield* yarnMembers(name, peeked.stream, opts);
+      return;
+    case 'binary':
+      opts.warn(name, 'binary data (not a text log); skipped');
+      await drain(peeked.stream);
+      return;
+    case 'docker-json':
+      yield { name, kind: 'log', chunks: mapLines(peeked.stream, dockerJsonLine), gzip: false, format: kind };
+      return;
+    case 'cri':
+      yield { name, kind: 'log', chunks: mapLines(peeked.stream, criLine), gzip: false, format: kind };
+      return;
+    case 'json-layout':
+      yield { name, kind: 'log', chunks: mapLines(peeked.stream, (l) => (l.startsWith('{') ? jsonRecordToLine(l) : l + '\n')), gzip: false, format: kind };
+      return;
+    default:
+      yield { name, kind: isConfigName(name) ? 'config' : 'log', chunks: peeked.stream, gzip: false };
   }
-  if (isTar(head)) {
-    yield* tarMembers(name, peeked.stream, opts, depth);
-    return;
-  }
-  if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) {
-    yield* zipMembers(name, peeked.stream, opts, depth, path);
-    return;
-  }
-  const text = head.toString('latin1');
-  if (isYarnAggregated(text)) {
-    yield* yarnMembers(name, peeked.stream, opts);
-    return;
-  }
-  if (looksBinary(head)) {
-    opts.warn(name, 'binary data (not a text log); skipped');
-    await drain(peeked.stream);
-    return;
-  }
-  const firstLine = text.split('\n', 1)[0] ?? '';
-  if (/^\{"log":".*","stream":"(?:stdout|stderr)"/.test(firstLine)) {
-    yield { name, kind: 'log', chunks: mapLines(peeked.stream, dockerJsonLine), gzip: false, format: 'docker-json' };
-    return;
-  }
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}) (?:stdout|stderr) [FP] /.test(firstLine)) {
-    yield { name, kind: 'log', chunks: mapLines(peeked.stream, criLine), gzip: false, format: 'cri' };
-    return;
-  }
-  if (looksLikeJsonLog(firstLine)) {
-    yield { name, kind: 'log', chunks: mapLines(peeked.stream, (l) => (l.startsWith('{') ? jsonRecordToLine(l) : l)), gzip: false, format: 'json-layout' };
-    return;
-  }
-  yield { name, kind: isConfigName(name) ? 'config' : 'log', chunks: peeked.stream, gzip: false };
 }
 
 /** Reads at least `n` bytes (or all) and returns them plus a stream that replays everything. */

@@ -121,6 +121,7 @@ export class Redactor {
       g.message = this.text(g.message);
       g.sources = g.sources.map((x) => this.path(x));
       g.sample = { source: this.path(g.sample.source), line: g.sample.line, text: g.sample.text.map((t) => this.text(t)) };
+      g.record = g.record.map((t) => this.text(t));
       for (const o of g.occurrences) o.source = this.path(o.source);
     }
     for (const c of d.checkpoints) {

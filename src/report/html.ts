@@ -1,11 +1,12 @@
 // HTML reporter: one self-contained page (inline CSS, no scripts, no fonts or images fetched)
-// with the environment header, the findings and each job's checkpoint timeline drawn as inline
+// with the environment header, the findings, the unknown failures no pattern knows (ranked, with
+// a trimmed trace each, known noise apart) and each job's checkpoint timeline drawn as inline
 // SVG (failed checkpoints as red crosses, restarts as dashed lines). The timeline model comes
 // from timeline.ts, the header from common.ts; redaction has already happened upstream.
 
 import type { Diagnosis, Finding } from '../model.js';
 import { VERSION } from '../version.js';
-import { countLine, environmentRows, formatBytes, formatDuration, isoMs, orderedFindings, trimLine } from './common.js';
+import { benignLabel, countLine, environmentRows, formatBytes, formatDuration, isoMs, orderedFindings, trimLine, unknownCountLine, unknownHeading, unknownTitle, unknownView, unknownWhere } from './common.js';
 import { buildTimelines, describeRow, FAILED_STATES, jobTitle, timelineSummary, type JobTimeline } from './timeline.js';
 
 /** Escapes text for HTML content and attribute values. */
@@ -39,11 +40,13 @@ details > summary { cursor:pointer; color:var(--info); margin:6px 0; }
 .legend span::before { content:""; display:inline-block; width:10px; height:10px; margin-right:5px; border-radius:2px; vertical-align:-1px; background:var(--c); }
 td.mono, td.nw { white-space:nowrap; } tr.failed td { color:var(--bad); } tr.restart td { color:var(--restart); } tr.gap td { color:var(--muted); font-style:italic; }
 .warnings li { color:#8a4b00; }
+.unknown { border:1px solid var(--line); border-left:6px solid var(--muted); border-radius:8px; padding:10px 16px; margin:12px 0; }
+.unknown h3 { margin:0 0 4px; font-size:15px; } .noise li { color:var(--muted); }
 footer { margin-top:40px; font-size:12px; color:var(--muted); }
 `;
 
 /** Renders the HTML report. */
-export function renderHtml(d: Diagnosis): string {
+export function renderHtml(d: Diagnosis, opts: { unknown?: number } = {}): string {
   const findings = orderedFindings(d.findings);
   const out: string[] = [];
   out.push('<!DOCTYPE html>', '<html lang="en">', '<head>', '<meta charset="utf-8">', '<meta name="viewport" content="width=device-width, initial-scale=1">');
@@ -63,6 +66,7 @@ export function renderHtml(d: Diagnosis): string {
     out.push('</table>');
     findings.forEach((f, i) => out.push(finding(f, i + 1)));
   }
+  out.push(...unknownHtml(d, opts.unknown));
 
   out.push('<h2 id="timeline">Checkpoint timeline</h2>');
   const timelines = buildTimelines(d);
@@ -234,4 +238,25 @@ function svg(t: JobTimeline): string {
   if (t.start) o.push(`<text x="${L}" y="${H - 4}" fill="#9aa0a6">${h(t.start.slice(0, 10))}${/[zZ]|[+-]\d\d:?\d\d$/.test(t.start) ? '' : ' (log-local time)'}</text>`);
   o.push('</svg>');
   return o.join('\n');
+}
+
+function unknownHtml(d: Diagnosis, n: number | undefined): string[] {
+  const v = unknownView(d, n);
+  if (!v) return [];
+  const o = ['<h2 id="unknown">Unknown failures</h2>', `<p class="muted">No pattern knows these; ${h(unknownHeading(v))}. Ranked by likely relevance.</p>`];
+  if (v.top.length === 0) o.push('<p>None outside known background noise.</p>');
+  for (const g of v.top) {
+    o.push(`<section class="unknown" id="${h(g.fingerprint)}">`);
+    o.push(`<h3>${g.rank}. ${g.level ? `<span class="sev ${g.level === 'WARN' ? 'warning' : g.level === 'ERROR' || g.level === 'FATAL' ? 'error' : 'info'}">${h(g.level)}</span>` : ''}${h(trimLine(unknownTitle(g), 200))} <span class="id">${h(g.fingerprint)}</span></h3>`);
+    o.push(`<p class="muted">${h(unknownCountLine(g))} · ${h(unknownWhere(g))}${g.reasons.length ? `<br>why here: ${h(g.reasons.join('; '))}` : ''}</p>`);
+    o.push(`<div class="ev"><div class="where mono">${h(g.sample.source)}:${g.sample.line}</div><pre>${h(g.sample.text.map((l) => trimLine(l, 300)).join('\n'))}</pre></div>`);
+    o.push('</section>');
+  }
+  if (v.benign.length) {
+    o.push('<h3>Known background noise (demoted)</h3>', '<ul class="noise">');
+    for (const g of v.benign) o.push(`<li><span class="mono">${h(g.fingerprint)}</span> ${h(g.level ?? '')} ${h(trimLine(unknownTitle(g), 160))} — ${h(benignLabel(g))}, ${g.count}×</li>`);
+    o.push('</ul>');
+  }
+  if (v.hidden > 0) o.push(`<p class="muted">${v.hidden} more group${v.hidden === 1 ? '' : 's'} not listed (<code>--unknown N</code> lists more).</p>`);
+  return o;
 }

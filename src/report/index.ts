@@ -10,14 +10,16 @@ import { renderText } from './text.js';
 /** Options every reporter receives. */
 export interface RenderOptions {
   color: boolean;
+  /** How many unknown-failure groups to list (`--unknown`; default 5, 0 hides the section). */
+  unknown?: number;
 }
 
 /** Output formats by name. */
 export const REPORTERS = {
   text: (d: Diagnosis, o: RenderOptions) => renderText(d, o),
-  json: (d: Diagnosis) => renderJson(d),
-  markdown: (d: Diagnosis) => renderMarkdown(d),
-  html: (d: Diagnosis) => renderHtml(d),
+  json: (d: Diagnosis, o: RenderOptions) => renderJson(d, o),
+  markdown: (d: Diagnosis, o: RenderOptions) => renderMarkdown(d, o),
+  html: (d: Diagnosis, o: RenderOptions) => renderHtml(d, o),
 } satisfies Record<string, (d: Diagnosis, o: RenderOptions) => string>;
 
 /** Name of an output format. */

@@ -1,11 +1,16 @@
 // JSON reporter: the documented contract (schema/report.schema.json, schemaVersion 1).
 // Fields are only ever added within a schema version.
 
-import type { Diagnosis, Finding } from '../model.js';
+import type { Diagnosis, Finding, UnknownGroup } from '../model.js';
 import { VERSION } from '../version.js';
+import { DEFAULT_UNKNOWN } from './common.js';
 
-/** The JSON document for a diagnosis. */
-export function toJson(d: Diagnosis): object {
+/** Occurrences of an unknown group listed in JSON; `flink-doctor explain` lists them all. */
+const JSON_OCCURRENCES = 20;
+
+/** The JSON document for a diagnosis; `unknown` caps the unknown groups listed (default 5). */
+export function toJson(d: Diagnosis, opts: { unknown?: number } = {}): object {
+  const n = Math.max(0, opts.unknown ?? DEFAULT_UNKNOWN);
   return {
     schemaVersion: 1,
     tool: { name: 'flink-doctor', version: VERSION },
@@ -28,6 +33,32 @@ export function toJson(d: Diagnosis): object {
     checkpoints: d.checkpoints,
     jobTransitions: d.jobTransitions,
     stats: d.stats,
+    unknown: d.unknown.slice(0, n).map(unknownJson),
+    unknownTotal: d.unknown.length,
+    unknownBenign: d.unknown.filter((g) => g.benign).length,
+  };
+}
+
+function unknownJson(g: UnknownGroup): object {
+  return {
+    fingerprint: g.fingerprint,
+    rank: g.rank,
+    exception: g.exception || null,
+    message: g.message,
+    frames: g.frames,
+    level: g.level,
+    count: g.count,
+    firstSeen: g.firstSeen,
+    lastSeen: g.lastSeen,
+    sources: g.sources,
+    roles: g.roles,
+    benign: g.benign,
+    wrapper: g.wrapper,
+    nearFailures: g.nearFailures,
+    score: g.score,
+    reasons: g.reasons,
+    sample: g.sample,
+    occurrences: g.occurrences.slice(0, JSON_OCCURRENCES),
   };
 }
 
@@ -58,6 +89,6 @@ function findingJson(f: Finding): object {
 }
 
 /** Renders the JSON report as text. */
-export function renderJson(d: Diagnosis): string {
-  return JSON.stringify(toJson(d), null, 2) + '\n';
+export function renderJson(d: Diagnosis, opts: { unknown?: number } = {}): string {
+  return JSON.stringify(toJson(d, opts), null, 2) + '\n';
 }

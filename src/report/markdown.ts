@@ -1,9 +1,10 @@
 // Markdown reporter for support tickets (GitHub / GitLab flavoured): the environment table, a
 // summary table, each finding with its fix, impact, configuration and evidence in collapsible
-// <details> blocks, the checkpoint timeline table (timeline.ts), muted findings and warnings.
+// <details> blocks, the unknown failures no pattern knows (a ranked table, one trimmed trace each,
+// known noise listed apart), the checkpoint timeline table (timeline.ts), muted findings and warnings.
 
 import type { Diagnosis, Finding } from '../model.js';
-import { countLine, environmentRows, orderedFindings, trimLine } from './common.js';
+import { benignLabel, countLine, environmentRows, orderedFindings, trimLine, unknownHeading, unknownTitle, unknownView, unknownWhere } from './common.js';
 import { timelineMarkdown } from './timeline.js';
 
 function esc(s: string): string {
@@ -16,7 +17,7 @@ function fence(text: string, lang = ''): string {
 }
 
 /** Renders the Markdown report. */
-export function renderMarkdown(d: Diagnosis): string {
+export function renderMarkdown(d: Diagnosis, opts: { unknown?: number } = {}): string {
   const out: string[] = ['# flink-doctor report', ''];
   out.push('| | |', '|---|---|');
   for (const [k, v] of environmentRows(d)) out.push(`| **${esc(k)}** | ${esc(v)} |`);
@@ -30,6 +31,7 @@ export function renderMarkdown(d: Diagnosis): string {
     out.push('');
   }
   findings.forEach((f, i) => out.push(...finding(f, i + 1)));
+  out.push(...unknownMarkdown(d, opts.unknown));
   out.push(...timelineMarkdown(d, esc));
   const unchecked = [...new Set(findings.flatMap((f) => f.unchecked.map((u) => `\`${f.id}\`: ${esc(u)}`)))];
   if (unchecked.length) out.push('## Not checked', '', ...unchecked.map((u) => `- ${u}`), '');
@@ -71,5 +73,29 @@ function finding(f: Finding, n: number): string[] {
   out.push('**References**', '');
   for (const r of f.references) out.push(`- ${r}`);
   out.push('');
+  return out;
+}
+
+function unknownMarkdown(d: Diagnosis, n: number | undefined): string[] {
+  const v = unknownView(d, n);
+  if (!v) return [];
+  const out = ['## Unknown failures', '', `No pattern knows these; ${esc(unknownHeading(v))}. Ranked by likely relevance.`, ''];
+  if (v.top.length === 0) out.push('None outside known background noise.', '');
+  else {
+    out.push('| Rank | Fingerprint | Failure | Count | First seen | Last seen | Where |', '|---|---|---|---|---|---|---|');
+    for (const g of v.top) out.push(`| ${g.rank} | \`${g.fingerprint}\` | ${g.level ? `${g.level} ` : ''}${esc(trimLine(unknownTitle(g), 160))} | ${g.count} | ${g.firstSeen ?? '—'} | ${g.lastSeen ?? '—'} | ${esc(unknownWhere(g))} |`);
+    out.push('');
+    for (const g of v.top) {
+      out.push(`<details><summary>${g.rank}. <code>${g.fingerprint}</code> ${esc(trimLine(unknownTitle(g), 120))}</summary>`, '');
+      if (g.reasons.length) out.push(`Why here: ${esc(g.reasons.join('; '))}`, '');
+      out.push(`\`${esc(g.sample.source)}:${g.sample.line}\``, '', fence(g.sample.text.map((l) => trimLine(l, 300)).join('\n')), '', '</details>', '');
+    }
+  }
+  if (v.benign.length) {
+    out.push('**Known background noise** (demoted)', '');
+    for (const g of v.benign) out.push(`- \`${g.fingerprint}\` ${g.level ?? ''} ${esc(trimLine(unknownTitle(g), 140))} — ${esc(benignLabel(g))}, ${g.count}×`);
+    out.push('');
+  }
+  if (v.hidden > 0) out.push(`${v.hidden} more group${v.hidden === 1 ? '' : 's'} not listed (\`--unknown N\` lists more).`, '');
   return out;
 }

@@ -1,15 +1,16 @@
 // Text reporter for terminals: the environment header, then each finding (severity, title, the
 // cause in one sentence, the fix, impact, evidence with file:line, configuration, consequences,
-// verification), the checkpoint timeline (timeline.ts), what could not be checked, muted findings
-// and warnings. Colour only when the caller allows it (TTY, no NO_COLOR, no --no-color).
+// verification), the unknown failures no pattern knows (top groups, then known noise), the
+// checkpoint timeline (timeline.ts), what could not be checked, muted findings and warnings.
+// Colour only when the caller allows it (TTY, no NO_COLOR, no --no-color).
 
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { Diagnosis, Finding, Severity } from '../model.js';
-import { countLine, environmentRows, orderedFindings, trimLine } from './common.js';
+import type { Diagnosis, Finding, Severity, UnknownGroup } from '../model.js';
+import { benignLabel, countLine, environmentRows, orderedFindings, trimLine, unknownCountLine, unknownHeading, unknownTitle, unknownView, unknownWhere } from './common.js';
 import { timelineText } from './timeline.js';
 
 /** Renders the text report. */
-export function renderText(d: Diagnosis, opts: { color: boolean }): string {
+export function renderText(d: Diagnosis, opts: { color: boolean; unknown?: number }): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const out: string[] = [];
   out.push(c.bold('flink-doctor report'));
@@ -24,6 +25,7 @@ export function renderText(d: Diagnosis, opts: { color: boolean }): string {
     out.push('');
   }
   findings.forEach((f, i) => out.push(...finding(f, i + 1, c), ''));
+  out.push(...unknownText(d, opts.unknown, c));
   out.push(...timelineText(d, c), '');
   const unchecked = findings.flatMap((f) => f.unchecked.map((u) => `[${f.id}] ${u}`));
   if (unchecked.length > 0) {
@@ -94,5 +96,30 @@ function finding(f: Finding, n: number, c: ChalkInstance): string[] {
   out.push(...indent(f.verify, '     '));
   out.push(c.bold('   References:'));
   for (const r of f.references) out.push(`     ${r}`);
+  return out;
+}
+
+/** The unknown-failure section: ranked groups with a trimmed trace, then known background noise. */
+export function unknownText(d: Diagnosis, n: number | undefined, c: ChalkInstance): string[] {
+  const v = unknownView(d, n);
+  if (!v) return [];
+  const out: string[] = [c.bold(`Unknown failures — no pattern knows them (${unknownHeading(v)}):`)];
+  if (v.top.length === 0) out.push('  None outside known background noise.');
+  for (const g of v.top) out.push(...unknownGroupText(g, c), '');
+  if (v.benign.length) {
+    out.push(c.dim('  Known background noise (demoted):'));
+    for (const g of v.benign) out.push(c.dim(`    • ${g.level ? g.level + ' ' : ''}${trimLine(unknownTitle(g), 140)} — ${benignLabel(g)}, ${g.count}× [${g.fingerprint}]`));
+  }
+  if (v.hidden > 0) out.push(c.dim(`  ${v.hidden} more group${v.hidden === 1 ? '' : 's'} not listed (--unknown N lists more).`));
+  out.push(c.dim('  Every occurrence: flink-doctor explain <fingerprint> <paths>; a pattern from one: flink-doctor patterns new --from <fingerprint> <paths>'), '');
+  return out;
+}
+
+function unknownGroupText(g: UnknownGroup, c: ChalkInstance): string[] {
+  const out = [`  ${g.rank}. ${g.level ? c.bold(g.level) + ' ' : ''}${c.bold(trimLine(unknownTitle(g), 180))} ${c.dim(`[${g.fingerprint}]`)}`];
+  out.push(c.dim(`     ${unknownCountLine(g)} · ${unknownWhere(g)}`));
+  if (g.reasons.length) out.push(c.dim(`     why here: ${g.reasons.join('; ')}`));
+  out.push(`     ${c.cyan(`${g.sample.source}:${g.sample.line}`)}`);
+  for (const l of g.sample.text) out.push(`       ${trimLine(l.replace(/^\t/, '  '), 200)}`);
   return out;
 }

@@ -12,6 +12,8 @@ export interface RawEvent {
   lines: string[];
   /** Absolute byte offset of the record in the (decompressed) stream. */
   offset: number;
+  /** The prefilter literals found in the record; null when every record is handed on. */
+  literals: string[] | null;
 }
 
 export interface ScanOptions {
@@ -188,8 +190,13 @@ class ScanState {
     let cursorPos = 0;
     let cursorLine = this.lineNo;
     let doneEnd = 0;
-    const emit = (hitPos: number): void => {
-      if (hitPos < doneEnd) return;
+    let last: RawEvent | null = null;
+    let lits: readonly string[] = this.opts.prefilter.literals;
+    const emit = (hitPos: number, li = -1): void => {
+      if (hitPos < doneEnd) {
+        if (li >= 0 && last?.literals && !last.literals.includes(lits[li]!)) last.literals.push(lits[li]!);
+        return;
+      }
       const hitLine = lineStart(buf, hitPos);
       const hitLineEnd = nextLine(buf, hitLine);
       if (hitLineEnd - hitLine > LONG_LINE && !this.opts.everyRecord) {
@@ -199,7 +206,8 @@ class ScanState {
         cursorLine += countNewlines(buf, cursorPos, hitLine);
         cursorPos = hitLine;
         this.records++;
-        this.onRecord({ firstLine: cursorLine, lines: [buf.toString('utf8', from, to).replace(/\r?\n$/, '')], offset: this.carryOffset + from });
+        last = { firstLine: cursorLine, lines: [buf.toString('utf8', from, to).replace(/\r?\n$/, '')], offset: this.carryOffset + from, literals: li >= 0 ? [lits[li]!] : [] };
+        this.onRecord(last);
         doneEnd = to;
         return;
       }
@@ -216,7 +224,8 @@ class ScanState {
         if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
       }
       this.records++;
-      this.onRecord({ firstLine: cursorLine, lines, offset: this.carryOffset + start });
+      last = { firstLine: cursorLine, lines, offset: this.carryOffset + start, literals: this.opts.everyRecord ? null : li >= 0 ? [lits[li]!] : [] };
+      this.onRecord(last);
       doneEnd = end;
     };
     if (this.opts.everyRecord) {
@@ -232,15 +241,20 @@ class ScanState {
       if (this.opts.problems && this.levelColumn === undefined) this.levelColumn = detectLevelColumn(buf, limit);
       const col = this.opts.problems ? (this.levelColumn ?? -1) : -1;
       const prefilter = this.opts.problems && col < 0 && this.opts.problemPrefilter ? this.opts.problemPrefilter : this.opts.prefilter;
+      lits = prefilter.literals;
       if (!this.opts.problems) {
-        prefilter.scan(buf, 0, limit, (pos) => {
+        prefilter.scan(buf, 0, limit, (pos, li) => {
           if (absBase + pos < doneUpTo) return;
-          emit(pos);
+          emit(pos, li);
         });
       } else {
         const hits: number[] = [];
-        prefilter.scan(buf, 0, limit, (pos) => {
-          if (absBase + pos >= doneUpTo) hits.push(pos);
+        const hitLits: number[] = [];
+        prefilter.scan(buf, 0, limit, (pos, li) => {
+          if (absBase + pos >= doneUpTo) {
+            hits.push(pos);
+            hitLits.push(li);
+          }
         });
         const problems = problemLines(buf, limit, col);
         // Merge the two sorted position lists.
@@ -250,8 +264,8 @@ class ScanState {
           const a = i < hits.length ? hits[i]! : Infinity;
           const b = j < problems.length ? problems[j]! : Infinity;
           if (a <= b) {
+            emit(a, hitLits[i]!);
             i++;
-            emit(a);
           } else {
             j++;
             if (absBase + b >= doneUpTo) emit(b);
@@ -277,7 +291,7 @@ class ScanState {
       const from = Math.max(0, pos - 2048);
       const to = Math.min(buf.length, pos + 4096);
       this.records++;
-      this.onRecord({ firstLine: this.lineNo, lines: [buf.toString('utf8', from, to)], offset: base + from });
+      this.onRecord({ firstLine: this.lineNo, lines: [buf.toString('utf8', from, to)], offset: base + from, literals: null });
       this.doneUpTo = base + to;
     });
     const keep = 4096;

@@ -1,6 +1,7 @@
 // Fingerprints of failures no pattern knows: the root-cause exception class, its message with
-// the variable parts masked (numbers, ids, hex, paths, hosts, timestamps), and the top frames of
-// the innermost cause that are not JDK or Flink-runtime plumbing. Grouping is in groups.ts.
+// the variable parts masked (numbers, ids, hex, paths, hosts, pods, timestamps), and the top
+// frames of the innermost cause that are not JDK or Flink-runtime plumbing. Grouping and ranking
+// are in groups.ts; turning a fingerprint back into a pattern is scaffold.ts's job.
 
 import { createHash } from 'node:crypto';
 import type { ChainLink, LogEvent } from '../model.js';
@@ -11,31 +12,73 @@ export interface FingerprintParts {
   exception: string;
   /** The normalised message. */
   message: string;
-  /** Up to three application frames of the innermost cause. */
+  /** Up to three application frames of the innermost cause, normalised. */
   frames: string[];
 }
 
-const PLUMBING = /^(?:java\.|javax\.|jdk\.|sun\.|com\.sun\.|scala\.|akka\.|org\.apache\.pekko\.|kotlin\.|org\.apache\.flink\.(?:runtime\.|streaming\.runtime\.|util\.|shaded\.|core\.|api\.common\.|streaming\.api\.operators\.AbstractStreamOperator|table\.runtime\.operators\.|client\.program\.|runtime\.rpc\.)|io\.netty\.|org\.apache\.flink\.shaded\.|org\.apache\.hadoop\.ipc\.|org\.apache\.kafka\.common\.utils\.)/;
+/** Frames that say where the JDK, Scala, RPC or Flink's runtime passed the failure along, not where it arose. */
+const PLUMBING =
+  /^(?:java\.|javax\.|jdk\.|sun\.|com\.sun\.|scala\.|akka\.|org\.apache\.pekko\.|kotlin\.|kotlinx\.|io\.netty\.|com\.google\.common\.util\.concurrent\.|org\.apache\.flink\.(?:runtime\.|streaming\.runtime\.|streaming\.api\.operators\.|util\.|shaded\.|core\.|api\.common\.|table\.runtime\.operators\.|client\.program\.)|org\.apache\.hadoop\.ipc\.|org\.apache\.kafka\.common\.utils\.)/;
+
+/** Exceptions that only carry another one: when one of them is the innermost link, the record lost the real cause. */
+const WRAPPER_CLASSES =
+  /(?:^|\.)(?:JobExecutionException|ExecutionException|CompletionException|InvocationTargetException|UndeclaredThrowableException|ProgramInvocationException|JobException|AsynchronousException|WrappingRuntimeException|ExceptionInChainedOperatorException|JobInitializationException|SerializedThrowable)$/;
+
+const CLASS_PREFIX = /^((?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable))(?::\s*|\s*$)/;
+
+const MASKS: Array<[RegExp, string]> = [
+  [/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>'],
+  [/\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, '<time>'],
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
+  [/\b[a-z][a-z0-9+.-]*:\/\/[^\s'",)\]]+/gi, '<uri>'],
+  [/\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b/gi, '<email>'],
+  // Kubernetes pod names of Flink processes: orders-taskmanager-1-3, flink-jobmanager-7d9f8-x2k4q
+  [/\b[a-z0-9]+(?:-[a-z0-9]+)*-(?:taskmanager|jobmanager|taskexecutor)(?:-[a-z0-9]+)+\b/gi, '<pod>'],
+  [/(?:[A-Za-z]:)?(?:[\\/][\w.$@+~-]+){2,}[\\/]?/g, '<path>'],
+  [/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<ip>'],
+  [/\[?\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b\]?(?::\d+)?/gi, '<ip>'],
+  [/\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|edu|gov|internal|local|lan|corp|cloud|svc|cluster)(?::\d+)?(?![\w-]|\.[a-z0-9])/gi, '<host>'],
+  [/\b[a-z0-9-]+(?:\.[a-z0-9-]+)+:\d{2,5}\b/gi, '<host:port>'],
+  [/\b[\w.-]+\/(?=<ip>)/g, '<host>/'],
+  // TaskManager resource ids: 10.0.0.3:6122-a1b2c3
+  [/(<ip>|<host>|<host:port>)-[0-9a-f]{6}\b/g, '$1-<rid>'],
+  [/\b(?:container|application|appattempt)_[\de_]+\b/g, '<container>'],
+  [/\b[0-9a-f]{32}(?:_[0-9a-f]{32}_\d+_\d+)?\b/g, '<id>'],
+  [/\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/gi, '<hex>'],
+  [/\b0x[0-9a-f]+\b/gi, '<hex>'],
+  [/\(\d+\/\d+\)(?:#\d+)?/g, '(<i>/<n>)'],
+  // Digit runs not glued to a preceding letter: 12ms and taskmanager-1-3 vary, log4j and s3a stay.
+  [/(?<![\w$<])\d+(?:\.\d+)?/g, '<n>'],
+];
 
 /** Masks the variable parts of a message so that occurrences of one failure compare equal. */
 export function normaliseMessage(text: string): string {
-  return text
-    .split('\n')[0]!
-    .replace(/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>')
-    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>')
-    .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'",)\]]+/gi, '<uri>')
-    .replace(/(?:[A-Za-z]:)?(?:[\\/][\w.$@+~-]+){2,}[\\/]?/g, '<path>')
-    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<ip>')
-    .replace(/\b[a-z0-9-]+(?:\.[a-z0-9-]+)+:\d{2,5}\b/gi, '<host:port>')
-    .replace(/\b(?:container|application|appattempt)_[\d_e]+\b/g, '<container>')
-    .replace(/\b[0-9a-f]{32}(?:_[0-9a-f]{32}_\d+_\d+)?\b/g, '<id>')
-    .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/gi, '<hex>')
-    .replace(/\b(?=[\w-]*\d)(?=[\w-]*[a-zA-Z])[\w-]{6,}\b/g, '<id>')
-    .replace(/\(\d+\/\d+\)(?:#\d+)?/g, '(<i>/<n>)')
-    .replace(/-?\b\d+(?:\.\d+)?\b/g, '<n>')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 240);
+  let t = text.split('\n')[0]!;
+  for (const [re, to] of MASKS) t = t.replace(re, to);
+  t = t.replace(/\s+/g, ' ').trim();
+  if (t.length > 240) t = t.slice(0, 240).replace(/<[^>]*$/, '').trimEnd();
+  return t;
+}
+
+/** Normalises a stack frame: no location, no module prefix, lambda and synthetic numbers masked. */
+export function normaliseFrame(frame: string): string {
+  return frame
+    .replace(/\(.*$/, '')
+    .replace(/^[\w.]*(?:@[\w.-]*)?\/{1,2}(?=[\w$])/, '')
+    .replace(/\$\$Lambda(?:\$\d+)?(?:\/(?:0x)?[0-9a-f]+)?/g, '$$$$Lambda')
+    .replace(/\$\d+/g, '$$<n>')
+    .replace(/(GeneratedMethodAccessor|GeneratedConstructorAccessor|GeneratedSerializationConstructorAccessor)\d+/g, '$1')
+    .trim();
+}
+
+/** True for a frame of the JDK, Scala, RPC libraries or Flink's runtime. */
+export function isPlumbing(frame: string): boolean {
+  return PLUMBING.test(frame);
+}
+
+/** True when an exception class only wraps another failure (JobExecutionException, ExecutionException …). */
+export function isWrapperClass(cls: string): boolean {
+  return WRAPPER_CLASSES.test(cls);
 }
 
 /** The innermost cause with a class name, else the last link. */
@@ -51,13 +94,33 @@ export function framesOf(e: LogEvent, link: ChainLink): string[] {
   return e.frames.slice(link.firstFrame, next ? next.firstFrame : e.frames.length);
 }
 
+/**
+ * The exception class and raw message of the root cause. A root whose message starts with
+ * another exception (`RuntimeException: com.acme.FooException: boom`, a SerializedThrowable, a
+ * wrapper whose cause was cut off) stands for that inner exception.
+ */
+export function rootException(e: LogEvent): { cls: string; message: string } | null {
+  const root = rootCause(e.chain);
+  if (!root) return null;
+  let cls = root.cls;
+  let message = root.message;
+  for (let i = 0; i < 3; i++) {
+    const m = CLASS_PREFIX.exec(message.trimStart());
+    if (!m) break;
+    cls = m[1]!;
+    message = message.trimStart().slice(m[0].length);
+  }
+  return { cls, message };
+}
+
 /** Fingerprint parts of an event. */
 export function fingerprintParts(e: LogEvent): FingerprintParts {
   const root = rootCause(e.chain);
-  if (!root) return { exception: '', message: normaliseMessage(e.message), frames: [] };
-  const own = framesOf(e, root);
-  const app = own.filter((f) => !PLUMBING.test(f)).slice(0, 3).map((f) => f.replace(/\(.*$/, ''));
-  return { exception: root.cls, message: normaliseMessage(root.message), frames: app };
+  const ex = rootException(e);
+  if (!root || !ex) return { exception: '', message: normaliseMessage(e.message), frames: [] };
+  const own = framesOf(e, root).map(normaliseFrame);
+  const app = own.filter((f) => !isPlumbing(f)).slice(0, 3);
+  return { exception: ex.cls, message: normaliseMessage(ex.message), frames: app };
 }
 
 /** Stable short id of fingerprint parts, e.g. `fp-3a9c1e2b7d`. */

@@ -1,10 +1,11 @@
 // Groups and ranks the ERROR/WARN events and exception chains that no pattern claimed, so the
 // report can point at failures nobody wrote a pattern for: root causes over wrappers, failures
 // right before restarts over background noise, rare and recent over chatty, known noise demoted.
+// Fingerprints come from fingerprint.ts; which groups a report shows is decided by select().
 
 import type { LogEvent, Role, SourceInfo } from '../model.js';
 import type { Facts } from '../detect/facts.js';
-import { fingerprintId, fingerprintParts, framesOf, rootCause, type FingerprintParts } from './fingerprint.js';
+import { fingerprintId, fingerprintParts, framesOf, isWrapperClass, rootCause, type FingerprintParts } from './fingerprint.js';
 
 /** Where one occurrence of an unknown failure stands. */
 export interface UnknownOccurrence {
@@ -25,38 +26,46 @@ export interface UnknownGroup {
   lastSeen: string | null;
   sources: string[];
   roles: Role[];
-  /** 1 = most likely relevant. */
+  /** 1 = most likely relevant; benign groups rank after all others. */
   rank: number;
   score: number;
   /** Known background noise (demoted). */
   benign: boolean;
+  /** The innermost exception only wraps another failure whose cause the record does not show. */
+  wrapper: boolean;
+  /** Occurrences within two minutes before a job restart, task failure or failed checkpoint. */
+  nearFailures: number;
   /** Why it ranks where it does. */
   reasons: string[];
-  /** A representative occurrence, trimmed to what matters. */
+  /** A representative occurrence (the most complete record), trimmed to what matters. */
   sample: { source: string; line: number; text: string[] };
+  /** The representative record's lines as logged (container prefixes removed), capped; for `patterns new`. */
+  record: string[];
   /** Every occurrence (capped), for `flink-doctor explain`. */
   occurrences: UnknownOccurrence[];
 }
 
-const BENIGN: RegExp[] = [
-  /Unable to load native-hadoop library/,
-  /Revoking previously assigned partitions|\(Re-\)joining group|group is rebalancing|Request joining group due to|rebalance/i,
-  /configuration (?:option|key|property) .* (?:is )?deprecated|is deprecated\. Use .* instead/i,
-  /Error while loading kafka-version\.properties/,
-  /SASL configuration failed|without SASL/,
-  /Log file environment variable 'log\.file' is not set/,
-  /exceeded the \d+ characters length limit and was truncated/,
-  /Property \[transaction\.timeout\.ms\] not specified/,
-  /No hostname could be resolved for the IP address/,
-  /The (?:configuration|config) .* (?:was supplied but isn't a known config|isn't a known config)/,
-  /Failed to (?:register|unregister) (?:metric|MBean)|metric group .* already exists|Name collision: Group already contains a Metric/i,
-  /Could not find Hadoop configuration via any of the supported methods/,
-  /Log4j.*(?:deprecated|WARN)|SLF4J: /,
+/** Background noise that is seen in healthy clusters; matched on the exception, message and sample. */
+export const BENIGN: Array<{ re: RegExp; label: string }> = [
+  { re: /Unable to load native-hadoop library/, label: 'native-hadoop library warning' },
+  { re: /Revoking previously assigned partitions|\(Re-\)joining group|group is rebalancing|Request joining group due to|rebalance|Attempt to heartbeat failed since group is rebalancing|Resetting the last seen epoch|Resetting offset for partition/i, label: 'routine Kafka consumer-group rebalance' },
+  { re: /configuration (?:option|key|property) .* (?:is )?deprecated|is deprecated\. Use .* instead/i, label: 'deprecated configuration key' },
+  { re: /Error while loading kafka-version\.properties/, label: 'Kafka client version file' },
+  { re: /SASL configuration failed|without SASL/, label: 'ZooKeeper without SASL' },
+  { re: /Log file environment variable 'log\.file' is not set/, label: 'log.file not set' },
+  { re: /exceeded the \d+ characters length limit and was truncated/, label: 'metric name truncated' },
+  { re: /Property \[transaction\.timeout\.ms\] not specified/, label: 'Kafka producer default timeout' },
+  { re: /No hostname could be resolved for the IP address/, label: 'reverse DNS lookup' },
+  { re: /(?:was supplied but isn't a known config|isn't a known config)/, label: 'unknown Kafka client property' },
+  { re: /Failed to (?:register|unregister) (?:metric|MBean)|metric group .* already exists|Name collision: Group already contains a Metric/i, label: 'metric registration clash' },
+  { re: /Could not find Hadoop configuration via any of the supported methods/, label: 'no Hadoop configuration' },
+  { re: /Log4j.*(?:deprecated|WARN)|SLF4J: /, label: 'logging framework notice' },
+  { re: /JAAS configuration file .* not found|No JAAS configuration section named/i, label: 'no JAAS configuration' },
+  { re: /The short-circuit local reads feature cannot be used/, label: 'HDFS short-circuit reads unavailable' },
 ];
 
 const MAX_OCCURRENCES = 10_000;
-/** Distinct groups kept; further new fingerprints are only counted, so memory stays bounded. */
-const MAX_GROUPS = 2_000;
+const MAX_RECORD_LINES = 400;
 const NEAR_FAILURE_MS = 2 * 60 * 1000;
 
 interface Building {
@@ -72,8 +81,12 @@ interface Building {
   /** Roles from side-specific loggers, or source indexes resolved to roles when finishing. */
   roles: Set<Role | number>;
   sample: { source: string; line: number; text: string[] };
+  record: string[];
+  sampleQuality: number;
   occurrences: UnknownOccurrence[];
   times: number[];
+  /** Occurrences without a timestamp. */
+  untimed: number;
 }
 
 /** True when an event is a problem worth grouping: ERROR/WARN/FATAL, or it carries an exception. */
@@ -85,8 +98,6 @@ export function isProblemEvent(e: LogEvent): boolean {
 export class UnknownCollector {
   private readonly groups = new Map<string, Building>();
   total = 0;
-  /** Problem events whose fingerprint arrived after MAX_GROUPS groups existed. */
-  ungrouped = 0;
 
   add(e: LogEvent, sourceName: string, role: Role | null): void {
     const parts = fingerprintParts(e);
@@ -94,10 +105,7 @@ export class UnknownCollector {
     const id = fingerprintId(parts);
     this.total++;
     let g = this.groups.get(id);
-    if (!g && this.groups.size >= MAX_GROUPS) {
-      this.ungrouped++;
-      return;
-    }
+    const quality = sampleQuality(e);
     if (!g) {
       g = {
         parts,
@@ -111,10 +119,17 @@ export class UnknownCollector {
         sources: new Set(),
         roles: new Set(),
         sample: { source: sourceName, line: e.line, text: sampleText(e) },
+        record: recordLines(e),
+        sampleQuality: quality,
         occurrences: [],
         times: [],
+        untimed: 0,
       };
       this.groups.set(id, g);
+    } else if (quality > g.sampleQuality) {
+      g.sample = { source: sourceName, line: e.line, text: sampleText(e) };
+      g.record = recordLines(e);
+      g.sampleQuality = quality;
     }
     g.count++;
     if (rankLevel(e.level) > rankLevel(g.level)) g.level = e.level;
@@ -130,8 +145,53 @@ export class UnknownCollector {
         g.lastSeen = e.time;
       }
       if (g.times.length < MAX_OCCURRENCES) g.times.push(e.timeMs);
-    }
+    } else g.untimed++;
     if (g.occurrences.length < MAX_OCCURRENCES) g.occurrences.push({ source: sourceName, line: e.line, time: e.time });
+  }
+
+  /** The groups as plain data (structured-clone safe), to be merged into another collector. */
+  exportGroups(): unknown[] {
+    return [...this.groups.values()];
+  }
+
+  /**
+   * Merges groups exported by another collector (a scan worker): numeric roles (source indexes)
+   * go through `sourceOf`, line numbers move by `lineOffset`.
+   */
+  mergeGroups(data: unknown[], sourceOf: (local: number) => number, lineOffset: number): void {
+    for (const raw of data as Building[]) {
+      const b: Building = { ...raw, roles: new Set([...raw.roles].map((r) => (typeof r === 'number' ? sourceOf(r) : r))) };
+      if (lineOffset) {
+        b.sample = { ...b.sample, line: b.sample.line + lineOffset };
+        b.occurrences = b.occurrences.map((o) => ({ ...o, line: o.line + lineOffset }));
+      }
+      this.total += b.count;
+      const g = this.groups.get(b.id);
+      if (!g) {
+        this.groups.set(b.id, b);
+        continue;
+      }
+      g.count += b.count;
+      if (rankLevel(b.level) > rankLevel(g.level)) g.level = b.level;
+      if (b.first !== null && (g.first === null || b.first < g.first)) {
+        g.first = b.first;
+        g.firstSeen = b.firstSeen;
+      }
+      if (b.last !== null && (g.last === null || b.last > g.last)) {
+        g.last = b.last;
+        g.lastSeen = b.lastSeen;
+      }
+      b.sources.forEach((x) => g.sources.add(x));
+      b.roles.forEach((x) => g.roles.add(x));
+      if (b.sampleQuality > g.sampleQuality) {
+        g.sample = b.sample;
+        g.record = b.record;
+        g.sampleQuality = b.sampleQuality;
+      }
+      g.times.push(...b.times.slice(0, Math.max(0, MAX_OCCURRENCES - g.times.length)));
+      g.occurrences.push(...b.occurrences.slice(0, Math.max(0, MAX_OCCURRENCES - g.occurrences.length)));
+      g.untimed += b.untimed;
+    }
   }
 
   /** Ranks the groups using the failure times known from the facts. */
@@ -141,35 +201,49 @@ export class UnknownCollector {
     for (const t of facts.taskFailures) if (t.timeMs !== null) failures.push(t.timeMs);
     for (const c of facts.checkpoints) if (c.timeMs !== null && ['declined', 'discarded', 'failed', 'expired'].includes(c.kind)) failures.push(c.timeMs);
     failures.sort((a, b) => a - b);
+    const groups = mergeFrameless([...this.groups.values()]);
     let end = -Infinity;
     let start = Infinity;
-    for (const g of this.groups.values()) {
+    for (const g of groups) {
       if (g.last !== null) end = Math.max(end, g.last);
       if (g.first !== null) start = Math.min(start, g.first);
     }
+    const span = end > start ? end - start : 0;
     const out: UnknownGroup[] = [];
-    for (const g of this.groups.values()) {
+    for (const g of groups) {
       const reasons: string[] = [];
       let score = g.level === 'ERROR' || g.level === 'FATAL' ? 3 : g.level === 'WARN' ? 1 : 0.5;
       if (g.parts.exception) score += 1;
-      const near = g.times.some((t) => nearFailure(failures, t));
-      if (near) {
-        score += 5;
-        reasons.push('occurs just before a task failure, restart or failed checkpoint');
+      const wrapper = g.parts.exception !== '' && isWrapperClass(g.parts.exception);
+      if (wrapper) {
+        score -= 3;
+        reasons.push('only a wrapper: the record does not show what it wraps');
+      }
+      const near = g.times.filter((t) => nearFailure(failures, t)).length;
+      if (near > 0) {
+        // A failure that is always followed by a restart counts fully; a chatty line that merely
+        // happens to fall before one counts by the share of its occurrences that do.
+        const share = near / g.times.length;
+        score += 5 * share;
+        reasons.push(
+          g.times.length === 1 ? 'just before a job restart, task failure or failed checkpoint' : `${near} of ${g.times.length} just before a job restart, task failure or failed checkpoint`,
+        );
       }
       score += 2 / (1 + Math.log10(g.count));
       if (g.count === 1) reasons.push('occurs once');
       else if (g.count > 100) reasons.push(`frequent (${g.count}×)`);
-      if (g.last !== null && end > start && g.last >= end - (end - start) * 0.1) {
+      const steady = g.count >= 20 && span > 0 && g.first !== null && g.last !== null && g.last - g.first >= span * 0.5;
+      if (steady) {
+        score -= 1.5;
+        reasons.push('steady throughout the log');
+      }
+      if (!steady && g.last !== null && span > 0 && g.last >= end - span * 0.1) {
         score += 1;
         reasons.push('recent');
       }
       const text = `${g.parts.exception}: ${g.parts.message} ${g.sample.text.join(' ')}`;
-      const benign = BENIGN.some((re) => re.test(text));
-      if (benign) {
-        score -= 10;
-        reasons.push('known background noise');
-      }
+      const noise = BENIGN.find((b) => b.re.test(text));
+      if (noise) reasons.push(`known background noise (${noise.label})`);
       out.push({
         fingerprint: g.id,
         exception: g.parts.exception,
@@ -183,20 +257,100 @@ export class UnknownCollector {
         roles: [...new Set([...g.roles].map((r) => (typeof r === 'number' ? (sources[r]?.role ?? 'unknown') : r)))],
         rank: 0,
         score: Math.round(score * 100) / 100,
-        benign,
+        benign: noise !== undefined,
+        wrapper,
+        nearFailures: near,
         reasons,
         sample: g.sample,
+        record: g.record,
         occurrences: g.occurrences,
       });
     }
-    out.sort((a, b) => b.score - a.score || (a.firstSeen ?? '').localeCompare(b.firstSeen ?? '') || a.fingerprint.localeCompare(b.fingerprint));
+    out.sort(
+      (a, b) =>
+        Number(a.benign) - Number(b.benign) ||
+        b.score - a.score ||
+        (a.firstSeen ?? '').localeCompare(b.firstSeen ?? '') ||
+        a.fingerprint.localeCompare(b.fingerprint),
+    );
     out.forEach((g, i) => (g.rank = i + 1));
     return out;
   }
 }
 
+/** The groups a report shows: the top `n` by rank, split into likely failures and known noise. */
+export function selectUnknown(groups: UnknownGroup[], n: number): { top: UnknownGroup[]; benign: UnknownGroup[]; total: number; benignTotal: number; hidden: number } {
+  const shown = n > 0 ? groups.slice(0, n) : [];
+  return {
+    top: shown.filter((g) => !g.benign),
+    benign: shown.filter((g) => g.benign),
+    total: groups.length,
+    benignTotal: groups.filter((g) => g.benign).length,
+    hidden: groups.length - shown.length,
+  };
+}
+
+/**
+ * Folds a group without frames (the one-line form of a failure, e.g. a task failure cause in a
+ * JobManager line) into the one group with the same exception and message that has frames.
+ */
+function mergeFrameless(list: Building[]): Building[] {
+  const framed = new Map<string, Building[]>();
+  for (const g of list) {
+    if (g.parts.frames.length === 0) continue;
+    const key = `${g.parts.exception}\n${g.parts.message}`;
+    framed.set(key, [...(framed.get(key) ?? []), g]);
+  }
+  const out: Building[] = [];
+  for (const g of list) {
+    const targets = g.parts.frames.length === 0 && g.parts.exception ? framed.get(`${g.parts.exception}\n${g.parts.message}`) : undefined;
+    if (!targets || targets.length !== 1) {
+      out.push(g);
+      continue;
+    }
+    const t = targets[0]!;
+    t.count += g.count;
+    if (rankLevel(g.level) > rankLevel(t.level)) t.level = g.level;
+    for (const s of g.sources) t.sources.add(s);
+    for (const r of g.roles) t.roles.add(r);
+    if (g.first !== null && (t.first === null || g.first < t.first)) {
+      t.first = g.first;
+      t.firstSeen = g.firstSeen;
+    }
+    if (g.last !== null && (t.last === null || g.last > t.last)) {
+      t.last = g.last;
+      t.lastSeen = g.lastSeen;
+    }
+    t.times.push(...g.times.slice(0, Math.max(0, MAX_OCCURRENCES - t.times.length)));
+    t.untimed += g.untimed;
+    t.occurrences.push(...g.occurrences.slice(0, Math.max(0, MAX_OCCURRENCES - t.occurrences.length)));
+    t.occurrences.sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''));
+  }
+  return out;
+}
+
+/** The record's lines as in the source (parts of one source line joined again, empty parts dropped), capped. */
+function recordLines(e: LogEvent): string[] {
+  const out: string[] = [];
+  let lastNo = -1;
+  for (let i = 0; i < e.lines.length && out.length <= MAX_RECORD_LINES; i++) {
+    const part = e.lines[i]!;
+    const no = e.lineNumbers[i] ?? lastNo;
+    if (no === lastNo && out.length > 0) {
+      if (part !== '') out[out.length - 1] = out[out.length - 1] === '' ? part : `${out[out.length - 1]} ${part.trimStart()}`;
+    } else out.push(part);
+    lastNo = no;
+  }
+  return out.slice(0, MAX_RECORD_LINES);
+}
+
 function rankLevel(l: string | null): number {
   return l === 'FATAL' ? 4 : l === 'ERROR' ? 3 : l === 'WARN' ? 2 : l ? 1 : 0;
+}
+
+/** How complete a record is as the group's example: chain links, frames, a real header. */
+function sampleQuality(e: LogEvent): number {
+  return e.chain.length * 10 + Math.min(e.frames.length, 30) + (e.hasHeader ? 5 : 0) + (e.level === 'ERROR' || e.level === 'FATAL' ? 2 : 0);
 }
 
 function nearFailure(sorted: number[], t: number): boolean {
@@ -216,7 +370,10 @@ function sampleText(e: LogEvent): string[] {
   const out = [e.lines[0] ?? e.message];
   for (const c of e.chain) {
     const line = `${c.kind === 'caused-by' ? 'Caused by: ' : c.kind === 'suppressed' ? 'Suppressed: ' : ''}${c.cls ? `${c.cls}: ` : ''}${c.message.split('\n')[0]}`;
-    if (line.trim() !== (e.lines[0] ?? '').trim()) out.push(line.slice(0, 400));
+    const first = (e.lines[0] ?? '').trim();
+    // Skip the link when the header line already shows it (the first line, or an exception written inline).
+    const inline = c.cls !== '' && first.includes(c.cls) && first.includes(c.message.split('\n')[0]!.trim());
+    if (line.trim() !== first && !inline) out.push(line.slice(0, 400));
   }
   const root = rootCause(e.chain);
   if (root) for (const f of framesOf(e, root).slice(0, 5)) out.push(`\tat ${f}`);

@@ -1,0 +1,140 @@
+// Benchmark: times flink-doctor's full diagnosis (--format json) against `LC_ALL=C grep -c -E`
+// over a fixed list of 20 trigger strings, alternating runs in the same process, on generated
+// Flink logs: one large TaskManager log (several sizes, to show linear time), a directory of
+// 8 files, the large log gzipped, the large log on stdin, and a 100 MiB line without a newline.
+// It prints medians, MB/s, the ratio to grep and peak RSS, and checks every injected incident
+// was found. Usage: npm run bench [-- --sizes 256,1024,4096 --runs 3 --quick]
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate, INCIDENTS } from './generate.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const out = join(here, 'out');
+mkdirSync(out, { recursive: true });
+
+const args = process.argv.slice(2);
+const flag = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const quick = args.includes('--quick');
+const sizes = (flag('--sizes', quick ? '256' : '256,1024,4096')).split(',').map(Number);
+const runs = Number(flag('--runs', quick ? '1' : '3'));
+const big = quick ? 256 : 1024;
+
+const triggers = readFileSync(join(here, 'grep-baseline-triggers.txt'), 'utf8').split('\n').filter(Boolean);
+const grepPattern = triggers.map((t) => t.replace(/[.[\]()*+?^$|\\{}]/g, '\\$&')).join('|');
+const bin = join(root, 'bin', 'flink-doctor.js');
+const hasTime = existsSync('/usr/bin/time');
+
+if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) {
+  console.error('bench: run `npm run build` (or npm ci) first');
+  process.exit(2);
+}
+
+async function file(name, sizeMiB, opts = {}) {
+  const path = join(out, name);
+  if (!existsSync(path) || statSync(path).size < sizeMiB * 1024 * 1024) {
+    process.stderr.write(`generating ${name} (${sizeMiB} MiB)…\n`);
+    await generate(path, sizeMiB, opts);
+  }
+  return path;
+}
+
+function found(json) {
+  const ids = new Set(JSON.parse(json).findings.map((f) => f.id));
+  return INCIDENTS.filter((k) => !ids.has(k));
+}
+
+const rows = [];
+function scenario(name, bytes, fdCmd, grepCmd) {
+  // Alternate the two commands run by run, so both see the same machine state.
+  const fdRuns = [];
+  const grepRuns = [];
+  let missing = [];
+  for (let i = 0; i < runs; i++) {
+    const f = measureOnce(fdCmd, i === 0);
+    if (i === 0) missing = found(f.stdout);
+    fdRuns.push(f);
+    grepRuns.push(measureOnce(grepCmd, false));
+  }
+  const med = (xs) => xs.map((x) => x.secs).sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const fd = med(fdRuns);
+  const gr = med(grepRuns);
+  const row = {
+    scenario: name,
+    MiB: Math.round(bytes / 1048576),
+    'flink-doctor s': fd.toFixed(2),
+    'MB/s': Math.round(bytes / 1e6 / fd),
+    'grep s': gr.toFixed(2),
+    'ratio fd/grep': (fd / gr).toFixed(2),
+    'peak RSS MiB': hasTime ? Math.round(Math.max(...fdRuns.map((x) => x.rss)) / 1024) : 'n/a',
+    incidents: missing.length === 0 ? 'all found' : `MISSING ${missing.join(',')}`,
+  };
+  rows.push(row);
+  process.stderr.write(`${JSON.stringify(row)}\n`);
+}
+
+function measureOnce(cmd, capture) {
+  const shell = hasTime ? `/usr/bin/time -f '%e %M' -o ${join(out, '.time')} bash -c ${JSON.stringify(cmd)}` : cmd;
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('bash', ['-c', shell], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd}: exit ${r.status}: ${r.stderr}`);
+  const rss = hasTime ? Number(readFileSync(join(out, '.time'), 'utf8').trim().split(/\s+/).pop()) : 0;
+  return { secs, rss, stdout: capture ? r.stdout : '' };
+}
+
+const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+const fdJson = `node ${q(bin)} --format json -q`;
+const grepE = `LC_ALL=C grep -c -E ${q(grepPattern)}`;
+
+// Warm the page cache for every input before timing.
+const warm = (p) => execFileSync('bash', ['-c', `cat ${q(p)} > /dev/null`]);
+
+for (const size of sizes) {
+  const p = await file(`tm-${size}.log`, size);
+  warm(p);
+  scenario(`one TaskManager log`, statSync(p).size, `${fdJson} ${q(p)}`, `${grepE} ${q(p)}`);
+}
+
+const dir = join(out, 'dir-8x' + big / 8);
+mkdirSync(dir, { recursive: true });
+let dirBytes = 0;
+for (let i = 0; i < 8; i++) {
+  const p = await file(`dir-8x${big / 8}/flink-flink-${i === 0 ? 'standalonesession' : 'taskexecutor'}-0-host${i}.log`, big / 8, { seed: 100 + i, role: i === 0 ? 'jm' : 'tm' });
+  warm(p);
+  dirBytes += statSync(p).size;
+}
+scenario(`directory of 8 files`, dirBytes, `${fdJson} ${q(dir)}`, `LC_ALL=C grep -r -c -E ${q(grepPattern)} ${q(dir)}`);
+
+const plain = await file(`tm-${big}.log`, big);
+const gz = join(out, `tm-${big}.log.gz`);
+if (!existsSync(gz)) {
+  process.stderr.write(`compressing ${gz}…\n`);
+  execFileSync('bash', ['-c', `gzip -c ${q(plain)} > ${q(gz)}`]);
+}
+warm(gz);
+scenario(`same log gzipped`, statSync(plain).size, `${fdJson} ${q(gz)}`, `gzip -dc ${q(gz)} | ${grepE}`);
+scenario(`same log on stdin`, statSync(plain).size, `${fdJson} - < ${q(plain)}`, `${grepE} < ${q(plain)}`);
+
+// Memory bound: a 100 MiB line without a newline, with a failure at its end.
+const longLine = join(out, 'long-line-100m.log');
+if (!existsSync(longLine)) {
+  const inst = '/mnt/share/rocks/job_5e1c0a9b7d3f2e4c6a8b0d1f3e5a7c9b_op_X__1_1__uuid_1';
+  writeFileSync(longLine, Buffer.concat([Buffer.alloc(100 << 20, 0x61), Buffer.from(` org.rocksdb.RocksDBException: while link file to ${inst}/chk-3.tmp/1.sst: ${inst}/db/1.sst: Not supported`)]));
+}
+const ll = measureOnce(`${fdJson} ${q(longLine)}`, true);
+const llFound = JSON.parse(ll.stdout).findings.some((f) => f.id === 'rocksdb-hardlink-unsupported');
+rows.push({ scenario: '100 MiB line, no newline', MiB: 100, 'flink-doctor s': ll.secs.toFixed(2), 'MB/s': Math.round((100 * 1048576) / 1e6 / ll.secs), 'grep s': '', 'ratio fd/grep': '', 'peak RSS MiB': hasTime ? Math.round(ll.rss / 1024) : 'n/a', incidents: llFound ? 'found' : 'MISSING' });
+
+const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
+console.log(`flink-doctor benchmark — node ${process.version}, ${cpu}, ${runs} run(s) each, medians, page cache warm`);
+console.log(`baseline: LC_ALL=C grep -c -E over the ${triggers.length} strings in bench/grep-baseline-triggers.txt`);
+console.table(rows);
+const failed = rows.some((r) => String(r.incidents).startsWith('MISSING'));
+process.exitCode = failed ? 1 : 0;

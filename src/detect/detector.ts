@@ -1,0 +1,270 @@
+// The detection stage on the main thread: takes parsed events (from the in-process scanner or
+// from scan workers), runs the fact extractors, the patterns whose literals the record holds,
+// and hands unclaimed problems to the unknown-failure collector. Correlation comes after.
+
+import type { ConfigEntry, InputWarning, LogEvent, Role, Signal, SourceInfo } from '../model.js';
+import type { ScanMessage } from '../scan/task.js';
+import { Facts, FACT_LITERALS, extractFacts, hintsFromFileName, roleOfLogger } from './facts.js';
+import { identityOf } from './identity.js';
+import type { Pattern } from './pattern.js';
+import { UnknownCollector, isProblemEvent } from '../unknown/groups.js';
+
+/** Signals per pattern that keep their whole event; later ones keep only its header. */
+const FULL_SIGNALS = 200;
+
+/** Extra literals that find problem lines in layouts without a fixed level column. */
+export const PROBLEM_LITERALS = [' ERROR ', ' WARN ', ' FATAL ', '[ERROR', '[WARN', 'Exception', 'Error: '];
+
+/** The literals the scanner must search for, for these patterns. */
+export function scanLiterals(patterns: Pattern[]): string[] {
+  return [...FACT_LITERALS, ...patterns.filter((p) => p.match).flatMap((p) => p.prefilterLiterals ?? [])];
+}
+
+export interface DetectorOptions {
+  since: number | null;
+  until: number | null;
+  /** Evaluate every pattern on every event (reference path). */
+  fullScan: boolean;
+}
+
+/** Collects facts, signals and unknown problems from events, source by source. */
+export class Detector {
+  readonly facts = new Facts();
+  readonly signals: Signal[] = [];
+  readonly unknown = new UnknownCollector();
+  readonly sources: SourceInfo[] = [];
+  events = 0;
+  private readonly eventPatterns: Pattern[];
+  private readonly slow: Pattern[];
+  private readonly byLiteral = new Map<string, Pattern[]>();
+  private readonly signalCounts = new Map<string, number>();
+
+  constructor(
+    readonly patterns: Pattern[],
+    private readonly opts: DetectorOptions,
+  ) {
+    this.eventPatterns = patterns.filter((p) => p.match);
+    this.slow = this.eventPatterns.filter((p) => p.prefilterLiterals === null);
+    for (const p of this.eventPatterns) {
+      for (const l of p.prefilterLiterals ?? []) {
+        const list = this.byLiteral.get(l) ?? [];
+        if (!list.includes(p)) list.push(p);
+        this.byLiteral.set(l, list);
+      }
+    }
+  }
+
+  /** True when some pattern needs to see every record. */
+  get needsEveryRecord(): boolean {
+    return this.slow.length > 0;
+  }
+
+  /** Registers a source (a file, an archive member, a YARN container, stdin) and returns its index. */
+  addSource(name: string, kind: 'log' | 'config', gzip: boolean, roleHint?: Role, host?: string): number {
+    const i = this.sources.length;
+    this.sources.push({ name, role: 'unknown', roleReason: null, flinkVersion: null, entrypoint: null, hosts: [], resourceIds: [], bytes: 0, lines: 0, gzip, kind });
+    this.facts.names[i] = name;
+    if (roleHint) this.facts.vote(i, roleHint, 30, 'container log type');
+    if (host) this.facts.source(i).hosts.add(host);
+    return i;
+  }
+
+  /** Reads one event; `literals` are the prefilter literals its record holds (null: unknown, check all). */
+  event(e: LogEvent, literals: string[] | null): void {
+    const { since, until } = this.opts;
+    if (e.timeMs !== null && ((since !== null && e.timeMs < since) || (until !== null && e.timeMs > until))) return;
+    this.events++;
+    extractFacts(e, this.facts);
+    const version = this.facts.sources.get(e.sourceIndex)?.version ?? null;
+    let candidates: Iterable<Pattern>;
+    if (this.opts.fullScan || literals === null) candidates = this.eventPatterns;
+    else {
+      const set = new Set<Pattern>(this.slow);
+      for (const l of literals) for (const p of this.byLiteral.get(l) ?? []) set.add(p);
+      candidates = set;
+    }
+    let claimed = false;
+    for (const p of candidates) {
+      const m = p.matches(e, version);
+      if (!m) continue;
+      claimed = true;
+      const n = (this.signalCounts.get(p.id) ?? 0) + 1;
+      this.signalCounts.set(p.id, n);
+      this.signals.push({ patternId: p.id, event: n <= FULL_SIGNALS ? e : compactEvent(e), fields: m.fields, identity: identityOf(e, m.fields), line: m.line, text: m.text });
+    }
+    if (!claimed && isProblemEvent(e)) this.unknown.add(e, this.facts.names[e.sourceIndex] ?? '?', e.logger ? roleOfLogger(e.logger) : null);
+  }
+
+  /** Adds configuration entries read from a configuration file. */
+  config(entries: ConfigEntry[]): void {
+    this.facts.config.push(...entries);
+  }
+
+  /** The detector's results as plain data (for a scan worker to send). */
+  exportState(warnings: InputWarning[]): DetectorState {
+    const f = this.facts;
+    return {
+      sources: this.sources,
+      config: f.config,
+      checkpoints: f.checkpoints,
+      taskFailures: f.taskFailures,
+      jobs: f.jobs,
+      sourceFacts: [...f.sources.entries()],
+      signals: this.signals,
+      unknown: this.unknown.exportGroups(),
+      events: this.events,
+      warnings,
+    };
+  }
+
+  /**
+   * Merges a worker's results. Each of its sources becomes a new source here, except that a
+   * later byte range of a file continues `continueSource`, its lines moved by `lineOffset`.
+   * Returns the worker's source index → this detector's source index.
+   */
+  mergeState(state: DetectorState, continueSource: number | null, lineOffset: number): number[] {
+    const map = state.sources.map((s) => {
+      if (continueSource !== null) {
+        const info = this.sources[continueSource]!;
+        info.bytes += s.bytes;
+        info.lines += s.lines;
+        info.gzip ||= s.gzip;
+        return continueSource;
+      }
+      const i = this.addSource(s.name, s.kind, s.gzip);
+      Object.assign(this.sources[i]!, { bytes: s.bytes, lines: s.lines });
+      return i;
+    });
+    const f = this.facts;
+    const shift = (line: number): number => line + lineOffset;
+    f.config.push(...state.config.map((c) => ({ ...c, line: lineOffset && state.sources.some((s) => s.name === c.source && s.kind === 'log') ? shift(c.line) : c.line })));
+    f.checkpoints.push(...state.checkpoints.map((c) => ({ ...c, source: map[c.source]!, line: shift(c.line) })));
+    f.taskFailures.push(...state.taskFailures.map((t) => ({ ...t, source: map[t.source]!, line: shift(t.line) })));
+    f.jobs.push(...state.jobs.map((j) => ({ ...j, source: map[j.source]!, line: shift(j.line) })));
+    for (const [local, sf] of state.sourceFacts) {
+      const target = f.source(map[local]!);
+      for (const [role, v] of sf.votes) f.vote(map[local]!, role, v.score, v.reason);
+      if (sf.versionFromBanner || !target.version) {
+        if (sf.version) target.version = sf.version;
+        target.versionFromBanner ||= sf.versionFromBanner;
+      }
+      target.component ??= sf.component;
+      sf.hosts.forEach((h) => target.hosts.add(h));
+      sf.resourceIds.forEach((r) => target.resourceIds.add(r));
+    }
+    // Signals of one event share it: move each event once.
+    const moved = new Set<LogEvent>();
+    for (const s of state.signals) {
+      if (!moved.has(s.event)) {
+        moved.add(s.event);
+        s.event.sourceIndex = map[s.event.sourceIndex]!;
+        if (lineOffset) shiftEventLines(s.event, lineOffset);
+      }
+      if (lineOffset) s.line += lineOffset;
+      this.signals.push(s);
+    }
+    this.unknown.mergeGroups(state.unknown, (local) => map[local]!, lineOffset);
+    this.events += state.events;
+    return map;
+  }
+
+  /** Decides a source's role, version and hosts once all its events were read. */
+  finishSource(i: number): void {
+    const info = this.sources[i]!;
+    const facts = this.facts;
+    const sf = facts.source(i);
+    const hints = hintsFromFileName(info.name);
+    if (hints.role) facts.vote(i, hints.role, 10, 'file name');
+    if (hints.host) sf.hosts.add(hints.host);
+    let best: [Role, { score: number; reason: string }] | null = null;
+    for (const entry of sf.votes) if (!best || entry[1].score > best[1].score) best = entry;
+    if (info.kind === 'log' && best) {
+      info.role = best[0];
+      info.roleReason = best[1].reason;
+    }
+    info.flinkVersion = sf.version;
+    info.entrypoint = sf.component;
+    info.hosts = [...sf.hosts];
+    info.resourceIds = [...sf.resourceIds];
+  }
+}
+
+/** The event without its lines, frames and chain (only what correlation and evidence read). */
+function compactEvent(e: LogEvent): LogEvent {
+  return { ...e, chain: [], frames: [], lines: [e.lines[0] ?? ''], lineNumbers: [e.line] };
+}
+
+/** A detector's results as plain data, sent from a scan worker to the main thread. */
+export interface DetectorState {
+  sources: SourceInfo[];
+  config: ConfigEntry[];
+  checkpoints: Facts['checkpoints'];
+  taskFailures: Facts['taskFailures'];
+  jobs: Facts['jobs'];
+  sourceFacts: [number, ReturnType<Facts['source']>][];
+  signals: Signal[];
+  unknown: unknown[];
+  events: number;
+  warnings: InputWarning[];
+}
+
+/** Feeds one task's scan messages into a detector (in-process, or inside a worker). */
+export class TaskFeeder {
+  /** Task member number → detector source index. */
+  readonly members = new Map<number, number>();
+  stopped = false;
+
+  constructor(
+    private readonly d: Detector,
+    private readonly warnings: InputWarning[],
+    /** Events of a later byte range of a file continue that file's source and line numbers. */
+    private readonly continueSource: number | null = null,
+    private readonly lineOffset = 0,
+  ) {}
+
+  take(msg: ScanMessage): void {
+    const d = this.d;
+    switch (msg.type) {
+      case 'member': {
+        const i = this.continueSource ?? d.addSource(msg.name, msg.kind, false, msg.roleHint, msg.host);
+        this.members.set(msg.member, i);
+        return;
+      }
+      case 'events': {
+        const i = this.members.get(msg.member)!;
+        msg.events.forEach((e, k) => {
+          e.sourceIndex = i;
+          if (this.lineOffset > 0) shiftEventLines(e, this.lineOffset);
+          d.event(e, msg.literals[k] ?? null);
+        });
+        return;
+      }
+      case 'config': {
+        const info = d.sources[this.members.get(msg.member)!]!;
+        info.bytes = msg.bytes;
+        info.lines = msg.lines;
+        d.config(msg.entries);
+        if (msg.error) this.warnings.push({ source: info.name, message: msg.error });
+        return;
+      }
+      case 'done': {
+        const info = d.sources[this.members.get(msg.member)!]!;
+        info.bytes += msg.bytes;
+        info.lines += msg.lines;
+        info.gzip ||= msg.gzip;
+        if (msg.stopped) this.stopped = true;
+        if (msg.error) this.warnings.push({ source: info.name, message: msg.error });
+        return;
+      }
+      case 'warning':
+        this.warnings.push({ source: msg.source, message: msg.message });
+    }
+  }
+}
+
+/** Moves an event's line numbers by `offset`. */
+export function shiftEventLines(e: LogEvent, offset: number): void {
+  e.line += offset;
+  e.lineNumbers = e.lineNumbers.map((n) => n + offset);
+  for (const c of e.chain) c.line += offset;
+}

@@ -1,0 +1,58 @@
+// Runs scan tasks on worker threads and hands their results to the caller strictly in task
+// order (a later task's result waits until the earlier ones were handed on), so the diagnosis
+// does not depend on timing.
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { WorkerReply, WorkerSetup, WorkerTask } from './worker.js';
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+/** True when the compiled worker script is available (not when running from TypeScript sources). */
+export function workersAvailable(): boolean {
+  return existsSync(fileURLToPath(WORKER_URL));
+}
+
+/** Runs `tasks` on `n` workers; `deliver` gets each task's reply, in task order. */
+export async function runPool(tasks: Omit<WorkerTask, 'id'>[], setup: WorkerSetup, n: number, deliver: (task: number, reply: WorkerReply) => void, signal?: AbortSignal): Promise<void> {
+  const replies: (WorkerReply | undefined)[] = tasks.map(() => undefined);
+  let current = 0;
+  let next = 0;
+  const workers: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => workers.forEach((w) => w.postMessage({ abort: true }));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = (err?: Error): void => {
+        signal?.removeEventListener('abort', onAbort);
+        if (err) reject(err);
+        else resolve();
+      };
+      const dispatch = (w: Worker): void => {
+        if (next >= tasks.length) return;
+        const id = next++;
+        w.postMessage({ ...tasks[id]!, id } satisfies WorkerTask);
+      };
+      for (let i = 0; i < Math.min(n, tasks.length); i++) {
+        const w = new Worker(WORKER_URL, { workerData: setup });
+        workers.push(w);
+        w.on('message', (r: WorkerReply) => {
+          replies[r.id] = r;
+          dispatch(w);
+          while (current < tasks.length && replies[current]) {
+            deliver(current, replies[current]!);
+            replies[current] = undefined;
+            current++;
+          }
+          if (current >= tasks.length) done();
+        });
+        w.on('error', (e) => done(e));
+        dispatch(w);
+      }
+      if (tasks.length === 0) done();
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

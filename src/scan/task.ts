@@ -1,0 +1,129 @@
+// One unit of scanning work — an input (or a byte range of a large plain file) — turned into a
+// stream of messages: members found, parsed events, configuration entries, warnings, totals.
+// The same code runs in-process and inside scan workers (scan/worker.ts, scan/pool.ts).
+
+import { createReadStream } from 'node:fs';
+import type { ConfigEntry, LogEvent, Role } from '../model.js';
+import { expandSource, type Member } from '../input/members.js';
+import type { InputSource } from '../input/sources.js';
+import { isConfigName } from '../input/sources.js';
+import { parseConfigText } from '../input/config-file.js';
+import { buildEvent } from '../parse/event.js';
+import { alignRange } from './range.js';
+import type { Prefilter } from './prefilter.js';
+import { scanStream } from './scanner.js';
+
+/** A byte range of a plain file, scanned separately and joined by line offsets afterwards. */
+export interface ByteRange {
+  start: number;
+  end: number;
+  /** Position of this range in its file (0 = first). */
+  index: number;
+}
+
+/** What a task reports, in order. `member` numbers count from 0 within the task. */
+export type ScanMessage =
+  | { type: 'member'; member: number; name: string; kind: 'log' | 'config'; roleHint?: Role; host?: string }
+  | { type: 'events'; member: number; events: LogEvent[]; literals: (string[] | null)[] }
+  | { type: 'config'; member: number; entries: ConfigEntry[]; error: string | null; bytes: number; lines: number }
+  | { type: 'done'; member: number; bytes: number; lines: number; gzip: boolean; error: string | null; stopped: boolean }
+  | { type: 'warning'; source: string; message: string };
+
+export interface TaskContext {
+  prefilter: Prefilter;
+  problemPrefilter: Prefilter;
+  everyRecord: boolean;
+  signal?: AbortSignal;
+}
+
+const BATCH = 512;
+
+/** Opens a file input by path (what workers receive). */
+export function fileInput(name: string, path: string): InputSource {
+  return { name, kind: isConfigName(path) ? 'config' : 'log', path, open: () => createReadStream(path, { highWaterMark: 1 << 20 }) };
+}
+
+/** Scans one input, or one byte range of it, reporting through `emit`. */
+export async function runTask(input: InputSource, range: ByteRange | null, ctx: TaskContext, emit: (m: ScanMessage) => void): Promise<void> {
+  const warn = (source: string, message: string): void => emit({ type: 'warning', source, message });
+  let member = 0;
+  try {
+    if (range) {
+      emit({ type: 'member', member: 0, name: input.name, kind: 'log' });
+      const chunks = alignRange(input.path!, range);
+      await scanMember({ name: input.name, kind: 'log', chunks, gzip: false }, 0, ctx, emit, warn);
+      return;
+    }
+    for await (const m of expandSource(input, { warn })) {
+      const n = member++;
+      emit({ type: 'member', member: n, name: m.name, kind: m.kind, ...(m.roleHint ? { roleHint: m.roleHint } : {}), ...(m.host ? { host: m.host } : {}) });
+      if (m.kind === 'config') await readConfig(m, n, emit);
+      else await scanMember(m, n, ctx, emit, warn);
+      if (ctx.signal?.aborted) break;
+    }
+  } catch (e) {
+    warn(input.name, describeReadError(e));
+  }
+}
+
+async function scanMember(m: Member, n: number, ctx: TaskContext, emit: (msg: ScanMessage) => void, warn: (s: string, msg: string) => void): Promise<void> {
+  let events: LogEvent[] = [];
+  let literals: (string[] | null)[] = [];
+  const flush = (): void => {
+    if (events.length === 0) return;
+    emit({ type: 'events', member: n, events, literals });
+    events = [];
+    literals = [];
+  };
+  try {
+    const result = await scanStream(
+      m.chunks,
+      {
+        prefilter: ctx.prefilter,
+        problems: true,
+        problemPrefilter: ctx.problemPrefilter,
+        everyRecord: ctx.everyRecord,
+        onWarning: (message) => warn(m.name, message),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      },
+      (raw) => {
+        events.push(buildEvent(n, raw.firstLine, raw.lines));
+        literals.push(raw.literals);
+        if (events.length >= BATCH) flush();
+      },
+    );
+    flush();
+    emit({ type: 'done', member: n, bytes: result.bytes, lines: result.lines, gzip: m.gzip, error: result.error ? describeReadError(result.error) : null, stopped: result.stopped });
+  } catch (e) {
+    flush();
+    emit({ type: 'done', member: n, bytes: 0, lines: 0, gzip: m.gzip, error: describeReadError(e), stopped: false });
+  }
+}
+
+async function readConfig(m: Member, n: number, emit: (msg: ScanMessage) => void): Promise<void> {
+  const parts: Buffer[] = [];
+  try {
+    for await (const b of m.chunks) parts.push(b);
+  } catch (e) {
+    emit({ type: 'config', member: n, entries: [], error: describeReadError(e), bytes: 0, lines: 0 });
+    return;
+  }
+  const text = Buffer.concat(parts).toString('utf8');
+  const lines = text.length === 0 ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+  const { entries, error } = parseConfigText(text, m.name);
+  emit({ type: 'config', member: n, entries, error: error ? `configuration file could not be read: ${error}` : null, bytes: Buffer.byteLength(text), lines });
+}
+
+/** One-line description of a read error. */
+export function describeReadError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(err.message ?? '')) {
+    return `gzip data is damaged or truncated (${err.message}); findings up to that point are kept`;
+  }
+  if (err.code === 'EACCES' || err.code === 'EPERM') return 'cannot read: permission denied';
+  if (err.code === 'EISDIR') return 'cannot read: is a directory';
+  if (err.code === 'ENOENT') return 'cannot read: no such file or directory';
+  if (err.code === 'ELOOP') return 'cannot read: too many levels of symbolic links';
+  if (/invalid (?:tar|zip)|end of central directory|unexpected end of data|Unexpected end/i.test(err.message ?? '')) return `archive is damaged or truncated (${err.message}); members read up to that point are kept`;
+  return `read failed: ${err.message ?? String(e)}`;
+}

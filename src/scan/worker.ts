@@ -1,0 +1,57 @@
+// Scan worker: runs whole tasks — a file, or a byte range of a large plain file — off the main
+// thread: scanning, parsing and detection (facts, patterns, unknown problems). It posts the
+// detector's results as plain data; the main thread merges them and correlates.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import type { InputWarning } from '../model.js';
+import { Detector, TaskFeeder, type DetectorOptions, type DetectorState } from '../detect/detector.js';
+import { loadPatterns } from '../detect/pattern.js';
+import { buildPrefilter } from './prefilter.js';
+import { fileInput, runTask, type ByteRange } from './task.js';
+
+/** Settings every task of a worker shares. */
+export interface WorkerSetup {
+  patternDirs: string[];
+  literals: string[];
+  problemLiterals: string[];
+  everyRecord: boolean;
+  detector: DetectorOptions;
+}
+
+/** A task sent to a worker. */
+export interface WorkerTask {
+  id: number;
+  name: string;
+  path: string;
+  range: ByteRange | null;
+}
+
+/** What a worker posts for a task. */
+export interface WorkerReply {
+  id: number;
+  state: DetectorState;
+  stopped: boolean;
+}
+
+if (parentPort) {
+  const setup = workerData as WorkerSetup;
+  const patterns = loadPatterns(setup.patternDirs);
+  const prefilter = buildPrefilter(setup.literals);
+  const problemPrefilter = buildPrefilter(setup.problemLiterals);
+  const controller = new AbortController();
+  const port = parentPort;
+  let queue = Promise.resolve();
+  port.on('message', (m: WorkerTask | { abort: true }) => {
+    if ('abort' in m) {
+      controller.abort();
+      return;
+    }
+    queue = queue.then(async () => {
+      const detector = new Detector(patterns, setup.detector);
+      const warnings: InputWarning[] = [];
+      const feeder = new TaskFeeder(detector, warnings);
+      await runTask(fileInput(m.name, m.path), m.range, { prefilter, problemPrefilter, everyRecord: setup.everyRecord, signal: controller.signal }, (msg) => feeder.take(msg));
+      port.postMessage({ id: m.id, state: detector.exportState(warnings), stopped: feeder.stopped || controller.signal.aborted } satisfies WorkerReply);
+    });
+  });
+}

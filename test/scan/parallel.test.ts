@@ -1,0 +1,58 @@
+// Scanning on worker threads — files spread over workers, a plain file split into byte ranges —
+// gives exactly the diagnosis of the in-process scan: same findings, evidence lines, checkpoints,
+// unknown groups, line and byte counts. Runs against the build (workers need compiled scripts).
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers.js';
+
+const built = existsSync('dist/diagnose.js') && existsSync('dist/scan/worker.js');
+
+function comparable(d: any): unknown {
+  return {
+    findings: d.findings.map((f: any) => ({ ...f })),
+    unknown: d.unknown.map((g: any) => ({ fingerprint: g.fingerprint, count: g.count, firstSeen: g.firstSeen, lastSeen: g.lastSeen, sample: g.sample.line })),
+    inputs: d.inputs.map((i: any) => ({ name: i.name, role: i.role, bytes: i.bytes, lines: i.lines, flinkVersion: i.flinkVersion })),
+    checkpoints: d.checkpoints,
+    jobTransitions: d.jobTransitions,
+    config: d.config,
+    lines: d.stats.lines,
+    bytes: d.stats.bytes,
+  };
+}
+
+describe.skipIf(!built)('parallel scan', () => {
+  it('splits a large plain file into byte ranges and gets the same result', async () => {
+    const { diagnosePaths } = await import('../../dist/diagnose.js' as string);
+    const dir = tempDir();
+    const tm = readFileSync('samples/rocksdb/rocksdb-hardlink-unsupported/positive-1.17-azure-files/flink-kubernetes-taskmanager-0-orders-taskmanager-1-1.log', 'utf8');
+    const jm = readFileSync('samples/rocksdb/rocksdb-hardlink-unsupported/positive-1.17-azure-files/flink-kubernetes-session-0-orders-jobmanager-7d9f8-x2k4q.log', 'utf8');
+    // A log with stack traces straddling many possible split points.
+    const noise = (i: number): string => `2024-03-11 09:${String(10 + (i % 40)).padStart(2, '0')}:00,000 ${i % 17 === 0 ? 'WARN ' : 'INFO '} org.example.Job [] - record ${i}\n${i % 29 === 0 ? `java.lang.IllegalStateException: odd state ${i}\n\tat org.example.Job.run(Job.java:${i})\n\tat java.lang.Thread.run(Thread.java:750)\n` : ''}`;
+    let body = '';
+    for (let i = 0; i < 3000; i++) body += noise(i) + (i === 1500 ? tm : '') + (i === 2500 ? jm : '');
+    const file = join(dir, 'mixed.log');
+    writeFileSync(file, body);
+    const serial = await diagnosePaths([file], { workers: 0 });
+    for (const splitMinBytes of [1, 1000]) {
+      const par = await diagnosePaths([file], { workers: 2, parallelMinBytes: 0, splitMinBytes });
+      expect(comparable(par)).toEqual(comparable(serial));
+    }
+    expect(serial.findings.map((f: any) => f.id)).toContain('rocksdb-hardlink-unsupported');
+  }, 60_000);
+
+  it('spreads the files of a directory over workers and gets the same result', async () => {
+    const { diagnosePaths } = await import('../../dist/diagnose.js' as string);
+    const dir = tempDir();
+    mkdirSync(join(dir, 'logs'));
+    for (const d of ['positive-1.17-azure-files']) {
+      const src = `samples/rocksdb/rocksdb-hardlink-unsupported/${d}`;
+      for (const f of ['flink-conf.yaml', 'flink-kubernetes-taskmanager-0-orders-taskmanager-1-1.log', 'flink-kubernetes-session-0-orders-jobmanager-7d9f8-x2k4q.log']) writeFileSync(join(dir, 'logs', f), readFileSync(join(src, f)));
+    }
+    writeFileSync(join(dir, 'logs', 'other.log'), readFileSync('samples/rocksdb/rocksdb-hardlink-unsupported/positive-1.9-decline-log4j1.log'));
+    const serial = await diagnosePaths([join(dir, 'logs')], { workers: 0 });
+    const par = await diagnosePaths([join(dir, 'logs')], { workers: 2, parallelMinBytes: 0 });
+    expect(comparable(par)).toEqual(comparable(serial));
+  }, 60_000);
+});
