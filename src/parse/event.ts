@@ -15,7 +15,8 @@ const FLAT_HINT = /\s(?:at [\w$.]+\(|Caused by: )/;
 export function unflatten(text: string): string[] {
   // Records from JSON layouts keep their logical lines on one physical line (input/json-log.ts).
   if (text.includes('\u2028')) return text.split('\u2028').flatMap((part, i) => (i === 0 ? [part] : unflatten(part)));
-  if (text.length < 60 || !FLAT_HINT.test(text)) return [text];
+  // An indented line is already a frame or continuation line.
+  if (text.length < 60 || text.charCodeAt(0) === 9 || text.charCodeAt(0) === 32 || !FLAT_HINT.test(text)) return [text];
   const parts = text.split(FLAT_SPLIT);
   if (parts.length < 2) return [text];
   return parts.map((p, i) => (i === 0 ? p : '\t' + p.trim()));

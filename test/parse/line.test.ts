@@ -77,3 +77,10 @@ describe('buildEvent', () => {
     expect(parts[3]).toBe('\tCaused by: java.lang.RuntimeException: inner');
   });
 });
+
+describe('unflatten keeps ordinary lines whole', () => {
+  it('does not split an indented frame line', () => {
+    const frame = '\tat org.apache.flink.streaming.runtime.tasks.StreamTask.triggerCheckpointOnBarrier(StreamTask.java:1256) ~[flink-dist-1.17.2.jar:1.17.2]';
+    expect(unflatten(frame)).toEqual([frame]);
+  });
+});
