@@ -16,6 +16,7 @@ import { Detector, PROBLEM_LITERALS, TaskFeeder, scanLiterals } from './detect/d
 import { loadPatterns, BUILTIN_PATTERN_DIR, type Pattern } from './detect/pattern.js';
 import { correlate } from './correlate/correlate.js';
 import { applyIgnores, type IgnoreRule } from './ignore.js';
+import { MAX_GROUPS } from './unknown/groups.js';
 
 export interface DiagnoseOptions {
   /** Compiled patterns; default: the built-in ones plus `patternDirs`. */
@@ -137,6 +138,9 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   const { findings, checkpoints, jobTransitions } = correlate({ patterns, signals, facts, sources });
   const { kept, muted } = applyIgnores(findings, options.ignore ?? []);
   const unknown = detector.unknown.finish(facts, sources);
+  if (detector.unknown.ungrouped > 0) {
+    warnings.push({ source: '(all inputs)', message: `more distinct unknown problems than the ${MAX_GROUPS} groups kept; ${detector.unknown.ungrouped} further occurrences were counted but not grouped` });
+  }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return {
     findings: kept,

@@ -112,6 +112,7 @@ export class Detector {
       sourceFacts: [...f.sources.entries()],
       signals: this.signals,
       unknown: this.unknown.exportGroups(),
+      ungrouped: this.unknown.ungrouped,
       events: this.events,
       warnings,
     };
@@ -164,6 +165,7 @@ export class Detector {
       this.signals.push(s);
     }
     this.unknown.mergeGroups(state.unknown, (local) => map[local]!, lineOffset);
+    this.unknown.ungrouped += state.ungrouped;
     this.events += state.events;
     return map;
   }
@@ -204,6 +206,7 @@ export interface DetectorState {
   sourceFacts: [number, ReturnType<Facts['source']>][];
   signals: Signal[];
   unknown: unknown[];
+  ungrouped: number;
   events: number;
   warnings: InputWarning[];
 }

@@ -242,20 +242,21 @@ class ScanState {
       const col = this.opts.problems ? (this.levelColumn ?? -1) : -1;
       const prefilter = this.opts.problems && col < 0 && this.opts.problemPrefilter ? this.opts.problemPrefilter : this.opts.prefilter;
       lits = prefilter.literals;
+      const found = prefilter.find(buf, 0, limit);
       if (!this.opts.problems) {
-        prefilter.scan(buf, 0, limit, (pos, li) => {
-          if (absBase + pos < doneUpTo) return;
-          emit(pos, li);
-        });
+        for (let k = 0; k < found.count; k++) {
+          const pos = found.pos[k]!;
+          if (absBase + pos >= doneUpTo) emit(pos, found.lit[k]!);
+        }
       } else {
         const hits: number[] = [];
         const hitLits: number[] = [];
-        prefilter.scan(buf, 0, limit, (pos, li) => {
-          if (absBase + pos >= doneUpTo) {
-            hits.push(pos);
-            hitLits.push(li);
+        for (let k = 0; k < found.count; k++) {
+          if (absBase + found.pos[k]! >= doneUpTo) {
+            hits.push(found.pos[k]!);
+            hitLits.push(found.lit[k]!);
           }
-        });
+        }
         const problems = problemLines(buf, limit, col);
         // Merge the two sorted position lists.
         let i = 0;

@@ -26,35 +26,43 @@ const WRAPPER_CLASSES =
 
 const CLASS_PREFIX = /^((?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable))(?::\s*|\s*$)/;
 
-const MASKS: Array<[RegExp, string]> = [
-  [/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>'],
-  [/\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, '<time>'],
-  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
-  [/\b[a-z][a-z0-9+.-]*:\/\/[^\s'",)\]]+/gi, '<uri>'],
-  [/\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b/gi, '<email>'],
+/** A mask applies only when the text holds its guard: a digit (DIGIT), a substring, or anything (''). */
+const DIGIT = '\u0000digit';
+const MASKS: Array<[RegExp, string, string]> = [
+  [/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>', DIGIT],
+  [/\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, '<time>', DIGIT],
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>', DIGIT],
+  [/\b[a-z][a-z0-9+.-]*:\/\/[^\s'",)\]]+/gi, '<uri>', '://'],
+  [/\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b/gi, '<email>', '@'],
   // Kubernetes pod names of Flink processes: orders-taskmanager-1-3, flink-jobmanager-7d9f8-x2k4q
-  [/\b[a-z0-9]+(?:-[a-z0-9]+)*-(?:taskmanager|jobmanager|taskexecutor)(?:-[a-z0-9]+)+\b/gi, '<pod>'],
-  [/(?:[A-Za-z]:)?(?:[\\/][\w.$@+~-]+){2,}[\\/]?/g, '<path>'],
-  [/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<ip>'],
-  [/\[?\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b\]?(?::\d+)?/gi, '<ip>'],
-  [/\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|edu|gov|internal|local|lan|corp|cloud|svc|cluster)(?::\d+)?(?![\w-]|\.[a-z0-9])/gi, '<host>'],
-  [/\b[a-z0-9-]+(?:\.[a-z0-9-]+)+:\d{2,5}\b/gi, '<host:port>'],
-  [/\b[\w.-]+\/(?=<ip>)/g, '<host>/'],
+  [/\b[a-z0-9]+(?:-[a-z0-9]+)*-(?:taskmanager|jobmanager|taskexecutor)(?:-[a-z0-9]+)+\b/gi, '<pod>', '-'],
+  [/(?:[A-Za-z]:)?(?:[\\/][\w.$@+~-]+){2,}[\\/]?/g, '<path>', ''],
+  [/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<ip>', DIGIT],
+  [/\[?\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b\]?(?::\d+)?/gi, '<ip>', DIGIT],
+  [/\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|edu|gov|internal|local|lan|corp|cloud|svc|cluster)(?::\d+)?(?![\w-]|\.[a-z0-9])/gi, '<host>', '.'],
+  [/\b[a-z0-9-]+(?:\.[a-z0-9-]+)+:\d{2,5}\b/gi, '<host:port>', ':'],
+  [/\b[\w.-]+\/(?=<ip>)/g, '<host>/', '<ip>'],
   // TaskManager resource ids: 10.0.0.3:6122-a1b2c3
-  [/(<ip>|<host>|<host:port>)-[0-9a-f]{6}\b/g, '$1-<rid>'],
-  [/\b(?:container|application|appattempt)_[\de_]+\b/g, '<container>'],
-  [/\b[0-9a-f]{32}(?:_[0-9a-f]{32}_\d+_\d+)?\b/g, '<id>'],
-  [/\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/gi, '<hex>'],
-  [/\b0x[0-9a-f]+\b/gi, '<hex>'],
-  [/\(\d+\/\d+\)(?:#\d+)?/g, '(<i>/<n>)'],
+  [/(<ip>|<host>|<host:port>)-[0-9a-f]{6}\b/g, '$1-<rid>', '<'],
+  [/\b(?:container|application|appattempt)_[\de_]+\b/g, '<container>', '_'],
+  [/\b[0-9a-f]{32}(?:_[0-9a-f]{32}_\d+_\d+)?\b/g, '<id>', DIGIT],
+  [/\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/gi, '<hex>', DIGIT],
+  [/\b0x[0-9a-f]+\b/gi, '<hex>', '0x'],
+  [/\(\d+\/\d+\)(?:#\d+)?/g, '(<i>/<n>)', DIGIT],
   // Digit runs not glued to a preceding letter: 12ms and taskmanager-1-3 vary, log4j and s3a stay.
-  [/(?<![\w$<])\d+(?:\.\d+)?/g, '<n>'],
+  [/(?<![\w$<])\d+(?:\.\d+)?/g, '<n>', DIGIT],
 ];
 
 /** Masks the variable parts of a message so that occurrences of one failure compare equal. */
 export function normaliseMessage(text: string): string {
-  let t = text.split('\n')[0]!;
-  for (const [re, to] of MASKS) t = t.replace(re, to);
+  // Only the start of the first line matters for grouping; long payloads are not masked in full.
+  const nl = text.indexOf('\n');
+  let t = (nl >= 0 ? text.slice(0, nl) : text).slice(0, 600);
+  const hasDigit = /\d/.test(t);
+  for (const [re, to, needs] of MASKS) {
+    if (needs === DIGIT ? !hasDigit : needs !== '' && !t.includes(needs)) continue;
+    t = t.replace(re, to);
+  }
   t = t.replace(/\s+/g, ' ').trim();
   if (t.length > 240) t = t.slice(0, 240).replace(/<[^>]*$/, '').trimEnd();
   return t;

@@ -65,6 +65,8 @@ export const BENIGN: Array<{ re: RegExp; label: string }> = [
 ];
 
 const MAX_OCCURRENCES = 10_000;
+/** Distinct groups kept; occurrences of further new fingerprints are only counted (bounded memory). */
+export const MAX_GROUPS = 2_000;
 const MAX_RECORD_LINES = 400;
 const NEAR_FAILURE_MS = 2 * 60 * 1000;
 
@@ -98,6 +100,8 @@ export function isProblemEvent(e: LogEvent): boolean {
 export class UnknownCollector {
   private readonly groups = new Map<string, Building>();
   total = 0;
+  /** Problem events whose fingerprint arrived after MAX_GROUPS groups existed. */
+  ungrouped = 0;
 
   add(e: LogEvent, sourceName: string, role: Role | null): void {
     const parts = fingerprintParts(e);
@@ -105,6 +109,10 @@ export class UnknownCollector {
     const id = fingerprintId(parts);
     this.total++;
     let g = this.groups.get(id);
+    if (!g && this.groups.size >= MAX_GROUPS) {
+      this.ungrouped++;
+      return;
+    }
     const quality = sampleQuality(e);
     if (!g) {
       g = {
@@ -168,7 +176,8 @@ export class UnknownCollector {
       this.total += b.count;
       const g = this.groups.get(b.id);
       if (!g) {
-        this.groups.set(b.id, b);
+        if (this.groups.size >= MAX_GROUPS) this.ungrouped += b.count;
+        else this.groups.set(b.id, b);
         continue;
       }
       g.count += b.count;
