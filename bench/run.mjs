@@ -111,6 +111,11 @@ for (let i = 0; i < 8; i++) {
   dirBytes += statSync(p).size;
 }
 scenario(`directory of 8 files`, dirBytes, `${fdJson} ${q(dir)}`, `LC_ALL=C grep -r -c -E ${q(grepPattern)} ${q(dir)}`);
+scenario(`directory of 8 files, --workers 2`, dirBytes, `${fdJson} --workers 2 ${q(dir)}`, `LC_ALL=C grep -r -c -E ${q(grepPattern)} ${q(dir)}`);
+{
+  const p = await file(`tm-${big}.log`, big);
+  scenario(`one TaskManager log, --workers 2`, statSync(p).size, `${fdJson} --workers 2 ${q(p)}`, `${grepE} ${q(p)}`);
+}
 
 const plain = await file(`tm-${big}.log`, big);
 const gz = join(out, `tm-${big}.log.gz`);

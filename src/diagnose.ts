@@ -30,7 +30,7 @@ export interface DiagnoseOptions {
   ignore?: IgnoreRule[];
   /** Parse every record instead of only those around prefilter hits (reference path for tests). */
   fullScan?: boolean;
-  /** Worker threads for scanning: 0 scans in-process; default: up to 2 when the input is large. */
+  /** Worker threads for scanning (default 0: in-process, which measured as fast on 2 cores). */
   workers?: number;
   /** Inputs smaller than this are scanned in-process (default 64 MiB). */
   parallelMinBytes?: number;
@@ -90,7 +90,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     options.onProgress?.({ source: task.input.name, bytes: sourcesOfTask.reduce((a, i) => a + (detector.sources[i]?.bytes ?? 0), 0), files: t + 1 });
   };
 
-  const workers = options.workers ?? Math.min(2, availableParallelism());
+  const workers = Math.min(options.workers ?? 0, availableParallelism());
   const workerPatternsKnown = !options.patterns || options.patternDirs !== undefined;
   const parallel = workers > 0 && tasks.length > 1 && workerPatternsKnown && workersAvailable() && tasks.every((t) => t.input.path) && (await totalBytes(tasks)) >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES);
   if (parallel) {
@@ -164,7 +164,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
 /** One task per input; large plain files become one task per byte range when workers may run. */
 async function planTasks(inputs: InputSource[], options: DiagnoseOptions): Promise<Task[]> {
   const tasks: Task[] = [];
-  const splits = options.workers === 0 || !workersAvailable() ? 1 : Math.min(2, options.workers ?? availableParallelism());
+  const splits = !options.workers || !workersAvailable() ? 1 : Math.min(options.workers, availableParallelism());
   for (const input of inputs) {
     if (splits > 1 && input.path && input.kind === 'log') {
       const size = await fileSize(input.path);

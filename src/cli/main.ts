@@ -16,6 +16,8 @@ import { readTimestamp } from '../parse/line.js';
 import { VERSION } from '../version.js';
 import { patternsCommand } from './patterns.js';
 import { explainText, findGroup } from './explain.js';
+import { follow } from '../follow.js';
+import { findingJson as toJsonFinding } from '../report/json.js';
 
 /** Where the CLI writes; tests pass their own. */
 export interface Io {
@@ -72,6 +74,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       .option('--ignore <file>', 'mute findings listed in this file (default: ./.flink-doctor-ignore when present)')
       .option('--redact', 'pseudonymise hosts, IPs, pods, users, buckets, accounts, e-mails and secrets (host-1 …)')
       .option('--redact-map <file>', 'with --redact (implied): write the pseudonym → original mapping to this file')
+      .option('--workers <n>', 'scan on n worker threads (files spread over them, large plain files split); default 0: in-process', parseWorkers)
       .option('--no-color', 'no colours in text output (also NO_COLOR)')
       .option('-q, --quiet', 'no progress or warnings on standard error')
       .option('--debug', 'show stack traces of internal errors');
@@ -89,6 +92,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
       .option('--ignore <file>', 'mute findings listed in this file (default: ./.flink-doctor-ignore when present)')
       .option('--redact', 'pseudonymise hosts, IPs, pods, users, buckets, accounts, e-mails and secrets (host-1 …)')
       .option('--redact-map <file>', 'with --redact (implied): write the pseudonym → original mapping to this file')
+      .option('--workers <n>', 'scan on n worker threads (files spread over them, large plain files split); default 0: in-process', parseWorkers)
+      .option('-F, --follow', 'keep reading files (like tail -F: new data, new and rotated files) or stdin, printing each finding as it appears; Ctrl-C stops')
+      .addOption(new Option('--follow-interval <ms>', 'poll interval for --follow').default(1000).argParser((v: string) => Number(v)).hideHelp())
       .option('--no-color', 'no colours in text output (also NO_COLOR)')
       .option('-q, --quiet', 'no progress or warnings on standard error')
       .option('--debug', 'show stack traces of internal errors')
@@ -143,6 +149,10 @@ export interface ScanOpts {
   redact?: boolean;
   redactMap?: string;
   unknown?: string;
+  workers?: number;
+  follow?: boolean;
+  /** Poll interval in ms for --follow (tests use a short one). */
+  followInterval?: number;
 }
 
 interface ExplainOpts extends Omit<ScanOpts, 'format' | 'failOn'> {
@@ -151,6 +161,12 @@ interface ExplainOpts extends Omit<ScanOpts, 'format' | 'failOn'> {
 
 interface TimelineOpts extends Omit<ScanOpts, 'format' | 'failOn'> {
   format: 'text' | 'markdown' | 'json';
+}
+
+function parseWorkers(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new UsageError(`--workers: '${v}' is not a whole number from 0 to 64`);
+  return n;
 }
 
 function collect(v: string, prev: string[]): string[] {
@@ -170,6 +186,7 @@ function parseCount(s: string, flag: string): number {
 
 async function scanAction(paths: string[], opts: ScanOpts, io: Io): Promise<number> {
   const unknown = parseCount(opts.unknown ?? '5', '--unknown');
+  if (opts.follow) return followAction(paths, opts, io);
   const diagnosis = await diagnoseForCli(paths, opts, io);
   if (!diagnosis) return 2;
   const color = opts.color && !opts.output && !!io.stdout.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
@@ -181,6 +198,51 @@ async function scanAction(paths: string[], opts: ScanOpts, io: Io): Promise<numb
   if (opts.failOn === 'none') return 0;
   const threshold = severityRank(opts.failOn);
   return diagnosis.findings.some((f) => severityRank(f.severity) >= threshold) ? 1 : 0;
+}
+
+/** `--follow`: prints each new finding (or one with more occurrences) as it appears, until Ctrl-C. */
+async function followAction(paths: string[], opts: ScanOpts, io: Io): Promise<number> {
+  if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError('--follow prints text or JSON lines; use --format text or --format json');
+  if (opts.redact || opts.redactMap) throw new UsageError('--follow does not redact; run a normal scan with --redact to share a report');
+  for (const d of opts.patterns) if (!existsSync(d)) throw new UsageError(`--patterns ${d}: no such directory`);
+  const patterns = loadPatterns([BUILTIN_PATTERN_DIR, ...opts.patterns]);
+  const ignore = opts.ignore ? readIgnoreFile(opts.ignore) : existsSync('.flink-doctor-ignore') ? readIgnoreFile('.flink-doctor-ignore') : [];
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  if (io.signal) io.signal.addEventListener('abort', onSigint, { once: true });
+  else process.once('SIGINT', onSigint);
+  const color = opts.color && !!io.stdout.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
+  const c = new Chalk({ level: color ? 1 : 0 });
+  const now = (): string => new Date().toISOString().slice(11, 19);
+  if (opts.format === 'text' && !opts.quiet) io.stderr.write(`flink-doctor: following ${paths.length ? paths.join(', ') : 'standard input'}; Ctrl-C to stop\n`);
+  let findings;
+  try {
+    findings = await follow(paths.length ? paths : ['-'], {
+      patterns,
+      ignore,
+      signal: controller.signal,
+      stdin: io.stdin,
+      interval: opts.followInterval ?? 1000,
+      onWarning: (w) => {
+        if (!opts.quiet) io.stderr.write(`flink-doctor: warning: ${w.source}: ${w.message}\n`);
+      },
+      onFinding: (f, isNew) => {
+        if (opts.format === 'json') {
+          io.stdout.write(JSON.stringify({ type: isNew ? 'finding' : 'update', at: new Date().toISOString(), finding: toJsonFinding(f) }) + '\n');
+          return;
+        }
+        const ev = f.evidence[0];
+        io.stdout.write(`${c.dim(now())} ${isNew ? c.bold(f.severity.toUpperCase()) : 'MORE'} ${f.title} ${c.dim(`[${f.id}]`)} — ${f.occurrences} occurrence${f.occurrences === 1 ? '' : 's'}\n`);
+        if (isNew) io.stdout.write(`  ${f.summary}\n${ev ? `  ${c.cyan(`${ev.source}:${ev.line}`)} ${ev.text.trim().slice(0, 200)}\n` : ''}  Fix: ${f.remediation.split('\n').find((l) => l.trim()) ?? ''}\n`);
+      },
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    io.signal?.removeEventListener('abort', onSigint);
+  }
+  if (opts.failOn === 'none') return 0;
+  const threshold = severityRank(opts.failOn);
+  return findings.some((f) => severityRank(f.severity) >= threshold) ? 1 : 0;
 }
 
 async function timelineAction(paths: string[], opts: TimelineOpts, io: Io): Promise<number> {
@@ -242,7 +304,7 @@ export async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'form
   if (io.signal?.aborted) controller.abort();
   let diagnosis;
   try {
-    diagnosis = await diagnosePaths(paths, { patterns, patternDirs: opts.patterns, since, until, ignore, signal: controller.signal }, io.stdin);
+    diagnosis = await diagnosePaths(paths, { patterns, patternDirs: opts.patterns, since, until, ignore, signal: controller.signal, workers: opts.workers ?? 0 }, io.stdin);
   } finally {
     process.removeListener('SIGINT', onSigint);
     io.signal?.removeEventListener('abort', onSigint);

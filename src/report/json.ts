@@ -62,7 +62,8 @@ function unknownJson(g: UnknownGroup): object {
   };
 }
 
-function findingJson(f: Finding): object {
+/** One finding as it appears in the JSON report. */
+export function findingJson(f: Finding): object {
   return {
     id: f.id,
     title: f.title,

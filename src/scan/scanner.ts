@@ -187,95 +187,112 @@ class ScanState {
   }
 
   private process(buf: Buffer, limit: number): void {
-    let cursorPos = 0;
-    let cursorLine = this.lineNo;
     let doneEnd = 0;
     let last: RawEvent | null = null;
     let lits: readonly string[] = this.opts.prefilter.literals;
-    const emit = (hitPos: number, li = -1): void => {
+    const withLiteral = (li: number): string[] | null => (this.opts.everyRecord ? null : li >= 0 ? [lits[li]!] : []);
+
+    /** Hands on the record around a hit at `hitPos`, on the line starting at `hitLine` (line `hitLineNo`). */
+    const emitAt = (hitPos: number, hitLine: number, hitLineNo: number, li: number): void => {
       if (hitPos < doneEnd) {
         if (li >= 0 && last?.literals && !last.literals.includes(lits[li]!)) last.literals.push(lits[li]!);
         return;
       }
-      const hitLine = lineStart(buf, hitPos);
       const hitLineEnd = nextLine(buf, hitLine);
       if (hitLineEnd - hitLine > LONG_LINE && !this.opts.everyRecord) {
         // An over-long line: keep a window around the hit instead of the whole line.
         const from = Math.max(hitLine, hitPos - LONG_LINE / 8);
         const to = Math.min(hitLineEnd, hitPos + LONG_LINE / 8);
-        cursorLine += countNewlines(buf, cursorPos, hitLine);
-        cursorPos = hitLine;
         this.records++;
-        last = { firstLine: cursorLine, lines: [buf.toString('utf8', from, to).replace(/\r?\n$/, '')], offset: this.carryOffset + from, literals: li >= 0 ? [lits[li]!] : [] };
-        this.onRecord(last);
+        if (last) this.onRecord(last);
+        last = { firstLine: hitLineNo, lines: [buf.toString('utf8', from, to).replace(/\r?\n$/, '')], offset: this.carryOffset + from, literals: withLiteral(li) };
         doneEnd = to;
         return;
       }
       let start = this.recordStart(buf, hitLine, doneEnd);
-      const end = this.recordEnd(buf, hitLine, limit);
       if (start < doneEnd) start = doneEnd;
-      cursorLine += countNewlines(buf, cursorPos, start);
-      cursorPos = start;
-      const text = buf.toString('utf8', start, end);
-      const lines = text.split('\n');
+      const end = this.recordEnd(buf, hitLine, limit);
+      const lines = buf.toString('utf8', start, end).split('\n');
       if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
       for (let i = 0; i < lines.length; i++) {
         const l = lines[i]!;
         if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
       }
       this.records++;
-      last = { firstLine: cursorLine, lines, offset: this.carryOffset + start, literals: this.opts.everyRecord ? null : li >= 0 ? [lits[li]!] : [] };
-      this.onRecord(last);
+      // The previous record is complete now (no later hit can fall inside it): hand it on.
+      if (last) this.onRecord(last);
+      last = { firstLine: hitLineNo - countNewlines(buf, start, hitLine), lines, offset: this.carryOffset + start, literals: withLiteral(li) };
       doneEnd = end;
     };
+
     if (this.opts.everyRecord) {
+      // Every record in turn; line numbers follow a cursor.
       let pos = 0;
+      let lineNo = this.lineNo;
       while (pos < limit) {
-        emit(pos);
+        emitAt(pos, pos, lineNo, -1);
         const next = Math.max(doneEnd, nextLine(buf, pos));
-        pos = next > pos ? next : limit;
+        const to = next > pos ? Math.min(next, limit) : limit;
+        lineNo += countNewlines(buf, pos, to);
+        pos = to;
       }
-    } else {
-      const absBase = this.carryOffset;
-      const doneUpTo = this.doneUpTo;
-      if (this.opts.problems && this.levelColumn === undefined) this.levelColumn = detectLevelColumn(buf, limit);
-      const col = this.opts.problems ? (this.levelColumn ?? -1) : -1;
-      const prefilter = this.opts.problems && col < 0 && this.opts.problemPrefilter ? this.opts.problemPrefilter : this.opts.prefilter;
-      lits = prefilter.literals;
-      const found = prefilter.find(buf, 0, limit);
-      if (!this.opts.problems) {
-        for (let k = 0; k < found.count; k++) {
-          const pos = found.pos[k]!;
-          if (absBase + pos >= doneUpTo) emit(pos, found.lit[k]!);
-        }
-      } else {
-        const hits: number[] = [];
-        const hitLits: number[] = [];
-        for (let k = 0; k < found.count; k++) {
-          if (absBase + found.pos[k]! >= doneUpTo) {
-            hits.push(found.pos[k]!);
-            hitLits.push(found.lit[k]!);
-          }
-        }
-        const problems = problemLines(buf, limit, col);
-        // Merge the two sorted position lists.
-        let i = 0;
-        let j = 0;
-        while (i < hits.length || j < problems.length) {
-          const a = i < hits.length ? hits[i]! : Infinity;
-          const b = j < problems.length ? problems[j]! : Infinity;
-          if (a <= b) {
-            emit(a, hitLits[i]!);
-            i++;
-          } else {
-            j++;
-            if (absBase + b >= doneUpTo) emit(b);
-          }
-        }
-      }
+      this.lineNo = lineNo;
+      if (last) this.onRecord(last);
+      return;
     }
-    cursorLine += countNewlines(buf, cursorPos, limit);
-    this.lineNo = cursorLine;
+
+    const absBase = this.carryOffset;
+    const doneUpTo = this.doneUpTo;
+    if (this.opts.problems && this.levelColumn === undefined) {
+      const detected = detectLevelColumn(buf, limit);
+      // Too few header lines to tell (a small first chunk, as when following a file): decide later.
+      if (detected !== UNDECIDED) this.levelColumn = detected;
+    }
+    const col = this.opts.problems ? (this.levelColumn ?? -1) : -1;
+    const prefilter = this.opts.problems && col < 0 && this.opts.problemPrefilter ? this.opts.problemPrefilter : this.opts.prefilter;
+    lits = prefilter.literals;
+    const found = prefilter.find(buf, 0, limit);
+    const count = found.count;
+    const hitPos = found.pos;
+    const hitLit = found.lit;
+    let k = 0;
+    while (k < count && absBase + hitPos[k]! < doneUpTo) k++;
+    // One pass over the lines: counts them, finds problem lines, and places each hit on its line.
+    const problems = this.opts.problems === true;
+    let p = 0;
+    let lineNo = this.lineNo;
+    let prevFrame = false;
+    while (p < limit) {
+      const nl = buf.indexOf(10, p);
+      const hasNl = nl >= 0 && nl < limit;
+      const end = hasNl ? nl : limit;
+      if (problems) {
+        const c0 = buf[p];
+        let frame = false;
+        let problem = false;
+        if (c0 === 9 || c0 === 32) {
+          let q = p + 1;
+          while (q < end && q < p + 12 && (buf[q] === 32 || buf[q] === 9)) q++;
+          frame = buf[q] === 97 && buf[q + 1] === 116 && buf[q + 2] === 32; // "at "
+          problem = frame && !prevFrame;
+        } else if (col >= 0 && end - p > col + 2) {
+          const a = buf[p + col];
+          const b = buf[p + col + 1];
+          problem = (a === 69 && b === 82) || (a === 87 && b === 65) || (a === 70 && b === 65); // ER, WA, FA
+        }
+        prevFrame = frame;
+        if (problem && absBase + p >= doneUpTo) emitAt(p, p, lineNo, -1);
+      }
+      while (k < count && hitPos[k]! <= end) {
+        emitAt(hitPos[k]!, p, lineNo, hitLit[k]!);
+        k++;
+      }
+      if (!hasNl) break;
+      lineNo++;
+      p = nl + 1;
+    }
+    this.lineNo = lineNo;
+    if (last) this.onRecord(last);
   }
 
   /** A line longer than the carry limit: scan it in pieces, cutting a window around each hit. */
@@ -327,35 +344,8 @@ class ScanState {
   }
 }
 
-/**
- * Line starts in buf[0, limit) that look like problems: a level of ERROR, WARN or FATAL at `col`
- * (when col >= 0), or the first frame line (`at …` after whitespace) of a stack trace.
- */
-function problemLines(buf: Buffer, limit: number, col: number): number[] {
-  const out: number[] = [];
-  let p = 0;
-  let prevFrame = false;
-  while (p < limit) {
-    const nl = buf.indexOf(10, p);
-    const end = nl < 0 || nl > limit ? limit : nl;
-    const c0 = buf[p];
-    let frame = false;
-    if (c0 === 9 || c0 === 32) {
-      let q = p + 1;
-      while (q < end && q < p + 12 && (buf[q] === 32 || buf[q] === 9)) q++;
-      frame = buf[q] === 97 && buf[q + 1] === 116 && buf[q + 2] === 32; // "at "
-      if (frame && !prevFrame) out.push(p);
-    } else if (col >= 0 && end - p > col + 2) {
-      const a = buf[p + col];
-      const b = buf[p + col + 1];
-      if ((a === 69 && b === 82) || (a === 87 && b === 65) || (a === 70 && b === 65)) out.push(p);
-    }
-    prevFrame = frame;
-    if (nl < 0 || nl >= limit) break;
-    p = nl + 1;
-  }
-  return out;
-}
+/** detectLevelColumn's answer when the data held too few header lines. */
+const UNDECIDED = -2;
 
 const LEVEL_AT = /\b(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\b/;
 
@@ -376,7 +366,8 @@ function detectLevelColumn(buf: Buffer, limit: number): number {
     if (nl < 0) break;
     p = nl + 1;
   }
-  if (headers < 3 || cols.size !== 1) return -1;
+  if (headers < 3) return UNDECIDED;
+  if (cols.size !== 1) return -1;
   return [...cols.keys()][0]!;
 }
 

@@ -1,0 +1,161 @@
+// Follow mode (`--follow`): like `tail -F` on files and directories — new data, new files and
+// rotated files are picked up — and on standard input. Records flow through the same scanner and
+// detector as a normal scan; every `interval` the findings are correlated again and each new
+// finding (or one with more occurrences) is handed to the caller as soon as its record is complete.
+
+import { open as openFile, stat, type FileHandle } from 'node:fs/promises';
+import type { Finding, InputWarning } from './model.js';
+import { resolveInputs, type InputSource } from './input/sources.js';
+import { buildPrefilter } from './scan/prefilter.js';
+import { scanStream } from './scan/scanner.js';
+import { buildEvent } from './parse/event.js';
+import { Detector, PROBLEM_LITERALS, scanLiterals } from './detect/detector.js';
+import type { Pattern } from './detect/pattern.js';
+import { correlate } from './correlate/correlate.js';
+import { applyIgnores, type IgnoreRule } from './ignore.js';
+import { parseConfigText } from './input/config-file.js';
+
+export interface FollowOptions {
+  patterns: Pattern[];
+  ignore?: IgnoreRule[];
+  signal: AbortSignal;
+  /** How often files are polled and findings re-evaluated (ms). */
+  interval?: number;
+  stdin?: NodeJS.ReadableStream;
+  /** A new finding, or one whose occurrences grew. */
+  onFinding: (f: Finding, isNew: boolean) => void;
+  onWarning: (w: InputWarning) => void;
+}
+
+/** Follows the paths until the signal aborts; resolves to the last findings. */
+export async function follow(paths: string[], opts: FollowOptions): Promise<Finding[]> {
+  const interval = opts.interval ?? 1000;
+  const detector = new Detector(opts.patterns, { since: null, until: null, fullScan: false });
+  const literals = scanLiterals(opts.patterns);
+  const prefilter = buildPrefilter(literals);
+  const problemPrefilter = buildPrefilter([...literals, ...PROBLEM_LITERALS]);
+  const followed = new Map<string, Promise<void>>();
+  const reported = new Map<string, number>();
+  let dirty = false;
+
+  const start = (input: InputSource): void => {
+    if (followed.has(input.name)) return;
+    const i = detector.addSource(input.name, input.kind, false);
+    const chunks = input.path ? tailFile(input.path, opts.signal, interval, (m) => opts.onWarning({ source: input.name, message: m })) : (input.open() as AsyncIterable<Buffer>);
+    const run = async (): Promise<void> => {
+      if (input.kind === 'config') {
+        const parts: Buffer[] = [];
+        for await (const b of input.open()) parts.push(b);
+        detector.config(parseConfigText(Buffer.concat(parts).toString('utf8'), input.name).entries);
+        return;
+      }
+      const result = await scanStream(
+        chunks,
+        { prefilter, problemPrefilter, problems: true, chunkBytes: 1, signal: opts.signal, onWarning: (m) => opts.onWarning({ source: input.name, message: m }) },
+        (raw) => {
+          detector.event(buildEvent(i, raw.firstLine, raw.lines), raw.literals);
+          dirty = true;
+        },
+      );
+      detector.sources[i]!.bytes += result.bytes;
+      detector.sources[i]!.lines += result.lines;
+      dirty = true;
+    };
+    followed.set(input.name, run().catch((e) => opts.onWarning({ source: input.name, message: `follow stopped: ${(e as Error).message}` })));
+  };
+
+  const discover = async (): Promise<void> => {
+    const { sources, warnings } = await resolveInputs(paths, opts.stdin);
+    for (const w of warnings) if (!followed.has(`warn:${w.source}`)) {
+      followed.set(`warn:${w.source}`, Promise.resolve());
+      opts.onWarning(w);
+    }
+    for (const s of sources) start(s);
+  };
+
+  const report = (): Finding[] => {
+    for (let i = 0; i < detector.sources.length; i++) detector.finishSource(i);
+    const { findings } = correlate({ patterns: opts.patterns, signals: detector.signals, facts: detector.facts, sources: detector.sources });
+    const { kept } = applyIgnores(findings, opts.ignore ?? []);
+    for (const f of kept) {
+      const before = reported.get(f.id);
+      if (before === undefined || f.occurrences > before) {
+        reported.set(f.id, f.occurrences);
+        opts.onFinding(f, before === undefined);
+      }
+    }
+    return kept;
+  };
+
+  await discover();
+  let last: Finding[] = [];
+  while (!opts.signal.aborted) {
+    await sleep(interval, opts.signal);
+    if (paths.some((p) => p !== '-')) await discover();
+    if (dirty) {
+      dirty = false;
+      last = report();
+    }
+  }
+  await Promise.all(followed.values());
+  return dirty ? report() : last;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Yields a file's bytes and then whatever is appended, like `tail -F`: when the path is replaced
+ * (rotation) or truncated, the rest of the old file is read and the new one followed from its start.
+ */
+export async function* tailFile(path: string, signal: AbortSignal, interval: number, warn: (m: string) => void): AsyncGenerator<Buffer> {
+  let fh: FileHandle | null = null;
+  let ino = -1;
+  let pos = 0;
+  const buf = Buffer.alloc(1 << 20);
+  try {
+    while (!signal.aborted) {
+      if (!fh) {
+        try {
+          fh = await openFile(path, 'r');
+          ino = (await fh.stat()).ino;
+          pos = 0;
+        } catch {
+          await sleep(interval, signal);
+          continue;
+        }
+      }
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead > 0) {
+        pos += bytesRead;
+        yield Buffer.from(buf.subarray(0, bytesRead));
+        continue;
+      }
+      // At the end of the open file: has the path been rotated or truncated?
+      let current: { ino: number; size: number } | null = null;
+      try {
+        current = await stat(path);
+      } catch {
+        current = null;
+      }
+      if (current && (current.ino !== ino || current.size < pos)) {
+        if (current.size < pos && current.ino === ino) warn('file was truncated; following it from its start');
+        await fh.close();
+        fh = null;
+        continue;
+      }
+      await sleep(interval, signal);
+    }
+  } finally {
+    await fh?.close();
+  }
+}
