@@ -46,11 +46,8 @@ export interface ChainLink {
   firstFrame: number;
 }
 
-/** A log record with its continuation lines, as the scanner hands it to detectors. */
-export interface LogEvent {
-  sourceIndex: number;
-  /** 1-based line of the first line of the event. */
-  line: number;
+/** The parts of a log header line. */
+export interface LogHeader {
   /** Local time as written in the log, ISO-8601 without zone unless the log carries one. */
   time: string | null;
   /** Milliseconds for ordering; local times are read as UTC. */
@@ -58,8 +55,15 @@ export interface LogEvent {
   level: string | null;
   logger: string | null;
   thread: string | null;
-  /** Message of the header line (empty for a bare trace without header). */
+  /** Message of the header line (for a bare trace without header: its first line). */
   message: string;
+}
+
+/** A log record with its continuation lines, as the scanner hands it to detectors. */
+export interface LogEvent extends LogHeader {
+  sourceIndex: number;
+  /** 1-based line of the first line of the event. */
+  line: number;
   /** Whether the first line is a real log header (timestamp or level) rather than a bare trace line. */
   hasHeader: boolean;
   chain: ChainLink[];

@@ -80,24 +80,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
       .option('--debug', 'show stack traces of internal errors');
 
   const scan = (cmd: Command): Command =>
-    cmd
-      .argument('[paths...]', 'log files, directories or - for standard input (default: standard input)')
+    inputs(cmd)
       .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
-      .option('-o, --output <file>', 'write the report to a file instead of standard output')
-      .option('-p, --patterns <dir>', 'add or override patterns from a directory (repeatable)', collect, [])
       .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'none']).default('warning'))
       .option('--unknown <n>', 'list the top n failures no pattern knows (0 hides the section)', '5')
-      .option('--since <time>', 'ignore events before this time (yyyy-MM-dd[ HH:mm[:ss]], log-local time)')
-      .option('--until <time>', 'ignore events after this time')
-      .option('--ignore <file>', 'mute findings listed in this file (default: ./.flink-doctor-ignore when present)')
-      .option('--redact', 'pseudonymise hosts, IPs, pods, users, buckets, accounts, e-mails and secrets (host-1 …)')
-      .option('--redact-map <file>', 'with --redact (implied): write the pseudonym → original mapping to this file')
-      .option('--workers <n>', 'scan on n worker threads (files spread over them, large plain files split); default 0: in-process', parseWorkers)
       .option('-F, --follow', 'keep reading files (like tail -F: new data, new and rotated files) or stdin, printing each finding as it appears; Ctrl-C stops')
       .addOption(new Option('--follow-interval <ms>', 'poll interval for --follow').default(1000).argParser((v: string) => Number(v)).hideHelp())
-      .option('--no-color', 'no colours in text output (also NO_COLOR)')
-      .option('-q, --quiet', 'no progress or warnings on standard error')
-      .option('--debug', 'show stack traces of internal errors')
       .action(async (paths: string[], opts: ScanOpts) => {
         state.code = await scanAction(paths, opts, io);
       });

@@ -2,6 +2,8 @@
 // log header layouts (log4j1, log4j2, logback, generic timestamp + level) and the classification
 // of a line as header, continuation (stack trace) or other text. Event assembly is in event.ts.
 
+import type { LogHeader } from '../model.js';
+
 /** How a line relates to the record structure of a log. */
 export const enum LineKind {
   Header = 0,
@@ -10,14 +12,8 @@ export const enum LineKind {
   Blank = 3,
 }
 
-export interface Header {
-  time: string | null;
-  timeMs: number | null;
-  level: string | null;
-  logger: string | null;
-  thread: string | null;
-  message: string;
-}
+/** A parsed header line. */
+export type Header = LogHeader;
 
 const POD_PREFIX = /^\[pod\/[^\]\s]+\] /;
 const RFC3339_PREFIX = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}) (?:(?:stdout|stderr) [FP] )?/;
