@@ -2,7 +2,7 @@
 // directories) and expect.yaml naming, per sample, the exact set of pattern ids that must fire.
 // Used by `flink-doctor patterns test`, `patterns lint` and the test suite.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fg from 'fast-glob';
 import YAML from 'yaml';
@@ -98,11 +98,3 @@ export function coverageProblems(patterns: Pattern[], cases: SampleCase[]): stri
   return problems;
 }
 
-/** True when the path is a directory. */
-export function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}

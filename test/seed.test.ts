@@ -4,7 +4,7 @@ import { copyFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { cli, jsonReport, tempDir } from './helpers.js';
+import { jsonReport, tempDir } from './helpers.js';
 
 const SEED = 'samples/rocksdb/rocksdb-hardlink-unsupported';
 const AZURE = `${SEED}/positive-1.17-azure-files`;

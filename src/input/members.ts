@@ -3,7 +3,6 @@
 // container, and container-runtime wrappers (docker json-file, CRI) or JSON log layouts turned
 // back into plain log lines. Binary data and unsafe archive entries become warnings.
 
-import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import * as tar from 'tar-stream';
@@ -466,7 +465,3 @@ function criLine(line: string): string | null {
   return m[1] === 'P' ? text : text + '\n';
 }
 
-/** File name of a member, for role hints. */
-export function memberBaseName(name: string): string {
-  return basename(name.split('!').pop() ?? name);
-}

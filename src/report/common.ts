@@ -3,7 +3,7 @@
 // trimming, and the selection and wording of the unknown-failure section (grouping and ranking
 // are src/unknown/'s). The checkpoint timeline lives in timeline.ts; redaction happens before any of this.
 
-import { severityRank, type ConfigEntry, type Diagnosis, type Finding, type SourceInfo, type InputWarning, type UnknownGroup } from '../model.js';
+import { severityRank, type Diagnosis, type Finding, type SourceInfo, type InputWarning, type UnknownGroup } from '../model.js';
 import { selectUnknown } from '../unknown/groups.js';
 
 /** Shortens a line for display, keeping its start. */
@@ -132,24 +132,6 @@ export function environmentRows(d: Diagnosis): Array<[string, string]> {
   return rows;
 }
 
-/** One-line description of the inputs: files, roles, versions, time range. */
-export function environmentSummary(d: Diagnosis): string[] {
-  const logs = d.inputs.filter((i) => i.kind === 'log');
-  const configs = d.inputs.filter((i) => i.kind === 'config');
-  const count = (role: string): number => logs.filter((i) => i.role === role).length;
-  const roles = [
-    count('jobmanager') ? `${count('jobmanager')} JobManager` : '',
-    count('taskmanager') ? `${count('taskmanager')} TaskManager` : '',
-    count('client') ? `${count('client')} client` : '',
-    count('unknown') ? `${count('unknown')} unknown-role` : '',
-  ].filter(Boolean);
-  const versions = [...new Set(d.inputs.map((i) => i.flinkVersion).filter(Boolean))];
-  const lines = [
-    `Inputs: ${logs.length} log source${logs.length === 1 ? '' : 's'}${roles.length ? ` (${roles.join(', ')})` : ''}${configs.length ? `, ${configs.length} config file${configs.length === 1 ? '' : 's'}` : ''}; ${d.stats.lines.toLocaleString('en')} lines, ${formatBytes(d.stats.bytes)} in ${d.stats.seconds.toFixed(2)} s.`,
-  ];
-  if (versions.length) lines.push(`Flink version: ${versions.join(', ')}.`);
-  return lines;
-}
 
 /** Findings by severity (most severe first), then by first occurrence: the earlier failure is the likelier cause. */
 export function orderedFindings(list: Finding[]): Finding[] {

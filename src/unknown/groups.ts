@@ -180,26 +180,12 @@ export class UnknownCollector {
         else this.groups.set(b.id, b);
         continue;
       }
-      g.count += b.count;
-      if (rankLevel(b.level) > rankLevel(g.level)) g.level = b.level;
-      if (b.first !== null && (g.first === null || b.first < g.first)) {
-        g.first = b.first;
-        g.firstSeen = b.firstSeen;
-      }
-      if (b.last !== null && (g.last === null || b.last > g.last)) {
-        g.last = b.last;
-        g.lastSeen = b.lastSeen;
-      }
-      b.sources.forEach((x) => g.sources.add(x));
-      b.roles.forEach((x) => g.roles.add(x));
       if (b.sampleQuality > g.sampleQuality) {
         g.sample = b.sample;
         g.record = b.record;
         g.sampleQuality = b.sampleQuality;
       }
-      g.times.push(...b.times.slice(0, Math.max(0, MAX_OCCURRENCES - g.times.length)));
-      g.occurrences.push(...b.occurrences.slice(0, Math.max(0, MAX_OCCURRENCES - g.occurrences.length)));
-      g.untimed += b.untimed;
+      absorb(g, b);
     }
   }
 
@@ -299,6 +285,25 @@ export function selectUnknown(groups: UnknownGroup[], n: number): { top: Unknown
   };
 }
 
+/** Adds group `g`'s counts, times, sources, roles and occurrences to group `t`. */
+function absorb(t: Building, g: Building): void {
+  t.count += g.count;
+  if (rankLevel(g.level) > rankLevel(t.level)) t.level = g.level;
+  for (const s of g.sources) t.sources.add(s);
+  for (const r of g.roles) t.roles.add(r);
+  if (g.first !== null && (t.first === null || g.first < t.first)) {
+    t.first = g.first;
+    t.firstSeen = g.firstSeen;
+  }
+  if (g.last !== null && (t.last === null || g.last > t.last)) {
+    t.last = g.last;
+    t.lastSeen = g.lastSeen;
+  }
+  t.times.push(...g.times.slice(0, Math.max(0, MAX_OCCURRENCES - t.times.length)));
+  t.untimed += g.untimed;
+  t.occurrences.push(...g.occurrences.slice(0, Math.max(0, MAX_OCCURRENCES - t.occurrences.length)));
+}
+
 /**
  * Folds a group without frames (the one-line form of a failure, e.g. a task failure cause in a
  * JobManager line) into the one group with the same exception and message that has frames.
@@ -318,21 +323,7 @@ function mergeFrameless(list: Building[]): Building[] {
       continue;
     }
     const t = targets[0]!;
-    t.count += g.count;
-    if (rankLevel(g.level) > rankLevel(t.level)) t.level = g.level;
-    for (const s of g.sources) t.sources.add(s);
-    for (const r of g.roles) t.roles.add(r);
-    if (g.first !== null && (t.first === null || g.first < t.first)) {
-      t.first = g.first;
-      t.firstSeen = g.firstSeen;
-    }
-    if (g.last !== null && (t.last === null || g.last > t.last)) {
-      t.last = g.last;
-      t.lastSeen = g.lastSeen;
-    }
-    t.times.push(...g.times.slice(0, Math.max(0, MAX_OCCURRENCES - t.times.length)));
-    t.untimed += g.untimed;
-    t.occurrences.push(...g.occurrences.slice(0, Math.max(0, MAX_OCCURRENCES - t.occurrences.length)));
+    absorb(t, g);
     t.occurrences.sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''));
   }
   return out;
