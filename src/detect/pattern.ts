@@ -180,6 +180,15 @@ function compileRegex(src: string, file: string, field: string, untrusted: boole
   return re;
 }
 
+/**
+ * A message re-wrapped by an issue tracker or mail client, put back on one line: a break between
+ * two letters is taken for a word break (a space), any other break (inside a path or a number)
+ * is joined without one.
+ */
+function unwrap(text: string): string {
+  return text.replace(/(\S)[ \t]*\n[ \t]*(?=(\S))/g, (_all, a: string, b: string) => (/[A-Za-z]/.test(a) && /[A-Za-z]/.test(b) ? `${a} ` : a)).replace(/\s*\n\s*/g, ' ');
+}
+
 function cap(text: string): string {
   return text.length > MAX_MATCH_TEXT ? text.slice(0, MAX_MATCH_TEXT) : text;
 }
@@ -204,7 +213,7 @@ function compileCondition(c: Condition, file: string, path: string, untrusted: b
         if (m) return ok(m, e.line, e.lines[0] ?? e.message);
       }
       for (const link of e.chain) {
-        const m = re.exec(cap(link.message));
+        const m = re.exec(cap(link.message)) ?? (link.message.includes('\n') ? re.exec(cap(unwrap(link.message))) : null);
         if (m) return ok(m, link.line, textAt(e, link.line));
       }
       return null;
