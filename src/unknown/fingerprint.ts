@@ -49,6 +49,9 @@ const MASKS: Array<[RegExp, string, string]> = [
   [/\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/gi, '<hex>', DIGIT],
   [/\b0x[0-9a-f]+\b/gi, '<hex>', '0x'],
   [/\(\d+\/\d+\)(?:#\d+)?/g, '(<i>/<n>)', DIGIT],
+  // Generated ids mixing letters and digits (request ids, random suffixes): 3fgk3u66, a3927ziu;
+  // a name with a version suffix (kafka010) stays.
+  [/\b(?=[A-Za-z0-9]*\d[A-Za-z])[A-Za-z0-9]{7,}\b/g, '<id>', DIGIT],
   // Digit runs not glued to a preceding letter: 12ms and taskmanager-1-3 vary, log4j and s3a stay.
   [/(?<![\w$<])\d+(?:\.\d+)?/g, '<n>', DIGIT],
 ];

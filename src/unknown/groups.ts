@@ -65,6 +65,8 @@ export const BENIGN: Array<{ re: RegExp; label: string }> = [
 ];
 
 const MAX_OCCURRENCES = 10_000;
+/** Occurrences stored over all groups; past it, groups keep counting without storing more (bounded memory). */
+const MAX_STORED = 100_000;
 /** Distinct groups kept; occurrences of further new fingerprints are only counted (bounded memory). */
 export const MAX_GROUPS = 2_000;
 const MAX_RECORD_LINES = 400;
@@ -102,6 +104,8 @@ export class UnknownCollector {
   total = 0;
   /** Problem events whose fingerprint arrived after MAX_GROUPS groups existed. */
   ungrouped = 0;
+  /** Occurrences stored so far (see MAX_STORED). */
+  private stored = 0;
 
   add(e: LogEvent, sourceName: string, role: Role | null): void {
     const parts = fingerprintParts(e);
@@ -152,9 +156,12 @@ export class UnknownCollector {
         g.last = e.timeMs;
         g.lastSeen = e.time;
       }
-      if (g.times.length < MAX_OCCURRENCES) g.times.push(e.timeMs);
+      if (g.times.length < MAX_OCCURRENCES && this.stored < MAX_STORED) g.times.push(e.timeMs);
     } else g.untimed++;
-    if (g.occurrences.length < MAX_OCCURRENCES) g.occurrences.push({ source: sourceName, line: e.line, time: e.time });
+    if (g.occurrences.length < MAX_OCCURRENCES && this.stored < MAX_STORED) {
+      g.occurrences.push({ source: sourceName, line: e.line, time: e.time });
+      this.stored++;
+    }
   }
 
   /** The groups as plain data (structured-clone safe), to be merged into another collector. */
