@@ -74,7 +74,7 @@ export class Detector {
     const { since, until } = this.opts;
     if (e.timeMs !== null && ((since !== null && e.timeMs < since) || (until !== null && e.timeMs > until))) return;
     this.events++;
-    extractFacts(e, this.facts);
+    const consequence = extractFacts(e, this.facts);
     const version = this.facts.sources.get(e.sourceIndex)?.version ?? null;
     let candidates: Iterable<Pattern>;
     if (this.opts.fullScan || literals === null) candidates = this.eventPatterns;
@@ -92,7 +92,7 @@ export class Detector {
       this.signalCounts.set(p.id, n);
       this.signals.push({ patternId: p.id, event: n <= FULL_SIGNALS ? e : compactEvent(e), fields: m.fields, identity: identityOf(e, m.fields), line: m.line, text: m.text });
     }
-    if (!claimed && isProblemEvent(e)) this.unknown.add(e, this.facts.names[e.sourceIndex] ?? '?', e.logger ? roleOfLogger(e.logger) : null);
+    if (!claimed && !consequence && isProblemEvent(e)) this.unknown.add(e, this.facts.names[e.sourceIndex] ?? '?', e.logger ? roleOfLogger(e.logger) : null);
   }
 
   /** Adds configuration entries read from a configuration file. */

@@ -158,8 +158,12 @@ function reasonOf(e: LogEvent): string | null {
   return text.split('\n')[0]!.slice(0, 300);
 }
 
-/** Reads the facts an event carries into `facts`. */
-export function extractFacts(e: LogEvent, facts: Facts): void {
+/**
+ * Reads the facts an event carries into `facts`. Returns true when the event only records a
+ * consequence of another failure (a pending checkpoint aborted because tasks restart or the
+ * coordinator stops), which needs no unknown-failure group of its own.
+ */
+export function extractFacts(e: LogEvent, facts: Facts): boolean {
   const src = e.sourceIndex;
   const msg = e.message;
   if (e.logger) {
@@ -179,12 +183,12 @@ export function extractFacts(e: LogEvent, facts: Facts): void {
       }
     }
   }
-  if (!e.hasHeader) return;
+  if (!e.hasHeader) return false;
   let m: RegExpExecArray | null;
   const base = { time: e.time, timeMs: e.timeMs, source: src, line: e.line, text: e.lines[0] ?? msg };
   if ((m = RE.config.exec(msg))) {
     facts.config.push({ key: m[1]!.trim(), value: m[2]!.trim(), source: facts.names[src] ?? String(src), line: e.line });
-    return;
+    return false;
   }
   if ((m = RE.banner.exec(msg))) {
     const component = m[1]!;
@@ -194,7 +198,7 @@ export function extractFacts(e: LogEvent, facts: Facts): void {
     if (CLIENT_COMPONENT.test(component)) facts.vote(src, 'client', 100, `banner "Starting ${component}"`);
     else if (TM_COMPONENT.test(component)) facts.vote(src, 'taskmanager', 100, `banner "Starting ${component}"`);
     else if (JM_COMPONENT.test(component)) facts.vote(src, 'jobmanager', 100, `banner "Starting ${component}"`);
-    return;
+    return false;
   }
   if ((m = RE.tmResource.exec(msg))) {
     const rid = m[1]!.replace(/\(.*\)$/, '');
@@ -202,7 +206,7 @@ export function extractFacts(e: LogEvent, facts: Facts): void {
     const host = /^([^:]+):\d+-[0-9a-f]{6}$/.exec(rid);
     if (host) sf.hosts.add(host[1]!);
     facts.vote(src, 'taskmanager', 50, 'TaskManager start line');
-    return;
+    return false;
   }
   if ((m = RE.rpcEndpoint.exec(msg))) {
     if (m[1]!.endsWith('TaskExecutor')) {
@@ -211,28 +215,28 @@ export function extractFacts(e: LogEvent, facts: Facts): void {
     } else if (/JobMaster|Dispatcher|ResourceManager/.test(m[1]!)) {
       facts.vote(src, 'jobmanager', 20, 'JobManager RPC endpoint');
     }
-    return;
+    return false;
   }
   if ((m = RE.triggered.exec(msg))) {
     facts.checkpoints.push({ ...base, kind: 'triggered', id: +m[1]!, job: m[2]!, reason: null });
-    return;
+    return false;
   }
   if ((m = RE.completed.exec(msg))) {
     const ms = m[4] ?? m[5];
     facts.checkpoints.push({ ...base, kind: 'completed', id: +m[1]!, job: m[2]!, reason: null, bytes: +m[3]!, ...(ms ? { durationMs: +ms } : {}) });
-    return;
+    return false;
   }
   if ((m = RE.declined.exec(msg))) {
     facts.checkpoints.push({ ...base, kind: 'declined', id: +m[1]!, job: m[3]!, attempt: m[2]!, ...(m[4] ? { location: m[4] } : {}), reason: reasonOf(e) });
-    return;
+    return false;
   }
   if ((m = RE.discarded.exec(msg))) {
     facts.checkpoints.push({ ...base, kind: 'discarded', id: +m[1]!, job: m[2]!, reason: reasonOf(e) });
-    return;
+    return false;
   }
   if ((m = RE.expired.exec(msg))) {
     facts.checkpoints.push({ ...base, kind: 'expired', id: +m[1]!, job: m[2]!, reason: 'Checkpoint expired before completing.' });
-    return;
+    return false;
   }
   if ((m = RE.failedComplete.exec(msg)) || (m = RE.failedTrigger.exec(msg))) {
     const reason = reasonOf(e);
@@ -240,34 +244,35 @@ export function extractFacts(e: LogEvent, facts: Facts): void {
     const expired = reason !== null && /expired before completing/.test(reason);
     const id = /^\d+$/.test(m[1]!) ? +m[1]! : null;
     facts.checkpoints.push({ ...base, kind: aborted ? 'aborted' : expired ? 'expired' : 'failed', id, job: m[2]!, reason });
-    return;
+    return aborted;
   }
   if ((m = RE.triggerFailedDueTo.exec(msg))) {
     facts.checkpoints.push({ ...base, kind: 'failed', id: +m[1]!, job: m[2]!, reason: m[3]!.slice(0, 300) });
-    return;
+    return false;
   }
   if ((m = RE.restoring.exec(msg))) {
     facts.checkpoints.push({ ...base, kind: 'restored', id: +m[2]!, job: m[1]!, reason: null });
-    return;
+    return false;
   }
   if ((m = RE.jobTransition.exec(msg))) {
     facts.jobs.push({ ...base, kind: 'transition', job: m[2]!, name: m[1]!, from: m[3]!, to: m[4]!, cause: reasonOf(e) });
     facts.vote(src, 'jobmanager', 5, 'job state changes');
-    return;
+    return false;
   }
   if ((m = RE.taskTransition.exec(msg))) {
     const loc = m[4] ? parseLocation(m[4]) : { resourceId: null, host: null };
     facts.taskFailures.push({ ...base, task: m[1]!, attempt: m[2]!, host: loc.host, resourceId: loc.resourceId });
-    return;
+    return false;
   }
   if ((m = RE.restartTask.exec(msg)) || (m = RE.restartGlobal.exec(msg))) {
     const global = RE.restartGlobal.test(msg);
     facts.jobs.push({ ...base, kind: global ? 'global-failover' : 'restart', job: null, name: null, from: null, to: null, cause: reasonOf(e) });
-    return;
+    return false;
   }
   if ((m = RE.terminal.exec(msg))) {
     facts.jobs.push({ ...base, kind: 'terminal', job: m[1]!, name: null, from: null, to: m[2]!, cause: reasonOf(e) });
   }
+  return false;
 }
 
 /** The process role a logger name belongs to, when only one side uses it. */
