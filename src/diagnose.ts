@@ -18,6 +18,16 @@ import { correlate } from './correlate/correlate.js';
 import { applyIgnores, type IgnoreRule } from './ignore.js';
 import { MAX_GROUPS } from './unknown/groups.js';
 
+/** How far a scan has got. */
+export interface Progress {
+  source: string;
+  bytesDone: number;
+  /** Total size of the input files on disk (compressed sizes for gzip; 0 for stdin). */
+  bytesTotal: number;
+  filesDone: number;
+  filesTotal: number;
+}
+
 export interface DiagnoseOptions {
   /** Compiled patterns; default: the built-in ones plus `patternDirs`. */
   patterns?: Pattern[];
@@ -36,8 +46,8 @@ export interface DiagnoseOptions {
   parallelMinBytes?: number;
   /** Plain files from this size are split into byte ranges when workers run (default 128 MiB). */
   splitMinBytes?: number;
-  /** Called after each source with bytes done. */
-  onProgress?: (p: { source: string; bytes: number; files: number }) => void;
+  /** Progress: bytes read so far (after gzip inflation), of the input files' total size; files done. */
+  onProgress?: (p: Progress) => void;
 }
 
 /** Inputs below this size are scanned in-process: starting workers would cost more than it saves. */
@@ -70,6 +80,9 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   let interrupted = false;
 
   const tasks = await planTasks(inputs, options);
+  const bytesTotal = options.onProgress ? await totalBytes(tasks) : 0;
+  let bytesDone = 0;
+  let doneBefore = 0;
   // The source of each file split into byte ranges, and the lines its ranges held so far.
   const rangeSource = new Map<string, number>();
   const rangeLines = new Map<string, number>();
@@ -87,7 +100,9 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
         rangeLines.set(task.input.name, detector.sources[i]!.lines);
       }
     }
-    options.onProgress?.({ source: task.input.name, bytes: sourcesOfTask.reduce((a, i) => a + (detector.sources[i]?.bytes ?? 0), 0), files: t + 1 });
+    bytesDone = Math.max(bytesDone, doneBefore + sourcesOfTask.reduce((a, i) => a + (detector.sources[i]?.bytes ?? 0), 0));
+    doneBefore = bytesDone;
+    options.onProgress?.({ source: task.input.name, bytesDone, bytesTotal, filesDone: t + 1, filesTotal: tasks.length });
   };
 
   const workers = Math.min(options.workers ?? 0, availableParallelism());
@@ -110,14 +125,20 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     if (options.signal?.aborted) interrupted = true;
   } else {
     const ctx = { prefilter: buildPrefilter(literals), problemPrefilter: buildPrefilter(problemLiterals), everyRecord, ...(options.signal ? { signal: options.signal } : {}) };
+    let current = 0;
+    const onBytes = (n: number): void => {
+      bytesDone += n;
+      options.onProgress?.({ source: tasks[current]!.input.name, bytesDone, bytesTotal, filesDone: current, filesTotal: tasks.length });
+    };
     for (let t = 0; t < tasks.length; t++) {
+      current = t;
       if (options.signal?.aborted) {
         interrupted = true;
         break;
       }
       const c = continuing(t);
       const feeder = new TaskFeeder(detector, warnings, c.source, c.offset);
-      await runTask(tasks[t]!.input, tasks[t]!.range, ctx, (msg) => feeder.take(msg));
+      await runTask(tasks[t]!.input, tasks[t]!.range, options.onProgress ? { ...ctx, onBytes } : ctx, (msg) => feeder.take(msg));
       afterTask(t, [...new Set(feeder.members.values())]);
       if (feeder.stopped) {
         interrupted = true;

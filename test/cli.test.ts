@@ -174,3 +174,18 @@ describe('interruption', () => {
     expect(report.findings.map((f: any) => f.id)).toContain('rocksdb-hardlink-unsupported');
   });
 });
+
+describe('progress', () => {
+  it('reports bytes done of the total and files done', async () => {
+    const { diagnosePaths } = await import('../src/diagnose.js');
+    const { statSync } = await import('node:fs');
+    const file = 'samples/rocksdb/rocksdb-hardlink-unsupported/positive-1.9-decline-log4j1.log';
+    const seen: { bytesDone: number; bytesTotal: number; filesDone: number; filesTotal: number }[] = [];
+    await diagnosePaths([file, HEALTHY], { onProgress: (p) => seen.push(p) });
+    const total = statSync(file).size + statSync(HEALTHY).size;
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.every((p) => p.bytesTotal === total && p.filesTotal === 2)).toBe(true);
+    expect(seen[seen.length - 1]).toMatchObject({ bytesDone: total, filesDone: 2 });
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.bytesDone).toBeGreaterThanOrEqual(seen[i - 1]!.bytesDone);
+  });
+});

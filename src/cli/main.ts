@@ -3,7 +3,7 @@
 
 import { existsSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { diagnosePaths } from '../diagnose.js';
+import { diagnosePaths, type Progress } from '../diagnose.js';
 import { loadPatterns, BUILTIN_PATTERN_DIR, PatternError, type Pattern } from '../detect/pattern.js';
 import { readIgnoreFile, type IgnoreRule } from '../ignore.js';
 import { FORMATS, REPORTERS, type Format } from '../report/index.js';
@@ -151,6 +151,28 @@ interface TimelineOpts extends Omit<ScanOpts, 'format' | 'failOn'> {
   format: 'text' | 'markdown' | 'json';
 }
 
+/** A progress line on a terminal's stderr, redrawn at most five times a second. */
+function progressLine(err: NodeJS.WritableStream): { update: (p: Progress) => void; clear: () => void } {
+  const started = Date.now();
+  let last = 0;
+  let shown = false;
+  return {
+    update(p) {
+      const now = Date.now();
+      if (now - last < 200 || now - started < 500) return;
+      last = now;
+      shown = true;
+      const mib = (n: number): string => (n / 1048576).toFixed(0);
+      const rate = p.bytesDone / 1e6 / Math.max(0.001, (now - started) / 1000);
+      const total = p.bytesTotal > 0 ? `/${mib(p.bytesTotal)} MiB (${Math.min(100, Math.round((100 * p.bytesDone) / p.bytesTotal))} %)` : ' MiB';
+      err.write(`\r\x1b[Kflink-doctor: ${mib(p.bytesDone)}${total}, ${rate.toFixed(0)} MB/s, file ${Math.min(p.filesDone + 1, p.filesTotal)} of ${p.filesTotal}`);
+    },
+    clear() {
+      if (shown) err.write('\r\x1b[K');
+    },
+  };
+}
+
 function parseWorkers(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 64) throw new UsageError(`--workers: '${v}' is not a whole number from 0 to 64`);
@@ -292,7 +314,9 @@ export async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'form
   if (io.signal?.aborted) controller.abort();
   let diagnosis;
   try {
-    diagnosis = await diagnosePaths(paths, { patterns, patternDirs: opts.patterns, since, until, ignore, signal: controller.signal, workers: opts.workers ?? 0 }, io.stdin);
+    const progress = !opts.quiet && (io.stderr as { isTTY?: boolean }).isTTY ? progressLine(io.stderr) : null;
+    diagnosis = await diagnosePaths(paths, { patterns, patternDirs: opts.patterns, since, until, ignore, signal: controller.signal, workers: opts.workers ?? 0, ...(progress ? { onProgress: progress.update } : {}) }, io.stdin);
+    progress?.clear();
   } finally {
     process.removeListener('SIGINT', onSigint);
     io.signal?.removeEventListener('abort', onSigint);

@@ -37,6 +37,8 @@ export interface ScanOptions {
   problemPrefilter?: Prefilter;
   /** Stops the scan (e.g. on Ctrl-C): what was read so far is still scanned. */
   signal?: AbortSignal;
+  /** Called with the number of bytes of each chunk read (for progress reports). */
+  onBytes?: (n: number) => void;
 }
 
 export interface ScanResult {
@@ -101,6 +103,7 @@ export async function scanStream(
     }
     if (next.done) break;
     const chunk = next.value;
+    opts.onBytes?.(chunk.length);
     pending.push(chunk);
     pendingBytes += chunk.length;
     if (pendingBytes >= chunkBytes) {

@@ -34,6 +34,8 @@ export interface TaskContext {
   problemPrefilter: Prefilter;
   everyRecord: boolean;
   signal?: AbortSignal;
+  /** Bytes read so far are reported here (in-process scans only). */
+  onBytes?: (n: number) => void;
 }
 
 const BATCH = 512;
@@ -85,6 +87,7 @@ async function scanMember(m: Member, n: number, ctx: TaskContext, emit: (msg: Sc
         everyRecord: ctx.everyRecord,
         onWarning: (message) => warn(m.name, message),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(ctx.onBytes ? { onBytes: ctx.onBytes } : {}),
       },
       (raw) => {
         events.push(buildEvent(n, raw.firstLine, raw.lines));
