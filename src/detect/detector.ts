@@ -9,6 +9,8 @@ import { identityOf } from './identity.js';
 import type { Pattern } from './pattern.js';
 import { UnknownCollector, isProblemEvent } from '../unknown/groups.js';
 
+const FACT_SET = new Set(FACT_LITERALS);
+
 /** Signals per pattern that keep their whole event; later ones keep only its header. */
 const FULL_SIGNALS = 200;
 
@@ -74,7 +76,7 @@ export class Detector {
     const { since, until } = this.opts;
     if (e.timeMs !== null && ((since !== null && e.timeMs < since) || (until !== null && e.timeMs > until))) return;
     this.events++;
-    const consequence = extractFacts(e, this.facts);
+    const consequence = extractFacts(e, this.facts, literals === null || literals.some((l) => FACT_SET.has(l)));
     const version = this.facts.sources.get(e.sourceIndex)?.version ?? null;
     let candidates: Iterable<Pattern>;
     if (this.opts.fullScan || literals === null) candidates = this.eventPatterns;

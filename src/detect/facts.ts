@@ -159,11 +159,12 @@ function reasonOf(e: LogEvent): string | null {
 }
 
 /**
- * Reads the facts an event carries into `facts`. Returns true when the event only records a
+ * Reads the facts an event carries into `facts` (`mayHoldFact` false: the record holds no
+ * FACT_LITERALS, so only role votes and the version are read). Returns true when the event only records a
  * consequence of another failure (a pending checkpoint aborted because tasks restart or the
  * coordinator stops), which needs no unknown-failure group of its own.
  */
-export function extractFacts(e: LogEvent, facts: Facts): boolean {
+export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boolean {
   const src = e.sourceIndex;
   const msg = e.message;
   if (e.logger) {
@@ -172,7 +173,7 @@ export function extractFacts(e: LogEvent, facts: Facts): boolean {
     else if (CLIENT_LOGGER.test(e.logger)) facts.vote(src, 'client', 1, `client logger ${shortLogger(e.logger)}`);
   }
   const sf = facts.source(src);
-  if (!sf.versionFromBanner) {
+  if (sf.version === null) {
     for (const l of e.lines) {
       if (l.includes('flink-dist')) {
         const m = RE.distJar.exec(l);
@@ -183,7 +184,8 @@ export function extractFacts(e: LogEvent, facts: Facts): boolean {
       }
     }
   }
-  if (!e.hasHeader) return false;
+  // Every fact line holds one of FACT_LITERALS: records that hold none skip the regexes below.
+  if (!e.hasHeader || !mayHoldFact) return false;
   let m: RegExpExecArray | null;
   const base = { time: e.time, timeMs: e.timeMs, source: src, line: e.line, text: e.lines[0] ?? msg };
   if ((m = RE.config.exec(msg))) {

@@ -3,31 +3,12 @@
 // begins a record: a header or a blank line), so every record is read by exactly one range.
 
 import { createReadStream } from 'node:fs';
-import { classify, LineKind, stripContainerPrefix } from '../parse/line.js';
+import { findBoundary } from './scanner.js';
 import type { ByteRange } from './task.js';
 
 const CHUNK = 1 << 20;
 /** How far past a nominal offset a boundary is looked for before settling for a line start. */
 const MAX_SEARCH = 8 << 20;
-
-/**
- * Index in `buf` of the first line start at or after `from` (a position just after a newline, or
- * `from` itself when `atLineStart`) whose line begins a record; -1 when `buf` ends first.
- */
-export function findBoundary(buf: Buffer, from: number, atLineStart: boolean): number {
-  let p = atLineStart ? from : buf.indexOf(10, from) + 1;
-  if (!atLineStart && p === 0) return -1;
-  while (p < buf.length) {
-    const nl = buf.indexOf(10, p);
-    if (nl < 0) return -1; // the line is not complete yet
-    let end = nl;
-    if (end > p && buf[end - 1] === 13) end--;
-    const kind = classify(stripContainerPrefix(buf.toString('latin1', p, Math.min(end, p + 400))));
-    if (kind === LineKind.Header || kind === LineKind.Blank) return p;
-    p = nl + 1;
-  }
-  return -1;
-}
 
 /** Splits a file of `size` bytes into `n` nominal ranges. */
 export function splitRanges(size: number, n: number): ByteRange[] {

@@ -146,7 +146,7 @@ class ScanState {
     } else {
       // Finish the carried record with the head of the new chunk in a small buffer, so the chunk
       // itself is scanned in place instead of being copied behind the carry.
-      const start = final ? -1 : firstRecordStart(joined);
+      const start = final ? -1 : findBoundary(joined, 0, false);
       if (start < 0) {
         buf = Buffer.concat([this.carry, joined]);
       } else {
@@ -374,14 +374,20 @@ function detectLevelColumn(buf: Buffer, limit: number): number {
   return [...cols.keys()][0]!;
 }
 
-/** Start of the first line after the first newline that begins a record (header or blank line), or -1. */
-function firstRecordStart(buf: Buffer): number {
-  let pos = buf.indexOf(10);
-  for (let steps = 0; pos >= 0 && pos + 1 < buf.length && steps < WALK_LIMIT; steps++) {
-    const start = pos + 1;
-    const kind = classify(stripContainerPrefix(lineText(buf, start)));
-    if (kind === LineKind.Header || kind === LineKind.Blank) return start;
-    pos = buf.indexOf(10, start);
+/**
+ * Index in `buf` of the first line start at or after `from` (a position just after a newline, or
+ * `from` itself when `atLineStart`) whose line begins a record (a header or a blank line); -1 when
+ * `buf` ends first. Chunk joins and byte ranges (range.ts) cut records with this one rule.
+ */
+export function findBoundary(buf: Buffer, from: number, atLineStart: boolean): number {
+  let p = atLineStart ? from : buf.indexOf(10, from) + 1;
+  if (!atLineStart && p === 0) return -1;
+  while (p < buf.length) {
+    const nl = buf.indexOf(10, p);
+    if (nl < 0) return -1; // the line is not complete yet
+    const kind = classify(stripContainerPrefix(lineText(buf, p)));
+    if (kind === LineKind.Header || kind === LineKind.Blank) return p;
+    p = nl + 1;
   }
   return -1;
 }
