@@ -9,11 +9,11 @@ import { resolveInputs, type InputSource } from './input/sources.js';
 import { buildPrefilter } from './scan/prefilter.js';
 import { scanStream } from './scan/scanner.js';
 import { buildEvent } from './parse/event.js';
-import { Detector, PROBLEM_LITERALS, scanLiterals } from './detect/detector.js';
+import { Detector, PROBLEM_LITERALS, TaskFeeder, scanLiterals } from './detect/detector.js';
 import type { Pattern } from './detect/pattern.js';
 import { correlate } from './correlate/correlate.js';
 import { applyIgnores, type IgnoreRule } from './ignore.js';
-import { parseConfigText } from './input/config-file.js';
+import { runTask } from './scan/task.js';
 
 export interface FollowOptions {
   patterns: Pattern[];
@@ -40,15 +40,18 @@ export async function follow(paths: string[], opts: FollowOptions): Promise<Find
 
   const start = (input: InputSource): void => {
     if (followed.has(input.name)) return;
+    if (input.kind === 'config') {
+      // Configuration is read once, as in a normal scan (warnings included).
+      const warnings: InputWarning[] = [];
+      const feeder = new TaskFeeder(detector, warnings);
+      const ctx = { prefilter, problemPrefilter, everyRecord: false };
+      followed.set(input.name, runTask(input, null, ctx, (m) => feeder.take(m)).then(() => warnings.forEach(opts.onWarning)));
+      dirty = true;
+      return;
+    }
     const i = detector.addSource(input.name, input.kind, false);
     const chunks = input.path ? tailFile(input.path, opts.signal, interval, (m) => opts.onWarning({ source: input.name, message: m })) : (input.open() as AsyncIterable<Buffer>);
     const run = async (): Promise<void> => {
-      if (input.kind === 'config') {
-        const parts: Buffer[] = [];
-        for await (const b of input.open()) parts.push(b);
-        detector.config(parseConfigText(Buffer.concat(parts).toString('utf8'), input.name).entries);
-        return;
-      }
       const result = await scanStream(
         chunks,
         { prefilter, problemPrefilter, problems: true, chunkBytes: 1, signal: opts.signal, onWarning: (m) => opts.onWarning({ source: input.name, message: m }) },
