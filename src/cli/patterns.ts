@@ -2,6 +2,7 @@
 // pattern library, run every pattern against its samples, check patterns for slow or fragile
 // definitions, and scaffold a pattern with samples from an unknown-failure fingerprint.
 
+import { LONG_LITERAL } from '../scan/prefilter.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -118,7 +119,7 @@ export function patternsCommand(program: Command, io: Io, state: { code: number 
       for (const p of ps) {
         if (!p.match) continue;
         if (p.prefilterLiterals === null) warnings.push(`${p.id}: no literal could be derived from its regexes; it reads every record (slow). Add 'literals:'.`);
-        else if (score(p.prefilterLiterals) < 12) warnings.push(`${p.id}: shortest literal ${JSON.stringify(p.prefilterLiterals.reduce((a, b) => (a.length <= b.length ? a : b)))} is under 12 bytes; short literals slow the prefilter.`);
+        else if (score(p.prefilterLiterals) < LONG_LITERAL) warnings.push(`${p.id}: literal ${JSON.stringify(p.prefilterLiterals.reduce((a, b) => (Buffer.byteLength(a) <= Buffer.byteLength(b) ? a : b)))} is under ${LONG_LITERAL} bytes; literals this short cost a second scan pass over every input.`);
       }
       warnings.push(...coverageProblems(ps, cases));
       for (const c of cases) {

@@ -7,7 +7,7 @@ import type { ConfigEntry, LogEvent, Role } from '../model.js';
 /** Fixed strings that mark the lines the fact extractors read. */
 export const FACT_LITERALS = [
   'configuration property: ',
-  '(Version: ',
+  ' (Version: ',
   'Starting TaskManager with ResourceID',
   'Starting RPC endpoint for ',
   'Triggering checkpoint ',

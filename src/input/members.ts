@@ -24,6 +24,8 @@ export interface Member {
   host?: string;
   /** How the bytes were unwrapped (docker-json, cri, json-layout), for the report. */
   format?: string;
+  /** The chunks come from reused buffers: each is valid until two more were read (input/read.ts). */
+  reusedChunks?: boolean;
 }
 
 export interface ExpandOptions {
@@ -49,7 +51,8 @@ export async function* expandSource(source: InputSource, opts: ExpandOptions): A
     yield { name: source.name, kind: 'config', chunks: source.open(), gzip: false };
     return;
   }
-  yield* expandStream(source.name, source.open(), opts, 0, source.path);
+  if (source.openReused) yield* expandStream(source.name, source.openReused(), opts, 0, source.path, true);
+  else yield* expandStream(source.name, source.open(), opts, 0, source.path);
 }
 
 /** Formats recognised from the first bytes of a stream. */
@@ -75,9 +78,15 @@ export function sniffPlain(head: Buffer): boolean {
   return sniff(head) === 'plain';
 }
 
-async function* expandStream(name: string, raw: AsyncIterable<Buffer>, opts: ExpandOptions, depth: number, path?: string): AsyncGenerator<Member> {
+/** `reused`: the raw chunks come from reused buffers; only a plain log is scanned from them in place. */
+async function* expandStream(name: string, raw: AsyncIterable<Buffer>, opts: ExpandOptions, depth: number, path?: string, reused = false): AsyncGenerator<Member> {
   const peeked = await peek(raw, HEAD_BYTES);
   const kind = sniff(peeked.head);
+  if (reused && (kind !== 'plain' || isConfigName(name))) peeked.stream = copyChunks(peeked.stream);
+  else if (reused) {
+    yield { name, kind: 'log', chunks: peeked.stream, gzip: false, reusedChunks: true };
+    return;
+  }
   switch (kind) {
     case 'gzip': {
       if (depth > 3) {
@@ -145,6 +154,11 @@ async function peek(raw: AsyncIterable<Buffer>, n: number): Promise<{ head: Buff
     }
   }
   return { head, stream: replay() };
+}
+
+/** The same chunks, each copied (for consumers that keep chunks while reading on). */
+async function* copyChunks(src: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const b of src) yield Buffer.from(b);
 }
 
 async function drain(s: AsyncIterable<Buffer>): Promise<void> {

@@ -6,6 +6,7 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import { basename, join } from 'node:path';
 import fg from 'fast-glob';
 import type { InputWarning } from '../model.js';
+import { readReused } from './read.js';
 
 /** One input to scan. */
 export interface InputSource {
@@ -16,6 +17,11 @@ export interface InputSource {
   path?: string;
   /** Opens the raw bytes; input/members.ts unwraps gzip, archives and container formats. */
   open(): AsyncIterable<Buffer>;
+  /**
+   * Opens the raw bytes read through reused buffers (see input/read.ts): a chunk is valid until
+   * two more were read. Only files have it; members.ts copies chunks that a consumer keeps.
+   */
+  openReused?(): AsyncIterable<Buffer>;
 }
 
 const CHUNK = 1 << 20;
@@ -89,6 +95,7 @@ function fileSource(path: string): InputSource {
     kind: isConfigName(path) ? 'config' : 'log',
     path,
     open: () => createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>,
+    openReused: () => readReused(path, { chunkBytes: CHUNK }),
   };
 }
 

@@ -50,30 +50,54 @@ function withCallback(find: Prefilter['find']): Prefilter['scan'] {
   };
 }
 
+/**
+ * Literals at least this long are searched together in one pass; shorter ones (which would cap
+ * every shift of that pass) get a second pass of their own. Built-in patterns keep to this length.
+ */
+export const LONG_LITERAL = 11;
+
 /** Builds a prefilter for the given literals (byte-exact, case-sensitive, latin1/UTF-8 bytes). */
 export function buildPrefilter(literals: readonly string[]): Prefilter {
   const unique = [...new Set(literals.filter((l) => l.length > 0))];
   const bytes = unique.map((l) => Buffer.from(l, 'utf8'));
-  if (bytes.length === 0) {
-    const empty = makeHits();
-    return { literals: unique, find: () => empty, scan() {} };
-  }
-  const minLen = Math.min(...bytes.map((b) => b.length));
-  if (minLen < 2) return naivePrefilter(unique, bytes);
+  const hits = makeHits();
+  if (bytes.length === 0) return { literals: unique, find: () => ((hits.count = 0), hits), scan() {} };
+  const all = bytes.map((_, i) => i);
+  const long = all.filter((i) => bytes[i]!.length >= LONG_LITERAL);
+  const short = all.filter((i) => bytes[i]!.length < LONG_LITERAL);
+  const passes = [long, short].filter((ids) => ids.length > 0).map((ids) => searcher(bytes, ids));
+  const find = (buf: Buffer, from: number, to: number): Hits => {
+    hits.count = 0;
+    for (const pass of passes) pass(buf, from, to, hits);
+    return hits;
+  };
+  return { literals: unique, find, scan: withCallback(find) };
+}
 
-  const m = minLen;
-  const defaultShift = m - 1;
-  const shift = new Int32Array(65536).fill(defaultShift);
-  // Candidates per final block of each literal's m-prefix; also keyed by the first two bytes.
+/** Appends the occurrences of the literals `ids` in `buf[from, to)` to `hits`, keeping them in position order. */
+type Pass = (buf: Buffer, from: number, to: number, hits: Hits & { push(p: number, l: number): void }) => void;
+
+/**
+ * Wu-Manber over 2-byte blocks with m = the shortest literal's length. Each literal is entered
+ * by the m-byte window of it whose blocks are least likely in log text, so that common blocks
+ * ("in", "e ") keep long shifts and rarely trigger a comparison.
+ */
+function searcher(bytes: Buffer[], ids: number[]): Pass {
+  const m = Math.min(...ids.map((i) => bytes[i]!.length));
+  if (m < 2) return naivePass(bytes, ids);
+  const shift = new Int32Array(65536).fill(m - 1);
+  const offset = new Int32Array(bytes.length);
   const table = new Map<number, number[]>();
-  for (let li = 0; li < bytes.length; li++) {
+  for (const li of ids) {
     const b = bytes[li]!;
+    const o = quietestWindow(b, m);
+    offset[li] = o;
     for (let q = 1; q < m; q++) {
-      const h = (b[q - 1]! << 8) | b[q]!;
+      const h = (b[o + q - 1]! << 8) | b[o + q]!;
       const s = m - 1 - q;
       if (s < shift[h]!) shift[h] = s;
     }
-    const h = (b[m - 2]! << 8) | b[m - 1]!;
+    const h = (b[o + m - 2]! << 8) | b[o + m - 1]!;
     let list = table.get(h);
     if (!list) table.set(h, (list = []));
     list.push(li);
@@ -81,9 +105,7 @@ export function buildPrefilter(literals: readonly string[]): Prefilter {
   const candidates: (Int32Array | undefined)[] = new Array(65536);
   for (const [h, list] of table) candidates[h] = Int32Array.from(list);
 
-  const hits = makeHits();
-  const find = (buf: Buffer, from: number, to: number): Hits => {
-    hits.count = 0;
+  return (buf, from, to, hits) => {
     let pos = from + m - 1;
     while (pos < to) {
       const h = (buf[pos - 1]! << 8) | buf[pos]!;
@@ -92,39 +114,75 @@ export function buildPrefilter(literals: readonly string[]): Prefilter {
         pos += s;
         continue;
       }
-      const start = pos - m + 1;
       const list = candidates[h]!;
       for (let k = 0; k < list.length; k++) {
         const li = list[k]!;
         const lit = bytes[li]!;
         const len = lit.length;
-        if (start + len > to || buf[start] !== lit[0]) continue;
+        const start = pos - m + 1 - offset[li]!;
+        if (start < from || start + len > to || buf[start] !== lit[0]) continue;
         let j = 1;
         while (j < len && buf[start + j] === lit[j]) j++;
-        if (j === len) hits.push(start, li);
+        if (j === len) insertHit(hits, start, li);
       }
       pos += 1;
     }
-    return hits;
   };
-  return { literals: unique, find, scan: withCallback(find) };
 }
 
-function naivePrefilter(unique: string[], bytes: Buffer[]): Prefilter {
-  const hits = makeHits();
-  const find = (buf: Buffer, from: number, to: number): Hits => {
-    const found: [number, number][] = [];
-    bytes.forEach((lit, li) => {
+/** Adds a hit, moving it before later positions found earlier (windows differ per literal). */
+function insertHit(hits: Hits & { push(p: number, l: number): void }, p: number, li: number): void {
+  hits.push(p, li);
+  const pos = hits.pos;
+  const lit = hits.lit;
+  let i = hits.count - 1;
+  while (i > 0 && (pos[i - 1]! > p || (pos[i - 1] === p && lit[i - 1]! > li))) {
+    pos[i] = pos[i - 1]!;
+    lit[i] = lit[i - 1]!;
+    i--;
+  }
+  pos[i] = p;
+  lit[i] = li;
+}
+
+/** How often a byte is expected in log text (a rough model: English letters, spaces, digits). */
+const BYTE_WEIGHT = (() => {
+  const w = new Float64Array(256).fill(0.002);
+  'etaoinshrdlcumwfgypbvkjxqz'.split('').forEach((c, i) => {
+    w[c.charCodeAt(0)] = 0.08 * 0.87 ** i;
+    w[c.toUpperCase().charCodeAt(0)] = 0.01 * 0.87 ** i;
+  });
+  w[32] = 0.15;
+  for (let d = 48; d < 58; d++) w[d] = 0.03;
+  for (const c of '.:-_[]/,=') w[c.charCodeAt(0)] = 0.01;
+  return w;
+})();
+
+/** Start of the m-byte window of `b` whose last block (what triggers a comparison) and other blocks (what shortens shifts) are least likely. */
+function quietestWindow(b: Buffer, m: number): number {
+  let best = 0;
+  let bestCost = Infinity;
+  for (let o = 0; o + m <= b.length; o++) {
+    let cost = 100 * BYTE_WEIGHT[b[o + m - 2]!]! * BYTE_WEIGHT[b[o + m - 1]!]!;
+    for (let q = o + 1; q < o + m - 1; q++) cost += BYTE_WEIGHT[b[q - 1]!]! * BYTE_WEIGHT[b[q]!]!;
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = o;
+    }
+  }
+  return best;
+}
+
+/** Literals of one byte: each found with indexOf. */
+function naivePass(bytes: Buffer[], ids: number[]): Pass {
+  return (buf, from, to, hits) => {
+    for (const li of ids) {
+      const lit = bytes[li]!;
       let p = buf.indexOf(lit, from);
       while (p !== -1 && p + lit.length <= to) {
-        found.push([p, li]);
+        insertHit(hits, p, li);
         p = buf.indexOf(lit, p + 1);
       }
-    });
-    found.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    hits.count = 0;
-    for (const [p, li] of found) hits.push(p, li);
-    return hits;
+    }
   };
-  return { literals: unique, find, scan: withCallback(find) };
 }

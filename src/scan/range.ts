@@ -2,7 +2,7 @@
 // same record boundary as its neighbour (the first line at or after the nominal offset that
 // begins a record: a header or a blank line), so every record is read by exactly one range.
 
-import { createReadStream } from 'node:fs';
+import { readReused } from '../input/read.js';
 import { findBoundary } from './scanner.js';
 import type { ByteRange } from './task.js';
 
@@ -21,7 +21,9 @@ export function splitRanges(size: number, n: number): ByteRange[] {
 export async function* alignRange(path: string, range: ByteRange): AsyncGenerator<Buffer> {
   // Start one byte early so that a boundary exactly at `start` is seen after its newline.
   const readFrom = range.start === 0 ? 0 : range.start - 1;
-  const stream = createReadStream(path, { start: readFrom, highWaterMark: CHUNK });
+  // Chunks come from reused buffers (input/read.ts): the current and the previous one stay valid,
+  // so anything kept longer is copied (Buffer.concat, Buffer.from).
+  const stream = readReused(path, { start: readFrom, chunkBytes: CHUNK });
   let buf: Buffer = Buffer.alloc(0);
   let bufAt = readFrom;
   let started = range.start === 0;
@@ -67,6 +69,6 @@ export async function* alignRange(path: string, range: ByteRange): AsyncGenerato
     }
     if (started && buf.length > 0) yield buf;
   } finally {
-    stream.destroy();
+    await stream.return(undefined);
   }
 }

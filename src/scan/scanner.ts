@@ -39,6 +39,11 @@ export interface ScanOptions {
   signal?: AbortSignal;
   /** Called with the number of bytes of each chunk read (for progress reports). */
   onBytes?: (n: number) => void;
+  /**
+   * The chunks come from reused buffers (input/read.ts): a chunk is scanned in place when it is
+   * large enough, and whatever is kept past it (a short chunk, the unfinished record) is copied.
+   */
+  reusedChunks?: boolean;
 }
 
 export interface ScanResult {
@@ -104,7 +109,11 @@ export async function scanStream(
     if (next.done) break;
     const chunk = next.value;
     opts.onBytes?.(chunk.length);
-    pending.push(chunk);
+    if (pending.length === 0 && chunk.length >= chunkBytes) {
+      state.feed([chunk], false, maxCarry);
+      continue;
+    }
+    pending.push(opts.reusedChunks ? Buffer.from(chunk) : chunk);
     pendingBytes += chunk.length;
     if (pendingBytes >= chunkBytes) {
       state.feed(pending, false, maxCarry);
@@ -165,7 +174,7 @@ class ScanState {
       const lastNl = buf.lastIndexOf(10);
       if (lastNl < 0) {
         if (buf.length > maxCarry) this.scanGiantLine(buf);
-        else this.carry = buf;
+        else this.carry = this.opts.reusedChunks ? Buffer.from(buf) : buf;
         return;
       }
       limit = this.safeEnd(buf, lastNl);
@@ -174,7 +183,9 @@ class ScanState {
     this.process(buf, limit);
     this.carryOffset += limit;
     this.carry = limit >= buf.length ? Buffer.alloc(0) : buf.subarray(limit);
-    if (this.carry.length > 0 && this.carry.length < 64 << 10) this.carry = Buffer.from(this.carry);
+    // Keep the unfinished record in its own buffer: a small one so as not to pin the whole chunk,
+    // any when the chunk's buffer will be reused.
+    if (this.carry.length > 0 && (this.carry.length < 64 << 10 || this.opts.reusedChunks)) this.carry = Buffer.from(this.carry);
   }
 
   /** Start of the last (possibly unfinished) record: everything before it can be processed now. */

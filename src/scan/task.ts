@@ -10,6 +10,7 @@ import { isConfigName } from '../input/sources.js';
 import { parseConfigText } from '../input/config-file.js';
 import { buildEvent } from '../parse/event.js';
 import { alignRange } from './range.js';
+import { readReused } from '../input/read.js';
 import type { Prefilter } from './prefilter.js';
 import { scanStream } from './scanner.js';
 
@@ -42,7 +43,7 @@ const BATCH = 512;
 
 /** Opens a file input by path (what workers receive). */
 export function fileInput(name: string, path: string): InputSource {
-  return { name, kind: isConfigName(path) ? 'config' : 'log', path, open: () => createReadStream(path, { highWaterMark: 1 << 20 }) };
+  return { name, kind: isConfigName(path) ? 'config' : 'log', path, open: () => createReadStream(path, { highWaterMark: 1 << 20 }), openReused: () => readReused(path) };
 }
 
 /** Scans one input, or one byte range of it, reporting through `emit`. */
@@ -53,7 +54,7 @@ export async function runTask(input: InputSource, range: ByteRange | null, ctx: 
     if (range) {
       emit({ type: 'member', member: 0, name: input.name, kind: 'log' });
       const chunks = alignRange(input.path!, range);
-      await scanMember({ name: input.name, kind: 'log', chunks, gzip: false }, 0, ctx, emit, warn);
+      await scanMember({ name: input.name, kind: 'log', chunks, gzip: false, reusedChunks: true }, 0, ctx, emit, warn);
       return;
     }
     for await (const m of expandSource(input, { warn })) {
@@ -85,6 +86,7 @@ async function scanMember(m: Member, n: number, ctx: TaskContext, emit: (msg: Sc
         problems: true,
         problemPrefilter: ctx.problemPrefilter,
         everyRecord: ctx.everyRecord,
+        reusedChunks: m.reusedChunks === true,
         onWarning: (message) => warn(m.name, message),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         ...(ctx.onBytes ? { onBytes: ctx.onBytes } : {}),

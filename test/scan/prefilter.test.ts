@@ -46,6 +46,26 @@ describe('prefilter', () => {
     );
   });
 
+  it('finds long and short literals together (two passes), in position order, within any range', () => {
+    const alphabet = fc.constantFrom(...'abc: \n-'.split(''));
+    const word = fc.array(alphabet, { minLength: 1, maxLength: 16 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 8 }), fc.array(alphabet, { maxLength: 600 }), fc.nat(), fc.nat(), (lits, text, a, b) => {
+        const buf = Buffer.from(text.join(''));
+        const from = buf.length === 0 ? 0 : a % buf.length;
+        const to = from + (buf.length - from === 0 ? 0 : b % (buf.length - from + 1));
+        const unique = [...new Set(lits.filter((l) => l.length > 0))];
+        const want = naive(buf, lits).filter(([p, li]) => p >= from && p + Buffer.byteLength(unique[li]!) <= to);
+        const got: [number, number][] = [];
+        const h = buildPrefilter(lits).find(buf, from, to);
+        for (let i = 0; i < h.count; i++) got.push([h.pos[i]!, h.lit[i]!]);
+        // Not sorted here: the scanner relies on hits coming in position order.
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('respects the scan range', () => {
     const buf = Buffer.from('xx while link file to yy while link file to');
     const hits: number[] = [];
