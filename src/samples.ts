@@ -4,8 +4,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import fg from 'fast-glob';
-import YAML from 'yaml';
+import { globLib, yamlLib } from './lazy.js';
 import { diagnosePaths } from './diagnose.js';
 import type { Pattern } from './detect/pattern.js';
 import type { Diagnosis } from './model.js';
@@ -42,12 +41,12 @@ export function firedIds(d: Diagnosis, patterns: Pattern[]): string[] {
 export function readSampleCases(root: string): { cases: SampleCase[]; problems: string[] } {
   const cases: SampleCase[] = [];
   const problems: string[] = [];
-  for (const expectFile of fg.sync('*/*/expect.yaml', { cwd: root, absolute: true }).sort()) {
+  for (const expectFile of globLib().sync('*/*/expect.yaml', { cwd: root, absolute: true }).sort()) {
     const dir = expectFile.slice(0, -'/expect.yaml'.length);
     const patternId = dir.split('/').pop()!;
     let data: unknown;
     try {
-      data = YAML.parse(readFileSync(expectFile, 'utf8'));
+      data = yamlLib().parse(readFileSync(expectFile, 'utf8'));
     } catch (e) {
       problems.push(`${relative(process.cwd(), expectFile)}: ${(e as Error).message.split('\n')[0]}`);
       continue;
@@ -64,7 +63,7 @@ export function readSampleCases(root: string): { cases: SampleCase[]; problems: 
       else if (!Array.isArray(ids) || ids.some((x) => typeof x !== 'string')) problems.push(`${relative(process.cwd(), expectFile)}: ${name}: expected a list of pattern ids`);
       else cases.push({ patternId, dir, name, path, kind, expected: [...(ids as string[])].sort() });
     }
-    for (const f of fg.sync('*', { cwd: dir, onlyFiles: false }).filter((f) => f !== 'expect.yaml')) {
+    for (const f of globLib().sync('*', { cwd: dir, onlyFiles: false }).filter((f) => f !== 'expect.yaml')) {
       if (!(f in (data as object))) problems.push(`${relative(process.cwd(), join(dir, f))}: sample not listed in expect.yaml`);
     }
   }

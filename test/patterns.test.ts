@@ -4,7 +4,9 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPatternFile, loadPatterns, PatternError, redosCheck, type Condition } from '../src/detect/pattern.js';
+import { BUILTIN_PATTERN_DIR, buildPatternCache, loadPatternFile, loadPatterns, PatternError, redosCheck, type Condition } from '../src/detect/pattern.js';
+import { scanLiterals } from '../src/detect/detector.js';
+import { LONG_LITERAL } from '../src/scan/prefilter.js';
 import { renderCatalogue } from '../src/catalogue.js';
 import { tempDir } from './helpers.js';
 
@@ -26,6 +28,27 @@ describe('pattern library', () => {
 
   it('gives every event pattern a usable prefilter literal', () => {
     for (const p of patterns.filter((x) => x.match)) expect(p.prefilterLiterals, p.id).not.toBeNull();
+  });
+
+  it('keeps every built-in literal long enough for the single prefilter pass', () => {
+    const short = scanLiterals(patterns).filter((l) => Buffer.byteLength(l) < LONG_LITERAL);
+    expect(short).toEqual([]);
+  });
+
+  it('loads built-in patterns from the build cache only while the file text is unchanged', () => {
+    const cache = buildPatternCache();
+    const key = 'rocksdb/rocksdb-hardlink-unsupported.yaml';
+    const file = join(BUILTIN_PATTERN_DIR, key);
+    const plain = loadPatternFile(file, { untrusted: false });
+    const viaCache = loadPatternFile(file, { untrusted: false, cache, cacheKey: key });
+    expect({ ...viaCache, matches: null }).toEqual({ ...plain, matches: null });
+    // An entry whose hash matches is used as is (nothing is parsed) …
+    const edited = { files: { ...cache.files, [key]: { ...cache.files[key]!, spec: { ...cache.files[key]!.spec, title: 'from the cache' } } } };
+    expect(loadPatternFile(file, { untrusted: false, cache: edited, cacheKey: key }).title).toBe('from the cache');
+    // … and one whose hash does not (the file changed since the build) is ignored.
+    const stale = { files: { ...edited.files, [key]: { ...edited.files[key]!, hash: 'stale' } } };
+    expect(loadPatternFile(file, { untrusted: false, cache: stale, cacheKey: key }).title).toBe(plain.title);
+    expect(Object.keys(cache.files)).toHaveLength(patterns.length);
   });
 
   it('has no regex with exponential backtracking', () => {

@@ -2,14 +2,14 @@
 // its regexes checked for catastrophic backtracking, compiled into a matcher over LogEvents.
 // The literals each pattern needs feed the scanner's prefilter (scan/prefilter.ts).
 
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import fg from 'fast-glob';
-import YAML from 'yaml';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createRequire } from 'node:module';
 import semver from 'semver';
+import { ajvLib, yamlLib } from '../lazy.js';
 import type { LogEvent, Severity } from '../model.js';
 import { bestOf, literalsOfRegex, score, type LiteralSet } from './literals.js';
 
@@ -79,14 +79,70 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The patterns shipped with flink-doctor. */
 export const BUILTIN_PATTERN_DIR = resolve(here, '..', '..', 'patterns');
 const SCHEMA_FILE = join(BUILTIN_PATTERN_DIR, 'schema.json');
+/** Written by `npm run build` (scripts/pattern-cache.mjs) next to the compiled code. */
+export const PATTERN_CACHE_FILE = resolve(here, '..', 'patterns.cache.json');
 
-let validator: ReturnType<Ajv['compile']> | null = null;
+let validator: ValidateFunction | null = null;
 function validate(data: unknown): ErrorObject[] {
   if (!validator) {
+    const { Ajv } = ajvLib();
     const ajv = new Ajv({ allErrors: true, strict: false });
     validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')));
   }
   return validator(data) ? [] : (validator.errors ?? []);
+}
+
+/**
+ * The built-in pattern files, already parsed and validated, keyed by path below the built-in
+ * directory. An entry is used only while its hash matches the file's text and the schema's.
+ */
+export interface PatternCache {
+  files: Record<string, { hash: string; spec: PatternSpec }>;
+}
+
+function textHash(text: string): string {
+  return createHash('sha1').update(text).update('\0').update(schemaText()).digest('hex');
+}
+
+let schemaCache: string | null = null;
+function schemaText(): string {
+  return (schemaCache ??= readFileSync(SCHEMA_FILE, 'utf8'));
+}
+
+let builtinCache: PatternCache | null | undefined;
+function readBuiltinCache(): PatternCache | null {
+  if (builtinCache !== undefined) return builtinCache;
+  try {
+    builtinCache = existsSync(PATTERN_CACHE_FILE) ? (JSON.parse(readFileSync(PATTERN_CACHE_FILE, 'utf8')) as PatternCache) : null;
+  } catch {
+    builtinCache = null; // a damaged cache only costs time: every file is parsed again
+  }
+  return builtinCache;
+}
+
+/** Parses and validates every built-in pattern file into a cache (see PatternCache). */
+export function buildPatternCache(dir: string = BUILTIN_PATTERN_DIR): PatternCache {
+  const files: PatternCache['files'] = {};
+  for (const file of patternFiles(dir)) {
+    const text = readFileSync(file, 'utf8');
+    files[relative(dir, file)] = { hash: textHash(text), spec: parseSpec(text, relative(process.cwd(), file) || file) };
+  }
+  return { files };
+}
+
+/** The `*.yaml` / `*.yml` files below `dir`, sorted. */
+function patternFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name.startsWith('.')) continue;
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.ya?ml$/.test(e.name)) out.push(p);
+    }
+  };
+  walk(resolve(dir));
+  return out.sort();
 }
 
 /**
@@ -96,23 +152,21 @@ function validate(data: unknown): ErrorObject[] {
 export function loadPatterns(dirs: string[] = [BUILTIN_PATTERN_DIR]): Pattern[] {
   const byId = new Map<string, Pattern>();
   for (const dir of dirs) {
-    const files = fg.sync('**/*.{yaml,yml}', { cwd: dir, absolute: true }).sort();
     const untrusted = resolve(dir) !== BUILTIN_PATTERN_DIR;
-    for (const file of files) {
-      const p = loadPatternFile(file, { untrusted });
+    const cache = untrusted ? null : readBuiltinCache();
+    for (const file of patternFiles(dir)) {
+      const p = loadPatternFile(file, { untrusted, ...(cache ? { cache, cacheKey: relative(BUILTIN_PATTERN_DIR, file) } : {}) });
       byId.set(p.id, p);
     }
   }
   return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
 
-/** Loads and compiles one pattern file; throws PatternError on any problem. */
-export function loadPatternFile(file: string, opts: { untrusted?: boolean } = {}): Pattern {
-  const shown = relative(process.cwd(), file) || file;
-  const untrusted = opts.untrusted ?? true;
+/** Parses a pattern file's text and validates it against the schema. */
+function parseSpec(text: string, shown: string): PatternSpec {
   let data: unknown;
   try {
-    data = YAML.parse(readFileSync(file, 'utf8'));
+    data = yamlLib().parse(text);
   } catch (e) {
     throw new PatternError(shown, '(file)', (e as Error).message.split('\n')[0]!, 'check the YAML syntax');
   }
@@ -123,7 +177,24 @@ export function loadPatternFile(file: string, opts: { untrusted?: boolean } = {}
     const extra = e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : '';
     throw new PatternError(shown, field, `${e.message ?? 'invalid'}${extra}`, 'see patterns/schema.json');
   }
-  const spec = data as PatternSpec;
+  return data as PatternSpec;
+}
+
+/**
+ * Loads and compiles one pattern file; throws PatternError on any problem. With `cache`, a file
+ * whose text is unchanged since the cache was built is not parsed and validated again.
+ */
+export function loadPatternFile(file: string, opts: { untrusted?: boolean; cache?: PatternCache; cacheKey?: string } = {}): Pattern {
+  const shown = relative(process.cwd(), file) || file;
+  const untrusted = opts.untrusted ?? true;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new PatternError(shown, '(file)', (e as Error).message, 'check that the file can be read');
+  }
+  const cached = opts.cache && opts.cacheKey !== undefined ? opts.cache.files[opts.cacheKey] : undefined;
+  const spec = cached && cached.hash === textHash(text) ? cached.spec : parseSpec(text, shown);
   const expectedId = basename(file).replace(/\.ya?ml$/, '');
   if (spec.id !== expectedId) {
     throw new PatternError(shown, 'id', `'${spec.id}' differs from the file name`, `rename the file to ${spec.id}.yaml or change the id`);

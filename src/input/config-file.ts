@@ -2,11 +2,13 @@
 // into configuration entries with the line where each value stands. Nested maps are flattened
 // to dotted keys, lists joined with ';' (Flink's own list separator for dirs).
 
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import type { Node } from 'yaml';
+import { yamlLib } from '../lazy.js';
 import type { ConfigEntry } from '../model.js';
 
 /** Parses configuration text; returns entries and an error message when the text is not YAML. */
 export function parseConfigText(text: string, source: string): { entries: ConfigEntry[]; error: string | null } {
+  const { LineCounter, isMap, isScalar, isSeq, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
   if (doc.errors.length > 0 || !isMap(doc.contents)) {

@@ -5,8 +5,8 @@
 
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import * as tar from 'tar-stream';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
+import { tarLib, yauzlLib } from '../lazy.js';
 import type { Role } from '../model.js';
 import { isConfigName, type InputSource } from './sources.js';
 import { jsonRecordToLine, looksLikeJsonLog } from './json-log.js';
@@ -208,7 +208,7 @@ function unsafeEntry(name: string): boolean {
 }
 
 async function* tarMembers(name: string, src: AsyncIterable<Buffer>, opts: ExpandOptions, depth: number): AsyncGenerator<Member> {
-  const extract = tar.extract();
+  const extract = tarLib().extract();
   const input = Readable.from(src);
   input.on('error', (e) => extract.destroy(e));
   input.pipe(extract);
@@ -243,7 +243,7 @@ async function* zipMembers(name: string, src: AsyncIterable<Buffer>, opts: Expan
   let zip: yauzl.ZipFile;
   if (path) {
     await drain(src);
-    zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true });
+    zip = await yauzlLib().openPromise(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true });
   } else {
     const parts: Buffer[] = [];
     let size = 0;
@@ -255,7 +255,7 @@ async function* zipMembers(name: string, src: AsyncIterable<Buffer>, opts: Expan
       }
       parts.push(b);
     }
-    zip = await yauzl.fromBufferPromise(Buffer.concat(parts), { lazyEntries: true, validateEntrySizes: true });
+    zip = await yauzlLib().fromBufferPromise(Buffer.concat(parts), { lazyEntries: true, validateEntrySizes: true });
   }
   const skipped: string[] = [];
   try {

@@ -4,7 +4,7 @@
 
 import { createReadStream, promises as fsp } from 'node:fs';
 import { basename, join } from 'node:path';
-import fg from 'fast-glob';
+import { globLib } from '../lazy.js';
 import type { InputWarning } from '../model.js';
 import { readReused } from './read.js';
 
@@ -75,8 +75,8 @@ export async function resolveInputs(
 async function walk(dir: string, warnings: InputWarning[]): Promise<string[]> {
   const opts = { cwd: dir, onlyFiles: true, followSymbolicLinks: true, suppressErrors: true, dot: false } as const;
   try {
-    const logs = await fg(LOG_GLOBS, opts);
-    const configs = await fg(CONFIG_NAMES.map((n) => `**/${n}`), opts);
+    const logs = await globLib()(LOG_GLOBS, opts);
+    const configs = await globLib()(CONFIG_NAMES.map((n) => `**/${n}`), opts);
     return [...new Set([...configs.sort(), ...logs.sort(naturalCompare)])].map((f) => join(dir, f));
   } catch (e) {
     warnings.push({ source: dir, message: describeFsError(e, 'cannot walk directory') });
