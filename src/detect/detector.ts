@@ -80,6 +80,7 @@ export class Detector {
     const version = this.facts.sources.get(e.sourceIndex)?.version ?? null;
     let candidates: Iterable<Pattern>;
     if (this.opts.fullScan || literals === null) candidates = this.eventPatterns;
+    else if (literals.length === 0) candidates = this.slow;
     else {
       const set = new Set<Pattern>(this.slow);
       for (const l of literals) for (const p of this.byLiteral.get(l) ?? []) set.add(p);

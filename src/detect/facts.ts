@@ -100,11 +100,12 @@ export class Facts {
     return s;
   }
 
-  vote(i: number, role: Role, score: number, reason: string): void {
+  /** Adds to a role's score; the first vote's reason is kept (`reason` may be built only then). */
+  vote(i: number, role: Role, score: number, reason: string | (() => string)): void {
     const votes = this.source(i).votes;
     const v = votes.get(role);
     if (v) v.score += score;
-    else votes.set(role, { score, reason });
+    else votes.set(role, { score, reason: typeof reason === 'string' ? reason : reason() });
   }
 }
 
@@ -168,9 +169,10 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
   const src = e.sourceIndex;
   const msg = e.message;
   if (e.logger) {
-    if (JM_LOGGER.test(e.logger)) facts.vote(src, 'jobmanager', 1, `JobManager logger ${shortLogger(e.logger)}`);
-    else if (TM_LOGGER.test(e.logger)) facts.vote(src, 'taskmanager', 1, `TaskManager logger ${shortLogger(e.logger)}`);
-    else if (CLIENT_LOGGER.test(e.logger)) facts.vote(src, 'client', 1, `client logger ${shortLogger(e.logger)}`);
+    const logger = e.logger;
+    if (JM_LOGGER.test(logger)) facts.vote(src, 'jobmanager', 1, () => `JobManager logger ${shortLogger(logger)}`);
+    else if (TM_LOGGER.test(logger)) facts.vote(src, 'taskmanager', 1, () => `TaskManager logger ${shortLogger(logger)}`);
+    else if (CLIENT_LOGGER.test(logger)) facts.vote(src, 'client', 1, () => `client logger ${shortLogger(logger)}`);
   }
   const sf = facts.source(src);
   if (sf.version === null) {

@@ -27,6 +27,7 @@ const FAILURE_CAUSE = /(?: with failure cause: | switched from \w+ to \w+\.? ?(?
 
 /** An exception class written inside a line of prose: `… from xx java.nio.file.FileSystemException xx …`. */
 function inlineException(text: string): { cls: string; message: string } | null {
+  if (!text.includes('Exception') && !text.includes('Error') && !text.includes('Throwable')) return null;
   const m = INLINE_EXCEPTION.exec(text);
   if (!m) return null;
   const cls = /^[\w$.]+/.exec(m[1]!)![0];
@@ -53,7 +54,7 @@ export function buildEvent(sourceIndex: number, firstLine: number, rawLines: str
   if (header) {
     message = header.message;
     // Task lines of 1.13–1.16 carry the whole stringified stack inside the message.
-    const fc = FAILURE_CAUSE.exec(message);
+    const fc = message.includes(' with failure cause: ') || message.includes(' switched from ') ? FAILURE_CAUSE.exec(message) : null;
     if (fc) {
       const ex = splitExceptionLine(fc[1]!);
       if (ex) chain.push({ cls: ex.cls, message: ex.message, line: firstLine, kind: 'exception', firstFrame: 0 });

@@ -104,8 +104,29 @@ function normaliseLevel(l: string): string {
   return l;
 }
 
+/** Start of the minute last read by readTimestamp (`yyyy-MM-dd HH:mm`) and its time in ms. */
+let minuteText = '';
+let minuteMs = 0;
+
 /** Reads `yyyy-MM-dd HH:mm:ss[,.]SSS[zone]` into an ISO string (zone kept only when written) and ms. */
 export function readTimestamp(s: string): { iso: string | null; ms: number | null } {
+  // The usual layout, `2024-03-11 09:00:00,123` with nothing after it, without a regex: the
+  // minute's start is computed once per minute of log.
+  if (s.length === 23 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58 && (s.charCodeAt(19) === 44 || s.charCodeAt(19) === 46) && (s.charCodeAt(10) === 32 || s.charCodeAt(10) === 84)) {
+    const sec = digits2(s, 17);
+    const frac = digits2(s, 20) * 10 + digit(s, 22);
+    const minute = s.slice(0, 16);
+    if (sec >= 0 && frac >= 0 && minute !== minuteText) {
+      const t = TIMESTAMP.exec(s);
+      if (t) {
+        minuteText = minute;
+        minuteMs = Date.UTC(+t[1]!, +t[2]! - 1, +t[3]!, +t[4]!, +t[5]!, 0, 0);
+      }
+    }
+    if (sec >= 0 && frac >= 0 && minute === minuteText && Number.isFinite(minuteMs)) {
+      return { iso: `${s.slice(0, 10)}T${s.slice(11, 19)}.${s.slice(20, 23)}`, ms: minuteMs + sec * 1000 + frac };
+    }
+  }
   const t = TIMESTAMP.exec(s);
   if (!t) return { iso: null, ms: null };
   const frac = (t[7] ?? '').padEnd(3, '0').slice(0, 3);
@@ -117,6 +138,22 @@ export function readTimestamp(s: string): { iso: string | null; ms: number | nul
     ms -= (z[1] === '-' ? -1 : 1) * (+z[2]! * 60 + +z[3]!) * 60000;
   }
   return { iso, ms: Number.isFinite(ms) ? ms : null };
+}
+
+function digit(s: string, i: number): number {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : -1000;
+}
+
+function digits2(s: string, i: number): number {
+  return digit(s, i) * 10 + digit(s, i + 1);
+}
+
+/** True when the line parses as a header (what parseHeader would not return null for). */
+function isHeaderLine(text: string): boolean {
+  const c = text.charCodeAt(0);
+  if (c >= 48 && c <= 57) return TIMESTAMP.test(text) || TIME_ONLY.test(text);
+  return LEVEL_FIRST.test(text);
 }
 
 const CLASS_LINE = /^(?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?:\$[\w$]+)*(?::\s|:$|$)/;
@@ -132,7 +169,7 @@ export function classify(text: string): LineKind {
   if (c === 83 /* S */ && text.startsWith('Suppressed:')) return LineKind.Continuation;
   if (c === 46 /* . */ && /^\.\.\. \d+ (?:more|common frames omitted)/.test(text)) return LineKind.Continuation;
   if (c === 97 /* a */ && /^at [\w$.<>/]+\(/.test(text)) return LineKind.Continuation;
-  if (c >= 48 && c <= 57) return parseHeader(text) ? LineKind.Header : LineKind.Other;
+  if (c >= 48 && c <= 57) return isHeaderLine(text) ? LineKind.Header : LineKind.Other;
   if (((c >= 97 && c <= 122) || c === 95 || c === 36) && isExceptionLine(text)) return LineKind.Continuation;
   if (c === 91 /* [ */ || c === 73 || c === 87 || c === 69 || c === 68 || c === 70 || c === 84) {
     if (LEVEL_FIRST.test(text)) return LineKind.Header;

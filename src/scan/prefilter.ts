@@ -83,9 +83,10 @@ type Pass = (buf: Buffer, from: number, to: number, hits: Hits & { push(p: numbe
  * ("in", "e ") keep long shifts and rarely trigger a comparison.
  */
 function searcher(bytes: Buffer[], ids: number[]): Pass {
-  const m = Math.min(...ids.map((i) => bytes[i]!.length));
+  // Shifts are bytes (a 64 KiB table stays in cache while records are parsed between chunks).
+  const m = Math.min(255, ...ids.map((i) => bytes[i]!.length));
   if (m < 2) return naivePass(bytes, ids);
-  const shift = new Int32Array(65536).fill(m - 1);
+  const shift = new Uint8Array(65536).fill(m - 1);
   const offset = new Int32Array(bytes.length);
   const table = new Map<number, number[]>();
   for (const li of ids) {

@@ -28,6 +28,9 @@ const CLASS_PREFIX = /^((?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Thr
 
 /** A mask applies only when the text holds its guard: a digit (DIGIT), a substring, or anything (''). */
 const DIGIT = '\u0000digit';
+/** Guards: a digit and a colon (IPv6 addresses); a slash or a backslash (paths). */
+const DIGIT_COLON = '\u0000digit:';
+const SLASH = '\u0000slash';
 const MASKS: Array<[RegExp, string, string]> = [
   [/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>', DIGIT],
   [/\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, '<time>', DIGIT],
@@ -36,9 +39,9 @@ const MASKS: Array<[RegExp, string, string]> = [
   [/\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b/gi, '<email>', '@'],
   // Kubernetes pod names of Flink processes: orders-taskmanager-1-3, flink-jobmanager-7d9f8-x2k4q
   [/\b[a-z0-9]+(?:-[a-z0-9]+)*-(?:taskmanager|jobmanager|taskexecutor)(?:-[a-z0-9]+)+\b/gi, '<pod>', '-'],
-  [/(?:[A-Za-z]:)?(?:[\\/][\w.$@+~-]+){2,}[\\/]?/g, '<path>', ''],
+  [/(?:[A-Za-z]:)?(?:[\\/][\w.$@+~-]+){2,}[\\/]?/g, '<path>', SLASH],
   [/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<ip>', DIGIT],
-  [/\[?\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b\]?(?::\d+)?/gi, '<ip>', DIGIT],
+  [/\[?\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b\]?(?::\d+)?/gi, '<ip>', DIGIT_COLON],
   [/\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|edu|gov|internal|local|lan|corp|cloud|svc|cluster)(?::\d+)?(?![\w-]|\.[a-z0-9])/gi, '<host>', '.'],
   [/\b[a-z0-9-]+(?:\.[a-z0-9-]+)+:\d{2,5}\b/gi, '<host:port>', ':'],
   [/\b[\w.-]+\/(?=<ip>)/g, '<host>/', '<ip>'],
@@ -63,7 +66,13 @@ export function normaliseMessage(text: string): string {
   let t = (nl >= 0 ? text.slice(0, nl) : text).slice(0, 600);
   const hasDigit = /\d/.test(t);
   for (const [re, to, needs] of MASKS) {
-    if (needs === DIGIT ? !hasDigit : needs !== '' && !t.includes(needs)) continue;
+    if (needs === DIGIT) {
+      if (!hasDigit) continue;
+    } else if (needs === DIGIT_COLON) {
+      if (!hasDigit || !t.includes(':')) continue;
+    } else if (needs === SLASH) {
+      if (!t.includes('/') && !t.includes('\\')) continue;
+    } else if (needs !== '' && !t.includes(needs)) continue;
     t = t.replace(re, to);
   }
   t = t.replace(/\s+/g, ' ').trim();
@@ -134,8 +143,17 @@ export function fingerprintParts(e: LogEvent): FingerprintParts {
   return { exception: ex.cls, message: normaliseMessage(ex.message), frames: app };
 }
 
+/** Ids already computed, by their text (bounded: cleared when full). */
+const idCache = new Map<string, string>();
+
 /** Stable short id of fingerprint parts, e.g. `fp-3a9c1e2b7d`. */
 export function fingerprintId(p: FingerprintParts): string {
-  const h = createHash('sha1').update(`${p.exception}\n${p.message}\n${p.frames.join('\n')}`).digest('hex');
-  return `fp-${h.slice(0, 10)}`;
+  const text = `${p.exception}\n${p.message}\n${p.frames.join('\n')}`;
+  let id = idCache.get(text);
+  if (id === undefined) {
+    id = `fp-${createHash('sha1').update(text).digest('hex').slice(0, 10)}`;
+    if (idCache.size >= 10_000) idCache.clear();
+    idCache.set(text, id);
+  }
+  return id;
 }
