@@ -138,6 +138,9 @@ const JM_COMPONENT = /ClusterEntrypoint|ClusterEntryPoint|JobManager|Entrypoint/
 const TM_COMPONENT = /TaskManager|TaskExecutor/;
 const CLIENT_COMPONENT = /Command Line Client|SqlClient|SQL Client/;
 
+/** The side each logger name speaks for (loggers repeat on every line: decided once per name). */
+const loggerRoles = new Map<string, 'jobmanager' | 'taskmanager' | 'client' | null>();
+
 const JM_LOGGER = /^org\.apache\.flink\.runtime\.(?:checkpoint\.CheckpointCoordinator|executiongraph\.|jobmaster\.|dispatcher\.|resourcemanager\.|entrypoint\.)/;
 const TM_LOGGER = /^org\.apache\.flink\.(?:runtime\.taskexecutor\.|runtime\.taskmanager\.Task$|streaming\.runtime\.tasks\.|streaming\.api\.operators\.|contrib\.streaming\.state\.|state\.rocksdb\.)/;
 const CLIENT_LOGGER = /^org\.apache\.flink\.(?:client\.cli\.|table\.client\.)/;
@@ -170,9 +173,13 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
   const msg = e.message;
   if (e.logger) {
     const logger = e.logger;
-    if (JM_LOGGER.test(logger)) facts.vote(src, 'jobmanager', 1, () => `JobManager logger ${shortLogger(logger)}`);
-    else if (TM_LOGGER.test(logger)) facts.vote(src, 'taskmanager', 1, () => `TaskManager logger ${shortLogger(logger)}`);
-    else if (CLIENT_LOGGER.test(logger)) facts.vote(src, 'client', 1, () => `client logger ${shortLogger(logger)}`);
+    let role = loggerRoles.get(logger);
+    if (role === undefined) {
+      role = JM_LOGGER.test(logger) ? 'jobmanager' : TM_LOGGER.test(logger) ? 'taskmanager' : CLIENT_LOGGER.test(logger) ? 'client' : null;
+      if (loggerRoles.size >= 10_000) loggerRoles.clear();
+      loggerRoles.set(logger, role);
+    }
+    if (role !== null) facts.vote(src, role, 1, () => `${role === 'jobmanager' ? 'JobManager' : role === 'taskmanager' ? 'TaskManager' : 'client'} logger ${shortLogger(logger)}`);
   }
   const sf = facts.source(src);
   if (sf.version === null) {

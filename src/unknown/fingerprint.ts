@@ -26,57 +26,65 @@ const WRAPPER_CLASSES =
 
 const CLASS_PREFIX = /^((?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable))(?::\s*|\s*$)/;
 
-/** A mask applies only when the text holds its guard: a digit (DIGIT), a substring, or anything (''). */
-const DIGIT = '\u0000digit';
-/** Guards: a digit and a colon (IPv6 addresses); a slash or a backslash (paths). */
-const DIGIT_COLON = '\u0000digit:';
-const SLASH = '\u0000slash';
-const MASKS: Array<[RegExp, string, string]> = [
-  [/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>', DIGIT],
-  [/\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, '<time>', DIGIT],
-  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>', DIGIT],
-  [/\b[a-z][a-z0-9+.-]*:\/\/[^\s'",)\]]+/gi, '<uri>', '://'],
-  [/\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b/gi, '<email>', '@'],
+/**
+ * A mask is tried only when its guard holds: a cheap test of something every match needs (a digit,
+ * a colon, a slash …) on the text as masked so far, so most masks skip most messages.
+ */
+type Guard = (t: string, digit: boolean) => boolean;
+const digit: Guard = (_t, d) => d;
+const has =
+  (...parts: string[]): Guard =>
+  (t) =>
+    parts.every((p) => t.includes(p));
+const digitAnd =
+  (...parts: string[]): Guard =>
+  (t, d) =>
+    d && parts.every((p) => t.includes(p));
+const MASKS: Array<[RegExp, string, Guard]> = [
+  [/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>', digitAnd('-', ':')],
+  [/\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, '<time>', digitAnd(':')],
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>', digitAnd('-')],
+  [/\b[a-z][a-z0-9+.-]*:\/\/[^\s'",)\]]+/gi, '<uri>', has('://')],
+  [/\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b/gi, '<email>', has('@', '.')],
   // Kubernetes pod names of Flink processes: orders-taskmanager-1-3, flink-jobmanager-7d9f8-x2k4q
-  [/\b[a-z0-9]+(?:-[a-z0-9]+)*-(?:taskmanager|jobmanager|taskexecutor)(?:-[a-z0-9]+)+\b/gi, '<pod>', '-'],
-  [/(?:[A-Za-z]:)?(?:[\\/][\w.$@+~-]+){2,}[\\/]?/g, '<path>', SLASH],
-  [/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<ip>', DIGIT],
-  [/\[?\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b\]?(?::\d+)?/gi, '<ip>', DIGIT_COLON],
-  [/\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|edu|gov|internal|local|lan|corp|cloud|svc|cluster)(?::\d+)?(?![\w-]|\.[a-z0-9])/gi, '<host>', '.'],
-  [/\b[a-z0-9-]+(?:\.[a-z0-9-]+)+:\d{2,5}\b/gi, '<host:port>', ':'],
-  [/\b[\w.-]+\/(?=<ip>)/g, '<host>/', '<ip>'],
+  [/\b[a-z0-9]+(?:-[a-z0-9]+)*-(?:taskmanager|jobmanager|taskexecutor)(?:-[a-z0-9]+)+\b/gi, '<pod>', (t) => t.includes('-') && /manager|executor/i.test(t)],
+  [/(?:[A-Za-z]:)?(?:[\\/][\w.$@+~-]+){2,}[\\/]?/g, '<path>', (t) => t.includes('/') || t.includes('\\')],
+  [/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<ip>', digitAnd('.')],
+  [/\[?\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b\]?(?::\d+)?/gi, '<ip>', digitAnd(':')],
+  [/\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|edu|gov|internal|local|lan|corp|cloud|svc|cluster)(?::\d+)?(?![\w-]|\.[a-z0-9])/gi, '<host>', has('.')],
+  [/\b[a-z0-9-]+(?:\.[a-z0-9-]+)+:\d{2,5}\b/gi, '<host:port>', digitAnd('.', ':')],
+  [/\b[\w.-]+\/(?=<ip>)/g, '<host>/', has('/<ip>')],
   // TaskManager resource ids: 10.0.0.3:6122-a1b2c3
-  [/(<ip>|<host>|<host:port>)-[0-9a-f]{6}\b/g, '$1-<rid>', '<'],
-  [/\b(?:container|application|appattempt)_[\de_]+\b/g, '<container>', '_'],
-  [/\b[0-9a-f]{32}(?:_[0-9a-f]{32}_\d+_\d+)?\b/g, '<id>', DIGIT],
-  [/\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/gi, '<hex>', DIGIT],
-  [/\b0x[0-9a-f]+\b/gi, '<hex>', '0x'],
-  [/\(\d+\/\d+\)(?:#\d+)?/g, '(<i>/<n>)', DIGIT],
+  [/(<ip>|<host>|<host:port>)-[0-9a-f]{6}\b/g, '$1-<rid>', has('>-')],
+  [/\b(?:container|application|appattempt)_[\de_]+\b/g, '<container>', has('_')],
+  [/\b[0-9a-f]{32}(?:_[0-9a-f]{32}_\d+_\d+)?\b/g, '<id>', (t, d) => d && t.length >= 32],
+  [/\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/gi, '<hex>', digit],
+  [/\b0x[0-9a-f]+\b/gi, '<hex>', has('0x')],
+  [/\(\d+\/\d+\)(?:#\d+)?/g, '(<i>/<n>)', digitAnd('/')],
   // Generated ids mixing letters and digits (request ids, random suffixes): 3fgk3u66, a3927ziu;
   // a name with a version suffix (kafka010) stays.
-  [/\b(?=[A-Za-z0-9]*\d[A-Za-z])[A-Za-z0-9]{7,}\b/g, '<id>', DIGIT],
+  [/\b(?=[A-Za-z0-9]*\d[A-Za-z])[A-Za-z0-9]{7,}\b/g, '<id>', digit],
   // Digit runs not glued to a preceding letter: 12ms and taskmanager-1-3 vary, log4j and s3a stay.
-  [/(?<![\w$<])\d+(?:\.\d+)?/g, '<n>', DIGIT],
+  [/(?<![\w$<])\d+(?:\.\d+)?/g, '<n>', digit],
 ];
+
+/** Messages already normalised (logs repeat messages word for word); bounded: cleared when full. */
+const normalised = new Map<string, string>();
 
 /** Masks the variable parts of a message so that occurrences of one failure compare equal. */
 export function normaliseMessage(text: string): string {
   // Only the start of the first line matters for grouping; long payloads are not masked in full.
   const nl = text.indexOf('\n');
-  let t = (nl >= 0 ? text.slice(0, nl) : text).slice(0, 600);
+  const first = (nl >= 0 ? text.slice(0, nl) : text).slice(0, 600);
+  const known = normalised.get(first);
+  if (known !== undefined) return known;
+  let t = first;
   const hasDigit = /\d/.test(t);
-  for (const [re, to, needs] of MASKS) {
-    if (needs === DIGIT) {
-      if (!hasDigit) continue;
-    } else if (needs === DIGIT_COLON) {
-      if (!hasDigit || !t.includes(':')) continue;
-    } else if (needs === SLASH) {
-      if (!t.includes('/') && !t.includes('\\')) continue;
-    } else if (needs !== '' && !t.includes(needs)) continue;
-    t = t.replace(re, to);
-  }
+  for (const [re, to, guard] of MASKS) if (guard(t, hasDigit)) t = t.replace(re, to);
   t = t.replace(/\s+/g, ' ').trim();
   if (t.length > 240) t = t.slice(0, 240).replace(/<[^>]*$/, '').trimEnd();
+  if (normalised.size >= 10_000) normalised.clear();
+  normalised.set(first, t);
   return t;
 }
 
