@@ -192,7 +192,7 @@ class ScanState {
   private safeEnd(buf: Buffer, lastNl: number): number {
     let ls = lineStart(buf, lastNl);
     for (let steps = 0; steps < WALK_LIMIT; steps++) {
-      const kind = classify(stripContainerPrefix(lineText(buf, ls)));
+      const kind = lineKindAt(buf, ls);
       if (kind === LineKind.Header || kind === LineKind.Blank) return ls;
       if (ls === 0) return 0;
       ls = lineStart(buf, ls - 1);
@@ -333,12 +333,12 @@ class ScanState {
   }
 
   private recordStart(buf: Buffer, hitLine: number, floor: number): number {
-    const kind = classify(stripContainerPrefix(lineText(buf, hitLine)));
+    const kind = lineKindAt(buf, hitLine);
     if (kind === LineKind.Header || kind === LineKind.Blank) return hitLine;
     let start = hitLine;
     for (let steps = 0; steps < WALK_LIMIT && start > floor; steps++) {
       const prev = lineStart(buf, start - 1);
-      const k = classify(stripContainerPrefix(lineText(buf, prev)));
+      const k = lineKindAt(buf, prev);
       if (k === LineKind.Blank) break;
       start = prev;
       if (k === LineKind.Header) break;
@@ -350,7 +350,7 @@ class ScanState {
     const maxLines = this.opts.maxRecordLines ?? 2000;
     let end = nextLine(buf, hitLine);
     for (let n = 0; n < maxLines && end < limit; n++) {
-      const k = classify(stripContainerPrefix(lineText(buf, end)));
+      const k = lineKindAt(buf, end);
       if (k === LineKind.Header || k === LineKind.Blank) break;
       end = nextLine(buf, end);
     }
@@ -396,11 +396,40 @@ export function findBoundary(buf: Buffer, from: number, atLineStart: boolean): n
   while (p < buf.length) {
     const nl = buf.indexOf(10, p);
     if (nl < 0) return -1; // the line is not complete yet
-    const kind = classify(stripContainerPrefix(lineText(buf, p)));
+    const kind = lineKindAt(buf, p);
     if (kind === LineKind.Header || kind === LineKind.Blank) return p;
     p = nl + 1;
   }
   return -1;
+}
+
+const isDigit = (b: number | undefined): boolean => b !== undefined && b >= 48 && b <= 57;
+
+/**
+ * The kind of the line starting at `start`: what classify() says of its text (container prefix
+ * removed), read straight from the bytes for the usual cases (an indented line, a blank line, a
+ * `yyyy-MM-dd HH:mm:ss` header) and decoded only for the rest.
+ */
+export function lineKindAt(buf: Buffer, start: number): LineKind {
+  const c = buf[start];
+  if (c === undefined || c === 10 || (c === 13 && buf[start + 1] === 10)) return LineKind.Blank;
+  if (c === 32 || c === 9) {
+    let q = start + 1;
+    const cap = start + 64;
+    while (q < cap && (buf[q] === 32 || buf[q] === 9)) q++;
+    const d = buf[q];
+    // Anything but whitespace after the indent: a continuation line (trim() would keep it).
+    if (d !== undefined && d > 32 && d !== 0xa0) return LineKind.Continuation;
+  } else if (
+    isDigit(c) && isDigit(buf[start + 1]) && isDigit(buf[start + 2]) && isDigit(buf[start + 3]) &&
+    (buf[start + 4] === 45 || buf[start + 4] === 47) && isDigit(buf[start + 5]) && isDigit(buf[start + 6]) &&
+    (buf[start + 7] === 45 || buf[start + 7] === 47) && isDigit(buf[start + 8]) && isDigit(buf[start + 9]) &&
+    buf[start + 10] === 32 && isDigit(buf[start + 11]) && isDigit(buf[start + 12]) && buf[start + 13] === 58 &&
+    isDigit(buf[start + 14]) && isDigit(buf[start + 15]) && buf[start + 16] === 58 && isDigit(buf[start + 17]) && isDigit(buf[start + 18])
+  ) {
+    return LineKind.Header;
+  }
+  return classify(stripContainerPrefix(lineText(buf, start)));
 }
 
 function lineStart(buf: Buffer, pos: number): number {

@@ -4,7 +4,8 @@
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { scanStream, type RawEvent } from '../../src/scan/scanner.js';
+import { lineKindAt, scanStream, type RawEvent } from '../../src/scan/scanner.js';
+import { classify, stripContainerPrefix } from '../../src/parse/line.js';
 import { buildPrefilter } from '../../src/scan/prefilter.js';
 import { buildEvent } from '../../src/parse/event.js';
 
@@ -86,6 +87,24 @@ describe('scanner', () => {
         expect(r.lines).toBe(buf.length === 0 ? 0 : buf[buf.length - 1] === 10 ? nl : nl + 1);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('lineKindAt', () => {
+  it('says of a line what classify says of its text', () => {
+    const piece = fc.constantFrom('2024-03-11 09:00:00,000 ', '2024/03/11 09:00:00 ', '2024-03-11T09:00:00Z ', '09:00:00 ', ' ', '\t', '  at ', '\r', '\u00a0', 'INFO ', 'Caused by: ', 'a', 'x.y.FooException: ', '7', '-', ':', 'T', '[pod/x] ', 'web | ');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), fc.constantFrom('\n', '\r\n', ''), (parts, end) => {
+        const text = parts.join('');
+        const buf = Buffer.from(text + end + 'next line\n', 'latin1');
+        // The line's text as the scanner decodes it: capped at 400 bytes, one final CR dropped.
+        const raw = end === '' ? text + 'next line' : end === '\r\n' ? text + '\r' : text;
+        const capped = raw.slice(0, 400);
+        const line = capped.endsWith('\r') ? capped.slice(0, -1) : capped;
+        expect(lineKindAt(buf, 0)).toBe(classify(stripContainerPrefix(line)));
+      }),
+      { numRuns: 2000 },
     );
   });
 });
