@@ -12,6 +12,7 @@ import { buildPrefilter } from './scan/prefilter.js';
 import { runTask, type ByteRange } from './scan/task.js';
 import { runPool, workersAvailable } from './scan/pool.js';
 import { splitRanges } from './scan/range.js';
+import { detectTask } from './scan/lane.js';
 import { Detector, PROBLEM_LITERALS, TaskFeeder, scanLiterals } from './detect/detector.js';
 import { loadPatterns, BUILTIN_PATTERN_DIR, type Pattern } from './detect/pattern.js';
 import { correlate } from './correlate/correlate.js';
@@ -109,6 +110,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   const workerPatternsKnown = !options.patterns || options.patternDirs !== undefined;
   const parallel = workers > 0 && tasks.length > 1 && workerPatternsKnown && workersAvailable() && tasks.every((t) => t.input.path) && (await totalBytes(tasks)) >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES);
   if (parallel) {
+    const ctx = { prefilter: buildPrefilter(literals), problemPrefilter: buildPrefilter(problemLiterals), everyRecord, ...(options.signal ? { signal: options.signal } : {}) };
     await runPool(
       tasks.map((t) => ({ name: t.input.name, path: t.input.path!, range: t.range })),
       { patternDirs: [BUILTIN_PATTERN_DIR, ...(options.patternDirs ?? [])], literals, problemLiterals, everyRecord, detector: detectorOptions },
@@ -121,6 +123,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
         afterTask(t, [...new Set(map)]);
       },
       options.signal,
+      (task, id) => detectTask(task, id, patterns, detectorOptions, ctx),
     );
     if (options.signal?.aborted) interrupted = true;
   } else {

@@ -14,8 +14,19 @@ export function workersAvailable(): boolean {
   return existsSync(fileURLToPath(WORKER_URL));
 }
 
-/** Runs `tasks` on `n` workers; `deliver` gets each task's reply, in task order. */
-export async function runPool(tasks: Omit<WorkerTask, 'id'>[], setup: WorkerSetup, n: number, deliver: (task: number, reply: WorkerReply) => void, signal?: AbortSignal): Promise<void> {
+/**
+ * Runs `tasks` on `n` lanes — the calling thread (through `local`, when given) and worker threads
+ * for the rest — and hands each task's reply to `deliver` in task order. The calling thread takes
+ * a share of the work instead of waiting: one worker fewer to start, one thread fewer competing.
+ */
+export async function runPool(
+  tasks: Omit<WorkerTask, 'id'>[],
+  setup: WorkerSetup,
+  n: number,
+  deliver: (task: number, reply: WorkerReply) => void,
+  signal?: AbortSignal,
+  local?: (task: Omit<WorkerTask, 'id'>, id: number) => Promise<WorkerReply>,
+): Promise<void> {
   const replies: (WorkerReply | undefined)[] = tasks.map(() => undefined);
   let current = 0;
   let next = 0;
@@ -34,21 +45,34 @@ export async function runPool(tasks: Omit<WorkerTask, 'id'>[], setup: WorkerSetu
         const id = next++;
         w.postMessage({ ...tasks[id]!, id } satisfies WorkerTask);
       };
-      for (let i = 0; i < Math.min(n, tasks.length); i++) {
+      const receive = (r: WorkerReply): void => {
+        replies[r.id] = r;
+        while (current < tasks.length && replies[current]) {
+          deliver(current, replies[current]!);
+          replies[current] = undefined;
+          current++;
+        }
+        if (current >= tasks.length) done();
+      };
+      const lanes = Math.min(n, tasks.length);
+      for (let i = local ? 1 : 0; i < lanes; i++) {
         const w = new Worker(WORKER_URL, { workerData: setup });
         workers.push(w);
         w.on('message', (r: WorkerReply) => {
-          replies[r.id] = r;
           dispatch(w);
-          while (current < tasks.length && replies[current]) {
-            deliver(current, replies[current]!);
-            replies[current] = undefined;
-            current++;
-          }
-          if (current >= tasks.length) done();
+          receive(r);
         });
         w.on('error', (e) => done(e));
         dispatch(w);
+      }
+      if (local && lanes > 0) {
+        // The calling thread's lane: takes the next task whenever it has finished one.
+        void (async () => {
+          while (next < tasks.length && !signal?.aborted) {
+            const id = next++;
+            receive(await local(tasks[id]!, id));
+          }
+        })().catch((e: Error) => done(e));
       }
       if (tasks.length === 0) done();
     });

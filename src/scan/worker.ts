@@ -3,11 +3,11 @@
 // detector's results as plain data; the main thread merges them and correlates.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import type { InputWarning } from '../model.js';
-import { Detector, TaskFeeder, type DetectorOptions, type DetectorState } from '../detect/detector.js';
+import type { DetectorOptions, DetectorState } from '../detect/detector.js';
 import { loadPatterns } from '../detect/pattern.js';
 import { buildPrefilter } from './prefilter.js';
-import { fileInput, runTask, type ByteRange } from './task.js';
+import type { ByteRange } from './task.js';
+import { detectTask } from './lane.js';
 
 /** Settings every task of a worker shares. */
 export interface WorkerSetup {
@@ -47,11 +47,8 @@ if (parentPort) {
       return;
     }
     queue = queue.then(async () => {
-      const detector = new Detector(patterns, setup.detector);
-      const warnings: InputWarning[] = [];
-      const feeder = new TaskFeeder(detector, warnings);
-      await runTask(fileInput(m.name, m.path), m.range, { prefilter, problemPrefilter, everyRecord: setup.everyRecord, signal: controller.signal }, (msg) => feeder.take(msg));
-      port.postMessage({ id: m.id, state: detector.exportState(warnings), stopped: feeder.stopped || controller.signal.aborted } satisfies WorkerReply);
+      const ctx = { prefilter, problemPrefilter, everyRecord: setup.everyRecord, signal: controller.signal };
+      port.postMessage((await detectTask(m, m.id, patterns, setup.detector, ctx)) satisfies WorkerReply);
     });
   });
 }
