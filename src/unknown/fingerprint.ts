@@ -68,23 +68,15 @@ const MASKS: Array<[RegExp, string, Guard]> = [
   [/(?<![\w$<])\d+(?:\.\d+)?/g, '<n>', digit],
 ];
 
-/** Messages already normalised (logs repeat messages word for word); bounded: cleared when full. */
-const normalised = new Map<string, string>();
-
 /** Masks the variable parts of a message so that occurrences of one failure compare equal. */
 export function normaliseMessage(text: string): string {
   // Only the start of the first line matters for grouping; long payloads are not masked in full.
   const nl = text.indexOf('\n');
-  const first = (nl >= 0 ? text.slice(0, nl) : text).slice(0, 600);
-  const known = normalised.get(first);
-  if (known !== undefined) return known;
-  let t = first;
+  let t = (nl >= 0 ? text.slice(0, nl) : text).slice(0, 600);
   const hasDigit = /\d/.test(t);
   for (const [re, to, guard] of MASKS) if (guard(t, hasDigit)) t = t.replace(re, to);
   t = t.replace(/\s+/g, ' ').trim();
   if (t.length > 240) t = t.slice(0, 240).replace(/<[^>]*$/, '').trimEnd();
-  if (normalised.size >= 10_000) normalised.clear();
-  normalised.set(first, t);
   return t;
 }
 
