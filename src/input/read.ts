@@ -3,6 +3,7 @@
 // the external memory), so the plain-text scan path reads every file through the same few
 // buffers, fetching the next chunk while the current one is scanned.
 
+import { read } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 /** Buffers in the ring: the chunk being read ahead, the current chunk and the one before it. */
@@ -53,5 +54,40 @@ export async function* readReused(path: string, opts: ReusedReadOptions = {}): A
     // A read still in flight (the consumer stopped early) must end before the file is closed.
     if (ahead) await ahead.catch(() => 0);
     await fh.close();
+  }
+}
+
+/**
+ * Like readReused, for an open file descriptor read from its current position on (standard input
+ * redirected from a file). The descriptor is not closed.
+ */
+export async function* readReusedFd(fd: number, chunkBytes = 1 << 20): AsyncGenerator<Buffer> {
+  const ring = Array.from({ length: RING }, () => Buffer.allocUnsafeSlow(chunkBytes));
+  const readInto = (b: Buffer, at: number): Promise<number> =>
+    new Promise((resolve, reject) => read(fd, b, at, b.length - at, null, (err, n) => (err ? reject(err) : resolve(n))));
+  const fill = async (b: Buffer): Promise<number> => {
+    let n = 0;
+    while (n < b.length) {
+      const got = await readInto(b, n);
+      if (got === 0) break;
+      n += got;
+    }
+    return n;
+  };
+  let slot = 0;
+  let ahead: Promise<number> | null = fill(ring[0]!);
+  try {
+    for (;;) {
+      const n: number = await ahead!;
+      ahead = null;
+      if (n === 0) return;
+      const chunk = ring[slot]!.subarray(0, n);
+      slot = (slot + 1) % RING;
+      if (n === chunkBytes) ahead = fill(ring[slot]!);
+      yield chunk;
+      if (n < chunkBytes) return;
+    }
+  } finally {
+    if (ahead) await ahead.catch(() => 0);
   }
 }

@@ -2,11 +2,11 @@
 // each a stream of large Buffers with gzip recognised by its magic bytes. Problems with one path
 // become warnings; what the bytes mean is decided downstream (scan/, parse/, detect/).
 
-import { createReadStream, promises as fsp } from 'node:fs';
+import { createReadStream, fstatSync, promises as fsp } from 'node:fs';
 import { basename, join } from 'node:path';
 import { globLib } from '../lazy.js';
 import type { InputWarning } from '../model.js';
-import { readReused } from './read.js';
+import { readReused, readReusedFd } from './read.js';
 
 /** One input to scan. */
 export interface InputSource {
@@ -49,7 +49,9 @@ export async function resolveInputs(
   };
   for (const p of paths.length === 0 ? ['-'] : paths) {
     if (p === '-') {
-      add({ name: '<stdin>', kind: 'log', open: () => stdin as AsyncIterable<Buffer> });
+      // Standard input redirected from a file is read like a file, through reused buffers.
+      const fromFile = stdin === process.stdin && stdinIsFile();
+      add({ name: '<stdin>', kind: 'log', open: () => stdin as AsyncIterable<Buffer>, ...(fromFile ? { openReused: () => readReusedFd(0) } : {}) });
       continue;
     }
     let st;
@@ -97,6 +99,14 @@ function fileSource(path: string): InputSource {
     open: () => createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>,
     openReused: () => readReused(path, { chunkBytes: CHUNK }),
   };
+}
+
+function stdinIsFile(): boolean {
+  try {
+    return fstatSync(0).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** One-line description of a filesystem error. */
