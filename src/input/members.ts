@@ -3,8 +3,8 @@
 // container, and container-runtime wrappers (docker json-file, CRI) or JSON log layouts turned
 // back into plain log lines. Binary data and unsafe archive entries become warnings.
 
-import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { Readable, type Transform } from 'node:stream';
+import { createGunzip, createInflateRaw } from 'node:zlib';
 import type yauzl from 'yauzl';
 import { tarLib, yauzlLib } from '../lazy.js';
 import type { Role } from '../model.js';
@@ -165,8 +165,20 @@ async function drain(s: AsyncIterable<Buffer>): Promise<void> {
   for await (const _ of s) void _;
 }
 
+/** Output chunk of the inflaters: large, so that 1 GiB inflates in about a thousand steps, not tens of thousands. */
+const INFLATE_CHUNK = 1 << 20;
+
 /** Inflates gzip, stopping with a warning when the output grows like a decompression bomb. */
-async function* gunzip(src: AsyncIterable<Buffer>, name: string, opts: ExpandOptions): AsyncGenerator<Buffer> {
+function gunzip(src: AsyncIterable<Buffer>, name: string, opts: ExpandOptions): AsyncGenerator<Buffer> {
+  return inflate(src, createGunzip({ chunkSize: INFLATE_CHUNK }), name, 'gzip data', opts, null);
+}
+
+/**
+ * Runs `src` through an inflater. It stops with a warning when the output grows like a
+ * decompression bomb (more than maxRatio:1 past minBombBytes) or past `declared` bytes (a zip
+ * entry's stated size). Data before a damaged spot is handed on before the error.
+ */
+async function* inflate(src: AsyncIterable<Buffer>, z: Transform, name: string, what: string, opts: ExpandOptions, declared: number | null): AsyncGenerator<Buffer> {
   const maxRatio = opts.maxRatio ?? 1000;
   const minBomb = opts.minBombBytes ?? 1 << 30;
   let inBytes = 0;
@@ -177,8 +189,6 @@ async function* gunzip(src: AsyncIterable<Buffer>, name: string, opts: ExpandOpt
       yield b;
     }
   })();
-  // Small output chunks, so the data before a damaged spot reaches the scanner before the error.
-  const z = createGunzip({ chunkSize: 64 << 10 });
   const input = Readable.from(counted);
   input.on('error', (e) => z.destroy(e));
   input.pipe(z);
@@ -186,7 +196,11 @@ async function* gunzip(src: AsyncIterable<Buffer>, name: string, opts: ExpandOpt
     for await (const b of z as AsyncIterable<Buffer>) {
       outBytes += b.length;
       if (outBytes > minBomb && outBytes > maxRatio * Math.max(inBytes, 1)) {
-        opts.warn(name, `gzip data inflates more than ${maxRatio}:1 (${outBytes} bytes from ${inBytes}); looks like a decompression bomb, the rest was not read`);
+        opts.warn(name, `${what} inflates more than ${maxRatio}:1 (${outBytes} bytes from ${inBytes}); looks like a decompression bomb, the rest was not read`);
+        return;
+      }
+      if (declared !== null && outBytes > declared) {
+        opts.warn(name, `${what} inflates beyond its declared size of ${declared} bytes; the rest was not read`);
         return;
       }
       yield b;
@@ -277,8 +291,11 @@ async function* zipMembers(name: string, src: AsyncIterable<Buffer>, opts: Expan
         opts.warn(memberName, `inflates ${entry.uncompressedSize} bytes from ${entry.compressedSize}; looks like a decompression bomb, not read`);
         continue;
       }
-      const stream = await zip.openReadStreamPromise(entry);
-      for await (const m of expandStream(memberName, stream as AsyncIterable<Buffer>, opts, depth + 1)) yield m;
+      // Deflated entries are inflated here, in large steps (yauzl's own inflater works in 16 KiB ones).
+      const deflated = entry.compressionMethod === 8;
+      const stream = (await zip.openReadStreamPromise(entry, deflated ? { decompress: false } : {})) as AsyncIterable<Buffer>;
+      const data = deflated ? inflate(stream, createInflateRaw({ chunkSize: INFLATE_CHUNK }), memberName, 'zip entry', opts, entry.uncompressedSize) : stream;
+      for await (const m of expandStream(memberName, data, opts, depth + 1)) yield m;
     }
   } finally {
     zip.close();

@@ -64,6 +64,18 @@ describe('archives', () => {
     expect(finding(fromStdin.report).evidence[0].source).toMatch(/^<stdin>!logs\//);
   });
 
+  it('stops a zip entry that inflates beyond its declared size', async () => {
+    const dir = tempDir();
+    const zip = await zipOf({ 'logs/taskmanager.log': TM });
+    // Shrink the size the central directory states for the entry.
+    const cd = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    zip.writeUInt32LE(100, cd + 24);
+    writeFileSync(join(dir, 'lying.zip'), zip);
+    const { report } = await jsonReport([join(dir, 'lying.zip')]);
+    expect(report.warnings.map((w: any) => w.message).join('\n')).toMatch(/zip entry inflates beyond its declared size of 100 bytes/);
+    expect(report.inputs[0].bytes).toBeLessThanOrEqual(100);
+  });
+
   it('refuses entries that point outside the archive', async () => {
     const warnings: string[] = [];
     const tarball = await tarOf({ '../../etc/evil.log': TM, 'ok/taskmanager.log': TM });
