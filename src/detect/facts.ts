@@ -152,6 +152,31 @@ export function parseLocation(loc: string): { resourceId: string | null; host: s
   return { resourceId: m[1]!, host: m[2]! };
 }
 
+/**
+ * A checkpoint fact with every field present, in one order: facts are kept for the whole scan,
+ * and objects built by spreading take a hidden class each.
+ */
+function checkpointFact(
+  base: { time: string | null; timeMs: number | null; source: number; line: number; text: string },
+  f: Pick<CheckpointFact, 'kind' | 'id' | 'job' | 'reason'> & Partial<Pick<CheckpointFact, 'bytes' | 'durationMs' | 'attempt' | 'location'>>,
+): CheckpointFact {
+  return {
+    kind: f.kind,
+    job: f.job,
+    id: f.id,
+    time: base.time,
+    timeMs: base.timeMs,
+    source: base.source,
+    line: base.line,
+    text: base.text,
+    reason: f.reason,
+    bytes: f.bytes,
+    durationMs: f.durationMs,
+    attempt: f.attempt,
+    location: f.location,
+  };
+}
+
 /** Reason text of a checkpoint failure: the innermost useful message of the event's chain. */
 function reasonOf(e: LogEvent): string | null {
   if (e.chain.length === 0) return null;
@@ -229,24 +254,24 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
     return false;
   }
   if ((m = RE.triggered.exec(msg))) {
-    facts.checkpoints.push({ ...base, kind: 'triggered', id: +m[1]!, job: m[2]!, reason: null });
+    facts.checkpoints.push(checkpointFact(base, { kind: 'triggered', id: +m[1]!, job: m[2]!, reason: null }));
     return false;
   }
   if ((m = RE.completed.exec(msg))) {
     const ms = m[4] ?? m[5];
-    facts.checkpoints.push({ ...base, kind: 'completed', id: +m[1]!, job: m[2]!, reason: null, bytes: +m[3]!, ...(ms ? { durationMs: +ms } : {}) });
+    facts.checkpoints.push(checkpointFact(base, { kind: 'completed', id: +m[1]!, job: m[2]!, reason: null, bytes: +m[3]!, ...(ms ? { durationMs: +ms } : {}) }));
     return false;
   }
   if ((m = RE.declined.exec(msg))) {
-    facts.checkpoints.push({ ...base, kind: 'declined', id: +m[1]!, job: m[3]!, attempt: m[2]!, ...(m[4] ? { location: m[4] } : {}), reason: reasonOf(e) });
+    facts.checkpoints.push(checkpointFact(base, { kind: 'declined', id: +m[1]!, job: m[3]!, attempt: m[2]!, ...(m[4] ? { location: m[4] } : {}), reason: reasonOf(e) }));
     return false;
   }
   if ((m = RE.discarded.exec(msg))) {
-    facts.checkpoints.push({ ...base, kind: 'discarded', id: +m[1]!, job: m[2]!, reason: reasonOf(e) });
+    facts.checkpoints.push(checkpointFact(base, { kind: 'discarded', id: +m[1]!, job: m[2]!, reason: reasonOf(e) }));
     return false;
   }
   if ((m = RE.expired.exec(msg))) {
-    facts.checkpoints.push({ ...base, kind: 'expired', id: +m[1]!, job: m[2]!, reason: 'Checkpoint expired before completing.' });
+    facts.checkpoints.push(checkpointFact(base, { kind: 'expired', id: +m[1]!, job: m[2]!, reason: 'Checkpoint expired before completing.' }));
     return false;
   }
   if ((m = RE.failedComplete.exec(msg)) || (m = RE.failedTrigger.exec(msg))) {
@@ -254,15 +279,15 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
     const aborted = reason !== null && /FailoverRegion is restarting|Task has failed|The job has failed|CheckpointCoordinator shutdown|Coordinator is suspending|subsumed/.test(reason);
     const expired = reason !== null && /expired before completing/.test(reason);
     const id = /^\d+$/.test(m[1]!) ? +m[1]! : null;
-    facts.checkpoints.push({ ...base, kind: aborted ? 'aborted' : expired ? 'expired' : 'failed', id, job: m[2]!, reason });
+    facts.checkpoints.push(checkpointFact(base, { kind: aborted ? 'aborted' : expired ? 'expired' : 'failed', id, job: m[2]!, reason }));
     return aborted;
   }
   if ((m = RE.triggerFailedDueTo.exec(msg))) {
-    facts.checkpoints.push({ ...base, kind: 'failed', id: +m[1]!, job: m[2]!, reason: m[3]!.slice(0, 300) });
+    facts.checkpoints.push(checkpointFact(base, { kind: 'failed', id: +m[1]!, job: m[2]!, reason: m[3]!.slice(0, 300) }));
     return false;
   }
   if ((m = RE.restoring.exec(msg))) {
-    facts.checkpoints.push({ ...base, kind: 'restored', id: +m[2]!, job: m[1]!, reason: null });
+    facts.checkpoints.push(checkpointFact(base, { kind: 'restored', id: +m[2]!, job: m[1]!, reason: null }));
     return false;
   }
   if ((m = RE.jobTransition.exec(msg))) {
