@@ -40,6 +40,25 @@ const digitAnd =
   (...parts: string[]): Guard =>
   (t, d) =>
     d && parts.every((p) => t.includes(p));
+/** True when `t` has a run of at least `min` ASCII letters and digits (holding a digit, if `withDigit`). */
+function alnumRun(t: string, min: number, withDigit: boolean): boolean {
+  let run = 0;
+  let digits = false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    const isDigit = c >= 48 && c <= 57;
+    if (isDigit || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+      run++;
+      if (isDigit) digits = true;
+      if (run >= min && (digits || !withDigit)) return true;
+    } else {
+      run = 0;
+      digits = false;
+    }
+  }
+  return false;
+}
+
 const MASKS: Array<[RegExp, string, Guard]> = [
   [/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>', digitAnd('-', ':')],
   [/\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, '<time>', digitAnd(':')],
@@ -57,13 +76,13 @@ const MASKS: Array<[RegExp, string, Guard]> = [
   // TaskManager resource ids: 10.0.0.3:6122-a1b2c3
   [/(<ip>|<host>|<host:port>)-[0-9a-f]{6}\b/g, '$1-<rid>', has('>-')],
   [/\b(?:container|application|appattempt)_[\de_]+\b/g, '<container>', has('_')],
-  [/\b[0-9a-f]{32}(?:_[0-9a-f]{32}_\d+_\d+)?\b/g, '<id>', (t, d) => d && t.length >= 32],
-  [/\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/gi, '<hex>', digit],
+  [/\b[0-9a-f]{32}(?:_[0-9a-f]{32}_\d+_\d+)?\b/g, '<id>', (t, d) => d && alnumRun(t, 32, false)],
+  [/\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/gi, '<hex>', (t, d) => d && alnumRun(t, 8, true)],
   [/\b0x[0-9a-f]+\b/gi, '<hex>', has('0x')],
   [/\(\d+\/\d+\)(?:#\d+)?/g, '(<i>/<n>)', digitAnd('/')],
   // Generated ids mixing letters and digits (request ids, random suffixes): 3fgk3u66, a3927ziu;
   // a name with a version suffix (kafka010) stays.
-  [/\b(?=[A-Za-z0-9]*\d[A-Za-z])[A-Za-z0-9]{7,}\b/g, '<id>', digit],
+  [/\b(?=[A-Za-z0-9]*\d[A-Za-z])[A-Za-z0-9]{7,}\b/g, '<id>', (t, d) => d && alnumRun(t, 7, true)],
   // Digit runs not glued to a preceding letter: 12ms and taskmanager-1-3 vary, log4j and s3a stay.
   [/(?<![\w$<])\d+(?:\.\d+)?/g, '<n>', digit],
 ];
