@@ -1,7 +1,8 @@
 // The library entry point: diagnose(sources, options) runs input → scan → parse → detect →
-// correlate and returns a Diagnosis. Scanning runs in-process, or for large inputs on worker
-// threads (files spread over workers, a large plain file split into byte ranges); detection and
-// correlation run on the calling thread. It never prints and never exits.
+// correlate and returns a Diagnosis. Scanning and detection run on the calling thread, or with
+// `workers` on lanes (the calling thread and worker threads; files spread over them, a large
+// plain file split into byte ranges), each task on a detector of its own whose results are merged
+// in task order. Correlation runs on the calling thread. It never prints and never exits.
 
 import { open as openFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -41,7 +42,7 @@ export interface DiagnoseOptions {
   ignore?: IgnoreRule[];
   /** Parse every record instead of only those around prefilter hits (reference path for tests). */
   fullScan?: boolean;
-  /** Worker threads for scanning (default 0: in-process, which measured as fast on 2 cores). */
+  /** Scan lanes: the calling thread and workers - 1 worker threads (default 0: all on the calling thread). */
   workers?: number;
   /** Inputs smaller than this are scanned in-process (default 64 MiB). */
   parallelMinBytes?: number;
