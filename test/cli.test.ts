@@ -151,6 +151,17 @@ describe('built binary (as installed by npm ci)', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/RocksDB cannot create hard links/);
   });
+  it.skipIf(!existsSync('dist/cli/main.js'))('reads standard input redirected from a file, and from a pipe, alike', () => {
+    const tm = `${SEED_DIR}/flink-kubernetes-taskmanager-0-orders-taskmanager-1-1.log`;
+    const fromFile = execFileSync('bash', ['-c', `node ${bin} -q -f json - < ${tm}; true`], { encoding: 'utf8' });
+    const fromPipe = execFileSync('bash', ['-c', `cat ${tm} | node ${bin} -q -f json -; true`], { encoding: 'utf8' });
+    const summary = (json: string): unknown => {
+      const r = JSON.parse(json);
+      return { findings: r.findings.map((f: any) => [f.id, f.checkpoints, f.evidence.map((e: any) => e.line)]), lines: r.stats.lines, bytes: r.stats.bytes };
+    };
+    expect(summary(fromFile)).toEqual(summary(fromPipe));
+    expect((summary(fromFile) as any).findings[0][0]).toBe('rocksdb-hardlink-unsupported');
+  });
   it.skipIf(!existsSync('dist/cli/main.js'))('ends quietly on a closed pipe', () => {
     const out = execFileSync('bash', ['-c', `node ${bin} ${SEED_DIR} | head -1; echo "status=\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
     expect(out).toMatch(/status=(0|1)/);

@@ -77,6 +77,36 @@ describe('scanner', () => {
     );
   });
 
+  it('reads chunks from reused buffers like fresh ones (it copies what it keeps past the next chunk)', async () => {
+    // Like input/read.ts: a ring of three buffers; while chunk k is used, the buffer of chunk k-1
+    // is intact and that of chunk k-2 is being overwritten (here with garbage).
+    async function* reused(buf: Buffer, sizes: number[]): AsyncGenerator<Buffer> {
+      const ring = [Buffer.alloc(100), Buffer.alloc(100), Buffer.alloc(100)];
+      let pos = 0;
+      for (let k = 0; pos < buf.length; k++) {
+        const n = Math.min(Math.max(1, sizes[k % sizes.length]!), buf.length - pos);
+        const slot = ring[k % 3]!;
+        buf.copy(slot, 0, pos, pos + n);
+        ring[(k + 1) % 3]!.fill(0x23);
+        pos += n;
+        yield slot.subarray(0, n);
+      }
+    }
+    await fc.assert(
+      fc.asyncProperty(fc.array(LINE, { maxLength: 40 }), fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1, maxLength: 5 }), fc.boolean(), fc.integer({ min: 1, max: 64 }), async (lines, sizes, everyRecord, chunkBytes) => {
+        const buf = Buffer.from(lines.join('\n') + '\n');
+        const opts = { prefilter: buildPrefilter(['while link file to', 'Could not']), everyRecord, chunkBytes, maxRecordLines: 50, maxCarryBytes: 300 };
+        const fresh: RawEvent[] = [];
+        const fromRing: RawEvent[] = [];
+        const a = await scanStream(pieces(buf, sizes), opts, (r) => fresh.push(r));
+        const b = await scanStream(reused(buf, sizes), { ...opts, reusedChunks: true }, (r) => fromRing.push(r));
+        expect(fromRing).toEqual(fresh);
+        expect(b).toEqual(a);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('counts lines and bytes of arbitrary bytes without throwing', async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 3000 }), async (bytes) => {
