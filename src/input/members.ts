@@ -145,12 +145,20 @@ async function peek(raw: AsyncIterable<Buffer>, n: number): Promise<{ head: Buff
   }
   const head = Buffer.concat(got);
   async function* replay(): AsyncGenerator<Buffer> {
-    if (head.length > 0) yield head;
-    if (done) return;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      yield Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+    try {
+      if (head.length > 0) yield head;
+      if (done) return;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) {
+          done = true;
+          return;
+        }
+        yield Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+      }
+    } finally {
+      // Closed early (the scan stopped): close the source too, so its file is closed now.
+      if (!done) await it.return?.();
     }
   }
   return { head, stream: replay() };

@@ -16,43 +16,19 @@ export interface ReusedReadOptions {
   chunkBytes?: number;
 }
 
+/** Reads up to `length` bytes into `b` at `offset`, from `position` (null: the current position); 0 at the end. */
+type ReadInto = (b: Buffer, offset: number, length: number, position: number | null) => Promise<number>;
+
 /**
  * Yields the file's bytes from `start` on in full chunks (only the last may be shorter).
  * A yielded chunk is overwritten two chunks later: the consumer may keep the current and the
  * previous chunk, and must copy anything it keeps longer.
  */
 export async function* readReused(path: string, opts: ReusedReadOptions = {}): AsyncGenerator<Buffer> {
-  const size = opts.chunkBytes ?? 1 << 20;
   const fh = await open(path, 'r');
-  const ring = Array.from({ length: RING }, () => Buffer.allocUnsafeSlow(size));
-  let position = opts.start ?? 0;
-  /** Fills `b` from `at` until it is full or the file ends; returns the bytes read. */
-  const fill = async (b: Buffer, at: number): Promise<number> => {
-    let n = 0;
-    while (n < b.length) {
-      const { bytesRead } = await fh.read(b, n, b.length - n, at + n);
-      if (bytesRead === 0) break;
-      n += bytesRead;
-    }
-    return n;
-  };
-  let slot = 0;
-  let ahead: Promise<number> | null = fill(ring[0]!, position);
   try {
-    for (;;) {
-      const n: number = await ahead!;
-      ahead = null;
-      if (n === 0) return;
-      const chunk = ring[slot]!.subarray(0, n);
-      position += n;
-      slot = (slot + 1) % RING;
-      if (n === size) ahead = fill(ring[slot]!, position);
-      yield chunk;
-      if (n < size) return;
-    }
+    yield* ring((b, offset, length, position) => fh.read(b, offset, length, position).then((r) => r.bytesRead), opts.start ?? 0, opts.chunkBytes ?? 1 << 20);
   } finally {
-    // A read still in flight (the consumer stopped early) must end before the file is closed.
-    if (ahead) await ahead.catch(() => 0);
     await fh.close();
   }
 }
@@ -61,33 +37,40 @@ export async function* readReused(path: string, opts: ReusedReadOptions = {}): A
  * Like readReused, for an open file descriptor read from its current position on (standard input
  * redirected from a file). The descriptor is not closed.
  */
-export async function* readReusedFd(fd: number, chunkBytes = 1 << 20): AsyncGenerator<Buffer> {
-  const ring = Array.from({ length: RING }, () => Buffer.allocUnsafeSlow(chunkBytes));
-  const readInto = (b: Buffer, at: number): Promise<number> =>
-    new Promise((resolve, reject) => read(fd, b, at, b.length - at, null, (err, n) => (err ? reject(err) : resolve(n))));
-  const fill = async (b: Buffer): Promise<number> => {
+export function readReusedFd(fd: number, chunkBytes = 1 << 20): AsyncGenerator<Buffer> {
+  return ring((b, offset, length) => new Promise((resolve, reject) => read(fd, b, offset, length, null, (err, n) => (err ? reject(err) : resolve(n)))), null, chunkBytes);
+}
+
+/** The ring itself: `start` null reads on from the current position. */
+async function* ring(readInto: ReadInto, start: number | null, size: number): AsyncGenerator<Buffer> {
+  const buffers = Array.from({ length: RING }, () => Buffer.allocUnsafeSlow(size));
+  let position = start;
+  /** Fills `b` until it is full or the input ends; returns the bytes read. */
+  const fill = async (b: Buffer, at: number | null): Promise<number> => {
     let n = 0;
     while (n < b.length) {
-      const got = await readInto(b, n);
+      const got = await readInto(b, n, b.length - n, at === null ? null : at + n);
       if (got === 0) break;
       n += got;
     }
     return n;
   };
   let slot = 0;
-  let ahead: Promise<number> | null = fill(ring[0]!);
+  let ahead: Promise<number> | null = fill(buffers[0]!, position);
   try {
     for (;;) {
       const n: number = await ahead!;
       ahead = null;
       if (n === 0) return;
-      const chunk = ring[slot]!.subarray(0, n);
+      const chunk = buffers[slot]!.subarray(0, n);
+      if (position !== null) position += n;
       slot = (slot + 1) % RING;
-      if (n === chunkBytes) ahead = fill(ring[slot]!);
+      if (n === size) ahead = fill(buffers[slot]!, position);
       yield chunk;
-      if (n < chunkBytes) return;
+      if (n < size) return;
     }
   } finally {
+    // A read still in flight (the consumer stopped early) must end before the file is closed.
     if (ahead) await ahead.catch(() => 0);
   }
 }

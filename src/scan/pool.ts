@@ -66,9 +66,10 @@ export async function runPool(
         dispatch(w);
       }
       if (local && lanes > 0) {
-        // The calling thread's lane: takes the next task whenever it has finished one.
+        // The calling thread's lane: takes the next task whenever it has finished one (after an
+        // abort too: a task started with an aborted signal ends at once, and every task must reply).
         void (async () => {
-          while (next < tasks.length && !signal?.aborted) {
+          while (next < tasks.length) {
             const id = next++;
             receive(await local(tasks[id]!, id));
           }

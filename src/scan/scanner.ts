@@ -74,13 +74,18 @@ export async function scanStream(
   const it = chunks[Symbol.asyncIterator]();
   const signal = opts.signal;
   // One listener per read, removed when the read settles (a shared never-settling promise raced
-  // against every read would keep every chunk alive).
+  // against every read would keep every chunk alive). The read is started even when the signal
+  // has already fired: a source that was started can be closed (it.return) and closes its file.
   const nextOrAbort = (): Promise<IteratorResult<Buffer> | 'aborted'> =>
     new Promise((resolve, reject) => {
-      if (signal!.aborted) return resolve('aborted');
+      const read = it.next();
+      if (signal!.aborted) {
+        read.catch(() => undefined);
+        return resolve('aborted');
+      }
       const onAbort = (): void => resolve('aborted');
       signal!.addEventListener('abort', onAbort, { once: true });
-      it.next().then(
+      read.then(
         (v) => {
           signal!.removeEventListener('abort', onAbort);
           resolve(v);
