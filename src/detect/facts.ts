@@ -140,6 +140,7 @@ const CLIENT_COMPONENT = /Command Line Client|SqlClient|SQL Client/;
 
 /** The side each logger name speaks for (loggers repeat on every line: decided once per name). */
 const loggerRoles = new Map<string, 'jobmanager' | 'taskmanager' | 'client' | null>();
+const LOGGER_SIDE = { jobmanager: 'JobManager', taskmanager: 'TaskManager', client: 'client' } as const;
 
 const JM_LOGGER = /^org\.apache\.flink\.runtime\.(?:checkpoint\.CheckpointCoordinator|executiongraph\.|jobmaster\.|dispatcher\.|resourcemanager\.|entrypoint\.)/;
 const TM_LOGGER = /^org\.apache\.flink\.(?:runtime\.taskexecutor\.|runtime\.taskmanager\.Task$|streaming\.runtime\.tasks\.|streaming\.api\.operators\.|contrib\.streaming\.state\.|state\.rocksdb\.)/;
@@ -204,7 +205,7 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
       if (loggerRoles.size >= 10_000) loggerRoles.clear();
       loggerRoles.set(logger, role);
     }
-    if (role !== null) facts.vote(src, role, 1, () => `${role === 'jobmanager' ? 'JobManager' : role === 'taskmanager' ? 'TaskManager' : 'client'} logger ${shortLogger(logger)}`);
+    if (role !== null) facts.vote(src, role, 1, () => `${LOGGER_SIDE[role!]} logger ${shortLogger(logger)}`);
   }
   const sf = facts.source(src);
   if (sf.version === null) {
