@@ -6,8 +6,10 @@
 import { read } from 'node:fs';
 import { open } from 'node:fs/promises';
 
-/** Buffers in the ring: the chunk being read ahead, the current chunk and the one before it. */
-const RING = 3;
+/** Chunks read ahead of the one being scanned. */
+const AHEAD = 2;
+/** Buffers in the ring: the chunks read ahead, the current chunk and the one before it. */
+const RING = AHEAD + 2;
 
 export interface ReusedReadOptions {
   /** First byte to read (default 0). */
@@ -55,22 +57,35 @@ async function* ring(readInto: ReadInto, start: number | null, size: number): As
     }
     return n;
   };
+  // Reads in flight, oldest first: AHEAD chunks are read ahead of the one being scanned.
+  const ahead: Promise<number>[] = [];
+  let next = 0;
+  let ended = false;
+  // Reads from the current position (standard input) must not overlap: one at a time.
+  const depth = start === null ? 1 : AHEAD;
+  const readAhead = (): void => {
+    while (!ended && ahead.length < depth) {
+      const at = position;
+      if (position !== null) position += size;
+      ahead.push(fill(buffers[next]!, at));
+      next = (next + 1) % RING;
+    }
+  };
   let slot = 0;
-  let ahead: Promise<number> | null = fill(buffers[0]!, position);
   try {
+    readAhead();
     for (;;) {
-      const n: number = await ahead!;
-      ahead = null;
+      const n: number = await ahead.shift()!;
+      if (n < size) ended = true;
       if (n === 0) return;
       const chunk = buffers[slot]!.subarray(0, n);
-      if (position !== null) position += n;
       slot = (slot + 1) % RING;
-      if (n === size) ahead = fill(buffers[slot]!, position);
+      readAhead();
       yield chunk;
       if (n < size) return;
     }
   } finally {
-    // A read still in flight (the consumer stopped early) must end before the file is closed.
-    if (ahead) await ahead.catch(() => 0);
+    // Reads still in flight (the consumer stopped early) must end before the file is closed.
+    await Promise.all(ahead.map((p) => p.catch(() => 0)));
   }
 }
