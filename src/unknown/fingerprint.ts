@@ -40,16 +40,22 @@ const digitAnd =
   (...parts: string[]): Guard =>
   (t, d) =>
     d && parts.every((p) => t.includes(p));
-/** True when `t` has a run of at least `min` ASCII letters and digits (holding a digit, if `withDigit`). */
-function alnumRun(t: string, min: number, withDigit: boolean): boolean {
+/** Character classes for charRun: ASCII letters and digits; hexadecimal digits (either case). */
+const ALNUM = new Uint8Array(128);
+const HEX = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) ALNUM[c] = HEX[c] = 1;
+for (let c = 65; c <= 90; c++) ALNUM[c] = ALNUM[c + 32] = 1;
+for (let c = 65; c <= 70; c++) HEX[c] = HEX[c + 32] = 1;
+
+/** True when `t` has a run of at least `min` characters of `cls` (holding a digit, if `withDigit`). */
+function charRun(t: string, min: number, cls: Uint8Array, withDigit: boolean): boolean {
   let run = 0;
   let digits = false;
   for (let i = 0; i < t.length; i++) {
     const c = t.charCodeAt(i);
-    const isDigit = c >= 48 && c <= 57;
-    if (isDigit || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+    if (c < 128 && cls[c] === 1) {
       run++;
-      if (isDigit) digits = true;
+      if (c <= 57) digits = true;
       if (run >= min && (digits || !withDigit)) return true;
     } else {
       run = 0;
@@ -62,7 +68,7 @@ function alnumRun(t: string, min: number, withDigit: boolean): boolean {
 const MASKS: Array<[RegExp, string, Guard]> = [
   [/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>', digitAnd('-', ':')],
   [/\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, '<time>', digitAnd(':')],
-  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>', digitAnd('-')],
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>', (t, d) => d && t.includes('-') && charRun(t, 8, HEX, false)],
   [/\b[a-z][a-z0-9+.-]*:\/\/[^\s'",)\]]+/gi, '<uri>', has('://')],
   [/\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b/gi, '<email>', has('@', '.')],
   // Kubernetes pod names of Flink processes: orders-taskmanager-1-3, flink-jobmanager-7d9f8-x2k4q
@@ -76,13 +82,13 @@ const MASKS: Array<[RegExp, string, Guard]> = [
   // TaskManager resource ids: 10.0.0.3:6122-a1b2c3
   [/(<ip>|<host>|<host:port>)-[0-9a-f]{6}\b/g, '$1-<rid>', has('>-')],
   [/\b(?:container|application|appattempt)_[\de_]+\b/g, '<container>', has('_')],
-  [/\b[0-9a-f]{32}(?:_[0-9a-f]{32}_\d+_\d+)?\b/g, '<id>', (t, d) => d && alnumRun(t, 32, false)],
-  [/\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/gi, '<hex>', (t, d) => d && alnumRun(t, 8, true)],
+  [/\b[0-9a-f]{32}(?:_[0-9a-f]{32}_\d+_\d+)?\b/g, '<id>', (t, d) => d && charRun(t, 32, HEX, false)],
+  [/\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/gi, '<hex>', (t, d) => d && charRun(t, 8, HEX, true)],
   [/\b0x[0-9a-f]+\b/gi, '<hex>', has('0x')],
   [/\(\d+\/\d+\)(?:#\d+)?/g, '(<i>/<n>)', digitAnd('/')],
   // Generated ids mixing letters and digits (request ids, random suffixes): 3fgk3u66, a3927ziu;
   // a name with a version suffix (kafka010) stays.
-  [/\b(?=[A-Za-z0-9]*\d[A-Za-z])[A-Za-z0-9]{7,}\b/g, '<id>', (t, d) => d && alnumRun(t, 7, true)],
+  [/\b(?=[A-Za-z0-9]*\d[A-Za-z])[A-Za-z0-9]{7,}\b/g, '<id>', (t, d) => d && charRun(t, 7, ALNUM, true)],
   // Digit runs not glued to a preceding letter: 12ms and taskmanager-1-3 vary, log4j and s3a stay.
   [/(?<![\w$<])\d+(?:\.\d+)?/g, '<n>', digit],
 ];
