@@ -75,7 +75,9 @@ export function buildPrefilter(literals: readonly string[]): Prefilter {
 }
 
 /** Appends the occurrences of the literals `ids` in `buf[from, to)` to `hits`, keeping them in position order. */
-type Pass = (buf: Buffer, from: number, to: number, hits: Hits & { push(p: number, l: number): void }) => void;
+type Pass = (buf: Buffer, from: number, to: number, hits: HitList) => void;
+
+type HitList = Hits & { push(p: number, l: number): void };
 
 /**
  * Wu-Manber over 2-byte blocks with m = the shortest literal's length. Each literal is entered
@@ -83,51 +85,73 @@ type Pass = (buf: Buffer, from: number, to: number, hits: Hits & { push(p: numbe
  * ("in", "e ") keep long shifts and rarely trigger a comparison.
  */
 function searcher(bytes: Buffer[], ids: number[]): Pass {
-  // Shifts are bytes (a 64 KiB table stays in cache while records are parsed between chunks).
   const m = Math.min(255, ...ids.map((i) => bytes[i]!.length));
   if (m < 2) return naivePass(bytes, ids);
-  const shift = new Uint8Array(65536).fill(m - 1);
-  const offset = new Int32Array(bytes.length);
-  const table = new Map<number, number[]>();
-  for (const li of ids) {
-    const b = bytes[li]!;
-    const o = quietestWindow(b, m);
-    offset[li] = o;
-    for (let q = 1; q < m; q++) {
-      const h = (b[o + q - 1]! << 8) | b[o + q]!;
-      const s = m - 1 - q;
-      if (s < shift[h]!) shift[h] = s;
-    }
-    const h = (b[o + m - 2]! << 8) | b[o + m - 1]!;
-    let list = table.get(h);
-    if (!list) table.set(h, (list = []));
-    list.push(li);
-  }
-  const candidates: (Int32Array | undefined)[] = new Array(65536);
-  for (const [h, list] of table) candidates[h] = Int32Array.from(list);
+  const wm = new WuManber(bytes, ids, m);
+  return (buf, from, to, hits) => wm.find(buf, from, to, hits);
+}
 
-  let maxOffset = 0;
-  for (const li of ids) maxOffset = Math.max(maxOffset, offset[li]!);
+/**
+ * The search tables and loops. A class, not closures: every prefilter runs the same method code,
+ * so the optimiser sees one call target for verify and run whichever prefilter is searching.
+ */
+class WuManber {
+  /** Shift per 2-byte block; bytes, so the 64 KiB table stays in cache between chunks. */
+  private readonly shift: Uint8Array;
+  /** Literals whose window ends in each block (only for blocks with shift 0). */
+  private readonly candidates: (Int32Array | undefined)[] = new Array(65536);
+  /** Start of each literal's window within it. */
+  private readonly offset: Int32Array;
   /** How far past its start a literal's window can end. */
-  const reach = maxOffset + m - 1;
+  private readonly reach: number;
+  private readonly lanes: HitList[] = [makeHits(), makeHits(), makeHits(), makeHits()];
 
-  /** Compares the literals whose window ends at `pos`; keeps those starting in [lo, hi) and ending by `to`. */
-  const verify = (buf: Buffer, pos: number, h: number, lo: number, hi: number, to: number, out: Hits & { push(p: number, l: number): void }): void => {
-    const list = candidates[h]!;
+  constructor(
+    private readonly bytes: Buffer[],
+    ids: number[],
+    private readonly m: number,
+  ) {
+    this.shift = new Uint8Array(65536).fill(m - 1);
+    this.offset = new Int32Array(bytes.length);
+    const table = new Map<number, number[]>();
+    let maxOffset = 0;
+    for (const li of ids) {
+      const b = bytes[li]!;
+      const o = quietestWindow(b, m);
+      this.offset[li] = o;
+      maxOffset = Math.max(maxOffset, o);
+      for (let q = 1; q < m; q++) {
+        const h = (b[o + q - 1]! << 8) | b[o + q]!;
+        const s = m - 1 - q;
+        if (s < this.shift[h]!) this.shift[h] = s;
+      }
+      const h = (b[o + m - 2]! << 8) | b[o + m - 1]!;
+      let list = table.get(h);
+      if (!list) table.set(h, (list = []));
+      list.push(li);
+    }
+    for (const [h, list] of table) this.candidates[h] = Int32Array.from(list);
+    this.reach = maxOffset + m - 1;
+  }
+
+  /** Compares the literals whose window ends at `pos` (block `h`); keeps those starting in [lo, hi) and ending by `to`. */
+  private verify(buf: Buffer, pos: number, h: number, lo: number, hi: number, to: number, out: HitList): void {
+    const list = this.candidates[h]!;
     for (let k = 0; k < list.length; k++) {
       const li = list[k]!;
-      const lit = bytes[li]!;
+      const lit = this.bytes[li]!;
       const len = lit.length;
-      const start = pos - m + 1 - offset[li]!;
+      const start = pos - this.m + 1 - this.offset[li]!;
       if (start < lo || start >= hi || start + len > to || buf[start] !== lit[0]) continue;
       let j = 1;
       while (j < len && buf[start + j] === lit[j]) j++;
       if (j === len) insertHit(out, start, li);
     }
-  };
+  }
 
   /** One cursor: occurrences starting in [lo, hi), window ends scanned from `pos` up to `end`. */
-  const run = (buf: Buffer, pos: number, end: number, lo: number, hi: number, to: number, out: Hits & { push(p: number, l: number): void }): void => {
+  private run(buf: Buffer, pos: number, end: number, lo: number, hi: number, to: number, out: HitList): void {
+    const shift = this.shift;
     while (pos < end) {
       const h = (buf[pos - 1]! << 8) | buf[pos]!;
       const s = shift[h]!;
@@ -135,28 +159,35 @@ function searcher(bytes: Buffer[], ids: number[]): Pass {
         pos += s;
         continue;
       }
-      verify(buf, pos, h, lo, hi, to, out);
+      this.verify(buf, pos, h, lo, hi, to, out);
       pos += 1;
     }
-  };
+  }
 
-  // Four cursors over four quarters of the range, stepped in turn: each step waits for its table
-  // lookup, and four independent cursors keep the processor busy meanwhile (about 1.5x faster
-  // than one). Their hits are merged in order afterwards.
-  const lanes = [makeHits(), makeHits(), makeHits(), makeHits()];
-  return (buf, from, to, hits) => {
+  /**
+   * Four cursors over four quarters of the range, stepped in turn: each step waits for its table
+   * lookup, and four independent cursors keep the processor busy meanwhile (about 1.5x faster
+   * than one). Their hits are merged in order afterwards.
+   */
+  find(buf: Buffer, from: number, to: number, hits: HitList): void {
+    const m = this.m;
     if (to - from < 64 << 10) {
-      run(buf, from + m - 1, to, from, to, to, hits);
+      this.run(buf, from + m - 1, to, from, to, to, hits);
       return;
     }
+    const shift = this.shift;
     const q = Math.floor((to - from) / 4);
     const s1 = from + q;
     const s2 = from + 2 * q;
     const s3 = from + 3 * q;
-    const e0 = Math.min(to, s1 + reach);
-    const e1 = Math.min(to, s2 + reach);
-    const e2 = Math.min(to, s3 + reach);
-    const [h0, h1, h2, h3] = lanes as [typeof hits, typeof hits, typeof hits, typeof hits];
+    const e0 = Math.min(to, s1 + this.reach);
+    const e1 = Math.min(to, s2 + this.reach);
+    const e2 = Math.min(to, s3 + this.reach);
+    const lanes = this.lanes;
+    const h0 = lanes[0]!;
+    const h1 = lanes[1]!;
+    const h2 = lanes[2]!;
+    const h3 = lanes[3]!;
     h0.count = h1.count = h2.count = h3.count = 0;
     let p0 = from + m - 1;
     let p1 = s1 + m - 1;
@@ -172,32 +203,35 @@ function searcher(bytes: Buffer[], ids: number[]): Pass {
       const sc = shift[c]!;
       const sd = shift[d]!;
       if (sa === 0) {
-        verify(buf, p0, a, from, s1, to, h0);
+        this.verify(buf, p0, a, from, s1, to, h0);
         p0++;
       } else p0 += sa;
       if (sb === 0) {
-        verify(buf, p1, b, s1, s2, to, h1);
+        this.verify(buf, p1, b, s1, s2, to, h1);
         p1++;
       } else p1 += sb;
       if (sc === 0) {
-        verify(buf, p2, c, s2, s3, to, h2);
+        this.verify(buf, p2, c, s2, s3, to, h2);
         p2++;
       } else p2 += sc;
       if (sd === 0) {
-        verify(buf, p3, d, s3, to, to, h3);
+        this.verify(buf, p3, d, s3, to, to, h3);
         p3++;
       } else p3 += sd;
     }
-    run(buf, p0, e0, from, s1, to, h0);
-    run(buf, p1, e1, s1, s2, to, h1);
-    run(buf, p2, e2, s2, s3, to, h2);
-    run(buf, p3, to, s3, to, to, h3);
-    for (const lane of lanes) for (let i = 0; i < lane.count; i++) insertHit(hits, lane.pos[i]!, lane.lit[i]!);
-  };
+    this.run(buf, p0, e0, from, s1, to, h0);
+    this.run(buf, p1, e1, s1, s2, to, h1);
+    this.run(buf, p2, e2, s2, s3, to, h2);
+    this.run(buf, p3, to, s3, to, to, h3);
+    for (let k = 0; k < 4; k++) {
+      const lane = lanes[k]!;
+      for (let i = 0; i < lane.count; i++) insertHit(hits, lane.pos[i]!, lane.lit[i]!);
+    }
+  }
 }
 
 /** Adds a hit, moving it before later positions found earlier (windows differ per literal). */
-function insertHit(hits: Hits & { push(p: number, l: number): void }, p: number, li: number): void {
+function insertHit(hits: HitList, p: number, li: number): void {
   hits.push(p, li);
   const pos = hits.pos;
   const lit = hits.lit;
