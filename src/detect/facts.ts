@@ -35,6 +35,7 @@ export interface CheckpointFact {
   timeMs: number | null;
   source: number;
   line: number;
+  /** The line; empty for triggered, completed and restored checkpoints (many, never shown as evidence). */
   text: string;
   reason: string | null;
   bytes?: number;
@@ -169,7 +170,7 @@ function checkpointFact(
     timeMs: base.timeMs,
     source: base.source,
     line: base.line,
-    text: base.text,
+    text: f.kind === 'triggered' || f.kind === 'completed' || f.kind === 'restored' ? '' : base.text,
     reason: f.reason,
     bytes: f.bytes,
     durationMs: f.durationMs,

@@ -89,7 +89,17 @@ export function findingJson(f: Finding): object {
   };
 }
 
-/** Renders the JSON report as text. */
+/**
+ * Renders the JSON report as text: indented, except that each checkpoint of the timeline takes
+ * one line (a long log has tens of thousands of them; one per line keeps the document small
+ * and easy to grep).
+ */
 export function renderJson(d: Diagnosis, opts: { unknown?: number } = {}): string {
-  return JSON.stringify(toJson(d, opts), null, 2) + '\n';
+  const doc = toJson(d, opts) as { checkpoints: unknown[] };
+  const rows = doc.checkpoints;
+  if (rows.length === 0) return JSON.stringify(doc, null, 2) + '\n';
+  const marker = '\u0000checkpoints\u0000';
+  const text = JSON.stringify({ ...doc, checkpoints: marker }, null, 2);
+  const list = `[\n${rows.map((r) => `    ${JSON.stringify(r)}`).join(',\n')}\n  ]`;
+  return text.replace(JSON.stringify(marker), () => list) + '\n';
 }

@@ -39,6 +39,15 @@ describe('report content', () => {
     expect(js.checkpoints.map((c: any) => c.id)).toEqual([1, 5, 6, 7, 8]);
   });
 
+  it('json: indented, one line per checkpoint of the timeline', async () => {
+    const r = await cli(['-f', 'json', SAMPLE]);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.checkpoints.length).toBeGreaterThan(0);
+    const rows = r.stdout.split('\n').filter((l) => l.startsWith('    {"job":'));
+    expect(rows.map((l) => JSON.parse(l.trim().replace(/,$/, '')))).toEqual(doc.checkpoints);
+    expect(r.stdout).toMatch(/^  "findings": \[$/m);
+  });
+
   it('muted findings and warnings appear in every format', async () => {
     const dir = secretsDir();
     const ignore = join(tempDir(), 'ignore');
