@@ -21,7 +21,10 @@ export interface Hits {
   lit: Int32Array;
 }
 
-function makeHits(): Hits & { push(p: number, l: number): void } {
+/** Hits that can be added to (the arrays grow as needed). */
+type HitList = Hits & { push(p: number, l: number): void };
+
+function makeHits(): HitList {
   const h = {
     count: 0,
     pos: new Int32Array(256),
@@ -76,8 +79,6 @@ export function buildPrefilter(literals: readonly string[]): Prefilter {
 
 /** Appends the occurrences of the literals `ids` in `buf[from, to)` to `hits`, keeping them in position order. */
 type Pass = (buf: Buffer, from: number, to: number, hits: HitList) => void;
-
-type HitList = Hits & { push(p: number, l: number): void };
 
 /**
  * Wu-Manber over 2-byte blocks with m = the shortest literal's length. Each literal is entered
