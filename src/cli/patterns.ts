@@ -2,13 +2,14 @@
 // pattern library, run every pattern against its samples, check patterns for slow or fragile
 // definitions, and scaffold a pattern with samples from an unknown-failure fingerprint.
 
-import { LONG_LITERAL } from '../scan/prefilter.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BUILTIN_PATTERN_DIR, loadPatternFile, loadPatterns, type Pattern } from '../detect/pattern.js';
 import { score } from '../detect/literals.js';
 import { diagnosePaths } from '../diagnose.js';
+import { Redactor } from '../redact/redactor.js';
+import { LONG_LITERAL } from '../scan/prefilter.js';
 import { coverageProblems, firedIds, readSampleCases, runSamples } from '../samples.js';
 import { ID_RE, PLACEHOLDER_MARK, scaffoldPattern } from '../unknown/scaffold.js';
 import { findGroup } from './explain.js';
@@ -139,15 +140,19 @@ export function patternsCommand(program: Command, io: Io, state: { code: number 
     .option('--out <dir>', 'directory to write patterns/ and samples/ into', '.')
     .option('-p, --patterns <dir>', 'also load patterns from a directory (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--force', 'overwrite existing files')
+    .option('--redact', 'pseudonymise hosts, IPs, pod names, users, buckets, e-mails and secrets in the written samples (as in reports)')
     .option('-q, --quiet', 'no warnings on standard error')
-    .action(async (paths: string[], opts: { from: string; id?: string; area: string; out: string; patterns: string[]; force?: boolean; quiet?: boolean }) => {
+    .action(async (paths: string[], opts: { from: string; id?: string; area: string; out: string; patterns: string[]; force?: boolean; redact?: boolean; quiet?: boolean }) => {
       if (opts.id !== undefined && !ID_RE.test(opts.id)) throw new UsageError(`--id ${opts.id}: use lower-case letters, digits and single hyphens (e.g. payment-gateway-rejected)`);
       if (!ID_RE.test(opts.area)) throw new UsageError(`--area ${opts.area}: use lower-case letters, digits and hyphens (e.g. custom)`);
-      const d = await diagnoseForCli(paths, { patterns: opts.patterns, color: false, quiet: opts.quiet ?? false }, io);
-      if (!d) {
+      const found = await diagnoseForCli(paths, { patterns: opts.patterns, color: false, quiet: opts.quiet ?? false }, io);
+      if (!found) {
         state.code = 2;
         return;
       }
+      // Samples are meant to be shared (committed, attached to a pattern request): --redact
+      // writes them with the same pseudonyms a redacted report uses.
+      const d = opts.redact ? new Redactor().redactDiagnosis(found) : found;
       const group = findGroup(d, opts.from);
       if (typeof group === 'string') throw new UsageError(group);
       const sc = scaffoldPattern(group, { ...(opts.id ? { id: opts.id } : {}), area: opts.area });

@@ -244,6 +244,18 @@ describe('explain and patterns new', () => {
     const bad = await cli(['patterns', 'new', '--from', 'fp-0000000000', '--out', out, dir]);
     expect(bad.code).toBe(2);
    }, 120_000);
+
+  it('patterns new --redact writes samples without the hosts of the logs, and the pattern still fires on them', async () => {
+    const fp = JSON.parse((await cli(['-f', 'json', '--fail-on', 'none', dir])).stdout).unknown[0].fingerprint;
+    const out = tempDir();
+    const r = await cli(['patterns', 'new', '--redact', '--from', fp, '--out', out, dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('The pattern matches its positive sample.');
+    const written = readdirSync(join(out, 'samples', 'custom', 'payment-gateway-exception')).map((f) => readFileSync(join(out, 'samples', 'custom', 'payment-gateway-exception', f), 'utf8')).join('\n');
+    expect(written).toContain('com.acme.orders.PaymentGatewayException');
+    expect(written).not.toContain('acme-corp.com');
+    expect(readFileSync(join(out, 'patterns', 'custom', 'payment-gateway-exception.yaml'), 'utf8')).not.toContain('acme-corp.com');
+  }, 120_000);
 });
 
 const CORPUS = join(process.cwd(), '..', 'shared', 'corpus');
