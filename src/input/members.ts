@@ -58,18 +58,25 @@ export async function* expandSource(source: InputSource, opts: ExpandOptions): A
 /** Formats recognised from the first bytes of a stream. */
 export type Sniffed = 'gzip' | 'tar' | 'zip' | 'yarn' | 'binary' | 'docker-json' | 'cri' | 'json-layout' | 'plain';
 
+/** Bytes of a stream's head that sniff() looks at. */
+const SNIFF_BYTES = 64 << 10;
+
 /** Recognises the format of a stream from its first bytes. */
 export function sniff(head: Buffer): Sniffed {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (isTar(head)) return 'tar';
   if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) return 'zip';
-  const text = head.toString('latin1');
+  // The first 64 KiB tell (a head may be a whole 1 MiB chunk: decoding all of it per file costs).
+  const start = head.subarray(0, SNIFF_BYTES);
+  const text = start.toString('latin1');
   if (isYarnAggregated(text)) return 'yarn';
-  if (looksBinary(head)) return 'binary';
+  if (looksBinary(start)) return 'binary';
   const firstLine = text.split('\n', 1)[0] ?? '';
   if (/^\{"log":".*","stream":"(?:stdout|stderr)"/.test(firstLine)) return 'docker-json';
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}) (?:stdout|stderr) [FP] /.test(firstLine)) return 'cri';
-  if (looksLikeJsonLog(head.toString('utf8').split('\n', 1)[0] ?? '')) return 'json-layout';
+  // The whole first line, however long (a JSON record can be), but only that line.
+  const nl = head.indexOf(10);
+  if (head[0] === 0x7b && looksLikeJsonLog(head.toString('utf8', 0, nl < 0 ? head.length : nl))) return 'json-layout';
   return 'plain';
 }
 

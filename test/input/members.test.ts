@@ -179,6 +179,10 @@ describe('container and JSON formats', () => {
     expect(f.tasks).toEqual(['KeyedProcess (1/2)']);
     expect(f.firstSeen).toBe('2024-03-11T09:16:10.812Z');
     expect(f.evidence.map((e: any) => e.line).sort()).toEqual([1, 2]);
+    // A first record longer than the 64 KiB the format is sniffed from is still recognised.
+    const long = JSON.stringify({ '@timestamp': '2024-03-11T09:16:00.000Z', 'log.level': 'INFO', message: `config dump ${'x'.repeat(100_000)}`, 'log.logger': 'a.b.C' });
+    const again = await jsonReport(['-'], { stdin: `${long}\n${ecs}\n${jsonLayout}\n` });
+    expect(finding(again.report).checkpoints).toEqual([7, 8]);
   });
 
   it('docker-compose and kubectl prefixes on several interleaved pods', async () => {
