@@ -110,8 +110,8 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   const workers = Math.min(options.workers ?? 0, availableParallelism());
   const workerPatternsKnown = !options.patterns || options.patternDirs !== undefined;
   const parallel = workers > 0 && tasks.length > 1 && workerPatternsKnown && workersAvailable() && tasks.every((t) => t.input.path) && (await totalBytes(tasks)) >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES);
+  const ctx = { prefilter: buildPrefilter(literals), problemPrefilter: buildPrefilter(problemLiterals), everyRecord, ...(options.signal ? { signal: options.signal } : {}) };
   if (parallel) {
-    const ctx = { prefilter: buildPrefilter(literals), problemPrefilter: buildPrefilter(problemLiterals), everyRecord, ...(options.signal ? { signal: options.signal } : {}) };
     await runPool(
       tasks.map((t) => ({ name: t.input.name, path: t.input.path!, range: t.range })),
       { patternDirs: [BUILTIN_PATTERN_DIR, ...(options.patternDirs ?? [])], literals, problemLiterals, everyRecord, detector: detectorOptions },
@@ -128,7 +128,6 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     );
     if (options.signal?.aborted) interrupted = true;
   } else {
-    const ctx = { prefilter: buildPrefilter(literals), problemPrefilter: buildPrefilter(problemLiterals), everyRecord, ...(options.signal ? { signal: options.signal } : {}) };
     let current = 0;
     const onBytes = (n: number): void => {
       bytesDone += n;
