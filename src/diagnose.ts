@@ -9,9 +9,10 @@ import { availableParallelism } from 'node:os';
 import type { Diagnosis, InputWarning } from './model.js';
 import { resolveInputs, type InputSource } from './input/sources.js';
 import { sniffPlain } from './input/members.js';
-import { buildPrefilter } from './scan/prefilter.js';
+import { buildPrefilter, lazyPrefilter } from './scan/prefilter.js';
 import { runTask, type ByteRange } from './scan/task.js';
 import { runPool, workersAvailable } from './scan/pool.js';
+import { heapSettle } from './scan/heap.js';
 import { splitRanges } from './scan/range.js';
 import { detectTask } from './scan/lane.js';
 import { Detector, PROBLEM_LITERALS, TaskFeeder, scanLiterals } from './detect/detector.js';
@@ -110,7 +111,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   const workers = Math.min(options.workers ?? 0, availableParallelism());
   const workerPatternsKnown = !options.patterns || options.patternDirs !== undefined;
   const parallel = workers > 0 && tasks.length > 1 && workerPatternsKnown && workersAvailable() && tasks.every((t) => t.input.path) && (await totalBytes(tasks)) >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES);
-  const ctx = { prefilter: buildPrefilter(literals), problemPrefilter: buildPrefilter(problemLiterals), everyRecord, ...(options.signal ? { signal: options.signal } : {}) };
+  const ctx = { prefilter: buildPrefilter(literals), problemPrefilter: lazyPrefilter(problemLiterals), everyRecord, ...(options.signal ? { signal: options.signal } : {}) };
   if (parallel) {
     await runPool(
       tasks.map((t) => ({ name: t.input.name, path: t.input.path!, range: t.range })),
@@ -158,6 +159,8 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     detector.finishSource(i);
   }
 
+  // The report is built on a heap that holds what the scan kept, not what it threw away.
+  heapSettle();
   const { facts, signals, sources } = detector;
   const { findings, checkpoints, jobTransitions } = correlate({ patterns, signals, facts, sources });
   const { kept, muted } = applyIgnores(findings, options.ignore ?? []);

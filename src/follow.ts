@@ -6,7 +6,7 @@
 import { open as openFile, stat, type FileHandle } from 'node:fs/promises';
 import type { Finding, InputWarning } from './model.js';
 import { resolveInputs, type InputSource } from './input/sources.js';
-import { buildPrefilter } from './scan/prefilter.js';
+import { buildPrefilter, lazyPrefilter } from './scan/prefilter.js';
 import { scanStream } from './scan/scanner.js';
 import { buildEvent } from './parse/event.js';
 import { Detector, PROBLEM_LITERALS, TaskFeeder, scanLiterals } from './detect/detector.js';
@@ -33,7 +33,7 @@ export async function follow(paths: string[], opts: FollowOptions): Promise<Find
   const detector = new Detector(opts.patterns, { since: null, until: null, fullScan: false });
   const literals = scanLiterals(opts.patterns);
   const prefilter = buildPrefilter(literals);
-  const problemPrefilter = buildPrefilter([...literals, ...PROBLEM_LITERALS]);
+  const problemPrefilter = lazyPrefilter([...literals, ...PROBLEM_LITERALS]);
   const followed = new Map<string, Promise<void>>();
   const reported = new Map<string, number>();
   let dirty = false;

@@ -2,7 +2,7 @@
 // catastrophically, load errors name file and field, and the generated catalogue is current.
 
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_PATTERN_DIR, buildPatternCache, loadPatternFile, loadPatterns, PatternError, redosCheck, type Condition } from '../src/detect/pattern.js';
 import { scanLiterals } from '../src/detect/detector.js';
@@ -42,6 +42,16 @@ describe('pattern library', () => {
     const plain = loadPatternFile(file, { untrusted: false });
     const viaCache = loadPatternFile(file, { untrusted: false, cache, cacheKey: key });
     expect({ ...viaCache, matches: null }).toEqual({ ...plain, matches: null });
+    // Every entry carries the prefilter literals derived from its pattern's regexes …
+    for (const p of patterns.filter((x) => !x.literals)) {
+      const entry = cache.files[relative(BUILTIN_PATTERN_DIR, p.file)]!;
+      expect(loadPatternFile(p.file, { untrusted: false, cache, cacheKey: relative(BUILTIN_PATTERN_DIR, p.file) }).prefilterLiterals, p.id).toEqual(p.prefilterLiterals);
+      expect(entry.derived, p.id).not.toBeUndefined();
+    }
+    // … and those literals are what a hit uses: planted ones are used as is.
+    const planted = { files: { ...cache.files, [key]: { ...cache.files[key]!, derived: ['planted literal'] } } };
+    expect(plain.literals).toBeUndefined();
+    expect(loadPatternFile(file, { untrusted: false, cache: planted, cacheKey: key }).prefilterLiterals).toEqual(['planted literal']);
     // An entry whose hash matches is used as is (nothing is parsed) …
     const edited = { files: { ...cache.files, [key]: { ...cache.files[key]!, spec: { ...cache.files[key]!.spec, title: 'from the cache' } } } };
     expect(loadPatternFile(file, { untrusted: false, cache: edited, cacheKey: key }).title).toBe('from the cache');

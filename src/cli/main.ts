@@ -1,12 +1,12 @@
 // The command line: parses flags into options, calls the library, picks a reporter and returns
 // an exit code. It never calls process.exit in the middle of work; bin/flink-doctor.js does, once.
 
-import { existsSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { diagnosePaths, type Progress } from '../diagnose.js';
 import { loadPatterns, BUILTIN_PATTERN_DIR, PatternError, type Pattern } from '../detect/pattern.js';
 import { readIgnoreFile, type IgnoreRule } from '../ignore.js';
-import { FORMATS, REPORTERS, type Format } from '../report/index.js';
+import { FORMATS, reportParts, type Format } from '../report/index.js';
 import { timelineText, timelineMarkdown } from '../report/timeline.js';
 import { Redactor } from '../redact/redactor.js';
 import { Chalk } from 'chalk';
@@ -200,7 +200,7 @@ async function scanAction(paths: string[], opts: ScanOpts, io: Io): Promise<numb
   const diagnosis = await diagnoseForCli(paths, opts, io);
   if (!diagnosis) return 2;
   const color = opts.color && !opts.output && !!io.stdout.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
-  writeReport(REPORTERS[opts.format](diagnosis, { color, unknown }), opts, io);
+  writeReport(reportParts(opts.format, diagnosis, { color, unknown }), opts, io);
 
   if (diagnosis.interrupted) return 130;
   const readable = diagnosis.inputs.some((i) => i.bytes > 0);
@@ -280,15 +280,23 @@ async function explainAction(fingerprint: string, paths: string[], opts: Explain
   return diagnosis.interrupted ? 130 : 0;
 }
 
-function writeReport(text: string, opts: { output?: string }, io: Io): void {
+/** Writes a report (its text, or its parts in order) to -o's file or to standard output. */
+function writeReport(text: string | Iterable<string>, opts: { output?: string }, io: Io): void {
+  const parts = typeof text === 'string' ? [text] : text;
   if (opts.output) {
+    let fd: number | null = null;
     try {
-      writeFileSync(opts.output, text);
+      fd = openSync(opts.output, 'w');
+      for (const part of parts) writeSync(fd, part);
     } catch (e) {
-      throw new UsageError(`-o ${opts.output}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (!code) throw e;
+      throw new UsageError(`-o ${opts.output}: cannot write: ${code}`);
+    } finally {
+      if (fd !== null) closeSync(fd);
     }
   } else {
-    io.stdout.write(text);
+    for (const part of parts) io.stdout.write(part);
   }
 }
 

@@ -158,6 +158,22 @@ export function parseLocation(loc: string): { resourceId: string | null; host: s
  * A checkpoint fact with every field present, in one order: facts are kept for the whole scan,
  * and objects built by spreading take a hidden class each.
  */
+/**
+ * One string per job id. A regex group is a slice of the line it came from and keeps that whole
+ * line alive; a fact kept for every checkpoint of a long log would keep every such line.
+ */
+const jobIds = new Map<string, string>();
+function jobId(id: string): string {
+  let kept = jobIds.get(id);
+  if (kept === undefined) {
+    if (jobIds.size >= 10_000) jobIds.clear();
+    // A copy that owns its characters, not a slice of the line.
+    kept = [...id].join('');
+    jobIds.set(kept, kept);
+  }
+  return kept;
+}
+
 function checkpointFact(
   base: { time: string | null; timeMs: number | null; source: number; line: number; text: string },
   f: Pick<CheckpointFact, 'kind' | 'id' | 'job' | 'reason'> & Partial<Pick<CheckpointFact, 'bytes' | 'durationMs' | 'attempt' | 'location'>>,
@@ -256,24 +272,24 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
     return false;
   }
   if ((m = RE.triggered.exec(msg))) {
-    facts.checkpoints.push(checkpointFact(base, { kind: 'triggered', id: +m[1]!, job: m[2]!, reason: null }));
+    facts.checkpoints.push(checkpointFact(base, { kind: 'triggered', id: +m[1]!, job: jobId(m[2]!), reason: null }));
     return false;
   }
   if ((m = RE.completed.exec(msg))) {
     const ms = m[4] ?? m[5];
-    facts.checkpoints.push(checkpointFact(base, { kind: 'completed', id: +m[1]!, job: m[2]!, reason: null, bytes: +m[3]!, ...(ms ? { durationMs: +ms } : {}) }));
+    facts.checkpoints.push(checkpointFact(base, { kind: 'completed', id: +m[1]!, job: jobId(m[2]!), reason: null, bytes: +m[3]!, ...(ms ? { durationMs: +ms } : {}) }));
     return false;
   }
   if ((m = RE.declined.exec(msg))) {
-    facts.checkpoints.push(checkpointFact(base, { kind: 'declined', id: +m[1]!, job: m[3]!, attempt: m[2]!, ...(m[4] ? { location: m[4] } : {}), reason: reasonOf(e) }));
+    facts.checkpoints.push(checkpointFact(base, { kind: 'declined', id: +m[1]!, job: jobId(m[3]!), attempt: m[2]!, ...(m[4] ? { location: m[4] } : {}), reason: reasonOf(e) }));
     return false;
   }
   if ((m = RE.discarded.exec(msg))) {
-    facts.checkpoints.push(checkpointFact(base, { kind: 'discarded', id: +m[1]!, job: m[2]!, reason: reasonOf(e) }));
+    facts.checkpoints.push(checkpointFact(base, { kind: 'discarded', id: +m[1]!, job: jobId(m[2]!), reason: reasonOf(e) }));
     return false;
   }
   if ((m = RE.expired.exec(msg))) {
-    facts.checkpoints.push(checkpointFact(base, { kind: 'expired', id: +m[1]!, job: m[2]!, reason: 'Checkpoint expired before completing.' }));
+    facts.checkpoints.push(checkpointFact(base, { kind: 'expired', id: +m[1]!, job: jobId(m[2]!), reason: 'Checkpoint expired before completing.' }));
     return false;
   }
   if ((m = RE.failedComplete.exec(msg)) || (m = RE.failedTrigger.exec(msg))) {
@@ -281,19 +297,19 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
     const aborted = reason !== null && /FailoverRegion is restarting|Task has failed|The job has failed|CheckpointCoordinator shutdown|Coordinator is suspending|subsumed/.test(reason);
     const expired = reason !== null && /expired before completing/.test(reason);
     const id = /^\d+$/.test(m[1]!) ? +m[1]! : null;
-    facts.checkpoints.push(checkpointFact(base, { kind: aborted ? 'aborted' : expired ? 'expired' : 'failed', id, job: m[2]!, reason }));
+    facts.checkpoints.push(checkpointFact(base, { kind: aborted ? 'aborted' : expired ? 'expired' : 'failed', id, job: jobId(m[2]!), reason }));
     return aborted;
   }
   if ((m = RE.triggerFailedDueTo.exec(msg))) {
-    facts.checkpoints.push(checkpointFact(base, { kind: 'failed', id: +m[1]!, job: m[2]!, reason: m[3]!.slice(0, 300) }));
+    facts.checkpoints.push(checkpointFact(base, { kind: 'failed', id: +m[1]!, job: jobId(m[2]!), reason: m[3]!.slice(0, 300) }));
     return false;
   }
   if ((m = RE.restoring.exec(msg))) {
-    facts.checkpoints.push(checkpointFact(base, { kind: 'restored', id: +m[2]!, job: m[1]!, reason: null }));
+    facts.checkpoints.push(checkpointFact(base, { kind: 'restored', id: +m[2]!, job: jobId(m[1]!), reason: null }));
     return false;
   }
   if ((m = RE.jobTransition.exec(msg))) {
-    facts.jobs.push({ ...base, kind: 'transition', job: m[2]!, name: m[1]!, from: m[3]!, to: m[4]!, cause: reasonOf(e) });
+    facts.jobs.push({ ...base, kind: 'transition', job: jobId(m[2]!), name: m[1]!, from: m[3]!, to: m[4]!, cause: reasonOf(e) });
     facts.vote(src, 'jobmanager', 5, 'job state changes');
     return false;
   }
@@ -308,7 +324,7 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
     return false;
   }
   if ((m = RE.terminal.exec(msg))) {
-    facts.jobs.push({ ...base, kind: 'terminal', job: m[1]!, name: null, from: null, to: m[2]!, cause: reasonOf(e) });
+    facts.jobs.push({ ...base, kind: 'terminal', job: jobId(m[1]!), name: null, from: null, to: m[2]!, cause: reasonOf(e) });
   }
   return false;
 }

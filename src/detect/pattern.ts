@@ -97,7 +97,7 @@ function validate(data: unknown): ErrorObject[] {
  * directory. An entry is used only while its hash matches the file's text and the schema's.
  */
 export interface PatternCache {
-  files: Record<string, { hash: string; spec: PatternSpec }>;
+  files: Record<string, { hash: string; spec: PatternSpec; derived: LiteralSet }>;
 }
 
 function textHash(text: string): string {
@@ -125,7 +125,8 @@ export function buildPatternCache(dir: string = BUILTIN_PATTERN_DIR): PatternCac
   const files: PatternCache['files'] = {};
   for (const file of patternFiles(dir)) {
     const text = readFileSync(file, 'utf8');
-    files[relative(dir, file)] = { hash: textHash(text), spec: parseSpec(text, relative(process.cwd(), file) || file) };
+    const spec = parseSpec(text, relative(process.cwd(), file) || file);
+    files[relative(dir, file)] = { hash: textHash(text), spec, derived: spec.match ? deriveLiterals(spec.match) : [] };
   }
   return { files };
 }
@@ -159,7 +160,8 @@ export function loadPatterns(dirs: string[] = [BUILTIN_PATTERN_DIR]): Pattern[] 
       byId.set(p.id, p);
     }
   }
-  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+  // Ids are lower-case ASCII (the schema says so): code-unit order needs no collator.
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Parses a pattern file's text and validates it against the schema. */
@@ -194,7 +196,8 @@ export function loadPatternFile(file: string, opts: { untrusted?: boolean; cache
     throw new PatternError(shown, '(file)', (e as Error).message, 'check that the file can be read');
   }
   const cached = opts.cache && opts.cacheKey !== undefined ? opts.cache.files[opts.cacheKey] : undefined;
-  const spec = cached && cached.hash === textHash(text) ? cached.spec : parseSpec(text, shown);
+  const hit = cached && cached.hash === textHash(text) ? cached : null;
+  const spec = hit ? hit.spec : parseSpec(text, shown);
   const expectedId = basename(file).replace(/\.ya?ml$/, '');
   if (spec.id !== expectedId) {
     throw new PatternError(shown, 'id', `'${spec.id}' differs from the file name`, `rename the file to ${spec.id}.yaml or change the id`);
@@ -203,7 +206,7 @@ export function loadPatternFile(file: string, opts: { untrusted?: boolean; cache
     throw new PatternError(shown, 'flink', `'${spec.flink}' is not a version range`, "use a range such as '>=1.11 <2.0'");
   }
   const matcher = spec.match ? compileCondition(spec.match, shown, 'match', untrusted) : () => null;
-  const derived = spec.match ? deriveLiterals(spec.match) : [];
+  const derived = hit ? hit.derived : spec.match ? deriveLiterals(spec.match) : [];
   const literals = spec.match ? (spec.literals ?? (derived && score(derived) >= 4 ? derived : null)) : [];
   const range = spec.flink ?? null;
   return {

@@ -124,7 +124,7 @@ export function readTimestamp(s: string): { iso: string | null; ms: number | nul
       }
     }
     if (sec >= 0 && frac >= 0 && minute === minuteText && Number.isFinite(minuteMs)) {
-      return { iso: `${s.slice(0, 10)}T${s.slice(11, 19)}.${s.slice(20, 23)}`, ms: minuteMs + sec * 1000 + frac };
+      return { iso: isoOfUsual(s), ms: minuteMs + sec * 1000 + frac };
     }
   }
   const t = TIMESTAMP.exec(s);
@@ -138,6 +138,15 @@ export function readTimestamp(s: string): { iso: string | null; ms: number | nul
     ms -= (z[1] === '-' ? -1 : 1) * (+z[2]! * 60 + +z[3]!) * 60000;
   }
   return { iso, ms: Number.isFinite(ms) ? ms : null };
+}
+
+/**
+ * `2024-03-11 09:00:00,123` as `2024-03-11T09:00:00.123`, built as one flat string: events keep
+ * their time, and a string pieced together from slices costs about four times the memory.
+ */
+function isoOfUsual(s: string): string {
+  const c = (i: number): number => s.charCodeAt(i);
+  return String.fromCharCode(c(0), c(1), c(2), c(3), c(4), c(5), c(6), c(7), c(8), c(9), 84, c(11), c(12), c(13), c(14), c(15), c(16), c(17), c(18), 46, c(20), c(21), c(22));
 }
 
 function digit(s: string, i: number): number {

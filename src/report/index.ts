@@ -3,7 +3,7 @@
 
 import type { Diagnosis } from '../model.js';
 import { renderHtml } from './html.js';
-import { renderJson } from './json.js';
+import { jsonParts, renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
 
@@ -26,3 +26,8 @@ export const REPORTERS = {
 export type Format = keyof typeof REPORTERS;
 /** The --format choices. */
 export const FORMATS = Object.keys(REPORTERS) as Format[];
+
+/** A report's text in parts to write one after another (a long JSON timeline is not built whole). */
+export function reportParts(format: Format, d: Diagnosis, o: RenderOptions): Iterable<string> {
+  return format === 'json' ? jsonParts(d, o) : [REPORTERS[format](d, o)];
+}

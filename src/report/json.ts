@@ -95,11 +95,32 @@ export function findingJson(f: Finding): object {
  * and easy to grep).
  */
 export function renderJson(d: Diagnosis, opts: { unknown?: number } = {}): string {
+  return [...jsonParts(d, opts)].join('');
+}
+
+/** Timeline rows per part of the JSON text. */
+const ROWS_PER_PART = 2000;
+
+/**
+ * The JSON report's text in consecutive parts (their concatenation is renderJson's text), so that
+ * a long timeline can be written out without first building the whole document in memory.
+ */
+export function* jsonParts(d: Diagnosis, opts: { unknown?: number } = {}): Generator<string> {
   const doc = toJson(d, opts) as { checkpoints: unknown[] };
   const rows = doc.checkpoints;
-  if (rows.length === 0) return JSON.stringify(doc, null, 2) + '\n';
-  const marker = '\u0000checkpoints\u0000';
-  const text = JSON.stringify({ ...doc, checkpoints: marker }, null, 2);
-  const list = `[\n${rows.map((r) => `    ${JSON.stringify(r)}`).join(',\n')}\n  ]`;
-  return text.replace(JSON.stringify(marker), () => list) + '\n';
+  if (rows.length === 0) {
+    yield JSON.stringify(doc, null, 2) + '\n';
+    return;
+  }
+  const marker = JSON.stringify('\u0000checkpoints\u0000');
+  const text = JSON.stringify({ ...doc, checkpoints: JSON.parse(marker) as string }, null, 2);
+  const at = text.indexOf(marker);
+  yield text.slice(0, at) + '[\n';
+  for (let i = 0; i < rows.length; i += ROWS_PER_PART) {
+    const end = Math.min(rows.length, i + ROWS_PER_PART);
+    const lines: string[] = [];
+    for (let r = i; r < end; r++) lines.push(`    ${JSON.stringify(rows[r])}`);
+    yield lines.join(',\n') + (end < rows.length ? ',\n' : '\n');
+  }
+  yield '  ]' + text.slice(at + marker.length) + '\n';
 }

@@ -59,6 +59,20 @@ function withCallback(find: Prefilter['find']): Prefilter['scan'] {
  */
 export const LONG_LITERAL = 11;
 
+/**
+ * A prefilter built on its first search: for one that a scan may never need (the problem-line
+ * prefilter is used only by sources whose level is not at a fixed column).
+ */
+export function lazyPrefilter(literals: readonly string[]): Prefilter {
+  let built: Prefilter | null = null;
+  const get = (): Prefilter => (built ??= buildPrefilter(literals));
+  return {
+    literals: [...new Set(literals.filter((l) => l.length > 0))],
+    find: (buf, from, to) => get().find(buf, from, to),
+    scan: (buf, from, to, onHit) => get().scan(buf, from, to, onHit),
+  };
+}
+
 /** Builds a prefilter for the given literals (byte-exact, case-sensitive, latin1/UTF-8 bytes). */
 export function buildPrefilter(literals: readonly string[]): Prefilter {
   const unique = [...new Set(literals.filter((l) => l.length > 0))];

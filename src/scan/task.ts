@@ -13,6 +13,7 @@ import { alignRange } from './range.js';
 import { readReused } from '../input/read.js';
 import type { Prefilter } from './prefilter.js';
 import { scanStream } from './scanner.js';
+import { heapCheck } from './heap.js';
 
 /** A byte range of a plain file, scanned separately and joined by line offsets afterwards. */
 export interface ByteRange {
@@ -89,7 +90,10 @@ async function scanMember(m: Member, n: number, ctx: TaskContext, emit: (msg: Sc
         reusedChunks: m.reusedChunks === true,
         onWarning: (message) => warn(m.name, message),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
-        ...(ctx.onBytes ? { onBytes: ctx.onBytes } : {}),
+        onBytes: (n) => {
+          ctx.onBytes?.(n);
+          heapCheck(n);
+        },
       },
       (raw) => {
         events.push(buildEvent(n, raw.firstLine, raw.lines));

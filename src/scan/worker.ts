@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DetectorOptions, DetectorState } from '../detect/detector.js';
 import { loadPatterns } from '../detect/pattern.js';
-import { buildPrefilter } from './prefilter.js';
+import { buildPrefilter, lazyPrefilter } from './prefilter.js';
 import type { ByteRange } from './task.js';
 import { detectTask } from './lane.js';
 
@@ -37,7 +37,7 @@ if (parentPort) {
   const setup = workerData as WorkerSetup;
   const patterns = loadPatterns(setup.patternDirs);
   const prefilter = buildPrefilter(setup.literals);
-  const problemPrefilter = buildPrefilter(setup.problemLiterals);
+  const problemPrefilter = lazyPrefilter(setup.problemLiterals);
   const controller = new AbortController();
   const port = parentPort;
   let queue = Promise.resolve();

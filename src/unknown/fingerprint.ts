@@ -93,12 +93,39 @@ const MASKS: Array<[RegExp, string, Guard]> = [
   [/(?<![\w$<])\d+(?:\.\d+)?/g, '<n>', digit],
 ];
 
+/**
+ * Normalised messages by their text with every digit written as 0; null when the normalised text
+ * kept a digit (bounded: cleared when full).
+ *
+ * The masks treat all ASCII digits alike (each digit class, \d, [0-9a-f], \w and \b, holds all
+ * ten), except the 0 of a 0x prefix, which the shape keeps. So two texts with the same shape are
+ * masked at the same places, and when the masks leave no digit their normalised texts are equal:
+ * one entry serves every occurrence of a message whose numbers vary (offsets, counts, ports, ids).
+ */
+const byDigitShape = new Map<string, string | null>();
+
 /** Masks the variable parts of a message so that occurrences of one failure compare equal. */
 export function normaliseMessage(text: string): string {
   // Only the start of the first line matters for grouping; long payloads are not masked in full.
   const nl = text.indexOf('\n');
-  let t = (nl >= 0 ? text.slice(0, nl) : text).slice(0, 600);
-  const hasDigit = /\d/.test(t);
+  const t = (nl >= 0 ? text.slice(0, nl) : text).slice(0, 600);
+  const shape = t.replace(ANY_DIGIT, '1');
+  const known = byDigitShape.get(shape);
+  if (known !== undefined) return known ?? maskMessage(t);
+  const masked = maskMessage(t);
+  if (byDigitShape.size >= 4096) byDigitShape.clear();
+  byDigitShape.set(shape, ANY_DIGIT_ONE.test(masked) ? null : masked);
+  return masked;
+}
+
+/** A digit, but not the 0 of a 0x prefix (the one digit a mask names). */
+const ANY_DIGIT = /(?!0[xX])[0-9]/g;
+const ANY_DIGIT_ONE = /[0-9]/;
+
+/** Applies the masks to a message's first line, then folds whitespace and caps the length (no memo). */
+export function maskMessage(text: string): string {
+  let t = text;
+  const hasDigit = ANY_DIGIT_ONE.test(t);
   for (const [re, to, guard] of MASKS) if (guard(t, hasDigit)) t = t.replace(re, to);
   t = t.replace(/\s+/g, ' ').trim();
   if (t.length > 240) t = t.slice(0, 240).replace(/<[^>]*$/, '').trimEnd();

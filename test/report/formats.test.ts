@@ -2,7 +2,9 @@
 // sources, time range, skipped inputs), findings, the checkpoint timeline, muted findings and
 // warnings; and the `timeline` subcommand.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { diagnosePaths } from '../../src/diagnose.js';
+import { jsonParts, renderJson } from '../../src/report/json.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../helpers.js';
@@ -46,6 +48,30 @@ describe('report content', () => {
     const rows = r.stdout.split('\n').filter((l) => l.startsWith('    {"job":'));
     expect(rows.map((l) => JSON.parse(l.trim().replace(/,$/, '')))).toEqual(doc.checkpoints);
     expect(r.stdout).toMatch(/^  "findings": \[$/m);
+  });
+
+  it('json: a long timeline is written in parts that make the same document, to stdout and to -o', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'jobmanager.log');
+    const job = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+    const lines: string[] = [];
+    for (let id = 1; id <= 4500; id++) {
+      const t = new Date(Date.UTC(2024, 2, 11, 9, 0, 0) + id * 10_000).toISOString().replace('T', ' ').replace('.', ',').slice(0, 23);
+      lines.push(`${t} INFO  org.apache.flink.runtime.checkpoint.CheckpointCoordinator    [] - Completed checkpoint ${id} for job ${job} (${1000 + id} bytes, checkpointDuration=${id % 90} ms, finalizationTime=0 ms).`);
+    }
+    writeFileSync(log, lines.join('\n') + '\n');
+    const d = await diagnosePaths([log]);
+    const parts = [...jsonParts(d)];
+    expect(parts.length).toBeGreaterThan(3);
+    expect(parts.join('')).toBe(renderJson(d));
+    const out = join(dir, 'report.json');
+    const [toStdout, toFile] = [await cli(['-f', 'json', '-q', log]), await cli(['-f', 'json', '-q', '-o', out, log])];
+    expect(toFile.stdout).toBe('');
+    const fromStdout = JSON.parse(toStdout.stdout);
+    const fromFile = JSON.parse(readFileSync(out, 'utf8'));
+    expect(fromStdout.checkpoints.map((c: any) => c.id)).toEqual(lines.map((_, i) => i + 1));
+    expect({ ...fromFile, stats: null }).toEqual({ ...fromStdout, stats: null });
+    expect(toStdout.stdout.split('\n').filter((l) => l.startsWith('    {"job":'))).toHaveLength(4500);
   });
 
   it('muted findings and warnings appear in every format', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { buildPrefilter } from '../../src/scan/prefilter.js';
+import { buildPrefilter, lazyPrefilter } from '../../src/scan/prefilter.js';
 
 function naive(buf: Buffer, literals: string[]): [number, number][] {
   const out: [number, number][] = [];
@@ -42,6 +42,25 @@ describe('prefilter', () => {
         expect(fast(buf, lits)).toEqual(naive(buf, lits));
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('built on first use, finds what a prefilter built at once finds', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('Exception', ' WARN ', 'while link file to ', 'Decline checkpoint ', ''), { maxLength: 6 }), fc.array(fc.constantFrom('x', ' WARN ', 'Exception', 'Decline checkpoint 7', '\n'), { maxLength: 60 }), (lits, parts) => {
+        const buf = Buffer.from(parts.join(''));
+        const lazy = lazyPrefilter(lits);
+        const now = buildPrefilter(lits);
+        expect(lazy.literals).toEqual(now.literals);
+        const a = lazy.find(buf, 0, buf.length);
+        const got = Array.from(a.pos.subarray(0, a.count));
+        const b = now.find(buf, 0, buf.length);
+        expect(got).toEqual(Array.from(b.pos.subarray(0, b.count)));
+        const seen: number[] = [];
+        lazy.scan(buf, 0, buf.length, (p) => seen.push(p));
+        expect(seen).toEqual(got);
+      }),
+      { numRuns: 200 },
     );
   });
 

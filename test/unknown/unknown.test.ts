@@ -11,7 +11,8 @@ import { diagnosePaths } from '../../src/diagnose.js';
 import { buildEvent } from '../../src/parse/event.js';
 import { REPORTERS, FORMATS } from '../../src/report/index.js';
 import { Redactor } from '../../src/redact/redactor.js';
-import { fingerprintId, fingerprintParts, normaliseFrame, normaliseMessage } from '../../src/unknown/fingerprint.js';
+import fc from 'fast-check';
+import { fingerprintId, fingerprintParts, maskMessage, normaliseFrame, normaliseMessage } from '../../src/unknown/fingerprint.js';
 import { messageRegex } from '../../src/unknown/scaffold.js';
 import { cli, tempDir } from '../helpers.js';
 import { noisyJobManagerLog, twoTaskManagerLogs, wrapperLog, writeDir } from './fixtures.js';
@@ -28,6 +29,28 @@ describe('fingerprints', () => {
     expect(normaliseMessage('slot 0123abcd0123abcd0123abcd0123abcd, Map (3/4)#1, txn 7f3e2a1b0c9d')).toBe('slot <id>, Map (<i>/<n>), txn <hex>');
     // class-like and versioned words stay
     expect(normaliseMessage('kafka010 log4j java.io.IOException')).toBe('kafka010 log4j java.io.IOException');
+  });
+
+  it('gives a message whose digits differ from a remembered one the result of masking it afresh', () => {
+    // normaliseMessage remembers results by the message with its digits replaced; the texts are
+    // built from the pieces the masks react to, and 0x prefixes are among them.
+    const pieces = ['0x', '0X', 'x', 'Request ', 'id=', 'a', 'b', 'f', 'Z', '-', ':', '.', '/', ' ', '_', 'job ', 'kafka', '(', ')', '#', '-taskmanager-', '@', '.com', 'T', 'container_', ',', 's3a://b/'];
+    const token = fc.oneof(fc.constantFrom(...pieces), fc.nat(99999).map(String), fc.nat(9).map(String));
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 24 }), fc.array(fc.nat(9), { minLength: 1, maxLength: 8 }), (tokens, digits) => {
+        const text = tokens.join('');
+        let k = 0;
+        const variant = text.replace(/[0-9]/g, () => String(digits[k++ % digits.length]));
+        expect(normaliseMessage(text)).toBe(maskMessage(text));
+        expect(normaliseMessage(variant)).toBe(maskMessage(variant));
+      }),
+      { numRuns: 3000 },
+    );
+    // One remembered shape serves messages whose numbers vary; a kept digit is never reused.
+    expect(normaliseMessage('fetch 0x1f failed after 12 ms')).toBe('fetch <hex> failed after <n> ms');
+    expect(normaliseMessage('fetch 7x1f failed after 34 ms')).toBe(maskMessage('fetch 7x1f failed after 34 ms'));
+    expect(normaliseMessage('codec kafka010 v3')).toBe('codec kafka010 v3');
+    expect(normaliseMessage('codec kafka011 v3')).toBe('codec kafka011 v3');
   });
 
   it('normalises frames across JDK and Flink versions', () => {
