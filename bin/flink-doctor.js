@@ -8,7 +8,7 @@ process.stdout.on('error', (e) => {
   if (e.code === 'EPIPE') process.exit(0);
   throw e;
 });
-const { run } = await import('../dist/cli/main.js');
+const { run } = await import('../dist/cli/bundle.js');
 const code = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal: interrupt.signal });
 process.exitCode = code;
 process.stdout.write('', () => process.exit(code));

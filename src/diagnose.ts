@@ -112,8 +112,9 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   const workerPatternsKnown = !options.patterns || options.patternDirs !== undefined;
   const parallel = workers > 0 && tasks.length > 1 && workerPatternsKnown && workersAvailable() && tasks.every((t) => t.input.path) && (await totalBytes(tasks)) >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES);
   const ctx = { prefilter: buildPrefilter(literals), problemPrefilter: lazyPrefilter(problemLiterals), everyRecord, ...(options.signal ? { signal: options.signal } : {}) };
+  let threads = 1;
   if (parallel) {
-    await runPool(
+    threads = await runPool(
       tasks.map((t) => ({ name: t.input.name, path: t.input.path!, range: t.range })),
       { patternDirs: [BUILTIN_PATTERN_DIR, ...(options.patternDirs ?? [])], literals, problemLiterals, everyRecord, detector: detectorOptions },
       workers,
@@ -183,6 +184,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
       lines: sources.reduce((a, s) => a + s.lines, 0),
       events: detector.events,
       seconds,
+      threads,
     },
     interrupted,
   };

@@ -197,6 +197,7 @@ export interface Diagnosis {
   warnings: InputWarning[];
   checkpoints: CheckpointRecord[];
   jobTransitions: JobTransition[];
-  stats: { bytes: number; lines: number; events: number; seconds: number };
+  /** `threads`: the threads that scanned (the calling thread and workers; 1 without --workers). */
+  stats: { bytes: number; lines: number; events: number; seconds: number; threads: number };
   interrupted: boolean;
 }

@@ -146,12 +146,12 @@ describe('patterns command', () => {
 
 describe('built binary (as installed by npm ci)', () => {
   const bin = 'bin/flink-doctor.js';
-  it.skipIf(!existsSync('dist/cli/main.js'))('runs the README diagnosis command on a shipped sample', () => {
+  it.skipIf(!existsSync('dist/cli/bundle.js'))('runs the README diagnosis command on a shipped sample', () => {
     const r = spawnSync(process.execPath, [bin, SEED_DIR], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/RocksDB cannot create hard links/);
   });
-  it.skipIf(!existsSync('dist/cli/main.js'))('reads standard input redirected from a file, and from a pipe, alike', () => {
+  it.skipIf(!existsSync('dist/cli/bundle.js'))('reads standard input redirected from a file, and from a pipe, alike', () => {
     const tm = `${SEED_DIR}/flink-kubernetes-taskmanager-0-orders-taskmanager-1-1.log`;
     const fromFile = execFileSync('bash', ['-c', `node ${bin} -q -f json - < ${tm}; true`], { encoding: 'utf8' });
     const fromPipe = execFileSync('bash', ['-c', `cat ${tm} | node ${bin} -q -f json -; true`], { encoding: 'utf8' });
@@ -162,7 +162,23 @@ describe('built binary (as installed by npm ci)', () => {
     expect(summary(fromFile)).toEqual(summary(fromPipe));
     expect((summary(fromFile) as any).findings[0][0]).toBe('rocksdb-hardlink-unsupported');
   });
-  it.skipIf(!existsSync('dist/cli/main.js'))('ends quietly on a closed pipe', () => {
+  it.skipIf(!existsSync('dist/cli/bundle.js'))('starts its worker threads from the start-up bundle', () => {
+    // Two files of 36 MiB: enough input for --workers to start a worker (64 MiB in all).
+    const dir = tempDir();
+    const tm = readFileSync(`${SEED_DIR}/flink-kubernetes-taskmanager-0-orders-taskmanager-1-1.log`, 'utf8');
+    const noise = '2024-03-11 09:10:00,000 INFO  org.example.Job [] - ' + 'x'.repeat(200) + '\n';
+    const body = noise.repeat(Math.ceil((36 << 20) / noise.length));
+    writeFileSync(join(dir, 'a.log'), body + tm);
+    writeFileSync(join(dir, 'b.log'), tm + body);
+    const run = (extra: string[]): any => JSON.parse(spawnSync(process.execPath, [bin, '-q', '-f', 'json', ...extra, dir], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout);
+    const [serial, parallel] = [run([]), run(['--workers', '2'])];
+    const findings = (r: any): unknown => r.findings.map((f: any) => [f.id, f.occurrences, f.evidence.map((e: any) => [e.source, e.line])]);
+    expect(findings(parallel)).toEqual(findings(serial));
+    expect(parallel.findings[0].id).toBe('rocksdb-hardlink-unsupported');
+    expect(parallel.stats.bytes).toBe(serial.stats.bytes);
+    expect([serial.stats.threads, parallel.stats.threads]).toEqual([1, 2]);
+  }, 60_000);
+  it.skipIf(!existsSync('dist/cli/bundle.js'))('ends quietly on a closed pipe', () => {
     const out = execFileSync('bash', ['-c', `node ${bin} ${SEED_DIR} | head -1; echo "status=\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
     expect(out).toMatch(/status=(0|1)/);
     expect(out).not.toMatch(/EPIPE|Error/);
@@ -170,7 +186,7 @@ describe('built binary (as installed by npm ci)', () => {
 });
 
 describe('interruption', () => {
-  it.skipIf(!existsSync('dist/cli/main.js'))('Ctrl-C prints the partial report, marked interrupted, and exits 130', async () => {
+  it.skipIf(!existsSync('dist/cli/bundle.js'))('Ctrl-C prints the partial report, marked interrupted, and exits 130', async () => {
     const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, ['bin/flink-doctor.js', '--format', 'json'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { WorkerReply, WorkerSetup, WorkerTask } from './worker.js';
 
-const WORKER_URL = new URL('./worker.js', import.meta.url);
+// From this module, or from the start-up bundle in dist/cli/ (scripts/bundle.mjs).
+const WORKER_URL = new URL('../scan/worker.js', import.meta.url);
 
 /** True when the compiled worker script is available (not when running from TypeScript sources). */
 export function workersAvailable(): boolean {
@@ -18,6 +19,7 @@ export function workersAvailable(): boolean {
  * Runs `tasks` on `n` lanes — the calling thread (through `local`, when given) and worker threads
  * for the rest — and hands each task's reply to `deliver` in task order. The calling thread takes
  * a share of the work instead of waiting: one worker fewer to start, one thread fewer competing.
+ * Returns the number of lanes that ran.
  */
 export async function runPool(
   tasks: Omit<WorkerTask, 'id'>[],
@@ -26,11 +28,12 @@ export async function runPool(
   deliver: (task: number, reply: WorkerReply) => void,
   signal?: AbortSignal,
   local?: (task: Omit<WorkerTask, 'id'>, id: number) => Promise<WorkerReply>,
-): Promise<void> {
+): Promise<number> {
   const replies: (WorkerReply | undefined)[] = tasks.map(() => undefined);
   let current = 0;
   let next = 0;
   const workers: Worker[] = [];
+  const lanes = Math.min(n, tasks.length);
   try {
     await new Promise<void>((resolve, reject) => {
       const onAbort = (): void => workers.forEach((w) => w.postMessage({ abort: true }));
@@ -54,7 +57,6 @@ export async function runPool(
         }
         if (current >= tasks.length) done();
       };
-      const lanes = Math.min(n, tasks.length);
       for (let i = local ? 1 : 0; i < lanes; i++) {
         const w = new Worker(WORKER_URL, { workerData: setup });
         workers.push(w);
@@ -80,4 +82,5 @@ export async function runPool(
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+  return lanes;
 }

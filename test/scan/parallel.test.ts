@@ -38,7 +38,9 @@ describe.skipIf(!built)('parallel scan', () => {
     for (const splitMinBytes of [1, 1000]) {
       const par = await diagnosePaths([file], { workers: 2, parallelMinBytes: 0, splitMinBytes });
       expect(comparable(par)).toEqual(comparable(serial));
+      expect(par.stats.threads).toBe(2);
     }
+    expect(serial.stats.threads).toBe(1);
     expect(serial.findings.map((f: any) => f.id)).toContain('rocksdb-hardlink-unsupported');
   }, 60_000);
 
@@ -54,6 +56,7 @@ describe.skipIf(!built)('parallel scan', () => {
     const serial = await diagnosePaths([join(dir, 'logs')], { workers: 0 });
     const par = await diagnosePaths([join(dir, 'logs')], { workers: 2, parallelMinBytes: 0 });
     expect(comparable(par)).toEqual(comparable(serial));
+    expect([serial.stats.threads, par.stats.threads]).toEqual([1, 2]);
   }, 60_000);
 });
 
