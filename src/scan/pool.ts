@@ -7,10 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { WorkerReply, WorkerSetup, WorkerTask } from './worker.js';
 
-// From this module, or from the start-up bundle in dist/cli/ (scripts/bundle.mjs).
-const WORKER_URL = new URL('../scan/worker.js', import.meta.url);
+// The worker's bundle (scripts/bundle.mjs), found from this module or from the start-up bundle in
+// dist/cli/.
+const WORKER_URL = new URL('../scan/worker.bundle.js', import.meta.url);
 
-/** True when the compiled worker script is available (not when running from TypeScript sources). */
+/** True when the built worker script is available (not when running from TypeScript sources). */
 export function workersAvailable(): boolean {
   return existsSync(fileURLToPath(WORKER_URL));
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
 
-const built = existsSync('dist/diagnose.js') && existsSync('dist/scan/worker.js');
+const built = existsSync('dist/diagnose.js') && existsSync('dist/scan/worker.bundle.js');
 
 function comparable(d: any): unknown {
   return {
