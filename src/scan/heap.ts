@@ -9,7 +9,7 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /** Heap size (bytes) above which a full collection is asked for. */
-export const HEAP_BUDGET = 64 << 20;
+export const HEAP_BUDGET = 40 << 20;
 /** Input bytes between two looks at the heap size. */
 const CHECK_EVERY = 16 << 20;
 
