@@ -334,16 +334,18 @@ function localDirCheck(p: Pattern, input: CorrelateInput, roots: Built[]): Built
 
 /** Rebuilds one record per job and checkpoint from the JobManager's checkpoint lines. */
 function buildTimeline(facts: Facts): CheckpointRecord[] {
-  const map = new Map<string, CheckpointRecord>();
+  // Records by job, then by checkpoint id (no key string per checkpoint: a long log has tens of thousands).
+  const byJob = new Map<string, Map<number, CheckpointRecord>>();
   const rank: Record<string, number> = { triggered: 0, aborted: 1, expired: 2, declined: 2, failed: 3, completed: 4 };
   const names = facts.names;
   for (const c of facts.checkpoints) {
     if (c.id === null || c.job === null || c.kind === 'restored') continue;
-    const key = `${c.job}#${c.id}`;
-    let r = map.get(key);
+    let map = byJob.get(c.job);
+    if (!map) byJob.set(c.job, (map = new Map()));
+    let r = map.get(c.id);
     if (!r) {
       r = { job: c.job, id: c.id, state: 'triggered', triggeredAt: null, endedAt: null, durationMs: null, bytes: null, reason: null, source: names[c.source] ?? '', line: c.line };
-      map.set(key, r);
+      map.set(c.id, r);
     }
     if (c.kind === 'triggered') {
       r.triggeredAt = c.time;
@@ -360,13 +362,19 @@ function buildTimeline(facts: Facts): CheckpointRecord[] {
       if (c.durationMs !== undefined) r.durationMs = c.durationMs;
     }
   }
-  for (const r of map.values()) {
-    if (r.durationMs === null && r.triggeredAt && r.endedAt) {
-      const d = Date.parse(r.endedAt) - Date.parse(r.triggeredAt);
-      if (Number.isFinite(d) && d >= 0) r.durationMs = d;
+  const out: CheckpointRecord[] = [];
+  // Job ids are hexadecimal: code-unit order is their order, without a collator.
+  for (const job of [...byJob.keys()].sort()) {
+    const rows = [...byJob.get(job)!.values()].sort((a, b) => a.id - b.id);
+    for (const r of rows) {
+      if (r.durationMs === null && r.triggeredAt && r.endedAt) {
+        const d = Date.parse(r.endedAt) - Date.parse(r.triggeredAt);
+        if (Number.isFinite(d) && d >= 0) r.durationMs = d;
+      }
+      out.push(r);
     }
   }
-  return [...map.values()].sort((a, b) => a.job.localeCompare(b.job) || a.id - b.id);
+  return out;
 }
 
 /** The root finding a consequence at `time` (job, checkpoint) belongs to, if any. */

@@ -36,13 +36,21 @@ function collector(): (() => void) | null {
 export function heapCheck(bytes: number): void {
   sinceCheck += bytes;
   if (sinceCheck < CHECK_EVERY) return;
-  heapSettle();
+  collectPast(threshold);
 }
 
-/** Compares the heap with the budget now (e.g. when a scan ends, before the report is built). */
+/**
+ * When a scan has ended: collects if the heap holds more than the budget (whatever the threshold
+ * has grown to), so that correlation and the report are built in the space the scan's garbage
+ * took, instead of growing the heap past it.
+ */
 export function heapSettle(): void {
+  collectPast(HEAP_BUDGET);
+}
+
+function collectPast(limit: number): void {
   sinceCheck = 0;
-  if (getHeapStatistics().used_heap_size < threshold) return;
+  if (getHeapStatistics().used_heap_size < limit) return;
   const gc = collector();
   if (!gc) return;
   gc();
