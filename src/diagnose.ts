@@ -51,6 +51,12 @@ export interface DiagnoseOptions {
   splitMinBytes?: number;
   /** Progress: bytes read so far (after gzip inflation), of the input files' total size; files done. */
   onProgress?: (p: Progress) => void;
+  /**
+   * Keeps the JavaScript heap of each scanning thread within this many bytes by asking V8 for full
+   * collections (scan/heap.ts; the command line uses HEAP_BUDGET). Off by default: it sets a V8
+   * flag and forces collections in the whole process.
+   */
+  heapBudget?: number;
 }
 
 /** Inputs below this size are scanned in-process: starting workers would cost more than it saves. */
@@ -111,12 +117,13 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   const workers = Math.min(options.workers ?? 0, availableParallelism());
   const workerPatternsKnown = !options.patterns || options.patternDirs !== undefined;
   const parallel = workers > 0 && tasks.length > 1 && workerPatternsKnown && workersAvailable() && tasks.every((t) => t.input.path) && (await totalBytes(tasks)) >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES);
-  const ctx = { prefilter: buildPrefilter(literals), problemPrefilter: lazyPrefilter(problemLiterals), everyRecord, ...(options.signal ? { signal: options.signal } : {}) };
+  const heapBudget = options.heapBudget ?? 0;
+  const ctx = { prefilter: buildPrefilter(literals), problemPrefilter: lazyPrefilter(problemLiterals), everyRecord, ...(options.signal ? { signal: options.signal } : {}), ...(heapBudget ? { heapBudget } : {}) };
   let threads = 1;
   if (parallel) {
     threads = await runPool(
       tasks.map((t) => ({ name: t.input.name, path: t.input.path!, range: t.range })),
-      { patternDirs: [BUILTIN_PATTERN_DIR, ...(options.patternDirs ?? [])], literals, problemLiterals, everyRecord, detector: detectorOptions },
+      { patternDirs: [BUILTIN_PATTERN_DIR, ...(options.patternDirs ?? [])], literals, problemLiterals, everyRecord, detector: detectorOptions, ...(heapBudget ? { heapBudget } : {}) },
       workers,
       (t, reply) => {
         const c = continuing(t);
@@ -161,7 +168,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   }
 
   // The report is built on a heap that holds what the scan kept, not what it threw away.
-  heapSettle();
+  if (heapBudget) heapSettle(heapBudget);
   const { facts, signals, sources } = detector;
   const { findings, checkpoints, jobTransitions } = correlate({ patterns, signals, facts, sources });
   const { kept, muted } = applyIgnores(findings, options.ignore ?? []);

@@ -17,6 +17,7 @@ import { VERSION } from '../version.js';
 import { patternsCommand } from './patterns.js';
 import { explainText, findGroup } from './explain.js';
 import { follow } from '../follow.js';
+import { HEAP_BUDGET } from '../scan/heap.js';
 import { findingJson as toJsonFinding } from '../report/json.js';
 
 /** Where the CLI writes; tests pass their own. */
@@ -323,7 +324,7 @@ export async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'form
   let diagnosis;
   try {
     const progress = !opts.quiet && (io.stderr as { isTTY?: boolean }).isTTY ? progressLine(io.stderr) : null;
-    diagnosis = await diagnosePaths(paths, { patterns, patternDirs: opts.patterns, since, until, ignore, signal: controller.signal, workers: opts.workers ?? 0, ...(progress ? { onProgress: progress.update } : {}) }, io.stdin);
+    diagnosis = await diagnosePaths(paths, { patterns, patternDirs: opts.patterns, since, until, ignore, signal: controller.signal, workers: opts.workers ?? 0, heapBudget: HEAP_BUDGET, ...(progress ? { onProgress: progress.update } : {}) }, io.stdin);
     progress?.clear();
   } finally {
     process.removeListener('SIGINT', onSigint);

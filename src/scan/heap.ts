@@ -4,18 +4,20 @@
 // times over: on a 4 GiB log the heap reached about 120 MiB around a live set of 25 MiB. When the
 // heap passes the budget, a full collection is asked for; the next one is due at twice what
 // survived it, so a large live set does not make the scan collect over and over.
+// The command line asks for this (DiagnoseOptions.heapBudget); a program using the library gets
+// it only when it asks too, as it sets a V8 flag and forces collections in the whole process.
 
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-/** Heap size (bytes) above which a full collection is asked for. */
+/** The command line's heap budget (bytes): above it, a full collection is asked for. */
 export const HEAP_BUDGET = 40 << 20;
 /** Input bytes between two looks at the heap size. */
 const CHECK_EVERY = 16 << 20;
 
 let collect: (() => void) | null | undefined;
 let sinceCheck = 0;
-let threshold = HEAP_BUDGET;
+let threshold = 0;
 /** Full collections asked for so far on this thread (for tests and the benchmark). */
 export let heapCollections = 0;
 
@@ -32,11 +34,11 @@ function collector(): (() => void) | null {
   return collect;
 }
 
-/** Counts scanned bytes; now and then compares the heap with the budget and collects past it. */
-export function heapCheck(bytes: number): void {
+/** Counts scanned bytes; now and then compares the heap with `budget` and collects past it. */
+export function heapCheck(bytes: number, budget: number): void {
   sinceCheck += bytes;
   if (sinceCheck < CHECK_EVERY) return;
-  collectPast(threshold);
+  collectPast(Math.max(threshold, budget), budget);
 }
 
 /**
@@ -44,16 +46,16 @@ export function heapCheck(bytes: number): void {
  * has grown to), so that correlation and the report are built in the space the scan's garbage
  * took, instead of growing the heap past it.
  */
-export function heapSettle(): void {
-  collectPast(HEAP_BUDGET);
+export function heapSettle(budget: number): void {
+  collectPast(budget, budget);
 }
 
-function collectPast(limit: number): void {
+function collectPast(limit: number, budget: number): void {
   sinceCheck = 0;
   if (getHeapStatistics().used_heap_size < limit) return;
   const gc = collector();
   if (!gc) return;
   gc();
   heapCollections++;
-  threshold = Math.max(HEAP_BUDGET, 2 * getHeapStatistics().used_heap_size);
+  threshold = Math.max(budget, 2 * getHeapStatistics().used_heap_size);
 }

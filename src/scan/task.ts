@@ -38,6 +38,8 @@ export interface TaskContext {
   signal?: AbortSignal;
   /** Bytes read so far are reported here (in-process scans only). */
   onBytes?: (n: number) => void;
+  /** Keeps this thread's heap within this many bytes (scan/heap.ts); none when absent. */
+  heapBudget?: number;
 }
 
 const BATCH = 512;
@@ -92,7 +94,7 @@ async function scanMember(m: Member, n: number, ctx: TaskContext, emit: (msg: Sc
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         onBytes: (n) => {
           ctx.onBytes?.(n);
-          heapCheck(n);
+          if (ctx.heapBudget) heapCheck(n, ctx.heapBudget);
         },
       },
       (raw) => {

@@ -16,6 +16,7 @@ export interface WorkerSetup {
   problemLiterals: string[];
   everyRecord: boolean;
   detector: DetectorOptions;
+  heapBudget?: number;
 }
 
 /** A task sent to a worker. */
@@ -47,7 +48,7 @@ if (parentPort) {
       return;
     }
     queue = queue.then(async () => {
-      const ctx = { prefilter, problemPrefilter, everyRecord: setup.everyRecord, signal: controller.signal };
+      const ctx = { prefilter, problemPrefilter, everyRecord: setup.everyRecord, signal: controller.signal, ...(setup.heapBudget ? { heapBudget: setup.heapBudget } : {}) };
       port.postMessage((await detectTask(m, m.id, patterns, setup.detector, ctx)) satisfies WorkerReply);
     });
   });
