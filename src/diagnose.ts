@@ -117,7 +117,8 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   const workers = Math.min(options.workers ?? 0, availableParallelism());
   const workerPatternsKnown = !options.patterns || options.patternDirs !== undefined;
   const parallel = workers > 0 && tasks.length > 1 && workerPatternsKnown && workersAvailable() && tasks.every((t) => t.input.path) && (await totalBytes(tasks)) >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES);
-  const heapBudget = options.heapBudget ?? 0;
+  // The budget is for the process: shared among the lanes when workers scan.
+  const heapBudget = Math.floor((options.heapBudget ?? 0) / (parallel ? Math.min(workers, tasks.length) : 1));
   const ctx = { prefilter: buildPrefilter(literals), problemPrefilter: lazyPrefilter(problemLiterals), everyRecord, ...(options.signal ? { signal: options.signal } : {}), ...(heapBudget ? { heapBudget } : {}) };
   let threads = 1;
   if (parallel) {
