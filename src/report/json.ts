@@ -112,9 +112,10 @@ export function* jsonParts(d: Diagnosis, opts: { unknown?: number } = {}): Gener
     yield JSON.stringify(doc, null, 2) + '\n';
     return;
   }
-  const marker = JSON.stringify('\u0000checkpoints\u0000');
-  const text = JSON.stringify({ ...doc, checkpoints: JSON.parse(marker) as string }, null, 2);
-  const at = text.indexOf(marker);
+  const marker = '\u0000checkpoints\u0000';
+  const quoted = JSON.stringify(marker);
+  const text = JSON.stringify({ ...doc, checkpoints: marker }, null, 2);
+  const at = text.indexOf(quoted);
   yield text.slice(0, at) + '[\n';
   for (let i = 0; i < rows.length; i += ROWS_PER_PART) {
     const end = Math.min(rows.length, i + ROWS_PER_PART);
@@ -122,5 +123,5 @@ export function* jsonParts(d: Diagnosis, opts: { unknown?: number } = {}): Gener
     for (let r = i; r < end; r++) lines.push(`    ${JSON.stringify(rows[r])}`);
     yield lines.join(',\n') + (end < rows.length ? ',\n' : '\n');
   }
-  yield '  ]' + text.slice(at + marker.length) + '\n';
+  yield '  ]' + text.slice(at + quoted.length) + '\n';
 }
