@@ -103,12 +103,17 @@ const MASKS: Array<[RegExp, string, Guard]> = [
  * one entry serves every occurrence of a message whose numbers vary (offsets, counts, ports, ids).
  */
 const byDigitShape = new Map<string, string | null>();
+/** Longest message (characters of its first line) that byDigitShape remembers. */
+const MEMO_LONGEST = 256;
 
 /** Masks the variable parts of a message so that occurrences of one failure compare equal. */
 export function normaliseMessage(text: string): string {
   // Only the start of the first line matters for grouping; long payloads are not masked in full.
   const nl = text.indexOf('\n');
   const t = (nl >= 0 ? text.slice(0, nl) : text).slice(0, 600);
+  // A long message mostly carries a payload that varies beyond its digits: remembering it would
+  // only fill the memo (and the old generation) with entries that are never asked for again.
+  if (t.length > MEMO_LONGEST) return maskMessage(t);
   const shape = t.replace(ANY_DIGIT, '1');
   const known = byDigitShape.get(shape);
   if (known !== undefined) return known ?? maskMessage(t);
