@@ -168,8 +168,9 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     detector.finishSource(i);
   }
 
-  // The report is built on a heap that holds what the scan kept, not what it threw away.
-  if (heapBudget) heapSettle(heapBudget);
+  // The report is built on a heap that holds what the scan kept, not what it threw away (the
+  // lanes are done: the whole budget is this thread's again).
+  if (options.heapBudget) heapSettle(options.heapBudget);
   const { facts, signals, sources } = detector;
   const { findings, checkpoints, jobTransitions } = correlate({ patterns, signals, facts, sources });
   const { kept, muted } = applyIgnores(findings, options.ignore ?? []);

@@ -284,8 +284,9 @@ const BYTE_WEIGHT = (() => {
 function quietestWindow(b: Buffer, m: number): number {
   let best = 0;
   let bestCost = Infinity;
+  // How likely the block ending at q is.
+  const w = (q: number): number => BYTE_WEIGHT[b[q - 2]!]! * BYTE_WEIGHT[b[q - 1]!]! * BYTE_WEIGHT[b[q]!]!;
   for (let o = 0; o + m <= b.length; o++) {
-    const w = (q: number): number => BYTE_WEIGHT[b[q - 2]!]! * BYTE_WEIGHT[b[q - 1]!]! * BYTE_WEIGHT[b[q]!]!;
     let cost = 100 * w(o + m - 1);
     for (let q = o + 2; q < o + m - 1; q++) cost += w(q);
     if (cost < bestCost) {
@@ -296,7 +297,7 @@ function quietestWindow(b: Buffer, m: number): number {
   return best;
 }
 
-/** Literals of one byte: each found with indexOf. */
+/** Literals shorter than a block (one or two bytes): each found with indexOf. */
 function naivePass(bytes: Buffer[], ids: number[]): Pass {
   return (buf, from, to, hits) => {
     for (const li of ids) {

@@ -94,8 +94,8 @@ const MASKS: Array<[RegExp, string, Guard]> = [
 ];
 
 /**
- * Normalised messages by their text with every digit written as 0; null when the normalised text
- * kept a digit (bounded: cleared when full).
+ * Normalised messages by their digit shape (the text with every digit written as 1, but the 0 of a
+ * 0x prefix); null when the normalised text kept a digit (bounded: cleared when full).
  *
  * The masks treat all ASCII digits alike (each digit class, \d, [0-9a-f], \w and \b, holds all
  * ten), except the 0 of a 0x prefix, which the shape keeps. So two texts with the same shape are
@@ -127,7 +127,7 @@ export function normaliseMessage(text: string): string {
 const ANY_DIGIT = /(?!0[xX])[0-9]/g;
 const ANY_DIGIT_ONE = /[0-9]/;
 
-/** Applies the masks to a message's first line, then folds whitespace and caps the length (no memo). */
+/** Applies the masks to a text (normaliseMessage passes a message's first line), then folds whitespace and caps the length; no memo. */
 export function maskMessage(text: string): string {
   let t = text;
   const hasDigit = ANY_DIGIT_ONE.test(t);
