@@ -1,10 +1,12 @@
 // Reading a file into a small ring of reused buffers. A fresh 1 MiB buffer per read costs more
 // than the read itself (the kernel maps and zeroes new pages, and the garbage collector runs on
 // the external memory), so the plain-text scan path reads every file through the same few
-// buffers, fetching the next chunk while the current one is scanned.
+// buffers, fetching the next chunk while the current one is scanned. The buffers are lent by the
+// scan kernel (scan/kernel.ts) when it is built, so that the kernel scans them where they lie.
 
 import { read } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { scanKernel } from '../scan/kernel.js';
 
 /** Chunks read ahead of the one being scanned. */
 const AHEAD = 2;
@@ -45,7 +47,8 @@ export function readReusedFd(fd: number, chunkBytes = 1 << 20): AsyncGenerator<B
 
 /** The ring itself: `start` null reads on from the current position. */
 async function* ring(readInto: ReadInto, start: number | null, size: number): AsyncGenerator<Buffer> {
-  const buffers = Array.from({ length: RING }, () => Buffer.allocUnsafeSlow(size));
+  const lease = scanKernel()?.lease(RING, size) ?? null;
+  const buffers = lease?.buffers ?? Array.from({ length: RING }, () => Buffer.allocUnsafeSlow(size));
   let position = start;
   /** Fills `b` until it is full or the input ends; returns the bytes read. */
   const fill = async (b: Buffer, at: number | null): Promise<number> => {
@@ -87,5 +90,6 @@ async function* ring(readInto: ReadInto, start: number | null, size: number): As
   } finally {
     // Reads still in flight (the consumer stopped early) must end before the file is closed.
     await Promise.all(ahead.map((p) => p.catch(() => 0)));
+    lease?.release();
   }
 }

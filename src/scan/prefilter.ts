@@ -12,6 +12,34 @@ export interface Prefilter {
   find(buf: Buffer, from: number, to: number): Hits;
   /** Calls `onHit(position, literalIndex)` for every occurrence start in `buf[from, to)`. */
   scan(buf: Buffer, from: number, to: number, onHit: (pos: number, literal: number) => void): void;
+  /**
+   * The search as tables, for the scan kernel (kernel.ts) to run: the literals' bytes and one
+   * table set per pass. Null when a literal is shorter than a block (searched with indexOf).
+   */
+  tables(): SearchTables | null;
+}
+
+/** What the scan kernel needs to run a prefilter's search. */
+export interface SearchTables {
+  /** The literals' bytes, by literal index. */
+  bytes: readonly Buffer[];
+  passes: readonly PassTables[];
+}
+
+/** One Wu-Manber pass: its window length, tables and literals. */
+export interface PassTables {
+  /** Window length: the shortest literal of the pass. */
+  readonly m: number;
+  /** How far past its start a literal's window can end. */
+  readonly reach: number;
+  /** Shift per 3-byte block (see block()). */
+  readonly shift: Uint8Array;
+  /** Literals whose window ends in each block (only for blocks with shift 0). */
+  readonly candidates: readonly (Int32Array | undefined)[];
+  /** Start of each literal's window within it, by literal index (for this pass's literals). */
+  readonly offset: Int32Array;
+  /** The literal indexes this pass searches for. */
+  readonly ids: readonly number[];
 }
 
 /** Hit positions (ascending) and the index of the literal found at each. */
@@ -70,6 +98,7 @@ export function lazyPrefilter(literals: readonly string[]): Prefilter {
     literals: [...new Set(literals.filter((l) => l.length > 0))],
     find: (buf, from, to) => get().find(buf, from, to),
     scan: (buf, from, to, onHit) => get().scan(buf, from, to, onHit),
+    tables: () => get().tables(),
   };
 }
 
@@ -78,21 +107,24 @@ export function buildPrefilter(literals: readonly string[]): Prefilter {
   const unique = [...new Set(literals.filter((l) => l.length > 0))];
   const bytes = unique.map((l) => Buffer.from(l, 'utf8'));
   const hits = makeHits();
-  if (bytes.length === 0) return { literals: unique, find: () => ((hits.count = 0), hits), scan() {} };
+  if (bytes.length === 0) return { literals: unique, find: () => ((hits.count = 0), hits), scan() {}, tables: () => ({ bytes, passes: [] }) };
   const all = bytes.map((_, i) => i);
   const long = all.filter((i) => bytes[i]!.length >= LONG_LITERAL);
   const short = all.filter((i) => bytes[i]!.length < LONG_LITERAL);
   const passes = [long, short].filter((ids) => ids.length > 0).map((ids) => searcher(bytes, ids));
   const find = (buf: Buffer, from: number, to: number): Hits => {
     hits.count = 0;
-    for (const pass of passes) pass(buf, from, to, hits);
+    for (const pass of passes) pass.find(buf, from, to, hits);
     return hits;
   };
-  return { literals: unique, find, scan: withCallback(find) };
+  const tables = passes.every((p) => p instanceof WuManber) ? { bytes, passes: passes as WuManber[] } : null;
+  return { literals: unique, find, scan: withCallback(find), tables: () => tables };
 }
 
-/** Appends the occurrences of the literals `ids` in `buf[from, to)` to `hits`, keeping them in position order. */
-type Pass = (buf: Buffer, from: number, to: number, hits: HitList) => void;
+/** A pass: appends the occurrences of its literals in `buf[from, to)` to `hits`, keeping them in position order. */
+interface Pass {
+  find(buf: Buffer, from: number, to: number, hits: HitList): void;
+}
 
 /**
  * Wu-Manber over 3-byte blocks with m = the shortest literal's length. Each literal is entered
@@ -104,29 +136,25 @@ type Pass = (buf: Buffer, from: number, to: number, hits: HitList) => void;
 function searcher(bytes: Buffer[], ids: number[]): Pass {
   const m = Math.min(255, ...ids.map((i) => bytes[i]!.length));
   if (m < 3) return naivePass(bytes, ids);
-  const wm = new WuManber(bytes, ids, m);
-  return (buf, from, to, hits) => wm.find(buf, from, to, hits);
+  return new WuManber(bytes, ids, m);
 }
 
 /**
  * The search tables and loops. A class, not closures: every prefilter runs the same method code,
  * so the optimiser sees one call target for verify and run whichever prefilter is searching.
  */
-class WuManber {
+class WuManber implements Pass, PassTables {
   /** Shift per block (see block()); bytes, so the 64 KiB table stays in cache between chunks. */
-  private readonly shift: Uint8Array;
-  /** Literals whose window ends in each block (only for blocks with shift 0). */
-  private readonly candidates: (Int32Array | undefined)[] = new Array(65536);
-  /** Start of each literal's window within it. */
-  private readonly offset: Int32Array;
-  /** How far past its start a literal's window can end. */
-  private readonly reach: number;
+  readonly shift: Uint8Array;
+  readonly candidates: (Int32Array | undefined)[] = new Array(65536);
+  readonly offset: Int32Array;
+  readonly reach: number;
   private readonly lanes: HitList[] = [makeHits(), makeHits(), makeHits(), makeHits()];
 
   constructor(
     private readonly bytes: Buffer[],
-    ids: number[],
-    private readonly m: number,
+    readonly ids: number[],
+    readonly m: number,
   ) {
     this.shift = new Uint8Array(65536).fill(m - 2);
     this.offset = new Int32Array(bytes.length);
@@ -299,14 +327,16 @@ function quietestWindow(b: Buffer, m: number): number {
 
 /** Literals shorter than a block (one or two bytes): each found with indexOf. */
 function naivePass(bytes: Buffer[], ids: number[]): Pass {
-  return (buf, from, to, hits) => {
-    for (const li of ids) {
-      const lit = bytes[li]!;
-      let p = buf.indexOf(lit, from);
-      while (p !== -1 && p + lit.length <= to) {
-        insertHit(hits, p, li);
-        p = buf.indexOf(lit, p + 1);
+  return {
+    find(buf, from, to, hits) {
+      for (const li of ids) {
+        const lit = bytes[li]!;
+        let p = buf.indexOf(lit, from);
+        while (p !== -1 && p + lit.length <= to) {
+          insertHit(hits, p, li);
+          p = buf.indexOf(lit, p + 1);
+        }
       }
-    }
+    },
   };
 }

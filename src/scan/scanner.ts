@@ -5,6 +5,7 @@
 
 import { classify, LineKind, stripContainerPrefix } from '../parse/line.js';
 import type { Prefilter } from './prefilter.js';
+import { scanKernel, type ScanKernel } from './kernel.js';
 
 /** A record cut out of the byte stream, not yet parsed. */
 export interface RawEvent {
@@ -44,6 +45,11 @@ export interface ScanOptions {
    * large enough, and whatever is kept past it (a short chunk, the unfinished record) is copied.
    */
   reusedChunks?: boolean;
+  /**
+   * Search and walk the lines with the WebAssembly scan kernel when it is built (default true);
+   * false keeps to the JavaScript path, which tests use as the reference.
+   */
+  kernel?: boolean;
 }
 
 export interface ScanResult {
@@ -144,11 +150,14 @@ class ScanState {
   warnedLongLine = false;
   /** Column of the level in this source's header lines: a number, -1 for none, undefined before the first chunk. */
   levelColumn: number | undefined;
+  private readonly kernel: ScanKernel | null;
 
   constructor(
     private readonly opts: ScanOptions,
     private readonly onRecord: (ev: RawEvent) => void,
-  ) {}
+  ) {
+    this.kernel = opts.kernel === false ? null : scanKernel();
+  }
 
   feed(parts: Buffer[], final: boolean, maxCarry: number): void {
     for (const p of parts) this.totalBytes += p.length;
@@ -270,6 +279,20 @@ class ScanState {
     const col = this.opts.problems ? (this.levelColumn ?? -1) : -1;
     const prefilter = this.opts.problems && col < 0 && this.opts.problemPrefilter ? this.opts.problemPrefilter : this.opts.prefilter;
     lits = prefilter.literals;
+    const problems = this.opts.problems === true;
+    const scan = this.kernel?.scan(prefilter, buf, limit, problems, col) ?? null;
+    if (scan) {
+      // The kernel's records, in the order the loop below would hand them on.
+      const r = scan.records;
+      for (let i = 0; i < r.length; i += 4) {
+        const pos = r[i]!;
+        if (absBase + pos < doneUpTo) continue;
+        emitAt(pos, r[i + 1]!, this.lineNo + r[i + 2]!, r[i + 3]!);
+      }
+      this.lineNo += scan.newlines;
+      if (last) this.onRecord(last);
+      return;
+    }
     const found = prefilter.find(buf, 0, limit);
     const count = found.count;
     const hitPos = found.pos;
@@ -277,7 +300,6 @@ class ScanState {
     let k = 0;
     while (k < count && absBase + hitPos[k]! < doneUpTo) k++;
     // One pass over the lines: counts them, finds problem lines, and places each hit on its line.
-    const problems = this.opts.problems === true;
     let p = 0;
     let lineNo = this.lineNo;
     let prevFrame = false;

@@ -1,0 +1,182 @@
+// The scan kernel (kernel.wat, assembled into dist/scan/kernel.wasm): the prefilter search and
+// the walk over the lines of a buffer, run as WebAssembly. This module loads it once per thread,
+// copies a prefilter's tables into its memory, and lends read buffers that live in that memory,
+// so that a chunk read into one is scanned where it lies; other buffers are copied in first.
+// What the records mean is scanner.ts's business; it keeps a JavaScript path for whatever the
+// kernel declines (no built kernel, tables or buffers too large, more results than fit).
+
+import { existsSync, readFileSync } from 'node:fs';
+import type { Prefilter, SearchTables } from './prefilter.js';
+
+/** Where the assembled kernel may be, seen from this module, the start-up bundle and the sources. */
+const LOCATIONS = ['./kernel.wasm', '../scan/kernel.wasm', '../../dist/scan/kernel.wasm'];
+
+/** Bytes left after every lent buffer: the kernel reads a few bytes past the end of its range. */
+const PAD = 64;
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  setPass(k: number, m: number, reach: number, passes: number): void;
+  find(from: number, to: number): number;
+  lines(from: number, limit: number, bufEnd: number, problems: number, col: number, nHits: number): number;
+  newlines: WebAssembly.Global;
+  [layout: string]: unknown;
+}
+
+/** What `lines` found in a buffer: `count` records of four numbers each in `records`. */
+export interface KernelScan {
+  /** Per record: position of the hit (or of the problem line), start of its line, newlines before that line, literal index (-1: a problem line). Positions are buffer offsets. */
+  records: Int32Array;
+  count: number;
+  /** Newlines in the scanned range. */
+  newlines: number;
+}
+
+/** A prefilter's tables as the kernel's memory holds them. */
+interface TableImage {
+  passes: { m: number; reach: number; shift: Uint8Array; head: Uint16Array; lists: Uint16Array }[];
+  meta: Uint32Array;
+  bytes: Uint8Array;
+}
+
+/** Buffers lent from the kernel's memory; give them back with release() once no read is in flight. */
+export interface Lease {
+  buffers: Buffer[];
+  release(): void;
+}
+
+export class ScanKernel {
+  private readonly ex: Exports;
+  private readonly mem: Uint8Array;
+  private readonly i32: Int32Array;
+  private readonly at: (name: string) => number;
+  private loaded: SearchTables | null = null;
+  private readonly images = new WeakMap<SearchTables, TableImage | null>();
+  /** Pool slots (1 MiB + PAD each, from POOL to the end of memory): true when lent. */
+  private readonly slots: boolean[];
+  private readonly slotBytes = (1 << 20) + PAD;
+
+  constructor(module: WebAssembly.Module) {
+    this.ex = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
+    this.mem = new Uint8Array(this.ex.memory.buffer);
+    this.i32 = new Int32Array(this.ex.memory.buffer);
+    this.at = (name) => (this.ex[name] as WebAssembly.Global).value as number;
+    this.slots = new Array<boolean>(Math.floor((this.mem.length - this.at('POOL')) / this.slotBytes)).fill(false);
+  }
+
+  /**
+   * Runs the prefilter and the line walk over `buf[0, limit)`: the records of every hit and, with
+   * `problems`, of every problem line (level at byte column `col` when col >= 0, first frames of
+   * stack traces). Null when the kernel cannot take this prefilter or buffer, or the results
+   * overflowed: the caller scans in JavaScript instead. The records are valid until the next call.
+   */
+  scan(prefilter: Prefilter, buf: Buffer, limit: number, problems: boolean, col: number): KernelScan | null {
+    const tables = prefilter.tables();
+    if (!tables || !this.load(tables)) return null;
+    let base: number;
+    if (buf.buffer === this.ex.memory.buffer) {
+      base = buf.byteOffset;
+    } else {
+      if (buf.length > this.at('SCRATCH_SIZE')) return null;
+      base = this.at('SCRATCH');
+      this.mem.set(buf, base);
+    }
+    const nHits = tables.passes.length === 0 ? 0 : this.ex.find(base, base + limit);
+    if (nHits < 0) return null;
+    const count = this.ex.lines(base, base + limit, base + buf.length, problems ? 1 : 0, col, nHits);
+    if (count < 0) return null;
+    const first = this.at('RECS') >> 2;
+    const records = this.i32.subarray(first, first + 4 * count);
+    for (let i = 0; i < records.length; i += 4) {
+      records[i] -= base;
+      records[i + 1] -= base;
+    }
+    return { records, count, newlines: this.ex.newlines.value as number };
+  }
+
+  /** Lends `count` buffers of `size` bytes from the kernel's memory, or null when none are free. */
+  lease(count: number, size: number): Lease | null {
+    if (size > this.slotBytes - PAD) return null;
+    const free: number[] = [];
+    for (let i = 0; i < this.slots.length && free.length < count; i++) if (!this.slots[i]) free.push(i);
+    if (free.length < count) return null;
+    for (const i of free) this.slots[i] = true;
+    const pool = this.at('POOL');
+    return {
+      buffers: free.map((i) => Buffer.from(this.ex.memory.buffer, pool + i * this.slotBytes, size)),
+      release: () => {
+        for (const i of free) this.slots[i] = false;
+      },
+    };
+  }
+
+  /** Puts the tables into the kernel's memory unless they are there; false when they do not fit. */
+  private load(tables: SearchTables): boolean {
+    if (this.loaded === tables) return true;
+    let image = this.images.get(tables);
+    if (image === undefined) {
+      image = this.image(tables);
+      this.images.set(tables, image);
+    }
+    if (!image) return false;
+    image.passes.forEach((p, k) => {
+      const t = this.at(k === 0 ? 'PASS0' : 'PASS1');
+      this.mem.set(p.shift, t);
+      this.mem.set(new Uint8Array(p.head.buffer), t + 65536);
+      this.mem.set(new Uint8Array(p.lists.buffer, 0, p.lists.byteLength), t + 196608);
+      this.ex.setPass(k, p.m, p.reach, image!.passes.length);
+    });
+    this.mem.set(new Uint8Array(image.meta.buffer), this.at('META'));
+    this.mem.set(image.bytes, this.at('BYTES'));
+    this.loaded = tables;
+    return true;
+  }
+
+  /** Lays the tables out as the kernel reads them (see kernel.wat); null when they do not fit. */
+  private image(tables: SearchTables): TableImage | null {
+    const { bytes, passes } = tables;
+    if (passes.length > 2 || bytes.length * 12 > this.at('META_SIZE')) return null;
+    const total = bytes.reduce((a, b) => a + b.length, 0);
+    if (total > this.at('BYTES_SIZE')) return null;
+    const meta = new Uint32Array(bytes.length * 3);
+    const flat = new Uint8Array(total);
+    let off = 0;
+    bytes.forEach((b, li) => {
+      flat.set(b, off);
+      meta[li * 3] = this.at('BYTES') + off;
+      meta[li * 3 + 1] = b.length;
+      off += b.length;
+    });
+    const out: TableImage['passes'] = [];
+    for (const p of passes) {
+      if (p.m > 255) return null;
+      for (const li of p.ids) meta[li * 3 + 2] = p.m - 1 + p.offset[li]!;
+      const head = new Uint16Array(65536);
+      const lists: number[] = [0];
+      p.candidates.forEach((c, h) => {
+        if (!c) return;
+        head[h] = lists.length;
+        lists.push(c.length, ...c);
+      });
+      // 64 KiB for the lists of a pass (u16 entries, indexes too).
+      if (lists.length > 32768) return null;
+      out.push({ m: p.m, reach: p.reach, shift: p.shift, head, lists: Uint16Array.from(lists) });
+    }
+    return { passes: out, meta, bytes: flat };
+  }
+}
+
+let kernel: ScanKernel | null | undefined;
+
+/** This thread's scan kernel, loaded on first use; null when it was not built (running from the sources without `npm run build`). */
+export function scanKernel(): ScanKernel | null {
+  if (kernel !== undefined) return kernel;
+  kernel = null;
+  for (const location of LOCATIONS) {
+    const url = new URL(location, import.meta.url);
+    if (!existsSync(url)) continue;
+    kernel = new ScanKernel(new WebAssembly.Module(readFileSync(url)));
+    break;
+  }
+  return kernel;
+}
