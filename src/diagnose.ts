@@ -43,8 +43,12 @@ export interface DiagnoseOptions {
   ignore?: IgnoreRule[];
   /** Parse every record instead of only those around prefilter hits (reference path for tests). */
   fullScan?: boolean;
-  /** Scan lanes: the calling thread and workers - 1 worker threads (default 0: all on the calling thread). */
-  workers?: number;
+  /**
+   * Scan lanes: the calling thread and workers - 1 worker threads (default 0: all on the calling
+   * thread); 'auto': one lane per core (at most AUTO_LANES) when the input files hold at least
+   * AUTO_LANES_MIN_BYTES, else one.
+   */
+  workers?: number | 'auto';
   /** Inputs smaller than this are scanned in-process (default 64 MiB). */
   parallelMinBytes?: number;
   /** Plain files from this size are split into byte ranges when workers run (default 128 MiB). */
@@ -63,6 +67,20 @@ export interface DiagnoseOptions {
 const PARALLEL_MIN_BYTES = 64 << 20;
 /** Plain files from this size are split into byte ranges scanned in parallel. */
 const SPLIT_MIN_BYTES = 128 << 20;
+/**
+ * Size of the byte ranges a large file is split into: small enough that a worker which starts
+ * late (a new thread loads its code and patterns first) still gets its share, and that the lanes
+ * end together; large enough that merging the ranges' results costs little.
+ */
+const RANGE_BYTES = 64 << 20;
+/**
+ * With `workers: 'auto'`, lanes are used from this much input on. A worker thread first loads
+ * its code and patterns and compiles its hot paths (about 0.3 s of processor time); on two
+ * cores, two lanes were measured slower than one below about 1 GiB of logs and faster above.
+ */
+const AUTO_LANES_MIN_BYTES = 1 << 30;
+/** Most lanes 'auto' starts: each holds its own heap and read buffers. */
+const AUTO_LANES = 4;
 
 /** Diagnoses the given paths (`-` or none for stdin). */
 export async function diagnosePaths(paths: string[], options: DiagnoseOptions = {}, stdin?: NodeJS.ReadableStream): Promise<Diagnosis> {
@@ -88,8 +106,11 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   const warnings = [...initialWarnings];
   let interrupted = false;
 
-  const tasks = await planTasks(inputs, options);
-  const bytesTotal = options.onProgress ? await totalBytes(tasks) : 0;
+  // The inputs' size on disk (a stat per file): for 'auto', for lanes, and for progress reports.
+  const inputBytes = options.workers === 'auto' || (options.workers ?? 0) > 1 || options.onProgress ? await totalBytes(inputs) : 0;
+  const lanes = options.workers === 'auto' ? (inputBytes >= AUTO_LANES_MIN_BYTES ? Math.min(availableParallelism(), AUTO_LANES) : 1) : Math.min(options.workers ?? 0, availableParallelism());
+  const tasks = await planTasks(inputs, lanes, options);
+  const bytesTotal = inputBytes;
   let bytesDone = 0;
   let doneBefore = 0;
   // The source of each file split into byte ranges, and the lines its ranges held so far.
@@ -114,18 +135,18 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     options.onProgress?.({ source: task.input.name, bytesDone, bytesTotal, filesDone: t + 1, filesTotal: tasks.length });
   };
 
-  const workers = Math.min(options.workers ?? 0, availableParallelism());
   const workerPatternsKnown = !options.patterns || options.patternDirs !== undefined;
-  const parallel = workers > 0 && tasks.length > 1 && workerPatternsKnown && workersAvailable() && tasks.every((t) => t.input.path) && (await totalBytes(tasks)) >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES);
+  const parallel = lanes > 1 && tasks.length > 1 && workerPatternsKnown && workersAvailable() && tasks.every((t) => t.input.path) && inputBytes >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES);
   // The budget is for the process: shared among the lanes when workers scan.
-  const heapBudget = Math.floor((options.heapBudget ?? 0) / (parallel ? Math.min(workers, tasks.length) : 1));
-  const ctx = { prefilter: buildPrefilter(literals), problemPrefilter: lazyPrefilter(problemLiterals), everyRecord, ...(options.signal ? { signal: options.signal } : {}), ...(heapBudget ? { heapBudget } : {}) };
+  const heapBudget = Math.floor((options.heapBudget ?? 0) / (parallel ? Math.min(lanes, tasks.length) : 1));
+  // Lanes read on their own threads: every core is busy scanning (input/read.ts).
+  const ctx = { prefilter: buildPrefilter(literals), problemPrefilter: lazyPrefilter(problemLiterals), everyRecord, syncReads: parallel, ...(options.signal ? { signal: options.signal } : {}), ...(heapBudget ? { heapBudget } : {}) };
   let threads = 1;
   if (parallel) {
     threads = await runPool(
       tasks.map((t) => ({ name: t.input.name, path: t.input.path!, range: t.range })),
       { patternDirs: [BUILTIN_PATTERN_DIR, ...(options.patternDirs ?? [])], literals, problemLiterals, everyRecord, detector: detectorOptions, ...(heapBudget ? { heapBudget } : {}) },
-      workers,
+      lanes,
       (t, reply) => {
         const c = continuing(t);
         const map = detector.mergeState(reply.state, c.source, c.offset);
@@ -199,15 +220,15 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   };
 }
 
-/** One task per input; large plain files become one task per byte range when workers may run. */
-async function planTasks(inputs: InputSource[], options: DiagnoseOptions): Promise<Task[]> {
+/** One task per input; large plain files become one task per byte range when lanes may run. */
+async function planTasks(inputs: InputSource[], lanes: number, options: DiagnoseOptions): Promise<Task[]> {
   const tasks: Task[] = [];
-  const splits = !options.workers || !workersAvailable() ? 1 : Math.min(options.workers, availableParallelism());
+  const splits = lanes < 2 || !workersAvailable() ? 1 : lanes;
   for (const input of inputs) {
     if (splits > 1 && input.path && input.kind === 'log') {
       const size = await fileSize(input.path);
       if (size >= (options.splitMinBytes ?? SPLIT_MIN_BYTES) && size > 0 && (await isPlainText(input.path))) {
-        for (const range of splitRanges(size, splits)) tasks.push({ input, range });
+        for (const range of splitRanges(size, Math.max(splits, Math.ceil(size / RANGE_BYTES)))) tasks.push({ input, range });
         continue;
       }
     }
@@ -224,13 +245,14 @@ async function fileSize(path: string): Promise<number> {
   }
 }
 
-async function totalBytes(tasks: Task[]): Promise<number> {
+/** Total size on disk of the inputs that are files. */
+async function totalBytes(inputs: InputSource[]): Promise<number> {
   let n = 0;
   const seen = new Set<string>();
-  for (const t of tasks) {
-    if (!t.input.path || seen.has(t.input.path)) continue;
-    seen.add(t.input.path);
-    n += await fileSize(t.input.path);
+  for (const input of inputs) {
+    if (!input.path || seen.has(input.path)) continue;
+    seen.add(input.path);
+    n += await fileSize(input.path);
   }
   return n;
 }

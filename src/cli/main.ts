@@ -75,7 +75,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       .option('--ignore <file>', 'mute findings listed in this file (default: ./.flink-doctor-ignore when present)')
       .option('--redact', 'pseudonymise hosts, IPs, pods, users, buckets, accounts, e-mails and secrets (host-1 …)')
       .option('--redact-map <file>', 'with --redact (implied): write the pseudonym → original mapping to this file')
-      .option('--workers <n>', 'scan on n lanes, the main thread and n-1 worker threads (files spread over them, large plain files split); default 0: all on the main thread', parseWorkers)
+      .option('--workers <n>', "scan on n lanes, the main thread and n-1 worker threads (files spread over them, large plain files split); 'auto' (the default): one lane per core, up to 4, for 1 GiB of input or more, else one", parseWorkers, 'auto')
       .option('--no-color', 'no colours in text output (also NO_COLOR)')
       .option('-q, --quiet', 'no progress or warnings on standard error')
       .option('--debug', 'show stack traces of internal errors');
@@ -138,7 +138,7 @@ export interface ScanOpts {
   redact?: boolean;
   redactMap?: string;
   unknown?: string;
-  workers?: number;
+  workers?: number | 'auto';
   follow?: boolean;
   /** Poll interval in ms for --follow (tests use a short one). */
   followInterval?: number;
@@ -174,9 +174,10 @@ function progressLine(err: NodeJS.WritableStream): { update: (p: Progress) => vo
   };
 }
 
-function parseWorkers(v: string): number {
+function parseWorkers(v: string): number | 'auto' {
+  if (v === 'auto') return v;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 64) throw new UsageError(`--workers: '${v}' is not a whole number from 0 to 64`);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new UsageError(`--workers: '${v}' is not 'auto' or a whole number from 0 to 64`);
   return n;
 }
 
@@ -324,7 +325,7 @@ export async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'form
   let diagnosis;
   try {
     const progress = !opts.quiet && (io.stderr as { isTTY?: boolean }).isTTY ? progressLine(io.stderr) : null;
-    diagnosis = await diagnosePaths(paths, { patterns, patternDirs: opts.patterns, since, until, ignore, signal: controller.signal, workers: opts.workers ?? 0, heapBudget: HEAP_BUDGET, ...(progress ? { onProgress: progress.update } : {}) }, io.stdin);
+    diagnosis = await diagnosePaths(paths, { patterns, patternDirs: opts.patterns, since, until, ignore, signal: controller.signal, workers: opts.workers ?? 'auto', heapBudget: HEAP_BUDGET, ...(progress ? { onProgress: progress.update } : {}) }, io.stdin);
     progress?.clear();
   } finally {
     process.removeListener('SIGINT', onSigint);

@@ -34,6 +34,8 @@ export interface ExpandOptions {
   maxRatio?: number;
   /** Inflated bytes always allowed, whatever the ratio. */
   minBombBytes?: number;
+  /** Read files synchronously (input/read.ts, ReusedReadOptions.sync). */
+  syncReads?: boolean;
 }
 
 const LOG_NAME = /(?:\.log(?:\.\d+)?|\.out(?:\.\d+)?|\.err(?:\.\d+)?|\.txt|\.gz|\.tgz|\.tar|\.zip)$|(?:^|\/)(?:jobmanager|taskmanager)[^/]*$|(?:^|\/)(?:stdout|stderr)$/i;
@@ -51,7 +53,7 @@ export async function* expandSource(source: InputSource, opts: ExpandOptions): A
     yield { name: source.name, kind: 'config', chunks: source.open(), gzip: false };
     return;
   }
-  if (source.openReused) yield* expandStream(source.name, source.openReused(), opts, 0, source.path, true);
+  if (source.openReused) yield* expandStream(source.name, source.openReused(opts.syncReads === true), opts, 0, source.path, true);
   else yield* expandStream(source.name, source.open(), opts, 0, source.path);
 }
 

@@ -1,10 +1,11 @@
 // Reading a file into a small ring of reused buffers. A fresh 1 MiB buffer per read costs more
 // than the read itself (the kernel maps and zeroes new pages, and the garbage collector runs on
 // the external memory), so the plain-text scan path reads every file through the same few
-// buffers, fetching the next chunk while the current one is scanned. The buffers are lent by the
+// buffers, fetching the next chunk while the current one is scanned (or, on a thread that shares
+// the machine with other scanning threads, reading it synchronously). The buffers are lent by the
 // scan kernel (scan/kernel.ts) when it is built, so that the kernel scans them where they lie.
 
-import { read } from 'node:fs';
+import { read, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { scanKernel } from '../scan/kernel.js';
 
@@ -18,7 +19,17 @@ export interface ReusedReadOptions {
   start?: number;
   /** Bytes per chunk (default 1 MiB). */
   chunkBytes?: number;
+  /**
+   * Read on the calling thread, one chunk when it is asked for, yielding to the event loop every
+   * few chunks. For threads that share the cores with other scanning threads: a read handed to
+   * libuv's pool costs more in all (a pool thread woken per read, the copy made on another core),
+   * which pays only while a core would otherwise be idle.
+   */
+  sync?: boolean;
 }
+
+/** Chunks read synchronously between two turns of the event loop (abort signals, worker messages). */
+const SYNC_YIELD = 4;
 
 /** Reads up to `length` bytes into `b` at `offset`, from `position` (null: the current position); 0 at the end. */
 type ReadInto = (b: Buffer, offset: number, length: number, position: number | null) => Promise<number>;
@@ -31,9 +42,30 @@ type ReadInto = (b: Buffer, offset: number, length: number, position: number | n
 export async function* readReused(path: string, opts: ReusedReadOptions = {}): AsyncGenerator<Buffer> {
   const fh = await open(path, 'r');
   try {
-    yield* ring((b, offset, length, position) => fh.read(b, offset, length, position).then((r) => r.bytesRead), opts.start ?? 0, opts.chunkBytes ?? 1 << 20);
+    if (opts.sync) yield* syncRing(fh.fd, opts.start ?? 0, opts.chunkBytes ?? 1 << 20);
+    else yield* ring((b, offset, length, position) => fh.read(b, offset, length, position).then((r) => r.bytesRead), opts.start ?? 0, opts.chunkBytes ?? 1 << 20);
   } finally {
     await fh.close();
+  }
+}
+
+/** The ring read synchronously (ReusedReadOptions.sync): the chunk after the current one is read when asked for. */
+async function* syncRing(fd: number, start: number, size: number): AsyncGenerator<Buffer> {
+  const lease = scanKernel()?.lease(3, size) ?? null;
+  const buffers = lease?.buffers ?? Array.from({ length: 3 }, () => Buffer.allocUnsafeSlow(size));
+  try {
+    for (let position = start, k = 0; ; k++) {
+      const b = buffers[k % 3]!;
+      let n = 0;
+      for (let got = -1; n < size && got !== 0; n += got) got = readSync(fd, b, n, size - n, position + n);
+      if (n === 0) return;
+      position += n;
+      if (k % SYNC_YIELD === SYNC_YIELD - 1) await new Promise((resolve) => setImmediate(resolve));
+      yield b.subarray(0, n);
+      if (n < size) return;
+    }
+  } finally {
+    lease?.release();
   }
 }
 

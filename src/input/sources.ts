@@ -20,8 +20,9 @@ export interface InputSource {
   /**
    * Opens the raw bytes read through reused buffers (see input/read.ts): a chunk is valid until
    * two more were read. Only files have it; members.ts copies chunks that a consumer keeps.
+   * `sync`: read on the calling thread (see ReusedReadOptions.sync).
    */
-  openReused?(): AsyncIterable<Buffer>;
+  openReused?(sync: boolean): AsyncIterable<Buffer>;
 }
 
 const CHUNK = 1 << 20;
@@ -97,7 +98,7 @@ function fileSource(path: string): InputSource {
     kind: isConfigName(path) ? 'config' : 'log',
     path,
     open: () => createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>,
-    openReused: () => readReused(path, { chunkBytes: CHUNK }),
+    openReused: (sync) => readReused(path, { chunkBytes: CHUNK, sync }),
   };
 }
 

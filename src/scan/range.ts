@@ -18,12 +18,12 @@ export function splitRanges(size: number, n: number): ByteRange[] {
 }
 
 /** Yields the bytes of `range` of the file, aligned to record boundaries at both ends. */
-export async function* alignRange(path: string, range: ByteRange): AsyncGenerator<Buffer> {
+export async function* alignRange(path: string, range: ByteRange, sync = false): AsyncGenerator<Buffer> {
   // Start one byte early so that a boundary exactly at `start` is seen after its newline.
   const readFrom = range.start === 0 ? 0 : range.start - 1;
   // Chunks come from reused buffers (input/read.ts): the current and the previous one stay valid,
   // so anything kept longer is copied (Buffer.concat, Buffer.from).
-  const stream = readReused(path, { start: readFrom, chunkBytes: CHUNK });
+  const stream = readReused(path, { start: readFrom, chunkBytes: CHUNK, sync });
   let buf: Buffer = Buffer.alloc(0);
   let bufAt = readFrom;
   let started = range.start === 0;

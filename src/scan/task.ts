@@ -40,13 +40,15 @@ export interface TaskContext {
   onBytes?: (n: number) => void;
   /** Keeps this thread's heap within this many bytes (scan/heap.ts); none when absent. */
   heapBudget?: number;
+  /** Read files on this thread (input/read.ts, ReusedReadOptions.sync): other threads scan too. */
+  syncReads?: boolean;
 }
 
 const BATCH = 512;
 
 /** Opens a file input by path (what workers receive). */
 export function fileInput(name: string, path: string): InputSource {
-  return { name, kind: isConfigName(path) ? 'config' : 'log', path, open: () => createReadStream(path, { highWaterMark: 1 << 20 }), openReused: () => readReused(path) };
+  return { name, kind: isConfigName(path) ? 'config' : 'log', path, open: () => createReadStream(path, { highWaterMark: 1 << 20 }), openReused: (sync) => readReused(path, { sync }) };
 }
 
 /** Scans one input, or one byte range of it, reporting through `emit`. */
@@ -56,11 +58,11 @@ export async function runTask(input: InputSource, range: ByteRange | null, ctx: 
   try {
     if (range) {
       emit({ type: 'member', member: 0, name: input.name, kind: 'log' });
-      const chunks = alignRange(input.path!, range);
+      const chunks = alignRange(input.path!, range, ctx.syncReads === true);
       await scanMember({ name: input.name, kind: 'log', chunks, gzip: false, reusedChunks: true }, 0, ctx, emit, warn);
       return;
     }
-    for await (const m of expandSource(input, { warn })) {
+    for await (const m of expandSource(input, { warn, syncReads: ctx.syncReads === true })) {
       const n = member++;
       emit({ type: 'member', member: n, name: m.name, kind: m.kind, ...(m.roleHint ? { roleHint: m.roleHint } : {}), ...(m.host ? { host: m.host } : {}) });
       if (m.kind === 'config') await readConfig(m, n, emit);

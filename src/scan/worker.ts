@@ -48,7 +48,7 @@ if (parentPort) {
       return;
     }
     queue = queue.then(async () => {
-      const ctx = { prefilter, problemPrefilter, everyRecord: setup.everyRecord, signal: controller.signal, ...(setup.heapBudget ? { heapBudget: setup.heapBudget } : {}) };
+      const ctx = { prefilter, problemPrefilter, everyRecord: setup.everyRecord, signal: controller.signal, syncReads: true, ...(setup.heapBudget ? { heapBudget: setup.heapBudget } : {}) };
       port.postMessage((await detectTask(m, m.id, patterns, setup.detector, ctx)) satisfies WorkerReply);
     });
   });

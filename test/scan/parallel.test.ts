@@ -44,6 +44,13 @@ describe.skipIf(!built)('parallel scan', () => {
     expect(serial.findings.map((f: any) => f.id)).toContain('rocksdb-hardlink-unsupported');
   }, 60_000);
 
+  it("with workers 'auto', scans an input under 1 GiB on the calling thread alone", async () => {
+    const { diagnosePaths } = await import('../../dist/diagnose.js' as string);
+    const d = await diagnosePaths(['samples/rocksdb/rocksdb-hardlink-unsupported/positive-1.17-azure-files'], { workers: 'auto' });
+    expect(d.stats.threads).toBe(1);
+    expect(d.findings.map((f: any) => f.id)).toContain('rocksdb-hardlink-unsupported');
+  });
+
   it('spreads the files of a directory over workers and gets the same result', async () => {
     const { diagnosePaths } = await import('../../dist/diagnose.js' as string);
     const dir = tempDir();
