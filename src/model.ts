@@ -172,6 +172,28 @@ export interface CheckpointRecord {
   line: number;
 }
 
+/**
+ * Completed checkpoints of one job with consecutive ids, folded into one record: a long log keeps
+ * only its latest 1,000 checkpoints per job one by one (and every one that did not complete).
+ */
+export interface CheckpointRun {
+  job: string;
+  firstId: number;
+  lastId: number;
+  /** lastId - firstId + 1: all of them completed. */
+  count: number;
+  /** Trigger (else end) time of the first, end time of the last. */
+  firstAt: string | null;
+  lastAt: string | null;
+  minDurationMs: number | null;
+  maxDurationMs: number | null;
+  minBytes: number | null;
+  maxBytes: number | null;
+  /** Where the last one completed. */
+  source: string;
+  line: number;
+}
+
 /** A job state change (`Job … switched from state A to B.`). */
 export interface JobTransition {
   job: string;
@@ -196,6 +218,8 @@ export interface Diagnosis {
   config: ConfigEntry[];
   warnings: InputWarning[];
   checkpoints: CheckpointRecord[];
+  /** Older completed checkpoints folded into runs (long logs). */
+  checkpointRuns: CheckpointRun[];
   jobTransitions: JobTransition[];
   /** `threads`: the threads that scanned (the calling thread and workers; 1 without --workers). */
   stats: { bytes: number; lines: number; events: number; seconds: number; threads: number };

@@ -263,7 +263,7 @@ async function timelineAction(paths: string[], opts: TimelineOpts, io: Io): Prom
   const color = opts.color && !opts.output && !!io.stdout.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
   const text =
     opts.format === 'json'
-      ? JSON.stringify({ checkpoints: diagnosis.checkpoints, jobTransitions: diagnosis.jobTransitions }, null, 2) + '\n'
+      ? JSON.stringify({ checkpoints: diagnosis.checkpoints, checkpointRuns: diagnosis.checkpointRuns, jobTransitions: diagnosis.jobTransitions }, null, 2) + '\n'
       : opts.format === 'markdown'
         ? timelineMarkdown(diagnosis, (s) => s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;')).join('\n')
         : timelineText(diagnosis, new Chalk({ level: color ? 1 : 0 })).join('\n') + '\n';

@@ -5,6 +5,7 @@
 
 import type {
   CheckpointRecord,
+  CheckpointRun,
   ConfigEntry,
   Consequence,
   Evidence,
@@ -30,6 +31,7 @@ export interface CorrelateInput {
 export interface CorrelateOutput {
   findings: Finding[];
   checkpoints: CheckpointRecord[];
+  checkpointRuns: CheckpointRun[];
   jobTransitions: JobTransition[];
 }
 
@@ -41,7 +43,7 @@ const CONSEQUENCE_WINDOW_MS = 10 * 60 * 1000;
 export function correlate(input: CorrelateInput): CorrelateOutput {
   const { patterns, signals, facts, sources } = input;
   const byId = new Map(patterns.map((p) => [p.id, p]));
-  const checkpoints = buildTimeline(facts);
+  const { checkpoints, checkpointRuns } = buildTimeline(facts, facts.names);
   const jobTransitions: JobTransition[] = facts.jobs
     .filter((j) => j.kind === 'transition')
     .map((j) => ({ job: j.job!, name: j.name ?? '', from: j.from!, to: j.to!, time: j.time, timeMs: j.timeMs, source: sources[j.source]?.name ?? '', line: j.line, cause: j.cause }));
@@ -85,7 +87,7 @@ export function correlate(input: CorrelateInput): CorrelateOutput {
 
   const findings = [...roots, ...standalone].map((b) => b.finding);
   findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.firstSeen ?? '').localeCompare(b.firstSeen ?? '') || a.id.localeCompare(b.id));
-  return { findings, checkpoints, jobTransitions };
+  return { findings, checkpoints, checkpointRuns, jobTransitions };
 }
 
 interface Built {
@@ -333,48 +335,18 @@ function localDirCheck(p: Pattern, input: CorrelateInput, roots: Built[]): Built
 }
 
 /** Rebuilds one record per job and checkpoint from the JobManager's checkpoint lines. */
-function buildTimeline(facts: Facts): CheckpointRecord[] {
-  // Records by job, then by checkpoint id (no key string per checkpoint: a long log has tens of thousands).
-  const byJob = new Map<string, Map<number, CheckpointRecord>>();
-  const rank: Record<string, number> = { triggered: 0, aborted: 1, expired: 2, declined: 2, failed: 3, completed: 4 };
-  const names = facts.names;
-  for (const c of facts.checkpoints) {
-    if (c.id === null || c.job === null || c.kind === 'restored') continue;
-    let map = byJob.get(c.job);
-    if (!map) byJob.set(c.job, (map = new Map()));
-    let r = map.get(c.id);
-    if (!r) {
-      r = { job: c.job, id: c.id, state: 'triggered', triggeredAt: null, endedAt: null, durationMs: null, bytes: null, reason: null, source: names[c.source] ?? '', line: c.line };
-      map.set(c.id, r);
+function buildTimeline(facts: Facts, names: string[]): { checkpoints: CheckpointRecord[]; checkpointRuns: CheckpointRun[] } {
+  const t = facts.timeline;
+  t.settle();
+  const checkpoints: CheckpointRecord[] = [];
+  const checkpointRuns: CheckpointRun[] = [];
+  for (const job of t.jobIds()) {
+    for (const e of t.entries(job)) {
+      checkpoints.push({ job, id: e.id, state: e.state, triggeredAt: e.triggeredAt, endedAt: e.endedAt, durationMs: e.durationMs, bytes: e.bytes, reason: e.reason, source: names[e.source] ?? '', line: e.line });
     }
-    if (c.kind === 'triggered') {
-      r.triggeredAt = c.time;
-      continue;
-    }
-    const state = c.kind === 'discarded' ? 'failed' : c.kind;
-    if ((rank[state] ?? 0) >= (rank[r.state] ?? 0) || r.state === 'triggered') {
-      r.state = state as CheckpointRecord['state'];
-      r.endedAt = c.time;
-      r.reason = c.reason ?? r.reason;
-      r.source = names[c.source] ?? r.source;
-      r.line = c.line;
-      if (c.bytes !== undefined) r.bytes = c.bytes;
-      if (c.durationMs !== undefined) r.durationMs = c.durationMs;
-    }
+    for (const f of t.folds(job)) checkpointRuns.push({ job, ...f, count: f.lastId - f.firstId + 1, source: names[f.source] ?? '' });
   }
-  const out: CheckpointRecord[] = [];
-  // Job ids are hexadecimal: code-unit order is their order, without a collator.
-  for (const job of [...byJob.keys()].sort()) {
-    const rows = [...byJob.get(job)!.values()].sort((a, b) => a.id - b.id);
-    for (const r of rows) {
-      if (r.durationMs === null && r.triggeredAt && r.endedAt) {
-        const d = Date.parse(r.endedAt) - Date.parse(r.triggeredAt);
-        if (Number.isFinite(d) && d >= 0) r.durationMs = d;
-      }
-      out.push(r);
-    }
-  }
-  return out;
+  return { checkpoints, checkpointRuns };
 }
 
 /** The root finding a consequence at `time` (job, checkpoint) belongs to, if any. */
@@ -479,13 +451,12 @@ function summarizeImpact(roots: Built[], facts: Facts): void {
     } else if (f.checkpoints.length > 0 && has('task-failure')) {
       f.impact.push('Each failed snapshot failed its task (Flink 1.11+ behaviour): the job restarts and fails again at the next checkpoint.');
     }
-    const jobsKnown = f.jobs.length > 0 ? f.jobs : uniq(facts.checkpoints.map((c) => c.job).filter((j): j is string => !!j));
+    const jobsKnown = f.jobs.length > 0 ? f.jobs : uniq([...facts.timeline.jobIds(), ...facts.checkpoints.map((c) => c.job).filter((j): j is string => !!j)]);
     const firstFail = f.checkpoints[0];
     for (const job of jobsKnown) {
-      const completed = facts.checkpoints.filter((c) => c.kind === 'completed' && c.job === job && c.id !== null && (firstFail === undefined || c.id < firstFail));
-      const last = completed.sort((a, b) => a.id! - b.id!).pop();
-      if (last) f.impact.push(`Last completed checkpoint before the failures: ${last.id} of job ${job}${last.time ? ` at ${last.time}` : ''}.`);
-      else if (facts.checkpoints.some((c) => c.job === job)) f.impact.push(`No checkpoint of job ${job} completed in the logs before the failures.`);
+      const last = facts.timeline.lastCompleted(job, firstFail ?? null);
+      if (last) f.impact.push(`Last completed checkpoint before the failures: ${last.id} of job ${job}${last.at ? ` at ${last.at}` : ''}.`);
+      else if (facts.timeline.has(job) || facts.checkpoints.some((c) => c.job === job)) f.impact.push(`No checkpoint of job ${job} completed in the logs before the failures.`);
     }
   }
 }

@@ -6,6 +6,7 @@ import type { ConfigEntry, InputWarning, LogEvent, Role, Signal, SourceInfo } fr
 import type { ScanMessage } from '../scan/task.js';
 import { Facts, FACT_LITERALS, extractFacts, hintsFromFileName, roleOfLogger } from './facts.js';
 import { identityOf } from './identity.js';
+import type { TimelineState } from './timeline.js';
 import type { Pattern } from './pattern.js';
 import { UnknownCollector, isProblemEvent } from '../unknown/groups.js';
 
@@ -110,6 +111,7 @@ export class Detector {
       sources: this.sources,
       config: f.config,
       checkpoints: f.checkpoints,
+      timeline: f.timeline.export(),
       taskFailures: f.taskFailures,
       jobs: f.jobs,
       sourceFacts: [...f.sources.entries()],
@@ -143,6 +145,7 @@ export class Detector {
     const shift = (line: number): number => line + lineOffset;
     f.config.push(...state.config.map((c) => ({ ...c, line: lineOffset && state.sources.some((s) => s.name === c.source && s.kind === 'log') ? shift(c.line) : c.line })));
     f.checkpoints.push(...state.checkpoints.map((c) => ({ ...c, source: map[c.source]!, line: shift(c.line) })));
+    f.timeline.merge(state.timeline, (local) => map[local]!, lineOffset);
     f.taskFailures.push(...state.taskFailures.map((t) => ({ ...t, source: map[t.source]!, line: shift(t.line) })));
     f.jobs.push(...state.jobs.map((j) => ({ ...j, source: map[j.source]!, line: shift(j.line) })));
     for (const [local, sf] of state.sourceFacts) {
@@ -204,6 +207,7 @@ export interface DetectorState {
   sources: SourceInfo[];
   config: ConfigEntry[];
   checkpoints: Facts['checkpoints'];
+  timeline: TimelineState;
   taskFailures: Facts['taskFailures'];
   jobs: Facts['jobs'];
   sourceFacts: [number, ReturnType<Facts['source']>][];

@@ -3,6 +3,7 @@
 // events the patterns see; their literals join the prefilter. Joining facts to signals is correlate/'s job.
 
 import type { ConfigEntry, LogEvent, Role } from '../model.js';
+import { CheckpointTimeline } from './timeline.js';
 
 /** Fixed strings that mark the lines the fact extractors read. */
 export const FACT_LITERALS = [
@@ -87,6 +88,9 @@ export class Facts {
   /** Source names by index, for configuration evidence. */
   names: string[] = [];
   config: ConfigEntry[] = [];
+  /** Every checkpoint of every job, as the JobManager's lines tell it (memory bounded: see timeline.ts). */
+  readonly timeline = new CheckpointTimeline();
+  /** The checkpoint lines that are more than routine: failures, declines, expiries, aborts, restores. */
   checkpoints: CheckpointFact[] = [];
   taskFailures: TaskFailureFact[] = [];
   jobs: JobFact[] = [];
@@ -102,6 +106,14 @@ export class Facts {
   }
 
   /** Adds to a role's score; the first vote's reason is kept (`reason` may be built only then). */
+  /** Records a checkpoint line: on its job's timeline and, unless routine (triggered, completed), as a fact of its own. */
+  checkpoint(c: CheckpointFact): void {
+    if (c.id !== null && c.job !== null && c.kind !== 'restored') {
+      this.timeline.add(c.job, { kind: c.kind, id: c.id, time: c.time, source: c.source, line: c.line, reason: c.reason, ...(c.bytes !== undefined ? { bytes: c.bytes } : {}), ...(c.durationMs !== undefined ? { durationMs: c.durationMs } : {}) });
+    }
+    if (c.kind !== 'triggered' && c.kind !== 'completed') this.checkpoints.push(c);
+  }
+
   vote(i: number, role: Role, score: number, reason: string | (() => string)): void {
     const votes = this.source(i).votes;
     const v = votes.get(role);
@@ -272,24 +284,24 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
     return false;
   }
   if ((m = RE.triggered.exec(msg))) {
-    facts.checkpoints.push(checkpointFact(base, { kind: 'triggered', id: +m[1]!, job: jobId(m[2]!), reason: null }));
+    facts.checkpoint(checkpointFact(base, { kind: 'triggered', id: +m[1]!, job: jobId(m[2]!), reason: null }));
     return false;
   }
   if ((m = RE.completed.exec(msg))) {
     const ms = m[4] ?? m[5];
-    facts.checkpoints.push(checkpointFact(base, { kind: 'completed', id: +m[1]!, job: jobId(m[2]!), reason: null, bytes: +m[3]!, ...(ms ? { durationMs: +ms } : {}) }));
+    facts.checkpoint(checkpointFact(base, { kind: 'completed', id: +m[1]!, job: jobId(m[2]!), reason: null, bytes: +m[3]!, ...(ms ? { durationMs: +ms } : {}) }));
     return false;
   }
   if ((m = RE.declined.exec(msg))) {
-    facts.checkpoints.push(checkpointFact(base, { kind: 'declined', id: +m[1]!, job: jobId(m[3]!), attempt: m[2]!, ...(m[4] ? { location: m[4] } : {}), reason: reasonOf(e) }));
+    facts.checkpoint(checkpointFact(base, { kind: 'declined', id: +m[1]!, job: jobId(m[3]!), attempt: m[2]!, ...(m[4] ? { location: m[4] } : {}), reason: reasonOf(e) }));
     return false;
   }
   if ((m = RE.discarded.exec(msg))) {
-    facts.checkpoints.push(checkpointFact(base, { kind: 'discarded', id: +m[1]!, job: jobId(m[2]!), reason: reasonOf(e) }));
+    facts.checkpoint(checkpointFact(base, { kind: 'discarded', id: +m[1]!, job: jobId(m[2]!), reason: reasonOf(e) }));
     return false;
   }
   if ((m = RE.expired.exec(msg))) {
-    facts.checkpoints.push(checkpointFact(base, { kind: 'expired', id: +m[1]!, job: jobId(m[2]!), reason: 'Checkpoint expired before completing.' }));
+    facts.checkpoint(checkpointFact(base, { kind: 'expired', id: +m[1]!, job: jobId(m[2]!), reason: 'Checkpoint expired before completing.' }));
     return false;
   }
   if ((m = RE.failedComplete.exec(msg)) || (m = RE.failedTrigger.exec(msg))) {
@@ -297,15 +309,15 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
     const aborted = reason !== null && /FailoverRegion is restarting|Task has failed|The job has failed|CheckpointCoordinator shutdown|Coordinator is suspending|subsumed/.test(reason);
     const expired = reason !== null && /expired before completing/.test(reason);
     const id = /^\d+$/.test(m[1]!) ? +m[1]! : null;
-    facts.checkpoints.push(checkpointFact(base, { kind: aborted ? 'aborted' : expired ? 'expired' : 'failed', id, job: jobId(m[2]!), reason }));
+    facts.checkpoint(checkpointFact(base, { kind: aborted ? 'aborted' : expired ? 'expired' : 'failed', id, job: jobId(m[2]!), reason }));
     return aborted;
   }
   if ((m = RE.triggerFailedDueTo.exec(msg))) {
-    facts.checkpoints.push(checkpointFact(base, { kind: 'failed', id: +m[1]!, job: jobId(m[2]!), reason: m[3]!.slice(0, 300) }));
+    facts.checkpoint(checkpointFact(base, { kind: 'failed', id: +m[1]!, job: jobId(m[2]!), reason: m[3]!.slice(0, 300) }));
     return false;
   }
   if ((m = RE.restoring.exec(msg))) {
-    facts.checkpoints.push(checkpointFact(base, { kind: 'restored', id: +m[2]!, job: jobId(m[1]!), reason: null }));
+    facts.checkpoint(checkpointFact(base, { kind: 'restored', id: +m[2]!, job: jobId(m[1]!), reason: null }));
     return false;
   }
   if ((m = RE.jobTransition.exec(msg))) {

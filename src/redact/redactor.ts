@@ -128,13 +128,14 @@ export class Redactor {
       c.source = this.path(c.source);
       if (c.reason) c.reason = this.text(c.reason);
     }
+    for (const r of d.checkpointRuns) r.source = this.path(r.source);
     for (const j of d.jobTransitions) {
       j.source = this.path(j.source);
       j.name = this.text(j.name);
       if (j.cause) j.cause = this.text(j.cause);
     }
     // Optional fields added by reporters' helpers or later versions: redact any string in them.
-    const known = new Set(['findings', 'muted', 'inputs', 'config', 'unknown', 'warnings', 'checkpoints', 'jobTransitions', 'stats', 'interrupted']);
+    const known = new Set(['findings', 'muted', 'inputs', 'config', 'unknown', 'warnings', 'checkpoints', 'checkpointRuns', 'jobTransitions', 'stats', 'interrupted']);
     const rec = d as unknown as Record<string, unknown>;
     for (const k of Object.keys(rec)) if (!known.has(k)) rec[k] = this.deep(rec[k]);
   }

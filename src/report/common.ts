@@ -89,6 +89,10 @@ export function environment(d: Diagnosis): Environment {
     add(c.triggeredAt);
     add(c.endedAt);
   }
+  for (const r of d.checkpointRuns) {
+    add(r.firstAt);
+    add(r.lastAt);
+  }
   for (const j of d.jobTransitions) add(j.time);
   times.sort((a, b) => (isoMs(a) ?? 0) - (isoMs(b) ?? 0) || a.localeCompare(b));
   return {

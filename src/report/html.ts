@@ -199,6 +199,13 @@ function svg(t: JobTimeline): string {
       o.push(`<g class="job-failed" data-time="${h(x2.time ?? '')}"><line x1="${f(x(ms))}" x2="${f(x(ms))}" y1="${yState - 16}" y2="${yAxis}" stroke="#d93025" stroke-width="3"/><text x="${f(x(ms) > W - R - 40 ? x(ms) - 3 : x(ms) + 3)}" y="${yState - 18}" fill="#d93025" font-weight="700"${x(ms) > W - R - 40 ? ' text-anchor="end"' : ''}>${h(x2.to)}</text><title>${h(`job ${x2.to} at ${x2.time ?? '?'}${x2.cause ? ': ' + x2.cause : ''}`)}</title></g>`);
     }
   }
+  // runs of completed checkpoints folded by the detector: a band from the first to the last
+  for (const r of t.runs) {
+    const a = isoMs(r.firstAt);
+    const b = isoMs(r.lastAt) ?? a;
+    if (a === null || b === null) continue;
+    o.push(`<g class="cp-run" data-first="${r.firstId}" data-last="${r.lastId}"><rect x="${f(x(a))}" y="${yCp - 4}" width="${f(Math.max(2, x(b) - x(a)))}" height="8" rx="4" fill="${COLOURS.completed}" opacity="0.6"/><title>${h(`checkpoints ${r.firstId}–${r.lastId} completed (${r.count}), ${r.firstAt ?? '?'} → ${r.lastAt ?? '?'}`)}</title></g>`);
+  }
   // checkpoints: duration bar from trigger to end, marker at the trigger time
   const lastLabel = { above: -Infinity, below: -Infinity };
   const drawOrder = [...t.checkpoints.filter((c) => !FAILED_STATES.has(c.state)), ...t.checkpoints.filter((c) => FAILED_STATES.has(c.state))];

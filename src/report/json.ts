@@ -31,6 +31,7 @@ export function toJson(d: Diagnosis, opts: { unknown?: number } = {}): object {
     })),
     warnings: d.warnings,
     checkpoints: d.checkpoints,
+    checkpointRuns: d.checkpointRuns,
     jobTransitions: d.jobTransitions,
     stats: d.stats,
     unknown: d.unknown.slice(0, n).map(unknownJson),

@@ -1,15 +1,17 @@
 // The checkpoint timeline per job, rebuilt from the JobManager's checkpoint records and job state
 // changes in the Diagnosis: counts by state, restarts and failovers, gaps in the checkpoint ids or
-// in time, and a chronological list of rows. Text and Markdown renderings live here; html.ts
-// draws the same model as SVG. Nothing here reads logs: the detector extracts the records.
+// in time, and a chronological list of rows, in which completed checkpoints with consecutive ids
+// are one row (the runs the detector folded, and shorter ones). Text and Markdown renderings live
+// here; html.ts draws the same model as SVG. Nothing here reads logs: the detector extracts the records.
 
-import type { CheckpointRecord, CheckpointState, Diagnosis, JobTransition } from '../model.js';
+import type { CheckpointRecord, CheckpointRun, CheckpointState, Diagnosis, JobTransition } from '../model.js';
 import { formatBytes, formatDuration, isoMs } from './common.js';
 import { Chalk, type ChalkInstance } from 'chalk';
 
 /** One row of a job's timeline, in time order. */
 export type TimelineRow =
   | { kind: 'checkpoint'; time: string | null; ms: number | null; checkpoint: CheckpointRecord }
+  | { kind: 'run'; time: string | null; ms: number | null; run: CheckpointRun }
   | { kind: 'transition'; time: string | null; ms: number | null; transition: JobTransition }
   | { kind: 'gap'; time: string | null; ms: number | null; text: string };
 
@@ -18,8 +20,13 @@ export interface JobTimeline {
   job: string;
   name: string | null;
   checkpoints: CheckpointRecord[];
+  /** Completed checkpoints the detector folded into runs (long logs). */
+  runs: CheckpointRun[];
   transitions: JobTransition[];
+  /** Checkpoints by state, runs included. */
   counts: Record<CheckpointState, number>;
+  /** Checkpoints in all, runs included. */
+  total: number;
   restarts: number;
   /** Transitions to FAILING or FAILED. */
   failures: number;
@@ -35,39 +42,49 @@ export const FAILED_STATES: ReadonlySet<CheckpointState> = new Set(['failed', 'd
 
 const STATES: CheckpointState[] = ['completed', 'failed', 'declined', 'expired', 'aborted', 'triggered'];
 
+/** Completed checkpoints with consecutive ids shown as one row from this many on. */
+const ROW_RUN = 4;
+
 /** Builds one timeline per job that has checkpoints or state changes. */
 export function buildTimelines(d: Diagnosis): JobTimeline[] {
-  const jobs = new Map<string, { cps: CheckpointRecord[]; tr: JobTransition[] }>();
-  const of = (job: string): { cps: CheckpointRecord[]; tr: JobTransition[] } => {
+  const jobs = new Map<string, { cps: CheckpointRecord[]; runs: CheckpointRun[]; tr: JobTransition[] }>();
+  const of = (job: string): { cps: CheckpointRecord[]; runs: CheckpointRun[]; tr: JobTransition[] } => {
     let j = jobs.get(job);
-    if (!j) jobs.set(job, (j = { cps: [], tr: [] }));
+    if (!j) jobs.set(job, (j = { cps: [], runs: [], tr: [] }));
     return j;
   };
   for (const c of d.checkpoints) of(c.job).cps.push(c);
+  for (const r of d.checkpointRuns ?? []) of(r.job).runs.push(r);
   for (const t of d.jobTransitions) of(t.job).tr.push(t);
   const out: JobTimeline[] = [];
-  for (const [job, { cps, tr }] of jobs) {
+  for (const [job, { cps, runs, tr }] of jobs) {
     cps.sort((a, b) => a.id - b.id);
+    runs.sort((a, b) => a.firstId - b.firstId);
     const counts = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<CheckpointState, number>;
     for (const c of cps) counts[c.state]++;
+    for (const r of runs) counts.completed += r.count;
+    const items = runRows(cps, runs);
     const rows: TimelineRow[] = [
-      ...cps.map((c): TimelineRow => ({ kind: 'checkpoint', time: c.triggeredAt ?? c.endedAt, ms: isoMs(c.triggeredAt ?? c.endedAt), checkpoint: c })),
+      ...items.map((i): TimelineRow => ('run' in i ? { kind: 'run', time: i.run.firstAt, ms: isoMs(i.run.firstAt), run: i.run } : { kind: 'checkpoint', time: i.cp.triggeredAt ?? i.cp.endedAt, ms: isoMs(i.cp.triggeredAt ?? i.cp.endedAt), checkpoint: i.cp })),
       ...tr.map((t): TimelineRow => ({ kind: 'transition', time: t.time, ms: t.timeMs ?? isoMs(t.time), transition: t })),
     ];
-    rows.push(...gaps(cps));
+    rows.push(...gaps(items));
     rows.sort((a, b) => (a.ms ?? Number.MAX_SAFE_INTEGER) - (b.ms ?? Number.MAX_SAFE_INTEGER) || order(a) - order(b));
     const times = rows.flatMap((r) => (r.ms === null ? [] : [{ ms: r.ms, t: r.time }]));
-    for (const c of cps) {
-      const e = isoMs(c.endedAt);
-      if (e !== null) times.push({ ms: e, t: c.endedAt });
+    for (const i of items) {
+      const end = 'run' in i ? i.run.lastAt : i.cp.endedAt;
+      const e = isoMs(end);
+      if (e !== null) times.push({ ms: e, t: end });
     }
     times.sort((a, b) => a.ms - b.ms);
     out.push({
       job,
       name: tr.find((t) => t.name)?.name ?? null,
       checkpoints: cps,
+      runs,
       transitions: tr,
       counts,
+      total: cps.length + runs.reduce((a, r) => a + r.count, 0),
       restarts: tr.filter((t) => t.to === 'RESTARTING').length,
       failures: tr.filter((t) => t.to === 'FAILING' || t.to === 'FAILED').length,
       startMs: times[0]?.ms ?? null,
@@ -80,35 +97,114 @@ export function buildTimelines(d: Diagnosis): JobTimeline[] {
   return out.sort((a, b) => (a.startMs ?? 0) - (b.startMs ?? 0));
 }
 
+/** A job's checkpoints in id order: single checkpoints, and runs of completed ones. */
+type Item = { cp: CheckpointRecord } | { run: CheckpointRun };
+
+/**
+ * The checkpoints and folded runs of one job in id order, with completed checkpoints of
+ * consecutive ids joined into runs (with the folded runs they touch) when there are ROW_RUN or
+ * more of them: a row per uneventful stretch, a row per checkpoint where something happened.
+ */
+function runRows(cps: CheckpointRecord[], runs: CheckpointRun[]): Item[] {
+  const seq: Item[] = [...cps.map((cp) => ({ cp })), ...runs.map((run) => ({ run }))].sort((a, b) => first(a) - first(b));
+  const out: Item[] = [];
+  let stretch: Item[] = [];
+  const flush = (): void => {
+    const n = stretch.reduce((a, i) => a + ('run' in i ? i.run.count : 1), 0);
+    if (n >= ROW_RUN) out.push({ run: joinRun(stretch) });
+    else out.push(...stretch);
+    stretch = [];
+  };
+  for (const i of seq) {
+    const completed = 'run' in i || i.cp.state === 'completed';
+    const prev = stretch[stretch.length - 1];
+    if (!completed || (prev && first(i) !== last(prev) + 1)) flush();
+    if (completed) stretch.push(i);
+    else out.push(i);
+  }
+  flush();
+  return out;
+}
+
+function first(i: Item): number {
+  return 'run' in i ? i.run.firstId : i.cp.id;
+}
+
+function last(i: Item): number {
+  return 'run' in i ? i.run.lastId : i.cp.id;
+}
+
+/** Completed checkpoints and runs with consecutive ids as one run. */
+function joinRun(items: Item[]): CheckpointRun {
+  const runs = items.map((i): CheckpointRun => {
+    if ('run' in i) return i.run;
+    const c = i.cp;
+    return { job: c.job, firstId: c.id, lastId: c.id, count: 1, firstAt: c.triggeredAt ?? c.endedAt, lastAt: c.endedAt, minDurationMs: c.durationMs, maxDurationMs: c.durationMs, minBytes: c.bytes, maxBytes: c.bytes, source: c.source, line: c.line };
+  });
+  const a = runs[0]!;
+  const z = runs[runs.length - 1]!;
+  const pick = (f: (r: CheckpointRun) => number | null, g: (...xs: number[]) => number): number | null => {
+    const xs = runs.map(f).filter((x): x is number => x !== null);
+    return xs.length ? g(...xs) : null;
+  };
+  return {
+    job: a.job,
+    firstId: a.firstId,
+    lastId: z.lastId,
+    count: z.lastId - a.firstId + 1,
+    firstAt: a.firstAt,
+    lastAt: z.lastAt,
+    minDurationMs: pick((r) => r.minDurationMs, Math.min),
+    maxDurationMs: pick((r) => r.maxDurationMs, Math.max),
+    minBytes: pick((r) => r.minBytes, Math.min),
+    maxBytes: pick((r) => r.maxBytes, Math.max),
+    source: z.source,
+    line: z.line,
+  };
+}
+
 function order(r: TimelineRow): number {
   if (r.kind === 'gap') return 0;
   if (r.kind === 'checkpoint') return 1 + r.checkpoint.id / 1e9;
+  if (r.kind === 'run') return 1 + r.run.firstId / 1e9;
   return 2;
 }
 
 /** Missing checkpoint ids, and pauses between triggers much longer than the usual interval. */
-function gaps(cps: CheckpointRecord[]): TimelineRow[] {
-  const rows: TimelineRow[] = [];
+function gaps(items: Item[]): TimelineRow[] {
+  const startOf = (i: Item): string | null => ('run' in i ? i.run.firstAt : (i.cp.triggeredAt ?? i.cp.endedAt));
+  const endOf = (i: Item): string | null => ('run' in i ? i.run.lastAt : (i.cp.triggeredAt ?? i.cp.endedAt));
+  // The usual interval: between consecutive checkpoints, and a run's average.
   const intervals: number[] = [];
-  for (let i = 1; i < cps.length; i++) {
-    const a = isoMs(cps[i - 1]!.triggeredAt);
-    const b = isoMs(cps[i]!.triggeredAt);
-    if (a !== null && b !== null && cps[i]!.id === cps[i - 1]!.id + 1) intervals.push(b - a);
+  for (let k = 0; k < items.length; k++) {
+    const i = items[k]!;
+    if ('run' in i) {
+      const span = (isoMs(i.run.lastAt) ?? NaN) - (isoMs(i.run.firstAt) ?? NaN);
+      if (i.run.count > 1 && span >= 0) intervals.push(span / (i.run.count - 1));
+    }
+    if (k === 0) continue;
+    const p = items[k - 1]!;
+    const a = isoMs(endOf(p));
+    const b = isoMs(startOf(i));
+    if (a !== null && b !== null && first(i) === last(p) + 1) intervals.push(b - a);
   }
   intervals.sort((x, y) => x - y);
   const median = intervals.length ? intervals[Math.floor(intervals.length / 2)]! : null;
-  for (let i = 1; i < cps.length; i++) {
-    const prev = cps[i - 1]!;
-    const cur = cps[i]!;
-    const a = isoMs(prev.triggeredAt ?? prev.endedAt);
-    const b = isoMs(cur.triggeredAt ?? cur.endedAt);
+  const rows: TimelineRow[] = [];
+  for (let k = 1; k < items.length; k++) {
+    const prev = items[k - 1]!;
+    const cur = items[k]!;
+    const a = isoMs(endOf(prev));
+    const b = isoMs(startOf(cur));
     const span = a !== null && b !== null ? b - a : null;
     const at = b === null ? null : b - 1;
-    if (cur.id > prev.id + 1) {
-      const ids = cur.id === prev.id + 2 ? `checkpoint ${prev.id + 1}` : `checkpoints ${prev.id + 1}–${cur.id - 1}`;
-      rows.push({ kind: 'gap', time: cur.triggeredAt, ms: at, text: `${ids} not in the log${span !== null ? ` (${formatDuration(span)} between ${prev.id} and ${cur.id})` : ''}` });
+    const p = last(prev);
+    const c = first(cur);
+    if (c > p + 1) {
+      const ids = c === p + 2 ? `checkpoint ${p + 1}` : `checkpoints ${p + 1}–${c - 1}`;
+      rows.push({ kind: 'gap', time: startOf(cur), ms: at, text: `${ids} not in the log${span !== null ? ` (${formatDuration(span)} between ${p} and ${c})` : ''}` });
     } else if (span !== null && median !== null && median > 0 && span > 3 * median && span - median > 60_000) {
-      rows.push({ kind: 'gap', time: cur.triggeredAt, ms: at, text: `no checkpoint for ${formatDuration(span)} (usual interval ${formatDuration(median)})` });
+      rows.push({ kind: 'gap', time: startOf(cur), ms: at, text: `no checkpoint for ${formatDuration(span)} (usual interval ${formatDuration(median)})` });
     }
   }
   return rows;
@@ -117,7 +213,7 @@ function gaps(cps: CheckpointRecord[]): TimelineRow[] {
 /** One-line summary of a job's checkpoints: "5 checkpoints: 3 completed, 2 aborted; 2 restarts". */
 export function timelineSummary(t: JobTimeline): string {
   const parts = STATES.filter((s) => t.counts[s] > 0).map((s) => `${t.counts[s]} ${s === 'triggered' ? 'pending or unknown' : s}`);
-  const total = t.checkpoints.length;
+  const total = t.total;
   const extra = [t.restarts ? `${t.restarts} restart${t.restarts === 1 ? '' : 's'}` : '', t.failures ? `${t.failures} failover${t.failures === 1 ? '' : 's'} to FAILING/FAILED` : ''].filter(Boolean);
   return `${total} checkpoint${total === 1 ? '' : 's'}${parts.length ? ': ' + parts.join(', ') : ''}${extra.length ? '; ' + extra.join(', ') : ''}`;
 }
@@ -140,6 +236,16 @@ function oneDay(t: JobTimeline): boolean {
 /** Describes one row: symbol, what happened and details. */
 export function describeRow(r: TimelineRow): { symbol: string; what: string; detail: string; failed: boolean } {
   if (r.kind === 'gap') return { symbol: '⋯', what: 'gap', detail: r.text, failed: false };
+  if (r.kind === 'run') {
+    const u = r.run;
+    const range = (lo: number | null, hi: number | null, f: (n: number) => string): string => (lo === null || hi === null ? '' : lo === hi ? f(lo) : `${f(lo)}–${f(hi)}`);
+    return {
+      symbol: '✓',
+      what: `checkpoints ${u.firstId}–${u.lastId} completed`,
+      detail: [`${u.count} in a row${u.lastAt ? `, the last at ${u.lastAt.replace('T', ' ')}` : ''}`, range(u.minDurationMs, u.maxDurationMs, formatDuration), range(u.minBytes, u.maxBytes, formatBytes)].filter(Boolean).join(', '),
+      failed: false,
+    };
+  }
   if (r.kind === 'transition') {
     const t = r.transition;
     const symbol = t.to === 'RESTARTING' ? '↻' : t.to === 'FAILED' || t.to === 'FAILING' ? '✗' : '•';
@@ -171,7 +277,7 @@ export function timelineText(d: Diagnosis, c: ChalkInstance = new Chalk({ level:
     out.push(`  ${timelineSummary(t)}`);
     for (const r of t.rows) {
       const { symbol, what, detail, failed } = describeRow(r);
-      const colour = failed ? c.red : r.kind === 'transition' && r.transition.to === 'RESTARTING' ? c.yellow : r.kind === 'gap' ? c.dim : r.kind === 'checkpoint' && r.checkpoint.state === 'completed' ? c.green : (s: string) => s;
+      const colour = failed ? c.red : r.kind === 'transition' && r.transition.to === 'RESTARTING' ? c.yellow : r.kind === 'gap' ? c.dim : (r.kind === 'checkpoint' && r.checkpoint.state === 'completed') || r.kind === 'run' ? c.green : (s: string) => s;
       out.push((`    ${shortTime(r.time, sameDay).padEnd(sameDay ? 12 : 23)} ${colour(`${symbol} ${what}`.padEnd(r.kind === 'gap' ? 0 : 28))}${detail ? c.dim(`  ${clip(detail, 140)}`) : ''}`).trimEnd());
     }
   }

@@ -53,11 +53,12 @@ describe('report content', () => {
   it('json: a long timeline is written in parts that make the same document, to stdout and to -o', async () => {
     const dir = tempDir();
     const log = join(dir, 'jobmanager.log');
-    const job = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+    // Five jobs of 900 checkpoints: 4,500 rows (a job keeps its latest 1,000 checkpoints one by one).
+    const jobs = ['a1', 'b2', 'c3', 'd4', 'e5'].map((p) => p + 'b2c3d4e5f60718293a4b5c6d7e8f90');
     const lines: string[] = [];
     for (let id = 1; id <= 4500; id++) {
       const t = new Date(Date.UTC(2024, 2, 11, 9, 0, 0) + id * 10_000).toISOString().replace('T', ' ').replace('.', ',').slice(0, 23);
-      lines.push(`${t} INFO  org.apache.flink.runtime.checkpoint.CheckpointCoordinator    [] - Completed checkpoint ${id} for job ${job} (${1000 + id} bytes, checkpointDuration=${id % 90} ms, finalizationTime=0 ms).`);
+      lines.push(`${t} INFO  org.apache.flink.runtime.checkpoint.CheckpointCoordinator    [] - Completed checkpoint ${id} for job ${jobs[Math.floor((id - 1) / 900)]} (${1000 + id} bytes, checkpointDuration=${id % 90} ms, finalizationTime=0 ms).`);
     }
     writeFileSync(log, lines.join('\n') + '\n');
     const d = await diagnosePaths([log]);

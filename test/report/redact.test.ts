@@ -124,6 +124,7 @@ function syntheticDiagnosis(): Diagnosis {
       { job: JOB, id: 6, state: 'completed', triggeredAt: '2024-05-02T09:59:00.000', endedAt: '2024-05-02T09:59:01.000', durationMs: 1000, bytes: 2048, reason: null, source: 'jm.log', line: 1 },
       { job: JOB, id: 7, state: 'failed', triggeredAt: '2024-05-02T10:00:00.000', endedAt: '2024-05-02T10:00:01.000', durationMs: 1000, bytes: null, reason: 'AccessDeniedException: s3a://acme-ckpt-bucket/flink/chk-7 from 192.168.77.5', source: 'jm.log', line: 2 },
     ],
+    checkpointRuns: [{ job: JOB, firstId: 1, lastId: 5, count: 5, firstAt: '2024-05-02T09:54:00.000', lastAt: '2024-05-02T09:58:01.000', minDurationMs: 900, maxDurationMs: 1100, minBytes: 1024, maxBytes: 4096, source: '/home/jdoe/logs/jm-0.flink.acme.local.log', line: 1 }],
     jobTransitions: [{ job: JOB, name: 'orders to jm-0.flink.acme.local', from: 'RUNNING', to: 'RESTARTING', time: '2024-05-02T10:00:02.000', timeMs: Date.parse('2024-05-02T10:00:02.000Z'), source: 'jm.log', line: 3, cause: 'password=hunter22 for mmuster@acme.io' }],
     stats: { bytes: 100, lines: 10, events: 5, seconds: 0.1, threads: 1 },
     interrupted: false,

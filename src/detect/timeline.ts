@@ -1,0 +1,248 @@
+// The checkpoint history of each job, gathered while the logs are read: one entry per checkpoint
+// (its trigger, then its completion or failure), with memory bounded whatever the length of the
+// logs: past the latest KEEP checkpoints of a job, completed checkpoints with consecutive ids are
+// folded into runs (first and last id and time, range of durations and sizes). Failed, declined,
+// expired, aborted and pending checkpoints are never folded. correlate/ turns this into the
+// Diagnosis' checkpoints and checkpoint runs.
+
+import type { CheckpointState } from '../model.js';
+
+/** Checkpoints of a job kept one by one: the latest ones, and every one that did not complete. */
+export const KEEP = 1000;
+/** Entries beyond KEEP before a job is folded (so that folding is not done at every checkpoint). */
+const SLACK = KEEP / 2;
+
+/** One checkpoint of one job; `source` is a source index. */
+export interface CheckpointEntry {
+  id: number;
+  state: CheckpointState;
+  triggeredAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  bytes: number | null;
+  reason: string | null;
+  source: number;
+  line: number;
+}
+
+/** Completed checkpoints of one job with consecutive ids [firstId, lastId], folded into one. */
+export interface CheckpointFold {
+  firstId: number;
+  lastId: number;
+  /** Trigger (else end) time of the first checkpoint, end time of the last. */
+  firstAt: string | null;
+  lastAt: string | null;
+  minDurationMs: number | null;
+  maxDurationMs: number | null;
+  minBytes: number | null;
+  maxBytes: number | null;
+  /** Where the last one completed. */
+  source: number;
+  line: number;
+}
+
+/** What one JobManager line says of a checkpoint. */
+export interface CheckpointUpdate {
+  kind: CheckpointState | 'discarded';
+  id: number;
+  time: string | null;
+  source: number;
+  line: number;
+  reason?: string | null;
+  bytes?: number;
+  durationMs?: number;
+}
+
+interface JobHistory {
+  entries: Map<number, CheckpointEntry>;
+  /** Sorted by id, not overlapping. */
+  folds: CheckpointFold[];
+}
+
+/** A history as plain data (structured-clone safe), to be merged into another. */
+export type TimelineState = [job: string, entries: CheckpointEntry[], folds: CheckpointFold[]][];
+
+/** How final a state is: a later line of lower rank does not overwrite a checkpoint's state. */
+const RANK: Record<CheckpointState, number> = { triggered: 0, aborted: 1, expired: 2, declined: 2, failed: 3, completed: 4 };
+
+export class CheckpointTimeline {
+  private readonly jobs = new Map<string, JobHistory>();
+
+  /** Records what a line says of checkpoint `u.id` of `job`. */
+  add(job: string, u: CheckpointUpdate): void {
+    const h = this.history(job);
+    if (foldAt(h.folds, u.id) >= 0) return; // completed and folded: nothing can change it
+    let e = h.entries.get(u.id);
+    if (!e) {
+      e = { id: u.id, state: 'triggered', triggeredAt: null, endedAt: null, durationMs: null, bytes: null, reason: null, source: u.source, line: u.line };
+      h.entries.set(u.id, e);
+    }
+    if (u.kind === 'triggered') {
+      e.triggeredAt = u.time;
+    } else {
+      const state: CheckpointState = u.kind === 'discarded' ? 'failed' : u.kind;
+      if (RANK[state] >= RANK[e.state]) {
+        e.state = state;
+        e.endedAt = u.time;
+        e.reason = u.reason ?? e.reason;
+        e.source = u.source;
+        e.line = u.line;
+        if (u.bytes !== undefined) e.bytes = u.bytes;
+        if (u.durationMs !== undefined) e.durationMs = u.durationMs;
+      }
+    }
+    if (h.entries.size > KEEP + SLACK) fold(h);
+  }
+
+  /**
+   * Folds every job down to its latest KEEP entries (and those that did not complete), so that
+   * the result does not depend on when folding happened (a scan on one thread or on lanes).
+   */
+  settle(): void {
+    for (const h of this.jobs.values()) if (h.entries.size > KEEP) fold(h);
+  }
+
+  /** Job ids with a checkpoint, in code-unit order (hexadecimal ids: their order). */
+  jobIds(): string[] {
+    return [...this.jobs.keys()].sort();
+  }
+
+  has(job: string): boolean {
+    return this.jobs.has(job);
+  }
+
+  /** A job's entries by id, durations filled in from the trigger and end times where the log gave none. */
+  entries(job: string): CheckpointEntry[] {
+    const h = this.jobs.get(job);
+    if (!h) return [];
+    const out = [...h.entries.values()].sort((a, b) => a.id - b.id);
+    for (const e of out) if (e.durationMs === null) e.durationMs = duration(e.triggeredAt, e.endedAt);
+    return out;
+  }
+
+  /** A job's folded runs, by id. */
+  folds(job: string): CheckpointFold[] {
+    return this.jobs.get(job)?.folds ?? [];
+  }
+
+  /** The completed checkpoint of `job` with the highest id below `before` (any id when null), and its end time when known. */
+  lastCompleted(job: string, before: number | null): { id: number; at: string | null } | null {
+    const h = this.jobs.get(job);
+    if (!h) return null;
+    let best: { id: number; at: string | null } | null = null;
+    const below = (id: number): boolean => before === null || id < before;
+    for (const e of h.entries.values()) if (e.state === 'completed' && below(e.id) && (!best || e.id > best.id)) best = { id: e.id, at: e.endedAt };
+    for (const f of h.folds) {
+      if (!below(f.firstId)) continue;
+      const id = below(f.lastId) ? f.lastId : before! - 1;
+      if (!best || id > best.id) best = { id, at: id === f.lastId ? f.lastAt : null };
+    }
+    return best;
+  }
+
+  /** The history as plain data. */
+  export(): TimelineState {
+    return [...this.jobs].map(([job, h]) => [job, [...h.entries.values()], h.folds]);
+  }
+
+  /** Merges another history (a scan worker's): its source indexes through `sourceOf`, its lines moved by `lineOffset`. */
+  merge(state: TimelineState, sourceOf: (local: number) => number, lineOffset: number): void {
+    for (const [job, entries, folds] of state) {
+      const h = this.history(job);
+      for (const f of folds) addFold(h, { ...f, source: sourceOf(f.source), line: f.line + lineOffset }, true);
+      for (const e of entries) {
+        const source = sourceOf(e.source);
+        const line = e.line + lineOffset;
+        if (e.triggeredAt !== null || e.state === 'triggered') this.add(job, { kind: 'triggered', id: e.id, time: e.triggeredAt, source, line });
+        if (e.state !== 'triggered') {
+          this.add(job, { kind: e.state, id: e.id, time: e.endedAt, source, line, reason: e.reason, ...(e.bytes !== null ? { bytes: e.bytes } : {}), ...(e.durationMs !== null ? { durationMs: e.durationMs } : {}) });
+        }
+      }
+      if (h.entries.size > KEEP + SLACK) fold(h);
+    }
+  }
+
+  private history(job: string): JobHistory {
+    let h = this.jobs.get(job);
+    if (!h) this.jobs.set(job, (h = { entries: new Map(), folds: [] }));
+    return h;
+  }
+}
+
+/** Folds the completed entries older than the latest KEEP into runs. */
+function fold(h: JobHistory): void {
+  const ids = [...h.entries.keys()].sort((a, b) => a - b);
+  for (let i = 0; i < ids.length - KEEP; i++) {
+    const e = h.entries.get(ids[i]!)!;
+    if (e.state !== 'completed') continue;
+    const d = e.durationMs ?? duration(e.triggeredAt, e.endedAt);
+    addFold(h, { firstId: e.id, lastId: e.id, firstAt: e.triggeredAt ?? e.endedAt, lastAt: e.endedAt, minDurationMs: d, maxDurationMs: d, minBytes: e.bytes, maxBytes: e.bytes, source: e.source, line: e.line });
+    h.entries.delete(e.id);
+  }
+}
+
+/** Adds a run, joining it with the runs it touches or overlaps; with `dropCovered`, drops the entries it covers. */
+function addFold(h: JobHistory, f: CheckpointFold, dropCovered = false): void {
+  const runs = h.folds;
+  // The first run that ends at or after f.firstId - 1 (a run that touches f from below).
+  let lo = 0;
+  let hi = runs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (runs[mid]!.lastId < f.firstId - 1) lo = mid + 1;
+    else hi = mid;
+  }
+  let joined = f;
+  let end = lo;
+  while (end < runs.length && runs[end]!.firstId <= joined.lastId + 1) joined = union(runs[end++]!, joined);
+  runs.splice(lo, end - lo, joined);
+  // A run says its checkpoints completed, which no other state outranks.
+  if (dropCovered) for (const e of [...h.entries.values()]) if (e.id >= joined.firstId && e.id <= joined.lastId) h.entries.delete(e.id);
+}
+
+/** Two runs that touch or overlap, as one. */
+function union(a: CheckpointFold, b: CheckpointFold): CheckpointFold {
+  const first = a.firstId <= b.firstId ? a : b;
+  const later = a.lastId >= b.lastId ? a : b;
+  return {
+    firstId: first.firstId,
+    lastId: later.lastId,
+    firstAt: first.firstAt,
+    lastAt: later.lastAt,
+    minDurationMs: least(a.minDurationMs, b.minDurationMs),
+    maxDurationMs: most(a.maxDurationMs, b.maxDurationMs),
+    minBytes: least(a.minBytes, b.minBytes),
+    maxBytes: most(a.maxBytes, b.maxBytes),
+    source: later.source,
+    line: later.line,
+  };
+}
+
+/** Index of the run holding `id`, or -1. */
+function foldAt(runs: CheckpointFold[], id: number): number {
+  let lo = 0;
+  let hi = runs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = runs[mid]!;
+    if (id < r.firstId) hi = mid - 1;
+    else if (id > r.lastId) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
+function least(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
+
+function most(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
+}
+
+/** Milliseconds from a trigger to an end time (log-local ISO texts), or null. */
+function duration(from: string | null, to: string | null): number | null {
+  if (!from || !to) return null;
+  const d = Date.parse(to) - Date.parse(from);
+  return Number.isFinite(d) && d >= 0 ? d : null;
+}
