@@ -8,7 +8,6 @@ import type { Finding, InputWarning } from './model.js';
 import { resolveInputs, type InputSource } from './input/sources.js';
 import { buildPrefilter, lazyPrefilter } from './scan/prefilter.js';
 import { scanStream } from './scan/scanner.js';
-import { buildEvent } from './parse/event.js';
 import { Detector, PROBLEM_LITERALS, TaskFeeder, scanLiterals } from './detect/detector.js';
 import type { Pattern } from './detect/pattern.js';
 import { correlate } from './correlate/correlate.js';
@@ -56,7 +55,7 @@ export async function follow(paths: string[], opts: FollowOptions): Promise<Find
         chunks,
         { prefilter, problemPrefilter, problems: true, chunkBytes: 1, signal: opts.signal, onWarning: (m) => opts.onWarning({ source: input.name, message: m }) },
         (raw) => {
-          detector.event(buildEvent(i, raw.firstLine, raw.lines), raw.literals);
+          detector.record(i, raw);
           dirty = true;
         },
       );

@@ -1,12 +1,15 @@
-// The detection stage on the main thread: takes parsed events (from the in-process scanner or
-// from scan workers), runs the fact extractors, the patterns whose literals the record holds,
-// and hands unclaimed problems to the unknown-failure collector. Correlation comes after.
+// The detection stage, on each scanning thread: parses the records the scanner cut into events,
+// runs the fact extractors, the patterns whose literals the record holds, and hands unclaimed
+// problems to the unknown-failure collector. A scan worker's results are merged into the main
+// thread's detector (mergeState); correlation comes after.
 
 import type { ConfigEntry, InputWarning, LogEvent, Role, Signal, SourceInfo } from '../model.js';
 import type { ScanMessage } from '../scan/task.js';
 import { Facts, FACT_LITERALS, extractFacts, hintsFromFileName, roleOfLogger } from './facts.js';
 import { identityOf } from './identity.js';
 import type { TimelineState } from './timeline.js';
+import { buildEvent } from '../parse/event.js';
+import type { RawEvent } from '../scan/scanner.js';
 import type { Pattern } from './pattern.js';
 import { UnknownCollector, isProblemEvent } from '../unknown/groups.js';
 
@@ -70,6 +73,11 @@ export class Detector {
     if (roleHint) this.facts.vote(i, roleHint, 30, 'container log type');
     if (host) this.facts.source(i).hosts.add(host);
     return i;
+  }
+
+  /** Reads one record as the scanner cut it (its line numbers moved by `lineOffset`). */
+  record(sourceIndex: number, raw: RawEvent, lineOffset = 0): void {
+    this.event(buildEvent(sourceIndex, raw.firstLine + lineOffset, raw.lines), raw.literals);
   }
 
   /** Reads one event; `literals` are the prefilter literals its record holds (null: unknown, check all). */
@@ -240,15 +248,9 @@ export class TaskFeeder {
         this.members.set(msg.member, i);
         return;
       }
-      case 'events': {
-        const i = this.members.get(msg.member)!;
-        msg.events.forEach((e, k) => {
-          e.sourceIndex = i;
-          if (this.lineOffset > 0) shiftEventLines(e, this.lineOffset);
-          d.event(e, msg.literals[k] ?? null);
-        });
+      case 'record':
+        d.record(this.members.get(msg.member)!, msg.record, this.lineOffset);
         return;
-      }
       case 'config': {
         const info = d.sources[this.members.get(msg.member)!]!;
         info.bytes = msg.bytes;

@@ -1,18 +1,18 @@
 // One unit of scanning work — an input (or a byte range of a large plain file) — turned into a
-// stream of messages: members found, parsed events, configuration entries, warnings, totals.
-// The same code runs in-process and inside scan workers (scan/worker.ts, scan/pool.ts).
+// stream of messages: members found, the records cut around hits (parsed by the detector that
+// reads them, on the same thread), configuration entries, warnings, totals. The same code runs
+// in-process and inside scan workers (scan/worker.ts, scan/pool.ts).
 
 import { createReadStream } from 'node:fs';
-import type { ConfigEntry, LogEvent, Role } from '../model.js';
+import type { ConfigEntry, Role } from '../model.js';
 import { expandSource, type Member } from '../input/members.js';
 import type { InputSource } from '../input/sources.js';
 import { isConfigName } from '../input/sources.js';
 import { parseConfigText } from '../input/config-file.js';
-import { buildEvent } from '../parse/event.js';
 import { alignRange } from './range.js';
 import { readReused } from '../input/read.js';
 import type { Prefilter } from './prefilter.js';
-import { scanStream } from './scanner.js';
+import { scanStream, type RawEvent } from './scanner.js';
 import { heapCheck } from './heap.js';
 
 /** A byte range of a plain file, scanned separately and joined by line offsets afterwards. */
@@ -26,7 +26,7 @@ export interface ByteRange {
 /** What a task reports, in order. `member` numbers count from 0 within the task. */
 export type ScanMessage =
   | { type: 'member'; member: number; name: string; kind: 'log' | 'config'; roleHint?: Role; host?: string }
-  | { type: 'events'; member: number; events: LogEvent[]; literals: (string[] | null)[] }
+  | { type: 'record'; member: number; record: RawEvent }
   | { type: 'config'; member: number; entries: ConfigEntry[]; error: string | null; bytes: number; lines: number }
   | { type: 'done'; member: number; bytes: number; lines: number; gzip: boolean; error: string | null; stopped: boolean }
   | { type: 'warning'; source: string; message: string };
@@ -43,8 +43,6 @@ export interface TaskContext {
   /** Read files on this thread (input/read.ts, ReusedReadOptions.sync): other threads scan too. */
   syncReads?: boolean;
 }
-
-const BATCH = 512;
 
 /** Opens a file input by path (what workers receive). */
 export function fileInput(name: string, path: string): InputSource {
@@ -75,14 +73,6 @@ export async function runTask(input: InputSource, range: ByteRange | null, ctx: 
 }
 
 async function scanMember(m: Member, n: number, ctx: TaskContext, emit: (msg: ScanMessage) => void, warn: (s: string, msg: string) => void): Promise<void> {
-  let events: LogEvent[] = [];
-  let literals: (string[] | null)[] = [];
-  const flush = (): void => {
-    if (events.length === 0) return;
-    emit({ type: 'events', member: n, events, literals });
-    events = [];
-    literals = [];
-  };
   try {
     const result = await scanStream(
       m.chunks,
@@ -99,16 +89,10 @@ async function scanMember(m: Member, n: number, ctx: TaskContext, emit: (msg: Sc
           if (ctx.heapBudget) heapCheck(n, ctx.heapBudget);
         },
       },
-      (raw) => {
-        events.push(buildEvent(n, raw.firstLine, raw.lines));
-        literals.push(raw.literals);
-        if (events.length >= BATCH) flush();
-      },
+      (record) => emit({ type: 'record', member: n, record }),
     );
-    flush();
     emit({ type: 'done', member: n, bytes: result.bytes, lines: result.lines, gzip: m.gzip, error: result.error ? describeReadError(result.error) : null, stopped: result.stopped });
   } catch (e) {
-    flush();
     emit({ type: 'done', member: n, bytes: 0, lines: 0, gzip: m.gzip, error: describeReadError(e), stopped: false });
   }
 }
