@@ -2,7 +2,9 @@
 // over a fixed list of 20 trigger strings, alternating runs in the same process, on generated
 // Flink logs: one large TaskManager log (several sizes, to show linear time), a directory of
 // 8 files, the large log gzipped, the large log on stdin, and a 100 MiB line without a newline.
-// It prints medians, MB/s, the ratio to grep and peak RSS, and checks every injected incident
+// The large log and the directory are also scanned on one thread (--workers 1), to show what the
+// lanes bring. It prints medians of wall and processor time (user + system, all threads), MB/s,
+// the ratio to grep, peak RSS and the threads that scanned, and checks every injected incident
 // was found. Usage: npm run bench [-- --sizes 256,1024,4096 --runs 3 --quick]
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -45,9 +47,10 @@ async function file(name, sizeMiB, opts = {}) {
   return path;
 }
 
-function found(json) {
-  const ids = new Set(JSON.parse(json).findings.map((f) => f.id));
-  return INCIDENTS.filter((k) => !ids.has(k));
+function report(json) {
+  const doc = JSON.parse(json);
+  const ids = new Set(doc.findings.map((f) => f.id));
+  return { missing: INCIDENTS.filter((k) => !ids.has(k)), threads: doc.stats.threads };
 }
 
 const rows = [];
@@ -55,38 +58,41 @@ function scenario(name, bytes, fdCmd, grepCmd) {
   // Alternate the two commands run by run, so both see the same machine state.
   const fdRuns = [];
   const grepRuns = [];
-  let missing = [];
+  let seen = { missing: [], threads: 0 };
   for (let i = 0; i < runs; i++) {
     const f = measureOnce(fdCmd, i === 0);
-    if (i === 0) missing = found(f.stdout);
+    if (i === 0) seen = report(f.stdout);
     fdRuns.push(f);
     grepRuns.push(measureOnce(grepCmd, false));
   }
-  const med = (xs) => xs.map((x) => x.secs).sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const med = (xs, key = 'secs') => xs.map((x) => x[key]).sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const fd = med(fdRuns);
   const gr = med(grepRuns);
   const row = {
     scenario: name,
     MiB: Math.round(bytes / 1048576),
     'flink-doctor s': fd.toFixed(2),
+    'cpu s': hasTime ? med(fdRuns, 'cpu').toFixed(2) : 'n/a',
+    threads: seen.threads,
     'MB/s': Math.round(bytes / 1e6 / fd),
     'grep s': gr.toFixed(2),
     'ratio fd/grep': (fd / gr).toFixed(2),
     'peak RSS MiB': hasTime ? Math.round(Math.max(...fdRuns.map((x) => x.rss)) / 1024) : 'n/a',
-    incidents: missing.length === 0 ? 'all found' : `MISSING ${missing.join(',')}`,
+    incidents: seen.missing.length === 0 ? 'all found' : `MISSING ${seen.missing.join(',')}`,
   };
   rows.push(row);
   process.stderr.write(`${JSON.stringify(row)}\n`);
+  return { fd, gr, threads: seen.threads };
 }
 
 function measureOnce(cmd, capture) {
-  const shell = hasTime ? `/usr/bin/time -f '%e %M' -o ${join(out, '.time')} bash -c ${JSON.stringify(cmd)}` : cmd;
+  const shell = hasTime ? `/usr/bin/time -f '%e %U %S %M' -o ${join(out, '.time')} bash -c ${JSON.stringify(cmd)}` : cmd;
   const t0 = process.hrtime.bigint();
   const r = spawnSync('bash', ['-c', shell], { encoding: 'utf8', maxBuffer: 256 << 20 });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd}: exit ${r.status}: ${r.stderr}`);
-  const rss = hasTime ? Number(readFileSync(join(out, '.time'), 'utf8').trim().split(/\s+/).pop()) : 0;
-  return { secs, rss, stdout: capture ? r.stdout : '' };
+  const [, user, sys, rss] = hasTime ? readFileSync(join(out, '.time'), 'utf8').trim().split('\n').pop().split(/\s+/).map(Number) : [0, 0, 0, 0];
+  return { secs, cpu: user + sys, rss, stdout: capture ? r.stdout : '' };
 }
 
 const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -101,6 +107,12 @@ for (const size of sizes) {
   warm(p);
   scenario(`one TaskManager log`, statSync(p).size, `${fdJson} ${q(p)}`, `${grepE} ${q(p)}`);
 }
+const lanes = {};
+{
+  const p = await file(`tm-${big}.log`, big);
+  warm(p);
+  lanes.file = [scenario(`one TaskManager log, --workers 1`, statSync(p).size, `${fdJson} --workers 1 ${q(p)}`, `${grepE} ${q(p)}`)];
+}
 
 const dir = join(out, 'dir-8x' + big / 8);
 mkdirSync(dir, { recursive: true });
@@ -110,12 +122,8 @@ for (let i = 0; i < 8; i++) {
   warm(p);
   dirBytes += statSync(p).size;
 }
-scenario(`directory of 8 files`, dirBytes, `${fdJson} ${q(dir)}`, `LC_ALL=C grep -r -c -E ${q(grepPattern)} ${q(dir)}`);
-scenario(`directory of 8 files, --workers 2`, dirBytes, `${fdJson} --workers 2 ${q(dir)}`, `LC_ALL=C grep -r -c -E ${q(grepPattern)} ${q(dir)}`);
-{
-  const p = await file(`tm-${big}.log`, big);
-  scenario(`one TaskManager log, --workers 2`, statSync(p).size, `${fdJson} --workers 2 ${q(p)}`, `${grepE} ${q(p)}`);
-}
+const grepDir = `LC_ALL=C grep -r -c -E ${q(grepPattern)} ${q(dir)}`;
+lanes.dir = [scenario(`directory of 8 files, --workers 1`, dirBytes, `${fdJson} --workers 1 ${q(dir)}`, grepDir), scenario(`directory of 8 files`, dirBytes, `${fdJson} ${q(dir)}`, grepDir)];
 
 const plain = await file(`tm-${big}.log`, big);
 const gz = join(out, `tm-${big}.log.gz`);
@@ -135,11 +143,18 @@ if (!existsSync(longLine)) {
 }
 const ll = measureOnce(`${fdJson} ${q(longLine)}`, true);
 const llFound = JSON.parse(ll.stdout).findings.some((f) => f.id === 'rocksdb-hardlink-unsupported');
-rows.push({ scenario: '100 MiB line, no newline', MiB: 100, 'flink-doctor s': ll.secs.toFixed(2), 'MB/s': Math.round((100 * 1048576) / 1e6 / ll.secs), 'grep s': '', 'ratio fd/grep': '', 'peak RSS MiB': hasTime ? Math.round(ll.rss / 1024) : 'n/a', incidents: llFound ? 'found' : 'MISSING' });
+rows.push({ scenario: '100 MiB line, no newline', MiB: 100, 'flink-doctor s': ll.secs.toFixed(2), 'cpu s': hasTime ? ll.cpu.toFixed(2) : 'n/a', threads: JSON.parse(ll.stdout).stats.threads, 'MB/s': Math.round((100 * 1048576) / 1e6 / ll.secs), 'grep s': '', 'ratio fd/grep': '', 'peak RSS MiB': hasTime ? Math.round(ll.rss / 1024) : 'n/a', incidents: llFound ? 'found' : 'MISSING' });
 
 const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
 console.log(`flink-doctor benchmark — node ${process.version}, ${cpu}, ${runs} run(s) each, medians, page cache warm`);
 console.log(`baseline: LC_ALL=C grep -c -E over the ${triggers.length} strings in bench/grep-baseline-triggers.txt`);
 console.table(rows);
+const auto = rows.find((r) => r.scenario === 'one TaskManager log' && r.MiB === big);
+if (auto) lanes.file.push({ fd: Number(auto['flink-doctor s']), threads: auto.threads });
+for (const [what, [one, many]] of Object.entries(lanes)) {
+  if (!one || !many) continue;
+  const input = what === 'dir' ? 'directory of 8 files' : `one ${big} MiB log`;
+  console.log(`${input}: one thread (--workers 1) ${one.fd.toFixed(2)} s, the default (${many.threads} thread${many.threads === 1 ? '' : 's'}) ${many.fd.toFixed(2)} s: ${(one.fd / many.fd).toFixed(2)}x`);
+}
 const failed = rows.some((r) => String(r.incidents).startsWith('MISSING'));
 process.exitCode = failed ? 1 : 0;
