@@ -17,7 +17,7 @@ import type {
 } from '../model.js';
 import { severityRank } from '../model.js';
 import { roleOfLogger, type Facts, type CheckpointFact, type JobFact } from '../detect/facts.js';
-import { fillTemplate, type Pattern } from '../detect/pattern.js';
+import { appliesTo, fillTemplate, type Pattern } from '../detect/pattern.js';
 import { analyseLocalDir, type LocalDirAnalysis } from './rocksdb-localdir.js';
 import { errnoInfo } from './errno.js';
 
@@ -41,8 +41,11 @@ const CONSEQUENCE_WINDOW_MS = 10 * 60 * 1000;
 
 /** Builds findings from signals and facts. */
 export function correlate(input: CorrelateInput): CorrelateOutput {
-  const { patterns, signals, facts, sources } = input;
+  const { patterns, facts, sources } = input;
   const byId = new Map(patterns.map((p) => [p.id, p]));
+  // A pattern for some Flink versions only: a line read before the source's version was known (a
+  // banner further on, or in an earlier byte range read by another lane) is judged here.
+  const signals = input.signals.filter((s) => appliesTo(byId.get(s.patternId) ?? {}, sources[s.event.sourceIndex]?.flinkVersion ?? null));
   const { checkpoints, checkpointRuns } = buildTimeline(facts, facts.names);
   const jobTransitions: JobTransition[] = facts.jobs
     .filter((j) => j.kind === 'transition')

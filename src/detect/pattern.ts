@@ -214,13 +214,20 @@ export function loadPatternFile(file: string, opts: { untrusted?: boolean; cache
     file,
     prefilterLiterals: literals,
     matches(event, flinkVersion) {
-      if (range && flinkVersion) {
-        const v = semver.coerce(flinkVersion);
-        if (v && !semver.satisfies(v, range)) return null;
-      }
+      if (range && flinkVersion && !inRange(flinkVersion, range)) return null;
       return matcher(event);
     },
   };
+}
+
+/** True when a pattern applies to Flink `version` (always when the pattern names no versions or the version is unknown). */
+export function appliesTo(p: Pick<Pattern, 'flink'>, version: string | null): boolean {
+  return !p.flink || !version || inRange(version, p.flink);
+}
+
+function inRange(version: string, range: string): boolean {
+  const v = semver.coerce(version);
+  return !v || semver.satisfies(v, range);
 }
 
 type Matcher = (e: LogEvent) => MatchResult | null;

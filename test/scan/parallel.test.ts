@@ -90,3 +90,39 @@ describe.skipIf(!built || !existsSync('/proc/self/fd'))('stopping a scan', () =>
     expect(openFds()).toBe(before);
   });
 });
+
+describe('patterns for some Flink versions', () => {
+  it("judge a line by its source's version, also when the version banner comes later in the log or in another lane's byte range", async () => {
+    const { diagnosePaths } = await import('../../dist/diagnose.js' as string);
+    const dir = tempDir();
+    mkdirSync(join(dir, 'patterns'));
+    writeFileSync(
+      join(dir, 'patterns', 'old-only.yaml'),
+      [
+        'id: old-only',
+        'title: A failure of old Flink versions',
+        'severity: error',
+        'area: cluster',
+        "flink: '<1.11'",
+        'literals: ["widget frobnication failed"]',
+        'match:',
+        "  message: 'widget frobnication failed'",
+        'summary: A widget could not be frobnicated.',
+        'cause: Widgets of old versions.',
+        'remediation: Upgrade.',
+        'verify: The line is gone.',
+        'references: [https://flink.apache.org]',
+      ].join('\n'),
+    );
+    const failure = '2024-03-11 09:00:00,000 ERROR org.example.Widgets [] - widget frobnication failed\n';
+    const banner = (v: string): string => `2024-03-11 09:00:01,000 INFO  org.apache.flink.runtime.taskexecutor.TaskManagerRunner [] -  Starting TaskManager (Version: ${v}, Scala: 2.12, Rev:abc, Date:2023-05-01T00:00:00+02:00)\n`;
+    const noise = '2024-03-11 09:00:02,000 INFO  org.example.Job [] - nothing to see here\n'.repeat(20_000);
+    for (const [version, expected] of [['1.17.1', false], ['1.10.3', true]] as const) {
+      const file = join(dir, `tm-${version}.log`);
+      writeFileSync(file, failure + noise + banner(version) + noise);
+      const ids = async (opts: object): Promise<boolean> => (await diagnosePaths([file], { patternDirs: [join(dir, 'patterns')], ...opts })).findings.some((f: any) => f.id === 'old-only');
+      expect(await ids({ workers: 0 })).toBe(expected);
+      expect(await ids({ workers: 2, parallelMinBytes: 0, splitMinBytes: 1 })).toBe(expected);
+    }
+  }, 60_000);
+});
