@@ -53,18 +53,6 @@
       (then (global.set $mA (local.get $m)) (global.set $reachA (local.get $reach)))
       (else (global.set $mB (local.get $m)) (global.set $reachB (local.get $reach)))))
 
-  ;; Table index of the 3-byte block ending at $p: ((a << 10) ^ (b << 5) ^ c) & 0xffff, as
-  ;; prefilter.ts's block() computes it, from one 4-byte load.
-  (func $block (param $p i32) (result i32)
-    (local $w i32)
-    (local.set $w (i32.load (i32.sub (local.get $p) (i32.const 2))))
-    (i32.and
-      (i32.xor
-        (i32.xor (i32.shl (i32.and (local.get $w) (i32.const 255)) (i32.const 10))
-                 (i32.and (i32.shr_u (local.get $w) (i32.const 3)) (i32.const 0x1fe0)))
-        (i32.and (i32.shr_u (local.get $w) (i32.const 16)) (i32.const 255)))
-      (i32.const 0xffff)))
-
   ;; Adds a hit to list $l, moving it before later positions found earlier (each literal has its
   ;; own window, so a cursor may find a hit after one that starts later); ties by literal.
   (func $add (param $l i32) (param $pos i32) (param $lit i32)
@@ -130,15 +118,18 @@
           (call $add (local.get $l) (local.get $start) (local.get $li)))
         (br $each))))
 
+  ;; The table index of a window end $p is prefilter.ts's block() of the 3 bytes ending there:
+  ;; (b[p-2] | b[p-1] << 8 | b[p] << 16) * 0x9e3779b1 >>> 16, from one 4-byte load.
+
   ;; One cursor: window ends from $pos up to $end, hits starting in [$lo, $hi), into list $l.
   (func $run (param $shift i32) (param $l i32) (param $pos i32) (param $end i32) (param $lo i32) (param $hi i32) (param $to i32)
-    (local $h i32) (local $s i32) (local $head i32) (local $lists i32) (local $w i32)
+    (local $h i32) (local $s i32) (local $head i32) (local $lists i32)
     (local.set $head (i32.add (local.get $shift) (i32.const 65536)))
     (local.set $lists (i32.add (local.get $shift) (i32.const 196608)))
     (block $done
       (loop $step
         (br_if $done (i32.ge_s (local.get $pos) (local.get $end)))
-        (local.set $h (i32.and (i32.xor (i32.xor (i32.shl (i32.and (local.tee $w (i32.load (i32.sub (local.get $pos) (i32.const 2)))) (i32.const 255)) (i32.const 10)) (i32.and (i32.shr_u (local.get $w) (i32.const 3)) (i32.const 0x1fe0))) (i32.and (i32.shr_u (local.get $w) (i32.const 16)) (i32.const 255))) (i32.const 0xffff)))
+        (local.set $h (i32.shr_u (i32.mul (i32.and (i32.load (i32.sub (local.get $pos) (i32.const 2))) (i32.const 0xffffff)) (i32.const 0x9e3779b1)) (i32.const 16)))
         (local.set $s (i32.load8_u (i32.add (local.get $shift) (local.get $h))))
         (if (local.get $s)
           (then (local.set $pos (i32.add (local.get $pos) (local.get $s))) (br $step)))
@@ -154,7 +145,7 @@
     (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
     (local $e0 i32) (local $e1 i32) (local $e2 i32)
     (local $h0 i32) (local $h1 i32) (local $h2 i32) (local $h3 i32)
-    (local $v0 i32) (local $v1 i32) (local $v2 i32) (local $v3 i32) (local $w i32)
+    (local $v0 i32) (local $v1 i32) (local $v2 i32) (local $v3 i32)
     (if (i32.eqz (local.get $k))
       (then (local.set $shift (global.get $PASS0)) (local.set $m1 (i32.sub (global.get $mA) (i32.const 1))) (local.set $reach (global.get $reachA)))
       (else (local.set $shift (global.get $PASS1)) (local.set $m1 (i32.sub (global.get $mB) (i32.const 1))) (local.set $reach (global.get $reachB))))
@@ -185,10 +176,10 @@
         (br_if $tails (i32.ge_s (local.get $p1) (local.get $e1)))
         (br_if $tails (i32.ge_s (local.get $p2) (local.get $e2)))
         (br_if $tails (i32.ge_s (local.get $p3) (local.get $to)))
-        (local.set $h0 (i32.and (i32.xor (i32.xor (i32.shl (i32.and (local.tee $w (i32.load (i32.sub (local.get $p0) (i32.const 2)))) (i32.const 255)) (i32.const 10)) (i32.and (i32.shr_u (local.get $w) (i32.const 3)) (i32.const 0x1fe0))) (i32.and (i32.shr_u (local.get $w) (i32.const 16)) (i32.const 255))) (i32.const 0xffff)))
-        (local.set $h1 (i32.and (i32.xor (i32.xor (i32.shl (i32.and (local.tee $w (i32.load (i32.sub (local.get $p1) (i32.const 2)))) (i32.const 255)) (i32.const 10)) (i32.and (i32.shr_u (local.get $w) (i32.const 3)) (i32.const 0x1fe0))) (i32.and (i32.shr_u (local.get $w) (i32.const 16)) (i32.const 255))) (i32.const 0xffff)))
-        (local.set $h2 (i32.and (i32.xor (i32.xor (i32.shl (i32.and (local.tee $w (i32.load (i32.sub (local.get $p2) (i32.const 2)))) (i32.const 255)) (i32.const 10)) (i32.and (i32.shr_u (local.get $w) (i32.const 3)) (i32.const 0x1fe0))) (i32.and (i32.shr_u (local.get $w) (i32.const 16)) (i32.const 255))) (i32.const 0xffff)))
-        (local.set $h3 (i32.and (i32.xor (i32.xor (i32.shl (i32.and (local.tee $w (i32.load (i32.sub (local.get $p3) (i32.const 2)))) (i32.const 255)) (i32.const 10)) (i32.and (i32.shr_u (local.get $w) (i32.const 3)) (i32.const 0x1fe0))) (i32.and (i32.shr_u (local.get $w) (i32.const 16)) (i32.const 255))) (i32.const 0xffff)))
+        (local.set $h0 (i32.shr_u (i32.mul (i32.and (i32.load (i32.sub (local.get $p0) (i32.const 2))) (i32.const 0xffffff)) (i32.const 0x9e3779b1)) (i32.const 16)))
+        (local.set $h1 (i32.shr_u (i32.mul (i32.and (i32.load (i32.sub (local.get $p1) (i32.const 2))) (i32.const 0xffffff)) (i32.const 0x9e3779b1)) (i32.const 16)))
+        (local.set $h2 (i32.shr_u (i32.mul (i32.and (i32.load (i32.sub (local.get $p2) (i32.const 2))) (i32.const 0xffffff)) (i32.const 0x9e3779b1)) (i32.const 16)))
+        (local.set $h3 (i32.shr_u (i32.mul (i32.and (i32.load (i32.sub (local.get $p3) (i32.const 2))) (i32.const 0xffffff)) (i32.const 0x9e3779b1)) (i32.const 16)))
         (local.set $v0 (i32.load8_u (i32.add (local.get $shift) (local.get $h0))))
         (local.set $v1 (i32.load8_u (i32.add (local.get $shift) (local.get $h1))))
         (local.set $v2 (i32.load8_u (i32.add (local.get $shift) (local.get $h2))))

@@ -275,9 +275,9 @@ class WuManber implements Pass, PassTables {
   }
 }
 
-/** Table index of the 3-byte block a b c: 16 bits, folded cheaply (different blocks may share an index: verify compares the bytes). */
+/** Table index of the 3-byte block a b c: the top 16 bits of a multiplicative hash (different blocks may share an index: verify compares the bytes). */
 function block(a: number, b: number, c: number): number {
-  return ((a << 10) ^ (b << 5) ^ c) & 0xffff;
+  return Math.imul(a | (b << 8) | (c << 16), 0x9e3779b1) >>> 16;
 }
 
 /** Adds a hit, moving it before later positions found earlier (windows differ per literal). */
