@@ -5,41 +5,18 @@
 // expired, aborted and pending checkpoints are never folded. correlate/ turns this into the
 // Diagnosis' checkpoints and checkpoint runs.
 
-import type { CheckpointState } from '../model.js';
+import type { CheckpointRecord, CheckpointRun, CheckpointState } from '../model.js';
 
 /** Checkpoints of a job kept one by one: the latest ones, and every one that did not complete. */
 export const KEEP = 1000;
 /** Entries beyond KEEP before a job is folded (so that folding is not done at every checkpoint). */
 const SLACK = KEEP / 2;
 
-/** One checkpoint of one job; `source` is a source index. */
-export interface CheckpointEntry {
-  id: number;
-  state: CheckpointState;
-  triggeredAt: string | null;
-  endedAt: string | null;
-  durationMs: number | null;
-  bytes: number | null;
-  reason: string | null;
-  source: number;
-  line: number;
-}
+/** One checkpoint of one job (a CheckpointRecord while the logs are read: `source` is a source index). */
+export type CheckpointEntry = Omit<CheckpointRecord, 'job' | 'source'> & { source: number };
 
-/** Completed checkpoints of one job with consecutive ids [firstId, lastId], folded into one. */
-export interface CheckpointFold {
-  firstId: number;
-  lastId: number;
-  /** Trigger (else end) time of the first checkpoint, end time of the last. */
-  firstAt: string | null;
-  lastAt: string | null;
-  minDurationMs: number | null;
-  maxDurationMs: number | null;
-  minBytes: number | null;
-  maxBytes: number | null;
-  /** Where the last one completed. */
-  source: number;
-  line: number;
-}
+/** Completed checkpoints of one job with consecutive ids, folded into one (a CheckpointRun while the logs are read). */
+export type CheckpointFold = Omit<CheckpointRun, 'job' | 'count' | 'source'> & { source: number };
 
 /** What one JobManager line says of a checkpoint. */
 export interface CheckpointUpdate {

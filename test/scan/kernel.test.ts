@@ -13,6 +13,7 @@ import { scanKernel } from '../../src/scan/kernel.js';
 import { readReused } from '../../src/input/read.js';
 import { PROBLEM_LITERALS } from '../../src/detect/detector.js';
 import { tempDir } from '../helpers.js';
+import { pieces } from './chunks.js';
 
 const LITERALS = ['while link file to ', 'Could not complete snapshot', 'Completed checkpoint ', 'java.lang.OutOfMemoryError'];
 
@@ -35,15 +36,6 @@ const LINE = fc.oneof(
   ),
   fc.string({ maxLength: 50 }),
 );
-
-async function* pieces(buf: Buffer, sizes: number[]): AsyncGenerator<Buffer> {
-  let pos = 0;
-  for (let k = 0; pos < buf.length; k++) {
-    const n = Math.max(1, sizes[k % sizes.length]!);
-    yield buf.subarray(pos, pos + n);
-    pos += n;
-  }
-}
 
 /** Like input/read.ts: chunks of these sizes in a ring of buffers lent by the kernel (scanned in place). */
 async function* lent(buf: Buffer, sizes: number[]): AsyncGenerator<Buffer> {

@@ -8,6 +8,7 @@ import { lineKindAt, scanStream, type RawEvent } from '../../src/scan/scanner.js
 import { classify, stripContainerPrefix } from '../../src/parse/line.js';
 import { buildPrefilter } from '../../src/scan/prefilter.js';
 import { buildEvent } from '../../src/parse/event.js';
+import { pieces } from './chunks.js';
 
 const LINE = fc.oneof(
   fc.constantFrom(
@@ -26,15 +27,6 @@ const LINE = fc.oneof(
   fc.string({ maxLength: 60 }),
 );
 
-async function* pieces(buf: Buffer, sizes: number[]): AsyncGenerator<Buffer> {
-  let pos = 0;
-  let k = 0;
-  while (pos < buf.length) {
-    const n = Math.max(1, sizes[k++ % sizes.length]!);
-    yield buf.subarray(pos, pos + n);
-    pos += n;
-  }
-}
 
 async function scanAll(text: string, sizes: number[], everyRecord: boolean, literals: string[]): Promise<RawEvent[]> {
   const out: RawEvent[] = [];
