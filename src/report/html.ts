@@ -136,7 +136,7 @@ function timelineSection(t: JobTimeline): string {
   o.push(
     '<div class="legend"><span style="--c:#1e8e3e">completed</span><span style="--c:#d93025">failed / declined</span><span style="--c:#a50e0e">expired</span><span style="--c:#e37400">aborted</span><span style="--c:#9aa0a6">pending / unknown</span><span style="--c:#8e24aa">job restart</span><span style="--c:#fef7e0">job restarting</span><span style="--c:#f9d0cc">job failing / failed</span></div>',
   );
-  o.push(`<details${t.rows.length <= 40 ? ' open' : ''}><summary>${t.rows.length} timeline entries</summary>`, '<table><tr><th>Time</th><th></th><th>Event</th><th>Duration</th><th>Size</th><th>Detail</th></tr>');
+  o.push(`<details${t.rows.length <= 40 ? ' open' : ''}><summary>${t.rows.length} timeline ${t.rows.length === 1 ? 'entry' : 'entries'}</summary>`, '<table><tr><th>Time</th><th></th><th>Event</th><th>Duration</th><th>Size</th><th>Detail</th></tr>');
   for (const r of t.rows) {
     const { symbol, what, detail, failed } = describeRow(r);
     const cp = r.kind === 'checkpoint' ? r.checkpoint : null;
@@ -199,16 +199,24 @@ function svg(t: JobTimeline): string {
       o.push(`<g class="job-failed" data-time="${h(x2.time ?? '')}"><line x1="${f(x(ms))}" x2="${f(x(ms))}" y1="${yState - 16}" y2="${yAxis}" stroke="#d93025" stroke-width="3"/><text x="${f(x(ms) > W - R - 40 ? x(ms) - 3 : x(ms) + 3)}" y="${yState - 18}" fill="#d93025" font-weight="700"${x(ms) > W - R - 40 ? ' text-anchor="end"' : ''}>${h(x2.to)}</text><title>${h(`job ${x2.to} at ${x2.time ?? '?'}${x2.cause ? ': ' + x2.cause : ''}`)}</title></g>`);
     }
   }
-  // runs of completed checkpoints folded by the detector: a band from the first to the last
-  for (const r of t.runs) {
+  // Runs of completed checkpoints as a band from the first to the last: those the detector folded,
+  // and those whose markers would lie closer than 4 px apart (a marker each would be a smear).
+  const banded: [number, number][] = [];
+  for (const row of t.rows) {
+    if (row.kind !== 'run') continue;
+    const r = row.run;
     const a = isoMs(r.firstAt);
     const b = isoMs(r.lastAt) ?? a;
     if (a === null || b === null) continue;
+    const folded = t.runs.some((u) => u.firstId <= r.firstId && u.lastId >= r.firstId);
+    if (!folded && (x(b) - x(a)) / r.count >= 4) continue;
+    banded.push([r.firstId, r.lastId]);
     o.push(`<g class="cp-run" data-first="${r.firstId}" data-last="${r.lastId}"><rect x="${f(x(a))}" y="${yCp - 4}" width="${f(Math.max(2, x(b) - x(a)))}" height="8" rx="4" fill="${COLOURS.completed}" opacity="0.6"/><title>${h(`checkpoints ${r.firstId}–${r.lastId} completed (${r.count}), ${r.firstAt ?? '?'} → ${r.lastAt ?? '?'}`)}</title></g>`);
   }
+  const inBand = (id: number): boolean => banded.some(([a, b]) => id >= a && id <= b);
   // checkpoints: duration bar from trigger to end, marker at the trigger time
   const lastLabel = { above: -Infinity, below: -Infinity };
-  const drawOrder = [...t.checkpoints.filter((c) => !FAILED_STATES.has(c.state)), ...t.checkpoints.filter((c) => FAILED_STATES.has(c.state))];
+  const drawOrder = [...t.checkpoints.filter((c) => !FAILED_STATES.has(c.state) && !inBand(c.id)), ...t.checkpoints.filter((c) => FAILED_STATES.has(c.state))];
   for (const c of drawOrder) {
     const start = isoMs(c.triggeredAt) ?? isoMs(c.endedAt);
     if (start === null) continue;
@@ -227,7 +235,8 @@ function svg(t: JobTimeline): string {
       parts.push(`<circle cx="${f(cx)}" cy="${yCp}" r="5.5" fill="#fff" stroke="${colour}" stroke-width="2"/>`);
     }
     const lane = failed ? 'below' : 'above';
-    if (Math.abs(cx - lastLabel[lane]) >= 22) {
+    // A label where it does not touch the last one (about 7 px a digit at this font size).
+    if (Math.abs(cx - lastLabel[lane]) >= 10 + 7 * String(c.id).length) {
       parts.push(`<text x="${f(cx)}" y="${yCp + (failed ? 24 : -12)}" text-anchor="middle" paint-order="stroke" stroke="#fff" stroke-width="4" fill="${failed ? colour : '#5d6677'}"${failed ? ' font-weight="700"' : ''}>${c.id}</text>`);
       lastLabel[lane] = cx;
     }
