@@ -75,7 +75,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       .option('--ignore <file>', 'mute findings listed in this file (default: ./.flink-doctor-ignore when present)')
       .option('--redact', 'pseudonymise hosts, IPs, pods, users, buckets, accounts, e-mails and secrets (host-1 …)')
       .option('--redact-map <file>', 'with --redact (implied): write the pseudonym → original mapping to this file')
-      .option('--workers <n>', "scan on n lanes, the main thread and n-1 worker threads (files spread over them, large plain files split); 'auto' (the default): one lane per core, up to 4, for 1 GiB of input or more, else one", parseWorkers)
+      .option('--workers <n>', "scan on n lanes, the main thread and n-1 worker threads (files spread over them, large plain files split); 'auto' (the default): from 384 MiB of plain text, the main thread scans while a worker thread parses and detects, and on 4 cores or more from 1 GiB, one lane per core (up to 4); 1: the main thread alone", parseWorkers)
       .option('--no-color', 'no colours in text output (also NO_COLOR)')
       .option('-q, --quiet', 'no progress or warnings on standard error')
       .option('--debug', 'show stack traces of internal errors');

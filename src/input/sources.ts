@@ -23,6 +23,8 @@ export interface InputSource {
    * `sync`: read on the calling thread (see ReusedReadOptions.sync).
    */
   openReused?(sync: boolean): AsyncIterable<Buffer>;
+  /** Bytes left to read, when known without a path (standard input redirected from a file). */
+  size?: number;
 }
 
 const CHUNK = 1 << 20;
@@ -51,8 +53,8 @@ export async function resolveInputs(
   for (const p of paths.length === 0 ? ['-'] : paths) {
     if (p === '-') {
       // Standard input redirected from a file is read like a file, through reused buffers.
-      const fromFile = stdin === process.stdin && stdinIsFile();
-      add({ name: '<stdin>', kind: 'log', open: () => stdin as AsyncIterable<Buffer>, ...(fromFile ? { openReused: () => readReusedFd(0) } : {}) });
+      const size = stdin === process.stdin ? stdinFileSize() : null;
+      add({ name: '<stdin>', kind: 'log', open: () => stdin as AsyncIterable<Buffer>, ...(size !== null ? { openReused: () => readReusedFd(0), size } : {}) });
       continue;
     }
     let st;
@@ -102,11 +104,13 @@ function fileSource(path: string): InputSource {
   };
 }
 
-function stdinIsFile(): boolean {
+/** The size of standard input when it is redirected from a regular file, else null. */
+function stdinFileSize(): number | null {
   try {
-    return fstatSync(0).isFile();
+    const st = fstatSync(0);
+    return st.isFile() ? st.size : null;
   } catch {
-    return false;
+    return null;
   }
 }
 

@@ -9,14 +9,14 @@ import type { WorkerReply, WorkerSetup, WorkerTask } from './worker.js';
 
 // The worker's bundle (scripts/bundle.mjs), found from this module or from the start-up bundle in
 // dist/cli/.
-const WORKER_URL = new URL('../scan/worker.bundle.js', import.meta.url);
+export const WORKER_URL = new URL('../scan/worker.bundle.js', import.meta.url);
 
 /**
  * Young generation of a worker's heap (MiB). V8's default lets a new thread's young generation
  * grow to 32 MiB; a scan's short-lived objects (records, events) die young in an eighth of that
  * (measured: no slower), and each lane costs 25 MiB less resident memory.
  */
-const WORKER_YOUNG_MB = 12;
+export const WORKER_YOUNG_MB = 12;
 
 /** True when the built worker script is available (not when running from TypeScript sources). */
 export function workersAvailable(): boolean {

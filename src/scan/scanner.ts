@@ -7,10 +7,38 @@ import { classify, LineKind, stripContainerPrefix } from '../parse/line.js';
 import type { Prefilter } from './prefilter.js';
 import { scanKernel, type ScanKernel } from './kernel.js';
 
+/** How a record's bytes become its lines (recordLines). */
+export const enum RecordForm {
+  /** Whole lines: split at newlines, carriage returns dropped. */
+  Lines = 0,
+  /** A window of an over-long line: one line, a final newline dropped. */
+  Window = 1,
+  /** A piece of a line longer than the carry limit: one line as it is. */
+  Piece = 2,
+}
+
+/** The lines of a record's bytes, as the scanner hands them on (the detector of a pipeline decodes them so too). */
+export function recordLines(bytes: Buffer, form: RecordForm): string[] {
+  const text = bytes.toString('utf8');
+  if (form === RecordForm.Window) return [text.replace(/\r?\n$/, '')];
+  if (form === RecordForm.Piece) return [text];
+  const lines = text.split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
+  }
+  return lines;
+}
+
 /** A record cut out of the byte stream, not yet parsed. */
 export interface RawEvent {
   firstLine: number;
+  /** Its lines (empty with ScanOptions.raw: see `bytes`). */
   lines: string[];
+  /** With ScanOptions.raw: the record's bytes (valid only while onRecord runs) and how they make lines. */
+  bytes?: Buffer;
+  form?: RecordForm;
   /** Absolute byte offset of the record in the (decompressed) stream. */
   offset: number;
   /** The prefilter literals found in the record; null when every record is handed on. */
@@ -50,6 +78,11 @@ export interface ScanOptions {
    * false keeps to the JavaScript path, which tests use as the reference.
    */
   kernel?: boolean;
+  /**
+   * Hand records on as bytes (RawEvent.bytes, valid only while onRecord runs) instead of decoded
+   * lines: for a consumer on another thread, which decodes them with recordLines().
+   */
+  raw?: boolean;
 }
 
 export interface ScanResult {
@@ -233,23 +266,17 @@ class ScanState {
         const to = Math.min(hitLineEnd, hitPos + LONG_LINE / 8);
         this.records++;
         if (last) this.onRecord(last);
-        last = { firstLine: hitLineNo, lines: [buf.toString('utf8', from, to).replace(/\r?\n$/, '')], offset: this.carryOffset + from, literals: withLiteral(li) };
+        last = this.record(hitLineNo, buf, from, to, RecordForm.Window, this.carryOffset + from, withLiteral(li));
         doneEnd = to;
         return;
       }
       let start = this.recordStart(buf, hitLine, doneEnd);
       if (start < doneEnd) start = doneEnd;
       const end = this.recordEnd(buf, hitLine, limit);
-      const lines = buf.toString('utf8', start, end).split('\n');
-      if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
-      for (let i = 0; i < lines.length; i++) {
-        const l = lines[i]!;
-        if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
-      }
       this.records++;
       // The previous record is complete now (no later hit can fall inside it): hand it on.
       if (last) this.onRecord(last);
-      last = { firstLine: hitLineNo - countNewlines(buf, start, hitLine), lines, offset: this.carryOffset + start, literals: withLiteral(li) };
+      last = this.record(hitLineNo - countNewlines(buf, start, hitLine), buf, start, end, RecordForm.Lines, this.carryOffset + start, withLiteral(li));
       doneEnd = end;
     };
 
@@ -336,6 +363,13 @@ class ScanState {
     if (last) this.onRecord(last);
   }
 
+  /** The record of `buf[from, to)`: its lines, or with the raw option its bytes. */
+  private record(firstLine: number, buf: Buffer, from: number, to: number, form: RecordForm, offset: number, literals: string[] | null): RawEvent {
+    const bytes = buf.subarray(from, to);
+    if (this.opts.raw) return { firstLine, lines: [], bytes, form, offset, literals };
+    return { firstLine, lines: recordLines(bytes, form), offset, literals };
+  }
+
   /** A line longer than the carry limit: scan it in pieces, cutting a window around each hit. */
   private scanGiantLine(buf: Buffer): void {
     if (!this.warnedLongLine) {
@@ -350,7 +384,7 @@ class ScanState {
       const from = Math.max(0, pos - 2048);
       const to = Math.min(buf.length, pos + 4096);
       this.records++;
-      this.onRecord({ firstLine: this.lineNo, lines: [buf.toString('utf8', from, to)], offset: base + from, literals: null });
+      this.onRecord(this.record(this.lineNo, buf, from, to, RecordForm.Piece, base + from, null));
       this.doneUpTo = base + to;
     });
     const keep = 4096;

@@ -42,6 +42,8 @@ export interface TaskContext {
   heapBudget?: number;
   /** Read files on this thread (input/read.ts, ReusedReadOptions.sync): other threads scan too. */
   syncReads?: boolean;
+  /** Hand records on as bytes, for a detector on another thread (pipeline.ts). */
+  raw?: boolean;
 }
 
 /** Opens a file input by path (what workers receive). */
@@ -82,6 +84,7 @@ async function scanMember(m: Member, n: number, ctx: TaskContext, emit: (msg: Sc
         problemPrefilter: ctx.problemPrefilter,
         everyRecord: ctx.everyRecord,
         reusedChunks: m.reusedChunks === true,
+        raw: ctx.raw === true,
         onWarning: (message) => warn(m.name, message),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         onBytes: (n) => {

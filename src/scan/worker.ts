@@ -1,6 +1,8 @@
-// Scan worker: runs whole tasks — a file, or a byte range of a large plain file — off the main
-// thread: scanning, parsing and detection (facts, patterns, unknown problems). It posts the
-// detector's results as plain data; the main thread merges them and correlates.
+// Scan worker, in one of two roles. A lane runs whole tasks — a file, or a byte range of a large
+// plain file — off the main thread: scanning, parsing and detection (facts, patterns, unknown
+// problems), and posts each task's detector results as plain data. The detecting stage of a
+// pipeline (pipeline.ts) parses and detects the records the main thread scans. The main thread
+// merges the results and correlates.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DetectorOptions, DetectorState } from '../detect/detector.js';
@@ -8,9 +10,11 @@ import { loadPatterns } from '../detect/pattern.js';
 import { buildPrefilter, lazyPrefilter } from './prefilter.js';
 import type { ByteRange } from './task.js';
 import { detectTask } from './lane.js';
+import { detectInWorker, type PipelineSetup } from './pipeline.js';
 
 /** Settings every task of a worker shares. */
 export interface WorkerSetup {
+  role: 'lane';
   patternDirs: string[];
   literals: string[];
   problemLiterals: string[];
@@ -34,7 +38,10 @@ export interface WorkerReply {
   stopped: boolean;
 }
 
-if (parentPort) {
+if (parentPort && (workerData as PipelineSetup).role === 'pipeline') {
+  const setup = workerData as PipelineSetup;
+  detectInWorker(setup, loadPatterns(setup.patternDirs));
+} else if (parentPort) {
   const setup = workerData as WorkerSetup;
   const patterns = loadPatterns(setup.patternDirs);
   const prefilter = buildPrefilter(setup.literals);
