@@ -102,12 +102,16 @@ const grepE = `LC_ALL=C grep -c -E ${q(grepPattern)}`;
 // Warm the page cache for every input before timing.
 const warm = (p) => execFileSync('bash', ['-c', `cat ${q(p)} > /dev/null`]);
 
+const lanes = {};
+// One thread on one core: on one thread, the compiler's and collector's helper threads and the
+// reads still use the other cores; pinned to one core they do not.
+const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 for (const size of sizes) {
   const p = await file(`tm-${size}.log`, size);
   warm(p);
-  scenario(`one TaskManager log`, statSync(p).size, `${fdJson} ${q(p)}`, `${grepE} ${q(p)}`);
+  const auto = scenario(`one TaskManager log`, statSync(p).size, `${fdJson} ${q(p)}`, `${grepE} ${q(p)}`);
+  if (hasTaskset && size === Math.max(...sizes)) lanes.large = [scenario(`one TaskManager log, one core (taskset -c 0, --workers 1)`, statSync(p).size, `taskset -c 0 ${fdJson} --workers 1 ${q(p)}`, `${grepE} ${q(p)}`), auto];
 }
-const lanes = {};
 {
   const p = await file(`tm-${big}.log`, big);
   warm(p);
@@ -124,9 +128,6 @@ for (let i = 0; i < 8; i++) {
 }
 const grepDir = `LC_ALL=C grep -r -c -E ${q(grepPattern)} ${q(dir)}`;
 lanes.dir = [scenario(`directory of 8 files, --workers 1`, dirBytes, `${fdJson} --workers 1 ${q(dir)}`, grepDir), scenario(`directory of 8 files`, dirBytes, `${fdJson} ${q(dir)}`, grepDir)];
-// One thread on one core: on one lane, the compiler's and collector's helper threads and the
-// reads still use the other cores; pinned to one core they do not.
-const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 if (hasTaskset) lanes.core = [scenario(`directory of 8 files, one core (taskset -c 0, --workers 1)`, dirBytes, `taskset -c 0 ${fdJson} --workers 1 ${q(dir)}`, grepDir), lanes.dir[1]];
 
 const plain = await file(`tm-${big}.log`, big);
@@ -157,8 +158,8 @@ const auto = rows.find((r) => r.scenario === 'one TaskManager log' && r.MiB === 
 if (auto) lanes.file.push({ fd: Number(auto['flink-doctor s']), threads: auto.threads });
 for (const [what, [one, many]] of Object.entries(lanes)) {
   if (!one || !many) continue;
-  const input = what === 'file' ? `one ${big} MiB log` : 'directory of 8 files';
-  const base = what === 'core' ? 'one thread on one core' : 'one thread (--workers 1)';
+  const input = what === 'file' ? `one ${big} MiB log` : what === 'large' ? `one ${Math.max(...sizes)} MiB log` : 'directory of 8 files';
+  const base = what === 'core' || what === 'large' ? 'one thread on one core' : 'one thread (--workers 1)';
   console.log(`${input}: ${base} ${one.fd.toFixed(2)} s, the default (${many.threads} thread${many.threads === 1 ? '' : 's'}) ${many.fd.toFixed(2)} s: ${(one.fd / many.fd).toFixed(2)}x`);
 }
 const failed = rows.some((r) => String(r.incidents).startsWith('MISSING'));
