@@ -157,9 +157,11 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
 
   const workerPatternsKnown = !options.patterns || options.patternDirs !== undefined;
   const parallel = lanes > 1 && tasks.length > 1 && workerPatternsKnown && workersAvailable() && tasks.every((t) => t.input.path) && inputBytes >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES);
-  // A pipeline when 'auto' finds a core for it: this thread scans, a worker parses and detects.
+  // A pipeline when 'auto' finds a core for it: this thread scans, a worker parses and detects
+  // (the files are opened to tell plain text only when they are large enough in all).
+  const pipelineMin = options.pipelineMinBytes ?? AUTO_PIPELINE_MIN_BYTES;
   const pipelined =
-    !parallel && options.workers === 'auto' && cores >= 2 && !everyRecord && workerPatternsKnown && workersAvailable() && tasks.every((t) => !t.range) && (await plainBytes(inputs, options.pipelineMinBytes ?? AUTO_PIPELINE_MIN_BYTES)) >= (options.pipelineMinBytes ?? AUTO_PIPELINE_MIN_BYTES);
+    !parallel && options.workers === 'auto' && cores >= 2 && !everyRecord && workerPatternsKnown && workersAvailable() && tasks.every((t) => !t.range) && inputBytes >= pipelineMin && (await plainBytes(inputs, pipelineMin)) >= pipelineMin;
   // The budget is for the process: shared among the lanes, or the two stages of a pipeline.
   const heapBudget = Math.floor((options.heapBudget ?? 0) / (parallel ? Math.min(lanes, tasks.length) : pipelined ? 2 : 1));
   // Lanes read on their own threads: every core is busy scanning (input/read.ts).

@@ -51,8 +51,7 @@ export async function* readReused(path: string, opts: ReusedReadOptions = {}): A
 
 /** The ring read synchronously (ReusedReadOptions.sync): the chunk after the current one is read when asked for. */
 async function* syncRing(fd: number, start: number, size: number): AsyncGenerator<Buffer> {
-  const lease = scanKernel()?.lease(3, size) ?? null;
-  const buffers = lease?.buffers ?? Array.from({ length: 3 }, () => Buffer.allocUnsafeSlow(size));
+  const { buffers, release } = ringBuffers(3, size);
   try {
     for (let position = start, k = 0; ; k++) {
       const b = buffers[k % 3]!;
@@ -65,8 +64,14 @@ async function* syncRing(fd: number, start: number, size: number): AsyncGenerato
       if (n < size) return;
     }
   } finally {
-    lease?.release();
+    release();
   }
+}
+
+/** `count` buffers of `size` bytes for a ring: lent by the scan kernel when it can, else allocated. */
+function ringBuffers(count: number, size: number): { buffers: Buffer[]; release: () => void } {
+  const lease = scanKernel()?.lease(count, size);
+  return lease ?? { buffers: Array.from({ length: count }, () => Buffer.allocUnsafeSlow(size)), release: () => undefined };
 }
 
 /**
@@ -79,8 +84,7 @@ export function readReusedFd(fd: number, chunkBytes = 1 << 20): AsyncGenerator<B
 
 /** The ring itself: `start` null reads on from the current position. */
 async function* ring(readInto: ReadInto, start: number | null, size: number): AsyncGenerator<Buffer> {
-  const lease = scanKernel()?.lease(RING, size) ?? null;
-  const buffers = lease?.buffers ?? Array.from({ length: RING }, () => Buffer.allocUnsafeSlow(size));
+  const { buffers, release } = ringBuffers(RING, size);
   let position = start;
   /** Fills `b` until it is full or the input ends; returns the bytes read. */
   const fill = async (b: Buffer, at: number | null): Promise<number> => {
@@ -122,6 +126,6 @@ async function* ring(readInto: ReadInto, start: number | null, size: number): As
   } finally {
     // Reads still in flight (the consumer stopped early) must end before the file is closed.
     await Promise.all(ahead.map((p) => p.catch(() => 0)));
-    lease?.release();
+    release();
   }
 }

@@ -204,7 +204,7 @@ function readRecords(buffer: ArrayBuffer, count: number, literals: string[], onR
       lits = [];
       for (let k = 0; k < n; k++, p += 2) lits.push(literals[v.getUint16(p, true)]!);
     }
-    const lines = recordLines(bytes.subarray(p, p + length), form);
+    const lines = recordLines(bytes, p, p + length, form);
     p += length;
     onRecord(task, member, { firstLine, lines, offset, literals: lits });
   }

@@ -17,9 +17,9 @@ export const enum RecordForm {
   Piece = 2,
 }
 
-/** The lines of a record's bytes, as the scanner hands them on (the detector of a pipeline decodes them so too). */
-export function recordLines(bytes: Buffer, form: RecordForm): string[] {
-  const text = bytes.toString('utf8');
+/** The lines of a record's bytes `buf[from, to)`, as the scanner hands them on (the detector of a pipeline decodes them so too). */
+export function recordLines(buf: Buffer, from: number, to: number, form: RecordForm): string[] {
+  const text = buf.toString('utf8', from, to);
   if (form === RecordForm.Window) return [text.replace(/\r?\n$/, '')];
   if (form === RecordForm.Piece) return [text];
   const lines = text.split('\n');
@@ -365,9 +365,8 @@ class ScanState {
 
   /** The record of `buf[from, to)`: its lines, or with the raw option its bytes. */
   private record(firstLine: number, buf: Buffer, from: number, to: number, form: RecordForm, offset: number, literals: string[] | null): RawEvent {
-    const bytes = buf.subarray(from, to);
-    if (this.opts.raw) return { firstLine, lines: [], bytes, form, offset, literals };
-    return { firstLine, lines: recordLines(bytes, form), offset, literals };
+    if (this.opts.raw) return { firstLine, lines: [], bytes: buf.subarray(from, to), form, offset, literals };
+    return { firstLine, lines: recordLines(buf, from, to, form), offset, literals };
   }
 
   /** A line longer than the carry limit: scan it in pieces, cutting a window around each hit. */
