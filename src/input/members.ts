@@ -10,6 +10,8 @@ import { tarLib, yauzlLib } from '../lazy.js';
 import type { Role } from '../model.js';
 import { isConfigName, type InputSource } from './sources.js';
 import { jsonRecordToLine, looksLikeJsonLog } from './json-log.js';
+import { looksLikeRestDocument, parseRestDocument } from '../live/archive.js';
+import { renderArchive } from '../live/render.js';
 
 /** One log stream inside an input. */
 export interface Member {
@@ -53,12 +55,21 @@ export async function* expandSource(source: InputSource, opts: ExpandOptions): A
     yield { name: source.name, kind: 'config', chunks: source.open(), gzip: false };
     return;
   }
+  if (source.roleHint || source.host) {
+    for await (const m of expandStream(source.name, source.open(), opts, 0, source.path)) {
+      yield { ...m, ...(source.roleHint && !m.roleHint ? { roleHint: source.roleHint } : {}), ...(source.host && !m.host ? { host: source.host } : {}) };
+    }
+    return;
+  }
   if (source.openReused) yield* expandStream(source.name, source.openReused(opts.syncReads === true), opts, 0, source.path, true);
   else yield* expandStream(source.name, source.open(), opts, 0, source.path);
 }
 
 /** Formats recognised from the first bytes of a stream. */
-export type Sniffed = 'gzip' | 'tar' | 'zip' | 'yarn' | 'binary' | 'docker-json' | 'cri' | 'json-layout' | 'plain';
+export type Sniffed = 'gzip' | 'tar' | 'zip' | 'yarn' | 'binary' | 'docker-json' | 'cri' | 'flink-rest' | 'json-layout' | 'plain';
+
+/** Largest REST document (HistoryServer archive, saved response) read: it is parsed as a whole. */
+const MAX_REST_DOCUMENT = 256 << 20;
 
 /** Bytes of a stream's head that sniff() looks at. */
 const SNIFF_BYTES = 64 << 10;
@@ -76,6 +87,7 @@ export function sniff(head: Buffer): Sniffed {
   const firstLine = text.split('\n', 1)[0] ?? '';
   if (/^\{"log":".*","stream":"(?:stdout|stderr)"/.test(firstLine)) return 'docker-json';
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}) (?:stdout|stderr) [FP] /.test(firstLine)) return 'cri';
+  if ((head[0] === 0x7b || head[0] === 0x5b || head[0] === 0x20 || head[0] === 0x0a) && looksLikeRestDocument(text)) return 'flink-rest';
   // The whole first line, however long (a JSON record can be), but only that line.
   const nl = head.indexOf(10);
   if (head[0] === 0x7b && looksLikeJsonLog(head.toString('utf8', 0, nl < 0 ? head.length : nl))) return 'json-layout';
@@ -125,6 +137,9 @@ async function* expandStream(name: string, raw: AsyncIterable<Buffer>, opts: Exp
     case 'docker-json':
       yield { name, kind: 'log', chunks: mapLines(peeked.stream, dockerJsonLine), gzip: false, format: kind };
       return;
+    case 'flink-rest':
+      yield* restMembers(name, peeked.stream, opts);
+      return;
     case 'cri':
       yield { name, kind: 'log', chunks: mapLines(peeked.stream, criLine), gzip: false, format: kind };
       return;
@@ -134,6 +149,41 @@ async function* expandStream(name: string, raw: AsyncIterable<Buffer>, opts: Exp
     default:
       yield { name, kind: isConfigName(name) ? 'config' : 'log', chunks: peeked.stream, gzip: false };
   }
+}
+
+/**
+ * A Flink REST document (a HistoryServer archive, a live capture, a saved response) rendered as
+ * the JobManager records and configuration it stands for (live/render.ts), one member per REST
+ * path: `file!/jobs/<id>/exceptions`, or `http://jm:8081/jobs/<id>/exceptions` for a live read.
+ * A document that does not parse is scanned as plain text, with a warning.
+ */
+async function* restMembers(name: string, stream: AsyncIterable<Buffer>, opts: ExpandOptions): AsyncGenerator<Member> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const b of stream) {
+    size += b.length;
+    if (size > MAX_REST_DOCUMENT) {
+      opts.warn(name, `REST document larger than ${MAX_REST_DOCUMENT >> 20} MiB; not read`);
+      await drain(stream);
+      return;
+    }
+    parts.push(Buffer.from(b));
+  }
+  const text = Buffer.concat(parts).toString('utf8');
+  const doc = parseRestDocument(text);
+  if (!doc) {
+    opts.warn(name, 'looks like a Flink REST document but does not parse as one; read as plain text');
+    yield { name, kind: 'log', chunks: once(Buffer.from(text)), gzip: false };
+    return;
+  }
+  const base = doc.capture && doc.capture.source === name ? name : `${name}!`;
+  const rendered = renderArchive(doc.archive, base, doc.capture?.observedAt ?? null, doc.capture?.timezoneOffset ?? 0);
+  if (rendered.length === 0) opts.warn(name, `${doc.kind === 'rest-response' ? 'REST response' : 'REST archive'} holds nothing flink-doctor reads (exceptions, checkpoints, configuration, job details)`);
+  for (const m of rendered) yield { name: m.name, kind: m.kind, chunks: once(Buffer.from(m.text)), gzip: false, format: doc.kind, ...(m.kind === 'log' ? { roleHint: 'jobmanager' as const } : {}) };
+}
+
+async function* once(b: Buffer): AsyncGenerator<Buffer> {
+  yield b;
 }
 
 /** Reads at least `n` bytes (or all) and returns them plus a stream that replays everything. */
