@@ -178,7 +178,9 @@ async function* restMembers(name: string, stream: AsyncIterable<Buffer>, opts: E
   }
   const base = doc.capture && doc.capture.source === name ? name : `${name}!`;
   const rendered = renderArchive(doc.archive, base, doc.capture?.observedAt ?? null, doc.capture?.timezoneOffset ?? 0);
-  if (rendered.length === 0) opts.warn(name, `${doc.kind === 'rest-response' ? 'REST response' : 'REST archive'} holds nothing flink-doctor reads (exceptions, checkpoints, configuration, job details)`);
+  if (rendered.length === 0) {
+    opts.warn(name, doc.kind === 'live-capture' ? 'the cluster answered, but with no job and no configuration to read' : `${doc.kind === 'rest-response' ? 'REST response' : 'REST archive'} holds nothing flink-doctor reads (exceptions, checkpoints, configuration, job details)`);
+  }
   for (const m of rendered) yield { name: m.name, kind: m.kind, chunks: once(Buffer.from(m.text)), gzip: false, format: doc.kind, ...(m.kind === 'log' ? { roleHint: 'jobmanager' as const } : {}) };
 }
 

@@ -62,7 +62,7 @@ export async function captureLive(url: string, options: LiveOptions = {}): Promi
     warnings.push({ source: base + path, message });
   };
 
-  const request = async (path: string, as: 'json' | 'text', maxBytes = 0): Promise<{ body: unknown; truncated: number } | null> => {
+  const request = async (path: string, as: 'json' | 'text', maxBytes = 0, optional = false): Promise<{ body: unknown; truncated: number } | null> => {
     let res: Response;
     try {
       res = await doFetch(base + path, { headers, signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
@@ -72,6 +72,7 @@ export async function captureLive(url: string, options: LiveOptions = {}): Promi
     }
     if (!res.ok) {
       await res.body?.cancel().catch(() => undefined);
+      if (optional && res.status === 404) return null;
       warn(path, describeStatus(res.status, path));
       return null;
     }
@@ -140,7 +141,8 @@ export async function captureLive(url: string, options: LiveOptions = {}): Promi
     // processes lists every file under every process, so the listings are not used. An empty
     // stdout (the usual case) is left out.
     const fetchLog = async (prefix: string, file: 'log' | 'stdout', role: 'jobmanager' | 'taskmanager', host?: string): Promise<void> => {
-      const r = await request(`${prefix}/${file}`, 'text', maxBytes);
+      // A process without a stdout file answers 404 there: nothing to read.
+      const r = await request(`${prefix}/${file}`, 'text', maxBytes, file === 'stdout');
       if (!r || (file === 'stdout' && (r.body as string).length === 0)) return;
       logs.push({ name: `${base}${prefix}/${file}`, text: r.body as string, truncatedBytes: r.truncated, role, ...(host ? { host } : {}) });
     };
@@ -245,7 +247,7 @@ export function describeFetchError(e: unknown, timeoutMs: number): string {
   const code = err.cause?.code ?? '';
   if (code === 'ECONNREFUSED') return 'connection refused: no REST endpoint at this address';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host name does not resolve';
-  if (code === 'ECONNRESET') return 'connection reset by the server';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'the server closed the connection';
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return `no connection within the time limit (timeout)`;
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(code + ' ' + (err.cause?.message ?? ''))) {
     return `TLS error (${code || err.cause?.message}): the server's certificate is not trusted; give its CA with NODE_EXTRA_CA_CERTS=<ca.pem>`;
