@@ -33,7 +33,7 @@ export interface InputSource {
 
 const CHUNK = 1 << 20;
 /** File names read from a walked directory. */
-export const LOG_GLOBS = ['**/*.log', '**/*.log.[0-9]*', '**/*.out', '**/*.out.[0-9]*', '**/*.err', '**/*.err.[0-9]*', '**/*.gz', '**/*.txt', '**/*.tar', '**/*.tgz', '**/*.zip', '**/*.json', `**/${'[0-9a-f]'.repeat(32)}`];
+export const LOG_GLOBS = ['**/*.log', '**/*.log.[0-9]*', '**/*.out', '**/*.out.[0-9]*', '**/*.err', '**/*.err.[0-9]*', '**/*.gz', '**/*.txt', '**/*.tar', '**/*.tgz', '**/*.zip', '**/*.json', '**/*.yaml', '**/*.yml', `**/${'[0-9a-f]'.repeat(32)}`];
 export const CONFIG_NAMES = ['flink-conf.yaml', 'flink-conf.yml', 'config.yaml', 'config.yml'];
 
 /** True when a file name is a Flink configuration file. */

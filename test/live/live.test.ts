@@ -219,3 +219,31 @@ describe('live client', () => {
     expect(saved.findings.map((f) => [f.id, f.checkpoints])).toEqual(live.findings.map((f) => [f.id, f.checkpoints]));
   });
 });
+
+describe('Kubernetes operator resources', () => {
+  const dir = 'test/fixtures/operator';
+
+  it("reads a FlinkDeployment's flinkConfiguration with the line of each value, and its status and error as records", async () => {
+    const d = await diagnosePaths([`${dir}/flinkdeployment-ha-missing.yaml`], { ignore: [] });
+    const localdir = d.config.find((c) => c.key === 'state.backend.rocksdb.localdir')!;
+    expect(localdir).toEqual({ key: 'state.backend.rocksdb.localdir', value: '/mnt/checkpoints/rocksdb', source: `${dir}/flinkdeployment-ha-missing.yaml`, line: 14 });
+    // metadata and status are not configuration
+    expect(d.config.some((c) => c.key.startsWith('metadata') || c.key.startsWith('status') || c.key === 'kind')).toBe(false);
+    const ids = d.findings.map((f) => f.id).sort();
+    expect(ids).toEqual(['operator-ha-metadata-missing', 'rocksdb-localdir-on-shared-fs']);
+    const ha = d.findings.find((f) => f.id === 'operator-ha-metadata-missing')!;
+    expect(ha.evidence[0]!.source).toBe(`${dir}/flinkdeployment-ha-missing.yaml!status`);
+  });
+
+  it('reads `kubectl get events` rows on the lines they stand on', async () => {
+    const d = await diagnosePaths([`${dir}/events.txt`], { ignore: [] });
+    const f = d.findings.find((x) => x.id === 'operator-ha-metadata-missing')!;
+    expect(f.evidence[0]).toMatchObject({ source: `${dir}/events.txt`, line: 4 });
+    expect(f.evidence[0]!.text).toContain('Event RestoreFailed on flinkdeployment/orders-enrichment');
+  });
+
+  it('skips other YAML of a bundle with a warning', async () => {
+    const d = await diagnosePaths(['samples/deployment/operator-ha-metadata-missing/expect.yaml'], { ignore: [] });
+    expect(d.warnings.map((w) => w.message)).toEqual(['YAML file that is neither Flink configuration nor a Flink operator resource; not read']);
+  });
+});
