@@ -8,6 +8,8 @@ import { globLib } from '../lazy.js';
 import type { InputWarning, Role } from '../model.js';
 import { readReused, readReusedFd } from './read.js';
 import { captureDocument, captureLive, isLiveUrl, type LiveOptions } from '../live/client.js';
+import { looksLikeRestDocument } from '../live/archive.js';
+import { looksLikeOperatorResource } from '../live/operator.js';
 
 /** One input to scan. */
 export interface InputSource {
@@ -111,10 +113,31 @@ async function walk(dir: string, warnings: InputWarning[]): Promise<string[]> {
   try {
     const logs = await globLib()(LOG_GLOBS, opts);
     const configs = await globLib()(CONFIG_NAMES.map((n) => `**/${n}`), opts);
-    return [...new Set([...configs.sort(), ...logs.sort(naturalCompare)])].map((f) => join(dir, f));
+    const found = [...new Set([...configs.sort(), ...logs.sort(naturalCompare)])].map((f) => join(dir, f));
+    // JSON, YAML and id-named files are read only when they are REST documents or operator
+    // resources (a bundle holds many other such files, which are not logs).
+    const keep = await Promise.all(found.map((f) => (DOCUMENT_NAME.test(f) && !isConfigName(f) ? isEvidenceDocument(f) : true)));
+    return found.filter((_, i) => keep[i]);
   } catch (e) {
     warnings.push({ source: dir, message: describeFsError(e, 'cannot walk directory') });
     return [];
+  }
+}
+
+/** Files of a walked directory kept only when their content is live evidence. */
+const DOCUMENT_NAME = /(?:\.json|\.ya?ml|(?:^|\/)[0-9a-f]{32})$/i;
+
+/** True when a file starts like a Flink REST document or a Flink operator resource. */
+async function isEvidenceDocument(path: string): Promise<boolean> {
+  const fh = await fsp.open(path, 'r').catch(() => null);
+  if (!fh) return true; // unreadable: the scan reports it
+  try {
+    const head = Buffer.alloc(65536);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    const text = head.toString('utf8', 0, bytesRead);
+    return looksLikeRestDocument(text) || looksLikeOperatorResource(text) || (head[0] === 0x1f && head[1] === 0x8b);
+  } finally {
+    await fh.close();
   }
 }
 

@@ -253,7 +253,24 @@ describe('Kubernetes operator resources', { timeout: 30_000 }, () => {
     expect(f.evidence[0]!.text).toContain('Event RestoreFailed on flinkdeployment/orders-enrichment');
   });
 
-  it('skips other YAML of a bundle with a warning', async () => {
+  it('walks a bundle reading only the JSON and YAML files that are REST documents or operator resources', async () => {
+    const { mkdtempSync, writeFileSync, copyFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const bundle = mkdtempSync(`${tmpdir()}/fd-bundle-`);
+    writeFileSync(`${bundle}/package.json`, '{"name":"app","version":"1.0.0"}');
+    writeFileSync(`${bundle}/values.yaml`, 'replicas: 2\nimage: flink:1.18\n');
+    copyFileSync(`${dir}/flinkdeployment-ha-missing.yaml`, `${bundle}/deployment.yaml`);
+    writeFileSync(`${bundle}/exceptions.json`, JSON.stringify([...archiveOf('1.20-hardlink-eperm-live')].find(([p]) => p.endsWith('/exceptions'))![1]));
+    const d = await diagnosePaths([bundle], { ignore: [] });
+    const names = d.inputs.map((i) => i.name.slice(bundle.length + 1)).sort();
+    expect(names).toHaveLength(3);
+    expect(names.slice(0, 2)).toEqual(['deployment.yaml', 'deployment.yaml!status']);
+    expect(names[2]).toMatch(/^exceptions\.json!\/jobs\/[0-9a-f]{32}\/exceptions$/);
+    expect(d.warnings).toEqual([]);
+    expect(d.findings.map((f) => f.id)).toContain('rocksdb-hardlink-unsupported');
+  });
+
+  it('skips other YAML given by name with a warning', async () => {
     const d = await diagnosePaths(['samples/deployment/operator-ha-metadata-missing/expect.yaml'], { ignore: [] });
     expect(d.warnings.map((w) => w.message)).toEqual(['YAML file that is neither Flink configuration nor a Flink operator resource; not read']);
   });
