@@ -356,23 +356,45 @@ function buildTimeline(facts: Facts, names: string[]): { checkpoints: Checkpoint
 function rootFor(roots: Built[], time: number | null, job: string | null, checkpoint: number | null): Built | null {
   let best: Built | null = null;
   let bestT = -Infinity;
+  const live = roots.reduce((n, x) => n + (x.signals.length > 0 ? 1 : 0), 0);
   for (const r of roots) {
     if (r.signals.length === 0) continue;
     if (job && r.finding.jobs.length > 0 && !r.finding.jobs.includes(job)) continue;
-    if (checkpoint !== null && r.finding.checkpoints.includes(checkpoint) && (!job || r.finding.jobs.length === 0 || r.finding.jobs.includes(job))) return r;
+    if (checkpoint !== null && checkpointsOf(r).has(checkpoint) && (!job || r.finding.jobs.length === 0 || r.finding.jobs.includes(job))) return r;
     if (time === null || r.times.length === 0) {
-      if (roots.filter((x) => x.signals.length > 0).length === 1) return r;
+      if (live === 1) return r;
       continue;
     }
-    const before = r.times.filter((t) => t <= time + 1000 && time - t <= CONSEQUENCE_WINDOW_MS);
-    if (before.length === 0) continue;
-    const t = Math.max(...before);
+    // r.times is ascending: the latest time at or before time + 1 s, found by bisection.
+    const t = latestAtOrBefore(r.times, time + 1000);
+    if (t === null || time - t > CONSEQUENCE_WINDOW_MS) continue;
     if (t > bestT || (t === bestT && best && severityRank(r.finding.severity) > severityRank(best.finding.severity))) {
       best = r;
       bestT = t;
     }
   }
   return best;
+}
+
+/** The greatest value of ascending `xs` that is at most `limit`, or null. */
+function latestAtOrBefore(xs: number[], limit: number): number | null {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! <= limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? xs[lo - 1]! : null;
+}
+
+const checkpointSets = new WeakMap<Built, Set<number>>();
+
+/** A root finding's checkpoint ids as a set (looked up once per consequence). */
+function checkpointsOf(r: Built): Set<number> {
+  let set = checkpointSets.get(r);
+  if (!set) checkpointSets.set(r, (set = new Set(r.finding.checkpoints)));
+  return set;
 }
 
 const consequenceKeys = new WeakMap<Consequence, Set<string>>();
@@ -406,7 +428,7 @@ function attachTimeline(roots: Built[], facts: Facts, sources: SourceInfo[]): vo
   if (live.length === 0) return;
   for (const c of facts.checkpoints) {
     if (c.kind === 'triggered' || c.kind === 'completed' || c.kind === 'restored' || c.id === null) continue;
-    const r = live.find((x) => x.finding.checkpoints.includes(c.id!) && (!c.job || x.finding.jobs.length === 0 || x.finding.jobs.includes(c.job)));
+    const r = live.find((x) => checkpointsOf(x).has(c.id!) && (!c.job || x.finding.jobs.length === 0 || x.finding.jobs.includes(c.job)));
     if (!r) continue;
     const titles: Record<string, [string, string]> = {
       declined: ['checkpoint-declined', 'The JobManager recorded the checkpoint as declined'],
