@@ -21,6 +21,7 @@ import { loadPatterns, BUILTIN_PATTERN_DIR, type Pattern } from './detect/patter
 import { correlate } from './correlate/correlate.js';
 import { applyIgnores, type IgnoreRule } from './ignore.js';
 import { MAX_GROUPS } from './unknown/groups.js';
+import { FACT_TAIL } from './detect/facts.js';
 
 /** How far a scan has got. */
 export interface Progress {
@@ -175,7 +176,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
       (t, reply) => {
         const c = continuing(t);
         const map = detector.mergeState(reply.state, c.source, c.offset);
-        warnings.push(...reply.state.warnings);
+        for (const w of reply.state.warnings) warnings.push(w);
         if (reply.stopped) interrupted = true;
         afterTask(t, [...new Set(map)]);
       },
@@ -192,7 +193,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
       pipeline?.onBytes(n);
       options.onProgress?.({ source: tasks[current]!.input.name, bytesDone, bytesTotal, filesDone: current, filesTotal: tasks.length });
     };
-    const taskCtx = { ...ctx, raw: pipeline !== null, ...(options.onProgress || pipeline ? { onBytes } : {}) };
+    const taskCtx = { ...ctx, raw: pipeline !== null, ...(pipeline ? { pace: () => pipeline.pace() } : {}), ...(options.onProgress || pipeline ? { onBytes } : {}) };
     try {
       for (let t = 0; t < tasks.length; t++) {
         current = t;
@@ -220,8 +221,10 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
       }
       if (pipeline) {
         const state = await pipeline.finish();
+        // A stop asked for while the worker detected the last records still marks the result.
+        if (options.signal?.aborted) interrupted = true;
         detector.mergeState(state, null, 0);
-        warnings.push(...state.warnings);
+        for (const w of state.warnings) warnings.push(w);
       }
     } catch (e) {
       await pipeline?.abandon();
@@ -241,7 +244,14 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   // lanes are done: the whole budget is this thread's again).
   if (options.heapBudget) heapSettle(options.heapBudget);
   const { facts, signals, sources } = detector;
-  const { findings, checkpoints, checkpointRuns, jobTransitions } = correlate({ patterns, signals, facts, sources });
+  facts.settle();
+  const { omitted } = facts;
+  if (omitted.checkpoints + omitted.taskFailures + omitted.jobs > 0) {
+    const parts = [[omitted.checkpoints, 'checkpoint failure'], [omitted.taskFailures, 'task failure'], [omitted.jobs, 'job state change or restart']] as const;
+    const what = parts.filter(([n]) => n > 0).map(([n, w]) => `${n} ${w} line${n === 1 ? '' : 's'}`).join(', ');
+    warnings.push({ source: '(all inputs)', message: `${what} between the first and the latest ${FACT_TAIL} of each kind were read but not kept (bounded memory): counts of restarts, task failures and failed checkpoints attached to findings cover only the kept ones` });
+  }
+  const { findings, checkpoints, checkpointRuns, jobTransitions } = correlate({ patterns, signals, facts, sources, tallies: detector.tallies() });
   const { kept, muted } = applyIgnores(findings, options.ignore ?? []);
   const unknown = detector.unknown.finish(facts, sources);
   if (detector.unknown.ungrouped > 0) {

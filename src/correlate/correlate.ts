@@ -20,12 +20,15 @@ import { roleOfLogger, type Facts, type CheckpointFact, type JobFact } from '../
 import { appliesTo, fillTemplate, type Pattern } from '../detect/pattern.js';
 import { analyseLocalDir, type LocalDirAnalysis } from './rocksdb-localdir.js';
 import { errnoInfo } from './errno.js';
+import type { SignalTally } from '../detect/thinning.js';
 
 export interface CorrelateInput {
   patterns: Pattern[];
   signals: Signal[];
   facts: Facts;
   sources: SourceInfo[];
+  /** Signals counted but not kept, by pattern (detect/thinning.ts): counted into their finding. */
+  tallies?: Map<string, SignalTally>;
 }
 
 export interface CorrelateOutput {
@@ -160,7 +163,10 @@ function buildFinding(p: Pattern, sigs: Signal[], input: CorrelateInput, _timeli
   const occurrences = new Set(sorted.map((s) => occurrenceKey(p, s)));
   const times = sorted.map((s) => s.event.timeMs).filter((t): t is number => t !== null);
   const timed = sorted.filter((s) => s.event.time);
-  const checkpointIds = uniq(sorted.map((s) => s.identity.checkpoint).filter((c): c is number => c !== undefined)).sort((a, b) => a - b);
+  // Signals that were counted but not kept: their number, and checkpoints no kept signal names.
+  const tally = input.tallies?.get(p.id);
+  const checkpointIds = uniq([...sorted.map((s) => s.identity.checkpoint).filter((c): c is number => c !== undefined), ...(tally?.checkpoints ?? [])]).sort((a, b) => a - b);
+  const moreOccurrences = tally ? checkpointIds.length - uniq(sorted.map((s) => s.identity.checkpoint).filter((c) => c !== undefined)).length : 0;
   const jobs = uniq(sorted.map((s) => s.identity.job).filter((j): j is string => !!j));
   const tasks = uniq(sorted.map((s) => s.identity.task).filter((t): t is string => !!t)).sort(naturalCompare);
   const attempts = new Set(sorted.map((s) => s.identity.attempt).filter((a): a is string => !!a));
@@ -223,8 +229,8 @@ function buildFinding(p: Pattern, sigs: Signal[], input: CorrelateInput, _timeli
     title: p.title,
     severity: p.severity,
     summary,
-    occurrences: occurrences.size,
-    events: sorted.length,
+    occurrences: occurrences.size + moreOccurrences,
+    events: sorted.length + (tally?.events ?? 0),
     firstSeen: timed[0]?.event.time ?? null,
     lastSeen: timed[timed.length - 1]?.event.time ?? null,
     checkpoints: checkpointIds,

@@ -25,6 +25,9 @@ export interface PipelineSetup {
   heapBudget?: number;
 }
 
+/** From the detecting thread to the scanning one: a batch of records was detected, or the results. */
+type FromDetector = { kind: 'ack'; bytes: number } | { kind: 'state'; state: DetectorState };
+
 /** From the scanning thread to the detecting one. */
 type ToDetector =
   | { kind: 'records'; buffer: ArrayBuffer; count: number; scanned: number }
@@ -33,6 +36,12 @@ type ToDetector =
 
 /** Bytes of packed records sent at once. */
 const BATCH_BYTES = 256 << 10;
+/**
+ * Bytes of records handed on and not yet detected, past which the scanning thread waits: in a log
+ * that is mostly failures the worker parses more slowly than the scanner cuts, and without a
+ * bound the records would pile up in its queue (memory), and a Ctrl-C would wait for all of them.
+ */
+const MAX_IN_FLIGHT = 8 << 20;
 /** Literal count of a record that names no literals because every record is handed on. */
 const ALL_LITERALS = 0xffff;
 /** Bytes of a packed record before its literal indexes. */
@@ -100,15 +109,33 @@ export class Pipeline {
   private readonly packer: RecordPacker;
   private readonly result: Promise<DetectorState>;
   private scanned = 0;
+  /** Bytes of records posted and not yet acknowledged. */
+  private inFlight = 0;
+  /** Resolved when the worker has caught up (see MAX_IN_FLIGHT). */
+  private caughtUp: { promise: Promise<void>; resolve: () => void } | null = null;
   /** A task reported that it was stopped. */
   stopped = false;
 
   private constructor(private readonly worker: Worker, literals: string[]) {
     this.packer = new RecordPacker(new Map(literals.map((l, i) => [l, i])));
     this.result = new Promise((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the detecting thread ended (exit code ${code})`)));
+      worker.on('message', (m: FromDetector) => {
+        if (m.kind === 'ack') {
+          this.inFlight -= m.bytes;
+          if (this.caughtUp && this.inFlight <= MAX_IN_FLIGHT / 2) {
+            this.caughtUp.resolve();
+            this.caughtUp = null;
+          }
+        } else resolve(m.state);
+      });
+      worker.once('error', (e) => {
+        this.caughtUp?.resolve();
+        reject(e);
+      });
+      worker.once('exit', (code) => {
+        this.caughtUp?.resolve();
+        reject(new Error(`the detecting thread ended (exit code ${code})`));
+      });
     });
     // A failure is reported by finish(); until then it must not count as unhandled.
     this.result.catch(() => undefined);
@@ -123,6 +150,17 @@ export class Pipeline {
   /** Counts scanned input bytes (the worker keeps its heap budget by them). */
   onBytes(n: number): void {
     this.scanned += n;
+  }
+
+  /** A promise to wait for before reading on while the worker is behind by more than MAX_IN_FLIGHT bytes, else null. */
+  pace(): Promise<void> | null {
+    if (this.inFlight <= MAX_IN_FLIGHT) return null;
+    if (!this.caughtUp) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.caughtUp = { promise, resolve };
+    }
+    return this.caughtUp.promise;
   }
 
   /** Hands one scan message of task `task` on: records are packed, the rest follow them in order. */
@@ -156,6 +194,7 @@ export class Pipeline {
   private flush(): void {
     if (this.packer.count === 0) return;
     const { buffer, count } = this.packer.take();
+    this.inFlight += buffer.byteLength;
     this.post({ kind: 'records', buffer, count, scanned: this.scanned }, [buffer]);
     this.scanned = 0;
   }
@@ -179,8 +218,9 @@ export function detectInWorker(setup: PipelineSetup, patterns: Pattern[]): void 
     } else if (m.kind === 'records') {
       readRecords(m.buffer, m.count, setup.literals, (task, member, record) => feeder(task).take({ type: 'record', member, record }));
       if (setup.heapBudget) heapCheck(m.scanned, setup.heapBudget);
+      port.postMessage({ kind: 'ack', bytes: m.buffer.byteLength } satisfies FromDetector);
     } else {
-      port.postMessage(detector.exportState(warnings));
+      port.postMessage({ kind: 'state', state: detector.exportState(warnings) } satisfies FromDetector);
     }
   });
 }

@@ -44,6 +44,8 @@ export interface TaskContext {
   syncReads?: boolean;
   /** Hand records on as bytes, for a detector on another thread (pipeline.ts). */
   raw?: boolean;
+  /** Waited for between chunks when the detector on another thread has fallen behind (ScanOptions.pace). */
+  pace?: () => Promise<void> | null;
 }
 
 /** Opens a file input by path (what workers receive). */
@@ -87,6 +89,7 @@ async function scanMember(m: Member, n: number, ctx: TaskContext, emit: (msg: Sc
         raw: ctx.raw === true,
         onWarning: (message) => warn(m.name, message),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(ctx.pace ? { pace: ctx.pace } : {}),
         onBytes: (n) => {
           ctx.onBytes?.(n);
           if (ctx.heapBudget) heapCheck(n, ctx.heapBudget);
