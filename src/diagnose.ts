@@ -8,7 +8,7 @@ import { open as openFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Diagnosis, InputWarning } from './model.js';
 import { resolveInputs, type InputSource } from './input/sources.js';
-import { sniffPlain } from './input/members.js';
+import { inflateBudget, sniffPlain } from './input/members.js';
 import { buildPrefilter, lazyPrefilter } from './scan/prefilter.js';
 import { runTask, type ByteRange } from './scan/task.js';
 import { runPool, workersAvailable } from './scan/pool.js';
@@ -67,6 +67,11 @@ export interface DiagnoseOptions {
    * flag and forces collections in the whole process.
    */
   heapBudget?: number;
+  /**
+   * Inflated bytes allowed per compressed member (gzip stream, archive entry); a scan inflates at
+   * most MAX_RUN_FACTOR times this in all (default DEFAULT_MAX_INFLATED: input/members.ts).
+   */
+  maxInflated?: number;
 }
 
 /** Inputs below this size are scanned in-process: starting workers would cost more than it saves. */
@@ -166,12 +171,13 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   // The budget is for the process: shared among the lanes, or the two stages of a pipeline.
   const heapBudget = Math.floor((options.heapBudget ?? 0) / (parallel ? Math.min(lanes, tasks.length) : pipelined ? 2 : 1));
   // Lanes read on their own threads: every core is busy scanning (input/read.ts).
-  const ctx = { prefilter: buildPrefilter(literals), problemPrefilter: lazyPrefilter(problemLiterals), everyRecord, syncReads: parallel, ...(options.signal ? { signal: options.signal } : {}), ...(heapBudget ? { heapBudget } : {}) };
+  const inflateLimits = { ...(options.maxInflated ? { maxInflated: options.maxInflated } : {}), inflateBudget: inflateBudget(options.maxInflated) };
+  const ctx = { prefilter: buildPrefilter(literals), problemPrefilter: lazyPrefilter(problemLiterals), everyRecord, syncReads: parallel, ...inflateLimits, ...(options.signal ? { signal: options.signal } : {}), ...(heapBudget ? { heapBudget } : {}) };
   let threads = 1;
   if (parallel) {
     threads = await runPool(
       tasks.map((t) => ({ name: t.input.name, path: t.input.path!, range: t.range })),
-      { role: 'lane', patternDirs: [BUILTIN_PATTERN_DIR, ...(options.patternDirs ?? [])], literals, problemLiterals, everyRecord, detector: detectorOptions, ...(heapBudget ? { heapBudget } : {}) },
+      { role: 'lane', patternDirs: [BUILTIN_PATTERN_DIR, ...(options.patternDirs ?? [])], literals, problemLiterals, everyRecord, detector: detectorOptions, ...(heapBudget ? { heapBudget } : {}), ...(options.maxInflated ? { maxInflated: options.maxInflated } : {}) },
       lanes,
       (t, reply) => {
         const c = continuing(t);
@@ -185,7 +191,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     );
     if (options.signal?.aborted) interrupted = true;
   } else {
-    const pipeline = pipelined ? Pipeline.start({ role: 'pipeline', patternDirs: [BUILTIN_PATTERN_DIR, ...(options.patternDirs ?? [])], literals: ctx.problemPrefilter.literals as string[], detector: detectorOptions, ...(heapBudget ? { heapBudget } : {}) }) : null;
+    const pipeline = pipelined ? Pipeline.start({ role: 'pipeline', patternDirs: [BUILTIN_PATTERN_DIR, ...(options.patternDirs ?? [])], literals: ctx.problemPrefilter.literals as string[], detector: detectorOptions, ...(heapBudget ? { heapBudget } : {}) }, options.signal) : null;
     if (pipeline) threads = 2;
     let current = 0;
     const onBytes = (n: number): void => {
@@ -258,6 +264,8 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     warnings.push({ source: '(all inputs)', message: `more distinct unknown problems than the ${MAX_GROUPS} groups kept; ${detector.unknown.ungrouped} further occurrences were counted but not grouped` });
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  // A stop asked for at any point of the scan marks the result, even when every input was read.
+  if (options.signal?.aborted) interrupted = true;
   return {
     findings: kept,
     unknown,

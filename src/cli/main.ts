@@ -26,7 +26,7 @@ export interface Io {
   stderr: NodeJS.WritableStream;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
-  /** Aborted on Ctrl-C (set by the entry point); without it the scan installs its own handler. */
+  /** Aborted on Ctrl-C or SIGTERM (set by the entry point); without it the scan installs its own handlers. */
   signal?: AbortSignal;
 }
 
@@ -49,7 +49,7 @@ Examples:
                                                scaffold a pattern and samples from it
   flink-doctor patterns list                   show the known failures
 
-Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or nothing readable, 130 interrupted.`;
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or nothing readable, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM); both still print the report of what was read.`;
 
 /** Runs the CLI with argv (without node and script); resolves to the exit code. */
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -76,6 +76,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       .option('--redact', 'pseudonymise hosts, IPs, pods, users, buckets, accounts, e-mails and secrets (host-1 …)')
       .option('--redact-map <file>', 'with --redact (implied): write the pseudonym → original mapping to this file')
       .option('--workers <n>', "scan on n lanes, the main thread and n-1 worker threads (files spread over them, large plain files split); 'auto' (the default): from 384 MiB of plain text, the main thread scans while a worker thread parses and detects, and on 4 cores or more from 1 GiB, one lane per core (up to 4); 1: the main thread alone", parseWorkers)
+      .option('--max-inflated <size>', 'read at most this much from one compressed file or archive entry (e.g. 20G; default 8G), and 4 times it from all of them together; past it, or past 200:1, a stream counts as a decompression bomb', parseSize)
       .option('--no-color', 'no colours in text output (also NO_COLOR)')
       .option('-q, --quiet', 'no progress or warnings on standard error')
       .option('--debug', 'show stack traces of internal errors');
@@ -139,6 +140,8 @@ export interface ScanOpts {
   redactMap?: string;
   unknown?: string;
   workers?: number | 'auto';
+  /** --max-inflated, in bytes. */
+  maxInflated?: number;
   follow?: boolean;
   /** Poll interval in ms for --follow (tests use a short one). */
   followInterval?: number;
@@ -179,6 +182,14 @@ function parseWorkers(v: string): number | 'auto' {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 64) throw new UsageError(`--workers: '${v}' is not 'auto' or a whole number from 0 to 64`);
   return n;
+}
+
+/** `--max-inflated`: a byte count with an optional K, M, G or T suffix (powers of 1024). */
+function parseSize(v: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*$/i.exec(v);
+  const n = m ? Number(m[1]) * 1024 ** ' KMGT'.indexOf((m[2] || ' ').toUpperCase()) : NaN;
+  if (!m || !Number.isFinite(n) || n < 1) throw new UsageError(`--max-inflated: '${v}' is not a size; use e.g. 500M, 20G or a number of bytes`);
+  return Math.floor(n);
 }
 
 function collect(v: string, prev: string[]): string[] {
@@ -222,7 +233,10 @@ async function followAction(paths: string[], opts: ScanOpts, io: Io): Promise<nu
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   if (io.signal) io.signal.addEventListener('abort', onSigint, { once: true });
-  else process.once('SIGINT', onSigint);
+  else {
+    process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigint);
+  }
   const color = opts.color && !!io.stdout.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
   const c = new Chalk({ level: color ? 1 : 0 });
   const now = (): string => new Date().toISOString().slice(11, 19);
@@ -250,6 +264,7 @@ async function followAction(paths: string[], opts: ScanOpts, io: Io): Promise<nu
     });
   } finally {
     process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGTERM', onSigint);
     io.signal?.removeEventListener('abort', onSigint);
   }
   if (opts.failOn === 'none') return 0;
@@ -320,15 +335,19 @@ export async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'form
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   if (io.signal) io.signal.addEventListener('abort', onSigint, { once: true });
-  else process.once('SIGINT', onSigint);
+  else {
+    process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigint);
+  }
   if (io.signal?.aborted) controller.abort();
   let diagnosis;
   try {
     const progress = !opts.quiet && (io.stderr as { isTTY?: boolean }).isTTY ? progressLine(io.stderr) : null;
-    diagnosis = await diagnosePaths(paths, { patterns, patternDirs: opts.patterns, since, until, ignore, signal: controller.signal, workers: opts.workers ?? 'auto', heapBudget: HEAP_BUDGET, ...(progress ? { onProgress: progress.update } : {}) }, io.stdin);
+    diagnosis = await diagnosePaths(paths, { patterns, patternDirs: opts.patterns, since, until, ignore, signal: controller.signal, workers: opts.workers ?? 'auto', heapBudget: HEAP_BUDGET, ...(opts.maxInflated ? { maxInflated: opts.maxInflated } : {}), ...(progress ? { onProgress: progress.update } : {}) }, io.stdin);
     progress?.clear();
   } finally {
     process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGTERM', onSigint);
     io.signal?.removeEventListener('abort', onSigint);
   }
   const warn = (d: Diagnosis): void => {

@@ -30,12 +30,57 @@ export interface Member {
 
 export interface ExpandOptions {
   warn: (source: string, message: string) => void;
-  /** Inflated bytes allowed per compressed byte before a stream counts as a decompression bomb. */
+  /** Inflated bytes allowed per compressed byte before a stream counts as a decompression bomb (default 200). */
   maxRatio?: number;
-  /** Inflated bytes always allowed, whatever the ratio. */
+  /** Inflated bytes always allowed, whatever the ratio (default 256 MiB). */
   minBombBytes?: number;
+  /**
+   * Inflated bytes allowed for one member (a gzip stream, an archive entry), whatever the ratio;
+   * the rest of the member is not read (default DEFAULT_MAX_INFLATED).
+   */
+  maxInflated?: number;
+  /**
+   * Inflated bytes allowed in all, shared by every input expanded with the same object (one scan:
+   * default MAX_RUN_FACTOR × maxInflated); what is left is counted down.
+   */
+  inflateBudget?: InflateBudget;
   /** Read files synchronously (input/read.ts, ReusedReadOptions.sync). */
   syncReads?: boolean;
+}
+
+/** The inflated bytes left to a whole scan. */
+export interface InflateBudget {
+  left: number;
+  /** Set once the budget ran out (warned about once). */
+  spent?: boolean;
+}
+
+/**
+ * Inflated bytes one member may hold by default: more than any one Flink log a bundle holds (logs
+ * roll over at a few hundred MiB; a JobManager log of weeks stays within a few GiB).
+ */
+export const DEFAULT_MAX_INFLATED = 8 * 1024 ** 3;
+/** Inflated bytes a whole scan may hold, in members: this many times the bound of one. */
+export const MAX_RUN_FACTOR = 4;
+/** Default ratio past which inflating counts as a bomb: logs compress 5–30:1, repetitive ones rarely beyond 100:1. */
+const BOMB_RATIO = 200;
+/** Inflated bytes read before the ratio is judged (small streams are never bombs). */
+const BOMB_MIN_BYTES = 256 << 20;
+
+/** A budget for a whole scan with `maxInflated` bytes per member. */
+export function inflateBudget(maxInflated = DEFAULT_MAX_INFLATED): InflateBudget {
+  return { left: maxInflated * MAX_RUN_FACTOR };
+}
+
+/** A byte count for messages: `12.5 GiB`. */
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return i === 0 ? `${n} bytes` : `${n.toFixed(n < 10 ? 1 : 0)} ${units[i]}`;
 }
 
 const LOG_NAME = /(?:\.log(?:\.\d+)?|\.out(?:\.\d+)?|\.err(?:\.\d+)?|\.txt|\.gz|\.tgz|\.tar|\.zip)$|(?:^|\/)(?:jobmanager|taskmanager)[^/]*$|(?:^|\/)(?:stdout|stderr)$/i;
@@ -192,12 +237,15 @@ function gunzip(src: AsyncIterable<Buffer>, name: string, opts: ExpandOptions): 
 
 /**
  * Runs `src` through an inflater. It stops with a warning when the output grows like a
- * decompression bomb (more than maxRatio:1 past minBombBytes) or past `declared` bytes (a zip
- * entry's stated size). Data before a damaged spot is handed on before the error.
+ * decompression bomb (more than maxRatio:1 past minBombBytes), past the bound of one member
+ * (maxInflated) or of the whole scan (inflateBudget), or past `declared` bytes (a zip entry's
+ * stated size). Data before a damaged spot is handed on before the error.
  */
 async function* inflate(src: AsyncIterable<Buffer>, z: Transform, name: string, what: string, opts: ExpandOptions, declared: number | null): AsyncGenerator<Buffer> {
-  const maxRatio = opts.maxRatio ?? 1000;
-  const minBomb = opts.minBombBytes ?? 1 << 30;
+  const maxRatio = opts.maxRatio ?? BOMB_RATIO;
+  const minBomb = opts.minBombBytes ?? BOMB_MIN_BYTES;
+  const maxMember = opts.maxInflated ?? DEFAULT_MAX_INFLATED;
+  const budget = opts.inflateBudget;
   let inBytes = 0;
   let outBytes = 0;
   const counted = (async function* () {
@@ -213,12 +261,25 @@ async function* inflate(src: AsyncIterable<Buffer>, z: Transform, name: string, 
     for await (const b of z as AsyncIterable<Buffer>) {
       outBytes += b.length;
       if (outBytes > minBomb && outBytes > maxRatio * Math.max(inBytes, 1)) {
-        opts.warn(name, `${what} inflates more than ${maxRatio}:1 (${outBytes} bytes from ${inBytes}); looks like a decompression bomb, the rest was not read`);
+        opts.warn(name, `${what} inflates more than ${maxRatio}:1 (${formatBytes(outBytes)} from ${formatBytes(inBytes)}); looks like a decompression bomb, the rest was not read (--max-inflated raises the limits)`);
+        return;
+      }
+      if (outBytes > maxMember) {
+        opts.warn(name, `${what} inflates to more than ${formatBytes(maxMember)}, more than a log holds; the rest was not read (--max-inflated raises the limit)`);
         return;
       }
       if (declared !== null && outBytes > declared) {
         opts.warn(name, `${what} inflates beyond its declared size of ${declared} bytes; the rest was not read`);
         return;
+      }
+      if (budget) {
+        if (budget.left < b.length) {
+          if (!budget.spent) opts.warn(name, `compressed inputs inflated to more than ${formatBytes(maxMember * MAX_RUN_FACTOR)} in all; the rest of this input and further compressed ones were not read (--max-inflated raises the limit)`);
+          budget.spent = true;
+          budget.left = 0;
+          return;
+        }
+        budget.left -= b.length;
       }
       yield b;
     }
@@ -274,7 +335,8 @@ async function* zipMembers(name: string, src: AsyncIterable<Buffer>, opts: Expan
   let zip: yauzl.ZipFile;
   if (path) {
     await drain(src);
-    zip = await yauzlLib().openPromise(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true });
+    // Names are decoded here (decodeStrings: false): yauzl rejects the whole archive for one unsafe name.
+    zip = await yauzlLib().openPromise(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, decodeStrings: false });
   } else {
     const parts: Buffer[] = [];
     let size = 0;
@@ -286,13 +348,14 @@ async function* zipMembers(name: string, src: AsyncIterable<Buffer>, opts: Expan
       }
       parts.push(b);
     }
-    zip = await yauzlLib().fromBufferPromise(Buffer.concat(parts), { lazyEntries: true, validateEntrySizes: true });
+    zip = await yauzlLib().fromBufferPromise(Buffer.concat(parts), { lazyEntries: true, validateEntrySizes: true, decodeStrings: false });
   }
   const skipped: string[] = [];
   try {
     for (;;) {
       const entry = await nextEntry(zip);
       if (!entry) break;
+      entry.fileName = yauzlLib().getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileName as unknown as Buffer, entry.extraFields, false);
       const memberName = `${name}!${entry.fileName}`;
       if (entry.fileName.endsWith('/')) continue;
       if (unsafeEntry(entry.fileName)) {
@@ -303,9 +366,14 @@ async function* zipMembers(name: string, src: AsyncIterable<Buffer>, opts: Expan
         skipped.push(entry.fileName);
         continue;
       }
-      const maxRatio = opts.maxRatio ?? 1000;
-      if (entry.uncompressedSize > (opts.minBombBytes ?? 1 << 30) && entry.uncompressedSize > maxRatio * Math.max(entry.compressedSize, 1)) {
-        opts.warn(memberName, `inflates ${entry.uncompressedSize} bytes from ${entry.compressedSize}; looks like a decompression bomb, not read`);
+      const maxRatio = opts.maxRatio ?? BOMB_RATIO;
+      if (entry.compressionMethod !== 0 && entry.uncompressedSize > (opts.minBombBytes ?? BOMB_MIN_BYTES) && entry.uncompressedSize > maxRatio * Math.max(entry.compressedSize, 1)) {
+        opts.warn(memberName, `inflates ${formatBytes(entry.uncompressedSize)} from ${formatBytes(entry.compressedSize)}; looks like a decompression bomb, not read (--max-inflated raises the limits)`);
+        continue;
+      }
+      const maxMember = opts.maxInflated ?? DEFAULT_MAX_INFLATED;
+      if (entry.uncompressedSize > maxMember) {
+        opts.warn(memberName, `declares ${formatBytes(entry.uncompressedSize)}, more than a log holds (${formatBytes(maxMember)}); not read (--max-inflated raises the limit)`);
         continue;
       }
       // Deflated entries are inflated here, in large steps (yauzl's own inflater works in 16 KiB ones).

@@ -2,9 +2,8 @@
 // each a stream of large Buffers with gzip recognised by its magic bytes. Problems with one path
 // become warnings; what the bytes mean is decided downstream (scan/, parse/, detect/).
 
-import { createReadStream, fstatSync, promises as fsp } from 'node:fs';
+import { createReadStream, fstatSync, promises as fsp, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { globLib } from '../lazy.js';
 import type { InputWarning } from '../model.js';
 import { readReused, readReusedFd } from './read.js';
 
@@ -28,7 +27,7 @@ export interface InputSource {
 }
 
 const CHUNK = 1 << 20;
-/** File names read from a walked directory. */
+/** File names read from a walked directory (as globs, for the documentation; walk() matches LOG_FILE_NAME). */
 export const LOG_GLOBS = ['**/*.log', '**/*.log.[0-9]*', '**/*.out', '**/*.out.[0-9]*', '**/*.err', '**/*.err.[0-9]*', '**/*.gz', '**/*.txt', '**/*.tar', '**/*.tgz', '**/*.zip'];
 export const CONFIG_NAMES = ['flink-conf.yaml', 'flink-conf.yml', 'config.yaml', 'config.yml'];
 
@@ -52,6 +51,10 @@ export async function resolveInputs(
   };
   for (const p of paths.length === 0 ? ['-'] : paths) {
     if (p === '-') {
+      if (stdin === process.stdin && stdinClosed()) {
+        warnings.push({ source: '<stdin>', message: 'standard input is closed (or is /dev/null): nothing to read; give log files or directories, or pipe a log in' });
+        continue;
+      }
       // Standard input redirected from a file is read like a file, through reused buffers.
       const size = stdin === process.stdin ? stdinFileSize() : null;
       add({ name: '<stdin>', kind: 'log', open: () => stdin as AsyncIterable<Buffer>, ...(size !== null ? { openReused: () => readReusedFd(0), size } : {}) });
@@ -77,16 +80,63 @@ export async function resolveInputs(
   return { sources, warnings };
 }
 
+/** File names LOG_GLOBS match (the last path component). */
+const LOG_FILE_NAME = /\.(?:log|out|err)(?:\.[0-9].*)?$|\.(?:gz|txt|tar|tgz|zip)$/;
+/** Directories below a walked one followed at most (a bound on pathological trees, not on cycles). */
+const MAX_WALK_DEPTH = 64;
+
+/**
+ * Finds the log and configuration files below `dir`. Symbolic links are followed, but each real
+ * directory and file (device and inode) is visited once: a link back to a parent (`ln -s . self`)
+ * neither loops nor reads a file twice. Dot files and directories are skipped.
+ */
 async function walk(dir: string, warnings: InputWarning[]): Promise<string[]> {
-  const opts = { cwd: dir, onlyFiles: true, followSymbolicLinks: true, suppressErrors: true, dot: false } as const;
+  const seen = new Set<string>();
+  const configs: string[] = [];
+  const logs: string[] = [];
+  const idOf = (st: { dev: number; ino: number }): string => `${st.dev}:${st.ino}`;
   try {
-    const logs = await globLib()(LOG_GLOBS, opts);
-    const configs = await globLib()(CONFIG_NAMES.map((n) => `**/${n}`), opts);
-    return [...new Set([...configs.sort(), ...logs.sort(naturalCompare)])].map((f) => join(dir, f));
+    seen.add(idOf(await fsp.stat(dir)));
   } catch (e) {
     warnings.push({ source: dir, message: describeFsError(e, 'cannot walk directory') });
     return [];
   }
+  // Breadth first, files before subdirectories: a file reached by several paths is named by its shallowest.
+  let level: string[] = [''];
+  for (let depth = 0; level.length > 0 && depth <= MAX_WALK_DEPTH; depth++) {
+    const next: string[] = [];
+    for (const rel of level) {
+      let names: string[];
+      try {
+        names = (await fsp.readdir(join(dir, rel))).sort();
+      } catch {
+        continue; // an unreadable subdirectory is skipped (the others are read)
+      }
+      for (const name of names) {
+        if (name.startsWith('.')) continue;
+        const relPath = rel ? `${rel}/${name}` : name;
+        let st;
+        try {
+          st = await fsp.stat(join(dir, relPath));
+        } catch {
+          continue; // a dangling link, or a file removed meanwhile
+        }
+        const id = idOf(st);
+        if (seen.has(id)) continue;
+        if (st.isDirectory()) {
+          seen.add(id);
+          next.push(relPath);
+        } else if (st.isFile()) {
+          const config = CONFIG_NAMES.includes(name);
+          if (!config && !LOG_FILE_NAME.test(name)) continue;
+          seen.add(id);
+          (config ? configs : logs).push(relPath);
+        }
+      }
+    }
+    level = next;
+  }
+  return [...configs.sort(), ...logs.sort(naturalCompare)].map((f) => join(dir, f));
 }
 
 /** Orders `x.log`, `x.log.1`, `x.log.2`, `x.log.10` naturally. */
@@ -102,6 +152,21 @@ function fileSource(path: string): InputSource {
     open: () => createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>,
     openReused: (sync) => readReused(path, { chunkBytes: CHUNK, sync }),
   };
+}
+
+/**
+ * True when standard input is closed. Node opens /dev/null in place of a closed descriptor 0, so
+ * this is also true for `< /dev/null`: either way there is nothing to read.
+ */
+function stdinClosed(): boolean {
+  try {
+    const st = fstatSync(0);
+    if (!st.isCharacterDevice()) return false;
+    const nul = statSync('/dev/null');
+    return st.rdev === nul.rdev;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EBADF';
+  }
 }
 
 /** The size of standard input when it is redirected from a regular file, else null. */

@@ -23,6 +23,8 @@ export interface PipelineSetup {
   literals: string[];
   detector: DetectorOptions;
   heapBudget?: number;
+  /** One Int32 set to 1 by the scanning thread on Ctrl-C: the worker skips the records still queued. */
+  stop?: SharedArrayBuffer;
 }
 
 /** From the detecting thread to the scanning one: a batch of records was detected, or the results. */
@@ -141,10 +143,27 @@ export class Pipeline {
     this.result.catch(() => undefined);
   }
 
-  /** Starts the detecting worker. */
-  static start(setup: PipelineSetup): Pipeline {
-    const worker = new Worker(WORKER_URL, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
-    return new Pipeline(worker, setup.literals);
+  private stopFlag: Int32Array | null = null;
+
+  /** Starts the detecting worker; when `signal` fires, the worker drops the records it has not detected yet. */
+  static start(setup: PipelineSetup, signal?: AbortSignal): Pipeline {
+    const stop = new SharedArrayBuffer(4);
+    const worker = new Worker(WORKER_URL, { workerData: { ...setup, stop }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+    const p = new Pipeline(worker, setup.literals);
+    p.stopFlag = new Int32Array(stop);
+    if (signal) {
+      if (signal.aborted) p.stopNow();
+      else signal.addEventListener('abort', () => p.stopNow(), { once: true });
+    }
+    return p;
+  }
+
+  /** Tells the worker to skip the records still queued (an interrupted scan reports what was detected so far). */
+  stopNow(): void {
+    if (this.stopFlag) Atomics.store(this.stopFlag, 0, 1);
+    this.stopped = true;
+    this.caughtUp?.resolve();
+    this.caughtUp = null;
   }
 
   /** Counts scanned input bytes (the worker keeps its heap budget by them). */
@@ -154,7 +173,7 @@ export class Pipeline {
 
   /** A promise to wait for before reading on while the worker is behind by more than MAX_IN_FLIGHT bytes, else null. */
   pace(): Promise<void> | null {
-    if (this.inFlight <= MAX_IN_FLIGHT) return null;
+    if (this.inFlight <= MAX_IN_FLIGHT || this.stopped) return null;
     if (!this.caughtUp) {
       let resolve!: () => void;
       const promise = new Promise<void>((r) => (resolve = r));
@@ -212,10 +231,15 @@ export function detectInWorker(setup: PipelineSetup, patterns: Pattern[]): void 
   // One feeder a task: each numbers its members from 0.
   const feeders: TaskFeeder[] = [];
   const feeder = (task: number): TaskFeeder => (feeders[task] ??= new TaskFeeder(detector, warnings));
+  const stop = setup.stop ? new Int32Array(setup.stop) : null;
   port.on('message', (m: ToDetector) => {
     if (m.kind === 'message') {
       feeder(m.task).take(m.msg);
     } else if (m.kind === 'records') {
+      if (stop && Atomics.load(stop, 0) === 1) {
+        port.postMessage({ kind: 'ack', bytes: m.buffer.byteLength } satisfies FromDetector);
+        return;
+      }
       readRecords(m.buffer, m.count, setup.literals, (task, member, record) => feeder(task).take({ type: 'record', member, record }));
       if (setup.heapBudget) heapCheck(m.scanned, setup.heapBudget);
       port.postMessage({ kind: 'ack', bytes: m.buffer.byteLength } satisfies FromDetector);
