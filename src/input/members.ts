@@ -103,7 +103,7 @@ export async function* expandSource(source: InputSource, opts: ExpandOptions): A
 }
 
 /** Formats recognised from the first bytes of a stream. */
-export type Sniffed = 'gzip' | 'tar' | 'zip' | 'yarn' | 'binary' | 'docker-json' | 'cri' | 'json-layout' | 'plain';
+export type Sniffed = 'gzip' | 'tar' | 'zip' | 'yarn' | 'utf-16le' | 'utf-16be' | 'binary' | 'docker-json' | 'cri' | 'json-layout' | 'plain';
 
 /** Bytes of a stream's head that sniff() looks at. */
 const SNIFF_BYTES = 64 << 10;
@@ -113,6 +113,8 @@ export function sniff(head: Buffer): Sniffed {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (isTar(head)) return 'tar';
   if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) return 'zip';
+  const utf16 = utf16Of(head);
+  if (utf16) return utf16;
   // The first 64 KiB tell (a head may be a whole 1 MiB chunk: decoding all of it per file costs).
   const start = head.subarray(0, SNIFF_BYTES);
   const text = start.toString('latin1');
@@ -163,9 +165,18 @@ async function* expandStream(name: string, raw: AsyncIterable<Buffer>, opts: Exp
     case 'yarn':
       yield* yarnMembers(name, peeked.stream, opts);
       return;
+    case 'utf-16le':
+    case 'utf-16be':
+      for await (const m of expandStream(name, decodeUtf16(peeked.stream, kind), opts, depth + 1)) {
+        m.format ??= kind;
+        yield m;
+      }
+      return;
     case 'binary':
-      opts.warn(name, 'binary data (not a text log); skipped');
-      await drain(peeked.stream);
+      // Binary at its start, but it may hold a log after some garbage (or text among binary
+      // data): the text runs in it are scanned, and the share of text over the whole read says
+      // what it was.
+      yield { name, kind: 'log', chunks: textRuns(peeked.stream, (text, total) => opts.warn(name, binaryMessage(text, total))), gzip: false, format: 'text-in-binary' };
       return;
     case 'docker-json':
       yield { name, kind: 'log', chunks: mapLines(peeked.stream, dockerJsonLine), gzip: false, format: kind };
@@ -511,6 +522,98 @@ class ByteReader {
       yield Buffer.from(line + '\n');
     }
   }
+}
+
+/**
+ * UTF-16 from a byte order mark, or from the zero bytes ASCII text has in every other place
+ * (at odd offsets for little-endian, even ones for big-endian); null otherwise.
+ */
+export function utf16Of(head: Buffer): 'utf-16le' | 'utf-16be' | null {
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  const n = Math.min(head.length, 4096) & ~1;
+  if (n < 16) return null;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (head[i] === 0) evenZero++;
+    if (head[i + 1] === 0) oddZero++;
+  }
+  const pairs = n / 2;
+  if (oddZero > pairs * 0.6 && evenZero < pairs * 0.05) return 'utf-16le';
+  if (evenZero > pairs * 0.6 && oddZero < pairs * 0.05) return 'utf-16be';
+  return null;
+}
+
+/** UTF-16 text as UTF-8 (the byte order mark dropped, unpaired surrogates replaced). */
+async function* decodeUtf16(src: AsyncIterable<Buffer>, encoding: 'utf-16le' | 'utf-16be'): AsyncGenerator<Buffer> {
+  const decoder = new TextDecoder(encoding);
+  for await (const b of src) {
+    const text = decoder.decode(b, { stream: true });
+    if (text.length > 0) yield Buffer.from(text, 'utf8');
+  }
+  const rest = decoder.decode();
+  if (rest.length > 0) yield Buffer.from(rest, 'utf8');
+}
+
+/** Shortest run of text bytes kept from binary data (shorter ones are noise). */
+const MIN_TEXT_RUN = 8;
+
+/** True for a byte that text holds: printable ASCII, tab, line ends, and the bytes of UTF-8 sequences. */
+function isTextByte(b: number): boolean {
+  return (b >= 32 && b !== 127) || b === 9 || b === 10 || b === 13;
+}
+
+/**
+ * The runs of text (MIN_TEXT_RUN bytes or more) in binary data, each ended by a line break, so
+ * that a log after a garbage prefix, or messages inside a binary file, are still scanned. At the
+ * end, `done` gets the text bytes kept and the bytes read.
+ */
+async function* textRuns(src: AsyncIterable<Buffer>, done: (text: number, total: number) => void): AsyncGenerator<Buffer> {
+  let total = 0;
+  let kept = 0;
+  let run: Buffer[] = [];
+  let runBytes = 0;
+  for await (const b of src) {
+    total += b.length;
+    const out: Buffer[] = [];
+    let start = 0;
+    for (let i = 0; i <= b.length; i++) {
+      if (i < b.length && isTextByte(b[i]!)) continue;
+      // b[start, i) is text; it continues a run carried from the previous chunk when start is 0.
+      if (i > start) {
+        run.push(b.subarray(start, i));
+        runBytes += i - start;
+      }
+      if (i < b.length) {
+        if (runBytes >= MIN_TEXT_RUN) {
+          out.push(...run, NEWLINE);
+          kept += runBytes;
+        }
+        run = [];
+        runBytes = 0;
+      }
+      start = i + 1;
+    }
+    // A run reaching the chunk's end is carried (copied: the chunk may be reused).
+    run = run.length > 0 ? [Buffer.from(Buffer.concat(run))] : [];
+    if (out.length > 0) yield Buffer.concat(out);
+  }
+  if (runBytes >= MIN_TEXT_RUN) {
+    kept += runBytes;
+    yield Buffer.concat([...run, NEWLINE]);
+  }
+  done(kept, total);
+}
+
+const NEWLINE = Buffer.from('\n');
+
+/** The warning for a file that looked binary: what share of it was text, and what was done. */
+function binaryMessage(text: number, total: number): string {
+  const share = total === 0 ? 0 : text / total;
+  const pct = share >= 0.99 ? Math.floor(share * 1000) / 10 : Math.round(share * 100);
+  if (share >= 0.9) return `starts with binary data: ${total - text} bytes that are not text were skipped, the text (${pct} %) was read`;
+  return `binary data (not a text log: ${pct} % text); only the text found in it was scanned`;
 }
 
 /** Heuristic: NUL bytes, many control bytes, or invalid UTF-8 together with control bytes. */
