@@ -257,20 +257,15 @@ async function* inflate(src: AsyncIterable<Buffer>, z: Transform, name: string, 
   const minBomb = opts.minBombBytes ?? BOMB_MIN_BYTES;
   const maxMember = opts.maxInflated ?? DEFAULT_MAX_INFLATED;
   const budget = opts.inflateBudget;
-  let inBytes = 0;
   let outBytes = 0;
-  const counted = (async function* () {
-    for await (const b of src) {
-      inBytes += b.length;
-      yield b;
-    }
-  })();
-  const input = Readable.from(counted);
+  const input = Readable.from(src);
   input.on('error', (e) => z.destroy(e));
   input.pipe(z);
   try {
     for await (const b of z as AsyncIterable<Buffer>) {
       outBytes += b.length;
+      // The compressed bytes the inflater has taken in (not those read ahead of it).
+      const inBytes = (z as Transform & { bytesWritten: number }).bytesWritten;
       if (outBytes > minBomb && outBytes > maxRatio * Math.max(inBytes, 1)) {
         opts.warn(name, `${what} inflates more than ${maxRatio}:1 (${formatBytes(outBytes)} from ${formatBytes(inBytes)}); looks like a decompression bomb, the rest was not read (--max-inflated raises the limits)`);
         return;

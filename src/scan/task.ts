@@ -128,6 +128,7 @@ export function describeReadError(e: unknown): string {
   if (err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(err.message ?? '')) {
     return `gzip data is damaged or truncated (${err.message}); findings up to that point are kept`;
   }
+  if (err.code === 'ESHRUNK') return err.message;
   if (err.code === 'EACCES' || err.code === 'EPERM') return 'cannot read: permission denied';
   if (err.code === 'EISDIR') return 'cannot read: is a directory';
   if (err.code === 'ENOENT') return 'cannot read: no such file or directory';
