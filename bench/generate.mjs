@@ -1,7 +1,9 @@
 // Deterministic generator of realistic Flink JobManager/TaskManager logs for the benchmark:
 // ordinary INFO/WARN/DEBUG noise from many loggers, Kafka config dumps, long lines, non-ASCII
-// text, checkpoint lines, and injected incidents whose presence the benchmark then checks.
-// Usage: node bench/generate.mjs <out-file> <size-MiB> [--role tm|jm] [--seed N]
+// text, checkpoint lines, and injected incidents whose presence the benchmark then checks. With a
+// density, that share of the records are failures instead of noise (a crash-looping job: declined
+// and failed checkpoints, tasks failing, restarts, exceptions of the application's own).
+// Usage: node bench/generate.mjs <out-file> <size-MiB> [--role tm|jm] [--seed N] [--density 0..1]
 
 import { createWriteStream } from 'node:fs';
 
@@ -70,8 +72,35 @@ function incident(kind, t, cp) {
   }
 }
 
-/** Writes `sizeMiB` of log to `out`; resolves to the list of injected incident kinds. */
-export async function generate(out, sizeMiB, { seed = 42, role = 'tm' } = {}) {
+const CP = 'org.apache.flink.runtime.checkpoint.CheckpointCoordinator';
+const EG = 'org.apache.flink.runtime.executiongraph.ExecutionGraph';
+
+/** One record of a crash loop: the failures of checkpoint `cp` as the JobManager and a TaskManager log them. */
+function failure(r, t, cp) {
+  const attempt = Math.floor(r() * 2 ** 52).toString(16).padStart(32, '0').slice(-32);
+  const sub = 1 + Math.floor(r() * 4);
+  switch (Math.floor(r() * 8)) {
+    case 0:
+      return line(t, 'INFO', CP, `Triggering checkpoint ${cp} (type=CheckpointType{name='Checkpoint', sharingFilesStrategy=FORWARD_BACKWARD}) @ ${t} for job ${JOB}.`);
+    case 1:
+      return line(t, 'INFO', CP, `Decline checkpoint ${cp} by task ${attempt} of job ${JOB} at container_e12_1700000000000_0042_01_00000${sub} @ worker-${sub}.example.com (dataPort=39${sub}11).`);
+    case 2:
+      return line(t, 'WARN', CP, `Failed to trigger or complete checkpoint ${cp} for job ${JOB}. (0 consecutive failed attempts so far)`) + `org.apache.flink.runtime.checkpoint.CheckpointException: Checkpoint expired before completing.\n\tat org.apache.flink.runtime.checkpoint.CheckpointCoordinator$CheckpointCanceller.run(CheckpointCoordinator.java:2143) ~[flink-dist-1.17.2.jar:1.17.2]\n`;
+    case 3:
+      return line(t, 'INFO', EG, `KeyedProcess (${sub}/4) (${attempt}_0_${cp % 7}) switched from RUNNING to FAILED on container_e12_1700000000000_0042_01_00000${sub} @ worker-${sub}.example.com (dataPort=39${sub}11).`) + `java.io.IOException: Could not perform checkpoint ${cp} for operator KeyedProcess (${sub}/4)#${cp % 7}.\n\tat org.apache.flink.streaming.runtime.tasks.StreamTask.triggerCheckpointOnBarrier(StreamTask.java:1238) ~[flink-dist-1.17.2.jar:1.17.2]\n\t... 13 more\n`;
+    case 4:
+      return line(t, 'INFO', EG, `Job orders-enrichment (${JOB}) switched from state RUNNING to RESTARTING.`);
+    case 5:
+      return line(t, 'WARN', 'com.example.orders.EnrichmentFunction', `Lookup failed for order ${Math.floor(r() * 1e9)} in region ${['eu', 'us', 'ap'][Math.floor(r() * 3)]}-${Math.floor(r() * 100)}`) + `com.example.orders.LookupException: no customer ${Math.floor(r() * 1e7)} in cache shard ${Math.floor(r() * 64)}\n\tat com.example.orders.EnrichmentFunction.processElement(EnrichmentFunction.java:88) ~[orders.jar:?]\n`;
+    case 6:
+      return line(t, 'ERROR', 'org.apache.flink.runtime.taskmanager.Task', `Sink: kafka (${sub}/4)#${cp % 7} (${attempt}) switched from RUNNING to FAILED with failure cause:`) + `org.apache.kafka.common.errors.TimeoutException: Timeout expired after ${60000 + Math.floor(r() * 1000)}ms while awaiting InitProducerId\n`;
+    default:
+      return incident(INCIDENTS[Math.floor(r() * INCIDENTS.length)], t, cp);
+  }
+}
+
+/** Writes `sizeMiB` of log to `out`; resolves to the list of injected incident kinds. `density`: share of records that are failures. */
+export async function generate(out, sizeMiB, { seed = 42, role = 'tm', density = 0 } = {}) {
   const r = rng(seed);
   const target = sizeMiB * 1024 * 1024;
   const ws = createWriteStream(out);
@@ -91,7 +120,10 @@ export async function generate(out, sizeMiB, { seed = 42, role = 'tm' } = {}) {
     for (let i = 0; i < 200; i++) {
       t += Math.floor(r() * 40);
       const x = r();
-      if (x < 0.001) {
+      if (density > 0 && r() < density) {
+        if (r() < 0.05) cp++;
+        chunk += failure(r, t, cp);
+      } else if (x < 0.001) {
         chunk += line(t, 'INFO', 'org.apache.kafka.clients.consumer.ConsumerConfig', 'ConsumerConfig values: ');
         for (const k of ['allow.auto.create.topics = true', 'auto.commit.interval.ms = 5000', 'bootstrap.servers = [kafka-0:9092, kafka-1:9092]', 'client.id = consumer-orders-1', 'max.poll.records = 500', 'session.timeout.ms = 10000']) chunk += `\t${k}\n`;
       } else if (x < 0.004) {
@@ -116,11 +148,12 @@ export async function generate(out, sizeMiB, { seed = 42, role = 'tm' } = {}) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [out, size] = process.argv.slice(2);
   if (!out || !size) {
-    console.error('usage: node bench/generate.mjs <out-file> <size-MiB> [--role tm|jm] [--seed N]');
+    console.error('usage: node bench/generate.mjs <out-file> <size-MiB> [--role tm|jm] [--seed N] [--density 0..1]');
     process.exit(2);
   }
   const roleIdx = process.argv.indexOf('--role');
   const seedIdx = process.argv.indexOf('--seed');
-  const kinds = await generate(out, Number(size), { role: roleIdx > 0 ? process.argv[roleIdx + 1] : 'tm', seed: seedIdx > 0 ? Number(process.argv[seedIdx + 1]) : 42 });
+  const densityIdx = process.argv.indexOf('--density');
+  const kinds = await generate(out, Number(size), { role: roleIdx > 0 ? process.argv[roleIdx + 1] : 'tm', seed: seedIdx > 0 ? Number(process.argv[seedIdx + 1]) : 42, density: densityIdx > 0 ? Number(process.argv[densityIdx + 1]) : 0 });
   console.log(`wrote ${out}: ${size} MiB, incidents: ${kinds.join(', ')}`);
 }

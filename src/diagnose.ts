@@ -8,7 +8,7 @@ import { open as openFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Diagnosis, InputWarning } from './model.js';
 import { resolveInputs, type InputSource, type ResolveOptions } from './input/sources.js';
-import { sniffPlain } from './input/members.js';
+import { inflateBudget, sniffPlain } from './input/members.js';
 import { buildPrefilter, lazyPrefilter } from './scan/prefilter.js';
 import { runTask, type ByteRange } from './scan/task.js';
 import { runPool, workersAvailable } from './scan/pool.js';
@@ -21,6 +21,7 @@ import { loadPatterns, BUILTIN_PATTERN_DIR, type Pattern } from './detect/patter
 import { correlate } from './correlate/correlate.js';
 import { applyIgnores, type IgnoreRule } from './ignore.js';
 import { MAX_GROUPS } from './unknown/groups.js';
+import { FACT_TAIL } from './detect/facts.js';
 
 /** How far a scan has got. */
 export interface Progress {
@@ -66,6 +67,11 @@ export interface DiagnoseOptions extends ResolveOptions {
    * flag and forces collections in the whole process.
    */
   heapBudget?: number;
+  /**
+   * Inflated bytes allowed per compressed member (gzip stream, archive entry); a scan inflates at
+   * most MAX_RUN_FACTOR times this in all (default DEFAULT_MAX_INFLATED: input/members.ts).
+   */
+  maxInflated?: number;
 }
 
 /** Inputs below this size are scanned in-process: starting workers would cost more than it saves. */
@@ -165,17 +171,18 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   // The budget is for the process: shared among the lanes, or the two stages of a pipeline.
   const heapBudget = Math.floor((options.heapBudget ?? 0) / (parallel ? Math.min(lanes, tasks.length) : pipelined ? 2 : 1));
   // Lanes read on their own threads: every core is busy scanning (input/read.ts).
-  const ctx = { prefilter: buildPrefilter(literals), problemPrefilter: lazyPrefilter(problemLiterals), everyRecord, syncReads: parallel, ...(options.signal ? { signal: options.signal } : {}), ...(heapBudget ? { heapBudget } : {}) };
+  const inflateLimits = { ...(options.maxInflated ? { maxInflated: options.maxInflated } : {}), inflateBudget: inflateBudget(options.maxInflated) };
+  const ctx = { prefilter: buildPrefilter(literals), problemPrefilter: lazyPrefilter(problemLiterals), everyRecord, syncReads: parallel, ...inflateLimits, ...(options.signal ? { signal: options.signal } : {}), ...(heapBudget ? { heapBudget } : {}) };
   let threads = 1;
   if (parallel) {
     threads = await runPool(
       tasks.map((t) => ({ name: t.input.name, path: t.input.path!, range: t.range })),
-      { role: 'lane', patternDirs: [BUILTIN_PATTERN_DIR, ...(options.patternDirs ?? [])], literals, problemLiterals, everyRecord, detector: detectorOptions, ...(heapBudget ? { heapBudget } : {}) },
+      { role: 'lane', patternDirs: [BUILTIN_PATTERN_DIR, ...(options.patternDirs ?? [])], literals, problemLiterals, everyRecord, detector: detectorOptions, ...(heapBudget ? { heapBudget } : {}), ...(options.maxInflated ? { maxInflated: options.maxInflated } : {}) },
       lanes,
       (t, reply) => {
         const c = continuing(t);
         const map = detector.mergeState(reply.state, c.source, c.offset);
-        warnings.push(...reply.state.warnings);
+        for (const w of reply.state.warnings) warnings.push(w);
         if (reply.stopped) interrupted = true;
         afterTask(t, [...new Set(map)]);
       },
@@ -184,7 +191,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     );
     if (options.signal?.aborted) interrupted = true;
   } else {
-    const pipeline = pipelined ? Pipeline.start({ role: 'pipeline', patternDirs: [BUILTIN_PATTERN_DIR, ...(options.patternDirs ?? [])], literals: ctx.problemPrefilter.literals as string[], detector: detectorOptions, ...(heapBudget ? { heapBudget } : {}) }) : null;
+    const pipeline = pipelined ? Pipeline.start({ role: 'pipeline', patternDirs: [BUILTIN_PATTERN_DIR, ...(options.patternDirs ?? [])], literals: ctx.problemPrefilter.literals as string[], detector: detectorOptions, ...(heapBudget ? { heapBudget } : {}) }, options.signal) : null;
     if (pipeline) threads = 2;
     let current = 0;
     const onBytes = (n: number): void => {
@@ -192,7 +199,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
       pipeline?.onBytes(n);
       options.onProgress?.({ source: tasks[current]!.input.name, bytesDone, bytesTotal, filesDone: current, filesTotal: tasks.length });
     };
-    const taskCtx = { ...ctx, raw: pipeline !== null, ...(options.onProgress || pipeline ? { onBytes } : {}) };
+    const taskCtx = { ...ctx, raw: pipeline !== null, ...(pipeline ? { pace: () => pipeline.pace() } : {}), ...(options.onProgress || pipeline ? { onBytes } : {}) };
     try {
       for (let t = 0; t < tasks.length; t++) {
         current = t;
@@ -220,8 +227,10 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
       }
       if (pipeline) {
         const state = await pipeline.finish();
+        // A stop asked for while the worker detected the last records still marks the result.
+        if (options.signal?.aborted) interrupted = true;
         detector.mergeState(state, null, 0);
-        warnings.push(...state.warnings);
+        for (const w of state.warnings) warnings.push(w);
       }
     } catch (e) {
       await pipeline?.abandon();
@@ -241,13 +250,22 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   // lanes are done: the whole budget is this thread's again).
   if (options.heapBudget) heapSettle(options.heapBudget);
   const { facts, signals, sources } = detector;
-  const { findings, checkpoints, checkpointRuns, jobTransitions } = correlate({ patterns, signals, facts, sources });
+  facts.settle();
+  const { omitted } = facts;
+  if (omitted.checkpoints + omitted.taskFailures + omitted.jobs > 0) {
+    const parts = [[omitted.checkpoints, 'checkpoint failure'], [omitted.taskFailures, 'task failure'], [omitted.jobs, 'job state change or restart']] as const;
+    const what = parts.filter(([n]) => n > 0).map(([n, w]) => `${n} ${w} line${n === 1 ? '' : 's'}`).join(', ');
+    warnings.push({ source: '(all inputs)', message: `${what} between the first and the latest ${FACT_TAIL} of each kind were read but not kept (bounded memory): counts of restarts, task failures and failed checkpoints attached to findings cover only the kept ones` });
+  }
+  const { findings, checkpoints, checkpointRuns, jobTransitions } = correlate({ patterns, signals, facts, sources, tallies: detector.tallies() });
   const { kept, muted } = applyIgnores(findings, options.ignore ?? []);
   const unknown = detector.unknown.finish(facts, sources);
   if (detector.unknown.ungrouped > 0) {
     warnings.push({ source: '(all inputs)', message: `more distinct unknown problems than the ${MAX_GROUPS} groups kept; ${detector.unknown.ungrouped} further occurrences were counted but not grouped` });
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  // A stop asked for at any point of the scan marks the result, even when every input was read.
+  if (options.signal?.aborted) interrupted = true;
   return {
     findings: kept,
     unknown,

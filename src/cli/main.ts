@@ -27,7 +27,7 @@ export interface Io {
   stderr: NodeJS.WritableStream;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
-  /** Aborted on Ctrl-C (set by the entry point); without it the scan installs its own handler. */
+  /** Aborted on Ctrl-C or SIGTERM (set by the entry point); without it the scan installs its own handlers. */
   signal?: AbortSignal;
 }
 
@@ -50,7 +50,7 @@ Examples:
                                                scaffold a pattern and samples from it
   flink-doctor patterns list                   show the known failures
 
-Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or nothing readable, 130 interrupted.`;
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or nothing readable, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM); both still print the report of what was read.`;
 
 /** Runs the CLI with argv (without node and script); resolves to the exit code. */
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -82,6 +82,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       .option('--max-log-bytes <size>', 'with a cluster URL: read at most this much of each log file, its latest part (e.g. 16M, the default; 0: no limit)')
       .option('--request-timeout <seconds>', 'with a cluster URL: time limit of each request (default 15)')
       .option('--save-live <file>', 'with a cluster URL: also write the REST responses read to this file (a HistoryServer-format archive that flink-doctor reads back)')
+      .option('--max-inflated <size>', 'read at most this much from one compressed file or archive entry (e.g. 20G; default 8G), and 4 times it from all of them together; past it, or past 200:1, a stream counts as a decompression bomb', (v: string) => parseSize(v, '--max-inflated'))
       .option('--no-color', 'no colours in text output (also NO_COLOR)')
       .option('-q, --quiet', 'no progress or warnings on standard error')
       .option('--debug', 'show stack traces of internal errors');
@@ -139,21 +140,13 @@ function liveOptions(opts: Omit<ScanOpts, 'format' | 'failOn'>): LiveOptions {
   }
   const live: LiveOptions = { headers: Object.entries(headers).map(([k, v]) => `${k}: ${v}`) };
   if (opts.job) live.job = opts.job;
-  if (opts.maxLogBytes !== undefined) live.maxLogBytes = parseSize(opts.maxLogBytes, '--max-log-bytes');
+  if (opts.maxLogBytes !== undefined) live.maxLogBytes = parseSize(opts.maxLogBytes, '--max-log-bytes', true);
   if (opts.requestTimeout !== undefined) {
     const s = Number(opts.requestTimeout);
     if (!Number.isFinite(s) || s <= 0) throw new UsageError(`--request-timeout ${opts.requestTimeout}: not a positive number of seconds`);
     live.timeoutMs = s * 1000;
   }
   return live;
-}
-
-/** `16M`, `512k`, `1G` or a number of bytes. */
-function parseSize(v: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kKmMgG]?)(?:i?[bB])?$/.exec(v.trim());
-  if (!m) throw new UsageError(`${flag} ${v}: not a size (e.g. 16M, 512k, 1G)`);
-  const unit = { '': 1, k: 1 << 10, m: 1 << 20, g: 1 << 30 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
-  return Math.floor(Number(m[1]) * unit);
 }
 
 /** Options of the scan command (and, in part, of the other commands that read logs). */
@@ -172,6 +165,8 @@ export interface ScanOpts {
   redactMap?: string;
   unknown?: string;
   workers?: number | 'auto';
+  /** --max-inflated, in bytes. */
+  maxInflated?: number;
   follow?: boolean;
   /** Poll interval in ms for --follow (tests use a short one). */
   followInterval?: number;
@@ -219,6 +214,14 @@ function parseWorkers(v: string): number | 'auto' {
   return n;
 }
 
+/** A byte count with an optional K, M, G or T suffix (powers of 1024); 0 only where `zero` allows it. */
+function parseSize(v: string, flag: string, zero = false): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*$/i.exec(v);
+  const n = m ? Number(m[1]) * 1024 ** ' KMGT'.indexOf((m[2] || ' ').toUpperCase()) : NaN;
+  if (!m || !Number.isFinite(n) || n < (zero ? 0 : 1)) throw new UsageError(`${flag}: '${v}' is not a size; use e.g. 500M, 20G or a number of bytes`);
+  return Math.floor(n);
+}
+
 function collect(v: string, prev: string[]): string[] {
   return [...prev, v];
 }
@@ -260,7 +263,10 @@ async function followAction(paths: string[], opts: ScanOpts, io: Io): Promise<nu
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   if (io.signal) io.signal.addEventListener('abort', onSigint, { once: true });
-  else process.once('SIGINT', onSigint);
+  else {
+    process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigint);
+  }
   const color = opts.color && !!io.stdout.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
   const c = new Chalk({ level: color ? 1 : 0 });
   const now = (): string => new Date().toISOString().slice(11, 19);
@@ -288,6 +294,7 @@ async function followAction(paths: string[], opts: ScanOpts, io: Io): Promise<nu
     });
   } finally {
     process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGTERM', onSigint);
     io.signal?.removeEventListener('abort', onSigint);
   }
   if (opts.failOn === 'none') return 0;
@@ -358,19 +365,23 @@ export async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'form
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   if (io.signal) io.signal.addEventListener('abort', onSigint, { once: true });
-  else process.once('SIGINT', onSigint);
+  else {
+    process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigint);
+  }
   if (io.signal?.aborted) controller.abort();
   let diagnosis;
   try {
     const progress = !opts.quiet && (io.stderr as { isTTY?: boolean }).isTTY ? progressLine(io.stderr) : null;
     diagnosis = await diagnosePaths(
       paths,
-      { patterns, patternDirs: opts.patterns, since, until, ignore, signal: controller.signal, workers: opts.workers ?? 'auto', heapBudget: HEAP_BUDGET, live: liveOptions(opts), ...(opts.saveLive ? { saveLive: opts.saveLive } : {}), ...(progress ? { onProgress: progress.update } : {}) },
+      { patterns, patternDirs: opts.patterns, since, until, ignore, signal: controller.signal, workers: opts.workers ?? 'auto', heapBudget: HEAP_BUDGET, live: liveOptions(opts), ...(opts.saveLive ? { saveLive: opts.saveLive } : {}), ...(opts.maxInflated ? { maxInflated: opts.maxInflated } : {}), ...(progress ? { onProgress: progress.update } : {}) },
       io.stdin,
     );
     progress?.clear();
   } finally {
     process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGTERM', onSigint);
     io.signal?.removeEventListener('abort', onSigint);
   }
   const warn = (d: Diagnosis): void => {

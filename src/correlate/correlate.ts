@@ -20,12 +20,15 @@ import { roleOfLogger, type Facts, type CheckpointFact, type JobFact } from '../
 import { appliesTo, fillTemplate, type Pattern } from '../detect/pattern.js';
 import { analyseLocalDir, type LocalDirAnalysis } from './rocksdb-localdir.js';
 import { errnoInfo } from './errno.js';
+import type { SignalTally } from '../detect/thinning.js';
 
 export interface CorrelateInput {
   patterns: Pattern[];
   signals: Signal[];
   facts: Facts;
   sources: SourceInfo[];
+  /** Signals counted but not kept, by pattern (detect/thinning.ts): counted into their finding. */
+  tallies?: Map<string, SignalTally>;
 }
 
 export interface CorrelateOutput {
@@ -160,7 +163,10 @@ function buildFinding(p: Pattern, sigs: Signal[], input: CorrelateInput, _timeli
   const occurrences = new Set(sorted.map((s) => occurrenceKey(p, s)));
   const times = sorted.map((s) => s.event.timeMs).filter((t): t is number => t !== null);
   const timed = sorted.filter((s) => s.event.time);
-  const checkpointIds = uniq(sorted.map((s) => s.identity.checkpoint).filter((c): c is number => c !== undefined)).sort((a, b) => a - b);
+  // Signals that were counted but not kept: their number, and checkpoints no kept signal names.
+  const tally = input.tallies?.get(p.id);
+  const checkpointIds = uniq([...sorted.map((s) => s.identity.checkpoint).filter((c): c is number => c !== undefined), ...(tally?.checkpoints ?? [])]).sort((a, b) => a - b);
+  const moreOccurrences = tally ? checkpointIds.length - uniq(sorted.map((s) => s.identity.checkpoint).filter((c) => c !== undefined)).length : 0;
   const jobs = uniq(sorted.map((s) => s.identity.job).filter((j): j is string => !!j));
   const tasks = uniq(sorted.map((s) => s.identity.task).filter((t): t is string => !!t)).sort(naturalCompare);
   const attempts = new Set(sorted.map((s) => s.identity.attempt).filter((a): a is string => !!a));
@@ -223,8 +229,8 @@ function buildFinding(p: Pattern, sigs: Signal[], input: CorrelateInput, _timeli
     title: p.title,
     severity: p.severity,
     summary,
-    occurrences: occurrences.size,
-    events: sorted.length,
+    occurrences: occurrences.size + moreOccurrences,
+    events: sorted.length + (tally?.events ?? 0),
     firstSeen: timed[0]?.event.time ?? null,
     lastSeen: timed[timed.length - 1]?.event.time ?? null,
     checkpoints: checkpointIds,
@@ -356,23 +362,45 @@ function buildTimeline(facts: Facts, names: string[]): { checkpoints: Checkpoint
 function rootFor(roots: Built[], time: number | null, job: string | null, checkpoint: number | null): Built | null {
   let best: Built | null = null;
   let bestT = -Infinity;
+  const live = roots.reduce((n, x) => n + (x.signals.length > 0 ? 1 : 0), 0);
   for (const r of roots) {
     if (r.signals.length === 0) continue;
     if (job && r.finding.jobs.length > 0 && !r.finding.jobs.includes(job)) continue;
-    if (checkpoint !== null && r.finding.checkpoints.includes(checkpoint) && (!job || r.finding.jobs.length === 0 || r.finding.jobs.includes(job))) return r;
+    if (checkpoint !== null && checkpointsOf(r).has(checkpoint) && (!job || r.finding.jobs.length === 0 || r.finding.jobs.includes(job))) return r;
     if (time === null || r.times.length === 0) {
-      if (roots.filter((x) => x.signals.length > 0).length === 1) return r;
+      if (live === 1) return r;
       continue;
     }
-    const before = r.times.filter((t) => t <= time + 1000 && time - t <= CONSEQUENCE_WINDOW_MS);
-    if (before.length === 0) continue;
-    const t = Math.max(...before);
+    // r.times is ascending: the latest time at or before time + 1 s, found by bisection.
+    const t = latestAtOrBefore(r.times, time + 1000);
+    if (t === null || time - t > CONSEQUENCE_WINDOW_MS) continue;
     if (t > bestT || (t === bestT && best && severityRank(r.finding.severity) > severityRank(best.finding.severity))) {
       best = r;
       bestT = t;
     }
   }
   return best;
+}
+
+/** The greatest value of ascending `xs` that is at most `limit`, or null. */
+function latestAtOrBefore(xs: number[], limit: number): number | null {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! <= limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? xs[lo - 1]! : null;
+}
+
+const checkpointSets = new WeakMap<Built, Set<number>>();
+
+/** A root finding's checkpoint ids as a set (looked up once per consequence). */
+function checkpointsOf(r: Built): Set<number> {
+  let set = checkpointSets.get(r);
+  if (!set) checkpointSets.set(r, (set = new Set(r.finding.checkpoints)));
+  return set;
 }
 
 const consequenceKeys = new WeakMap<Consequence, Set<string>>();
@@ -406,7 +434,7 @@ function attachTimeline(roots: Built[], facts: Facts, sources: SourceInfo[]): vo
   if (live.length === 0) return;
   for (const c of facts.checkpoints) {
     if (c.kind === 'triggered' || c.kind === 'completed' || c.kind === 'restored' || c.id === null) continue;
-    const r = live.find((x) => x.finding.checkpoints.includes(c.id!) && (!c.job || x.finding.jobs.length === 0 || x.finding.jobs.includes(c.job)));
+    const r = live.find((x) => checkpointsOf(x).has(c.id!) && (!c.job || x.finding.jobs.length === 0 || x.finding.jobs.includes(c.job)));
     if (!r) continue;
     const titles: Record<string, [string, string]> = {
       declined: ['checkpoint-declined', 'The JobManager recorded the checkpoint as declined'],

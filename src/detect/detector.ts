@@ -12,6 +12,7 @@ import { buildEvent } from '../parse/event.js';
 import type { RawEvent } from '../scan/scanner.js';
 import type { Pattern } from './pattern.js';
 import { UnknownCollector, isProblemEvent } from '../unknown/groups.js';
+import { SignalThinning, mergeTallies, type SignalTally } from './thinning.js';
 
 const FACT_SET = new Set(FACT_LITERALS);
 
@@ -44,6 +45,9 @@ export class Detector {
   private readonly slow: Pattern[];
   private readonly byLiteral = new Map<string, Pattern[]>();
   private readonly signalCounts = new Map<string, number>();
+  private readonly thinning = new SignalThinning();
+  /** What was not kept of each pattern's signals (see thinning.ts): filled by tallies(). */
+  private readonly tallied = new Map<string, SignalTally>();
 
   constructor(
     readonly patterns: Pattern[],
@@ -102,20 +106,29 @@ export class Detector {
       claimed = true;
       const n = (this.signalCounts.get(p.id) ?? 0) + 1;
       this.signalCounts.set(p.id, n);
-      this.signals.push({ patternId: p.id, event: n <= FULL_SIGNALS ? e : compactEvent(e), fields: m.fields, identity: identityOf(e, m.fields), line: m.line, text: m.text });
+      const signal: Signal = { patternId: p.id, event: n <= FULL_SIGNALS ? e : compactEvent(e), fields: m.fields, identity: identityOf(e, m.fields), line: m.line, text: m.text };
+      if (this.thinning.keep(signal)) this.signals.push(signal);
     }
     if (!claimed && !consequence && isProblemEvent(e)) this.unknown.add(e, this.facts.names[e.sourceIndex] ?? '?', e.logger ? roleOfLogger(e.logger) : null);
   }
 
+  /** The signals counted but not kept, by pattern, once the scan is done (the latest of each is added to the signals). */
+  tallies(): Map<string, SignalTally> {
+    mergeTallies(this.tallied, this.thinning.finish((s) => this.signals.push(s)));
+    return this.tallied;
+  }
+
   /** Adds configuration entries read from a configuration file. */
   config(entries: ConfigEntry[]): void {
-    this.facts.config.push(...entries);
+    for (const c of entries) this.facts.config.push(c);
   }
 
   /** The detector's results as plain data (for a scan worker to send). */
   exportState(warnings: InputWarning[]): DetectorState {
     const f = this.facts;
+    f.settle();
     return {
+      omitted: { ...f.omitted },
       sources: this.sources,
       config: f.config,
       checkpoints: f.checkpoints,
@@ -123,6 +136,7 @@ export class Detector {
       taskFailures: f.taskFailures,
       jobs: f.jobs,
       sourceFacts: [...f.sources.entries()],
+      tallies: [...this.tallies()],
       signals: this.signals,
       unknown: this.unknown.exportGroups(),
       ungrouped: this.unknown.ungrouped,
@@ -151,11 +165,14 @@ export class Detector {
     });
     const f = this.facts;
     const shift = (line: number): number => line + lineOffset;
-    f.config.push(...state.config.map((c) => ({ ...c, line: lineOffset && state.sources.some((s) => s.name === c.source && s.kind === 'log') ? shift(c.line) : c.line })));
-    f.checkpoints.push(...state.checkpoints.map((c) => ({ ...c, source: map[c.source]!, line: shift(c.line) })));
+    pushAll(f.config, state.config.map((c) => ({ ...c, line: lineOffset && state.sources.some((s) => s.name === c.source && s.kind === 'log') ? shift(c.line) : c.line })));
+    for (const c of state.checkpoints) f.keep('checkpoints', { ...c, source: map[c.source]!, line: shift(c.line) });
     f.timeline.merge(state.timeline, (local) => map[local]!, lineOffset);
-    f.taskFailures.push(...state.taskFailures.map((t) => ({ ...t, source: map[t.source]!, line: shift(t.line) })));
-    f.jobs.push(...state.jobs.map((j) => ({ ...j, source: map[j.source]!, line: shift(j.line) })));
+    for (const t of state.taskFailures) f.keep('taskFailures', { ...t, source: map[t.source]!, line: shift(t.line) });
+    for (const j of state.jobs) f.keep('jobs', { ...j, source: map[j.source]!, line: shift(j.line) });
+    f.omitted.checkpoints += state.omitted.checkpoints;
+    f.omitted.taskFailures += state.omitted.taskFailures;
+    f.omitted.jobs += state.omitted.jobs;
     for (const [local, sf] of state.sourceFacts) {
       const target = f.source(map[local]!);
       for (const [role, v] of sf.votes) f.vote(map[local]!, role, v.score, v.reason);
@@ -178,6 +195,7 @@ export class Detector {
       if (lineOffset) s.line += lineOffset;
       this.signals.push(s);
     }
+    mergeTallies(this.tallied, state.tallies);
     this.unknown.mergeGroups(state.unknown, (local) => map[local]!, lineOffset);
     this.unknown.ungrouped += state.ungrouped;
     this.events += state.events;
@@ -212,6 +230,8 @@ function compactEvent(e: LogEvent): LogEvent {
 
 /** A detector's results as plain data, sent from a scan worker to the main thread. */
 export interface DetectorState {
+  /** Facts counted but not kept (Facts.omitted). */
+  omitted: Facts['omitted'];
   sources: SourceInfo[];
   config: ConfigEntry[];
   checkpoints: Facts['checkpoints'];
@@ -220,6 +240,7 @@ export interface DetectorState {
   jobs: Facts['jobs'];
   sourceFacts: [number, ReturnType<Facts['source']>][];
   signals: Signal[];
+  tallies: [string, SignalTally][];
   unknown: unknown[];
   ungrouped: number;
   events: number;
@@ -279,4 +300,9 @@ export function shiftEventLines(e: LogEvent, offset: number): void {
   e.line += offset;
   e.lineNumbers = e.lineNumbers.map((n) => n + offset);
   for (const c of e.chain) c.line += offset;
+}
+
+/** Appends `items` to `list` (a spread push overflows the stack past about a hundred thousand items). */
+function pushAll<T>(list: T[], items: T[]): void {
+  for (const x of items) list.push(x);
 }

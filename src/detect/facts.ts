@@ -83,6 +83,25 @@ export interface SourceFacts {
   resourceIds: Set<string>;
 }
 
+/** Facts of each list kept from its start (checkpoint failures, task failures, job state changes). */
+export const FACT_HEAD = 10_000;
+/** Latest facts of each list kept. */
+export const FACT_TAIL = 10_000;
+/** Fact lines whose text is kept as evidence; later ones keep their time, ids and place. */
+export const DETAILED_FACTS = 5_000;
+/** Distinct reason texts interned (past it the table starts again). */
+const MAX_TEXTS = 10_000;
+
+/**
+ * A copy of `s` that holds its own characters: a slice of a record's text would keep the whole
+ * record (V8 shares the parent string), for as long as the fact lives.
+ */
+function own(s: string): string {
+  // The concatenation is flattened into a new string before it is sliced: the slice's parent is
+  // that copy, one character longer than `s`, not the record.
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 /** Everything the extractors gathered over all sources. */
 export class Facts {
   /** Source names by index, for configuration evidence. */
@@ -95,6 +114,66 @@ export class Facts {
   taskFailures: TaskFailureFact[] = [];
   jobs: JobFact[] = [];
   sources = new Map<number, SourceFacts>();
+  /** Facts of each list not kept (between the first FACT_HEAD and the latest FACT_TAIL; see keep()). */
+  readonly omitted = { checkpoints: 0, taskFailures: 0, jobs: 0 };
+  /** Where each list's ring of latest facts starts counting (see settle()). */
+  private readonly ringBase = { checkpoints: 0, taskFailures: 0, jobs: 0 };
+
+  /**
+   * Adds a fact to its list. A list keeps its first FACT_HEAD facts and its latest FACT_TAIL ones
+   * (overwritten in a ring until settle() puts them back in order); those between are counted in
+   * `omitted`. A job that crash-loops for days writes millions of these lines: the report needs
+   * how it began, how it ends, and how many there were, within bounded memory.
+   */
+  keep<K extends 'checkpoints' | 'taskFailures' | 'jobs'>(kind: K, fact: Facts[K][number]): void {
+    const list = this[kind] as Facts[K][number][];
+    if (list.length < FACT_HEAD + FACT_TAIL) {
+      list.push(fact);
+      return;
+    }
+    list[FACT_HEAD + ((this.omitted[kind] - this.ringBase[kind]) % FACT_TAIL)] = fact;
+    this.omitted[kind]++;
+  }
+
+  /** Puts each list's latest facts back in the order they were read (before the lists are read or exported). */
+  settle(): void {
+    for (const kind of ['checkpoints', 'taskFailures', 'jobs'] as const) {
+      const list = this[kind] as unknown[];
+      const r = (this.omitted[kind] - this.ringBase[kind]) % FACT_TAIL;
+      if (r !== 0 && list.length === FACT_HEAD + FACT_TAIL) {
+        const tail = list.splice(FACT_HEAD);
+        for (const x of tail.slice(r)) list.push(x);
+        for (const x of tail.slice(0, r)) list.push(x);
+      }
+      this.ringBase[kind] = this.omitted[kind];
+    }
+  }
+
+  /** Fact lines recorded so far (the first DETAILED_FACTS keep their text: see detail()). */
+  private recorded = 0;
+  /** Distinct reason and cause texts, each stored once. */
+  private readonly texts = new Map<string, string>();
+
+  /**
+   * What a fact keeps of its line: the first DETAILED_FACTS facts keep their line as evidence;
+   * later ones (a crash loop writes hundreds of thousands) keep their time, ids and place only,
+   * so that memory grows by a few numbers per fact and not by a line of text.
+   */
+  detail(text: string): string {
+    return this.recorded++ < DETAILED_FACTS ? own(text) : '';
+  }
+
+  /** A reason or cause text, stored once however often it repeats (and not as a slice of a whole record). */
+  intern(text: string | null): string | null {
+    if (text === null) return null;
+    let t = this.texts.get(text);
+    if (t === undefined) {
+      if (this.texts.size >= MAX_TEXTS) this.texts.clear();
+      t = own(text);
+      this.texts.set(t, t);
+    }
+    return t;
+  }
 
   source(i: number): SourceFacts {
     let s = this.sources.get(i);
@@ -111,7 +190,7 @@ export class Facts {
     if (c.id !== null && c.job !== null && c.kind !== 'restored') {
       this.timeline.add(c.job, { kind: c.kind, id: c.id, time: c.time, source: c.source, line: c.line, reason: c.reason, ...(c.bytes !== undefined ? { bytes: c.bytes } : {}), ...(c.durationMs !== undefined ? { durationMs: c.durationMs } : {}) });
     }
-    if (c.kind !== 'triggered' && c.kind !== 'completed') this.checkpoints.push(c);
+    if (c.kind !== 'triggered' && c.kind !== 'completed') this.keep('checkpoints', c);
   }
 
   vote(i: number, role: Role, score: number, reason: string | (() => string)): void {
@@ -250,8 +329,8 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
   }
   // Every fact line holds one of FACT_LITERALS: records that hold none skip the regexes below.
   if (!e.hasHeader || !mayHoldFact) return false;
-  let m: RegExpExecArray | null;
-  const base = { time: e.time, timeMs: e.timeMs, source: src, line: e.line, text: e.lines[0] ?? msg };
+  let m: RegExpExecArray | null = null;
+  const base = { time: e.time, timeMs: e.timeMs, source: src, line: e.line, get text(): string { return facts.detail(e.lines[0] ?? msg); } };
   if ((m = RE.config.exec(msg))) {
     facts.config.push({ key: m[1]!.trim(), value: m[2]!.trim(), source: facts.names[src] ?? String(src), line: e.line });
     return false;
@@ -293,11 +372,11 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
     return false;
   }
   if ((m = RE.declined.exec(msg))) {
-    facts.checkpoint(checkpointFact(base, { kind: 'declined', id: +m[1]!, job: jobId(m[3]!), attempt: m[2]!, ...(m[4] ? { location: m[4] } : {}), reason: reasonOf(e) }));
+    facts.checkpoint(checkpointFact(base, { kind: 'declined', id: +m[1]!, job: jobId(m[3]!), attempt: own(m[2]!), ...(m[4] ? { location: facts.intern(m[4])! } : {}), reason: facts.intern(reasonOf(e)) }));
     return false;
   }
   if ((m = RE.discarded.exec(msg))) {
-    facts.checkpoint(checkpointFact(base, { kind: 'discarded', id: +m[1]!, job: jobId(m[2]!), reason: reasonOf(e) }));
+    facts.checkpoint(checkpointFact(base, { kind: 'discarded', id: +m[1]!, job: jobId(m[2]!), reason: facts.intern(reasonOf(e)) }));
     return false;
   }
   if ((m = RE.expired.exec(msg))) {
@@ -305,7 +384,7 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
     return false;
   }
   if ((m = RE.failedComplete.exec(msg)) || (m = RE.failedTrigger.exec(msg))) {
-    const reason = reasonOf(e);
+    const reason = facts.intern(reasonOf(e));
     const aborted = reason !== null && /FailoverRegion is restarting|Task has failed|The job has failed|CheckpointCoordinator shutdown|Coordinator is suspending|subsumed/.test(reason);
     const expired = reason !== null && /expired before completing/.test(reason);
     const id = /^\d+$/.test(m[1]!) ? +m[1]! : null;
@@ -313,7 +392,7 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
     return aborted;
   }
   if ((m = RE.triggerFailedDueTo.exec(msg))) {
-    facts.checkpoint(checkpointFact(base, { kind: 'failed', id: +m[1]!, job: jobId(m[2]!), reason: m[3]!.slice(0, 300) }));
+    facts.checkpoint(checkpointFact(base, { kind: 'failed', id: +m[1]!, job: jobId(m[2]!), reason: facts.intern(m[3]!.slice(0, 300)) }));
     return false;
   }
   if ((m = RE.restoring.exec(msg))) {
@@ -321,22 +400,22 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
     return false;
   }
   if ((m = RE.jobTransition.exec(msg))) {
-    facts.jobs.push({ ...base, kind: 'transition', job: jobId(m[2]!), name: m[1]!, from: m[3]!, to: m[4]!, cause: reasonOf(e) });
+    facts.keep('jobs', { ...base, kind: 'transition', job: jobId(m[2]!), name: facts.intern(m[1]!)!, from: facts.intern(m[3]!)!, to: facts.intern(m[4]!)!, cause: facts.intern(reasonOf(e)) });
     facts.vote(src, 'jobmanager', 5, 'job state changes');
     return false;
   }
   if ((m = RE.taskTransition.exec(msg))) {
     const loc = m[4] ? parseLocation(m[4]) : { resourceId: null, host: null };
-    facts.taskFailures.push({ ...base, task: m[1]!, attempt: m[2]!, host: loc.host, resourceId: loc.resourceId });
+    facts.keep('taskFailures', { ...base, task: facts.intern(m[1]!)!, attempt: own(m[2]!), host: facts.intern(loc.host), resourceId: facts.intern(loc.resourceId) });
     return false;
   }
   if ((m = RE.restartTask.exec(msg)) || (m = RE.restartGlobal.exec(msg))) {
     const global = RE.restartGlobal.test(msg);
-    facts.jobs.push({ ...base, kind: global ? 'global-failover' : 'restart', job: null, name: null, from: null, to: null, cause: reasonOf(e) });
+    facts.keep('jobs', { ...base, kind: global ? 'global-failover' : 'restart', job: null, name: null, from: null, to: null, cause: facts.intern(reasonOf(e)) });
     return false;
   }
   if ((m = RE.terminal.exec(msg))) {
-    facts.jobs.push({ ...base, kind: 'terminal', job: jobId(m[1]!), name: null, from: null, to: m[2]!, cause: reasonOf(e) });
+    facts.keep('jobs', { ...base, kind: 'terminal', job: jobId(m[1]!), name: null, from: null, to: facts.intern(m[2]!)!, cause: facts.intern(reasonOf(e)) });
   }
   return false;
 }

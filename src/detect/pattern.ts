@@ -234,14 +234,23 @@ type Matcher = (e: LogEvent) => MatchResult | null;
 
 /** Longest text a pattern regex is run on: bounds the cost of any super-linear regex. */
 const MAX_MATCH_TEXT = 64 * 1024;
+/**
+ * Longest text a user regex that backtracks in quadratic time (`foo.*bar`, `\d+ ms`: most
+ * regexes with an unanchored repetition) is run on: about 16 million steps at worst, tens of
+ * milliseconds, where 64 KiB would take seconds on an unlucky line.
+ */
+export const QUADRATIC_MAX_TEXT = 4 * 1024;
+/** Regexes that may be run on at most `maxText` characters (a user regex with quadratic backtracking). */
+type BoundedRegExp = RegExp & { maxText?: number };
 
-/** Checks a regex for catastrophic (exponential) backtracking; returns the complexity found. */
-export function redosCheck(src: string): { status: 'safe' | 'vulnerable' | 'unknown'; complexity: string | null } {
+/** Checks a regex for super-linear backtracking; returns the complexity found (and its degree when polynomial). */
+export function redosCheck(src: string): { status: 'safe' | 'vulnerable' | 'unknown'; complexity: string | null; degree: number | null } {
   // Loaded on first use: the checker is large and only user-supplied patterns need it at run time.
   const { checkSync } = createRequire(import.meta.url)('recheck') as typeof import('recheck');
   const r = checkSync(src, '');
   const complexity = r.status === 'unknown' ? null : r.complexity.type;
-  return { status: r.status, complexity };
+  const degree = r.status !== 'unknown' && r.complexity.type === 'polynomial' ? r.complexity.degree : null;
+  return { status: r.status, complexity, degree };
 }
 
 function compileRegex(src: string, file: string, field: string, untrusted: boolean): RegExp {
@@ -257,6 +266,16 @@ function compileRegex(src: string, file: string, field: string, untrusted: boole
     if (r.status === 'vulnerable' && r.complexity === 'exponential') {
       throw new PatternError(file, field, 'regular expression can backtrack catastrophically (exponential time)', 'avoid nested quantifiers such as (a+)+ or (a|a)*');
     }
+    if (r.status === 'vulnerable' && r.degree !== null && r.degree >= 3) {
+      throw new PatternError(
+        file,
+        field,
+        `regular expression backtracks in polynomial time of degree ${r.degree}: one long line (20 KB) would take minutes`,
+        'make repetitions that can match the same text exclusive ([^,]*, \\S+ instead of .*), bound them (.{0,200}), or anchor the regex',
+      );
+    }
+    // Quadratic: most regexes with an unanchored repetition. Run on the first QUADRATIC_MAX_TEXT characters of a text only.
+    if (r.status === 'vulnerable' && r.degree === 2) (re as BoundedRegExp).maxText = QUADRATIC_MAX_TEXT;
   }
   return re;
 }
@@ -270,8 +289,10 @@ function unwrap(text: string): string {
   return text.replace(/(\S)[ \t]*\n[ \t]*(?=(\S))/g, (_all, a: string, b: string) => (/[A-Za-z]/.test(a) && /[A-Za-z]/.test(b) ? `${a} ` : a)).replace(/\s*\n\s*/g, ' ');
 }
 
-function cap(text: string): string {
-  return text.length > MAX_MATCH_TEXT ? text.slice(0, MAX_MATCH_TEXT) : text;
+/** The part of `text` that `re` is run on (MAX_MATCH_TEXT, less for a user regex that backtracks in quadratic time). */
+function cap(text: string, re: BoundedRegExp): string {
+  const max = re.maxText ?? MAX_MATCH_TEXT;
+  return text.length > max ? text.slice(0, max) : text;
 }
 
 function ok(m: RegExpExecArray, line: number, text: string): MatchResult {
@@ -290,11 +311,11 @@ function compileCondition(c: Condition, file: string, path: string, untrusted: b
     const re = compileRegex(c.message, file, `${path}.message`, untrusted);
     return (e) => {
       if (e.hasHeader || e.chain.length === 0) {
-        const m = re.exec(cap(e.message));
+        const m = re.exec(cap(e.message, re));
         if (m) return ok(m, e.line, e.lines[0] ?? e.message);
       }
       for (const link of e.chain) {
-        const m = re.exec(cap(link.message)) ?? (link.message.includes('\n') ? re.exec(cap(unwrap(link.message))) : null);
+        const m = re.exec(cap(link.message, re)) ?? (link.message.includes('\n') ? re.exec(cap(unwrap(link.message), re)) : null);
         if (m) return ok(m, link.line, textAt(e, link.line));
       }
       return null;
@@ -303,7 +324,7 @@ function compileCondition(c: Condition, file: string, path: string, untrusted: b
   if ('header' in c) {
     const re = compileRegex(c.header, file, `${path}.header`, untrusted);
     return (e) => {
-      const m = e.hasHeader ? re.exec(cap(e.message)) : null;
+      const m = e.hasHeader ? re.exec(cap(e.message, re)) : null;
       return m ? ok(m, e.line, e.lines[0] ?? '') : null;
     };
   }
@@ -313,7 +334,7 @@ function compileCondition(c: Condition, file: string, path: string, untrusted: b
       for (let i = 0; i < e.lines.length; i++) {
         const t = e.lines[i]!;
         if (/^\s*at /.test(t)) continue;
-        const m = re.exec(cap(t));
+        const m = re.exec(cap(t, re));
         if (m) return ok(m, e.lineNumbers[i]!, t);
       }
       return null;

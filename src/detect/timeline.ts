@@ -34,6 +34,11 @@ interface JobHistory {
   entries: Map<number, CheckpointEntry>;
   /** Sorted by id, not overlapping. */
   folds: CheckpointFold[];
+  /**
+   * Entries from which the job is folded next: twice what a fold left, so that a history of
+   * checkpoints that mostly failed (never folded) is not sorted again at every checkpoint.
+   */
+  foldAt: number;
 }
 
 /** A history as plain data (structured-clone safe), to be merged into another. */
@@ -68,7 +73,7 @@ export class CheckpointTimeline {
         if (u.durationMs !== undefined) e.durationMs = u.durationMs;
       }
     }
-    if (h.entries.size > KEEP + SLACK) fold(h);
+    if (h.entries.size > h.foldAt) fold(h);
   }
 
   /**
@@ -135,13 +140,13 @@ export class CheckpointTimeline {
           this.add(job, { kind: e.state, id: e.id, time: e.endedAt, source, line, reason: e.reason, ...(e.bytes !== null ? { bytes: e.bytes } : {}), ...(e.durationMs !== null ? { durationMs: e.durationMs } : {}) });
         }
       }
-      if (h.entries.size > KEEP + SLACK) fold(h);
+      if (h.entries.size > h.foldAt) fold(h);
     }
   }
 
   private history(job: string): JobHistory {
     let h = this.jobs.get(job);
-    if (!h) this.jobs.set(job, (h = { entries: new Map(), folds: [] }));
+    if (!h) this.jobs.set(job, (h = { entries: new Map(), folds: [], foldAt: KEEP + SLACK }));
     return h;
   }
 }
@@ -156,6 +161,7 @@ function fold(h: JobHistory): void {
     addFold(h, { firstId: e.id, lastId: e.id, firstAt: e.triggeredAt ?? e.endedAt, lastAt: e.endedAt, minDurationMs: d, maxDurationMs: d, minBytes: e.bytes, maxBytes: e.bytes, source: e.source, line: e.line });
     h.entries.delete(e.id);
   }
+  h.foldAt = Math.max(KEEP + SLACK, 2 * h.entries.size);
 }
 
 /** Adds a run, joining it with the runs it touches or overlaps; with `dropCovered`, drops the entries it covers. */

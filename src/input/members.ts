@@ -33,12 +33,57 @@ export interface Member {
 
 export interface ExpandOptions {
   warn: (source: string, message: string) => void;
-  /** Inflated bytes allowed per compressed byte before a stream counts as a decompression bomb. */
+  /** Inflated bytes allowed per compressed byte before a stream counts as a decompression bomb (default 200). */
   maxRatio?: number;
-  /** Inflated bytes always allowed, whatever the ratio. */
+  /** Inflated bytes always allowed, whatever the ratio (default 256 MiB). */
   minBombBytes?: number;
+  /**
+   * Inflated bytes allowed for one member (a gzip stream, an archive entry), whatever the ratio;
+   * the rest of the member is not read (default DEFAULT_MAX_INFLATED).
+   */
+  maxInflated?: number;
+  /**
+   * Inflated bytes allowed in all, shared by every input expanded with the same object (one scan:
+   * default MAX_RUN_FACTOR × maxInflated); what is left is counted down.
+   */
+  inflateBudget?: InflateBudget;
   /** Read files synchronously (input/read.ts, ReusedReadOptions.sync). */
   syncReads?: boolean;
+}
+
+/** The inflated bytes left to a whole scan. */
+export interface InflateBudget {
+  left: number;
+  /** Set once the budget ran out (warned about once). */
+  spent?: boolean;
+}
+
+/**
+ * Inflated bytes one member may hold by default: more than any one Flink log a bundle holds (logs
+ * roll over at a few hundred MiB; a JobManager log of weeks stays within a few GiB).
+ */
+export const DEFAULT_MAX_INFLATED = 8 * 1024 ** 3;
+/** Inflated bytes a whole scan may hold, in members: this many times the bound of one. */
+export const MAX_RUN_FACTOR = 4;
+/** Default ratio past which inflating counts as a bomb: logs compress 5–30:1, repetitive ones rarely beyond 100:1. */
+const BOMB_RATIO = 200;
+/** Inflated bytes read before the ratio is judged (small streams are never bombs). */
+const BOMB_MIN_BYTES = 256 << 20;
+
+/** A budget for a whole scan with `maxInflated` bytes per member. */
+export function inflateBudget(maxInflated = DEFAULT_MAX_INFLATED): InflateBudget {
+  return { left: maxInflated * MAX_RUN_FACTOR };
+}
+
+/** A byte count for messages: `12.5 GiB`. */
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return i === 0 ? `${n} bytes` : `${n.toFixed(n < 10 ? 1 : 0)} ${units[i]}`;
 }
 
 const LOG_NAME = /(?:\.log(?:\.\d+)?|\.out(?:\.\d+)?|\.err(?:\.\d+)?|\.txt|\.gz|\.tgz|\.tar|\.zip)$|(?:^|\/)(?:jobmanager|taskmanager)[^/]*$|(?:^|\/)(?:stdout|stderr)$/i;
@@ -67,7 +112,7 @@ export async function* expandSource(source: InputSource, opts: ExpandOptions): A
 }
 
 /** Formats recognised from the first bytes of a stream. */
-export type Sniffed = 'gzip' | 'tar' | 'zip' | 'yarn' | 'binary' | 'docker-json' | 'cri' | 'flink-rest' | 'flink-operator' | 'k8s-events' | 'json-layout' | 'plain';
+export type Sniffed = 'gzip' | 'tar' | 'zip' | 'yarn' | 'utf-16le' | 'utf-16be' | 'binary' | 'docker-json' | 'cri' | 'flink-rest' | 'flink-operator' | 'k8s-events' | 'json-layout' | 'plain';
 
 /** Largest REST document (HistoryServer archive, saved response) read: it is parsed as a whole. */
 const MAX_REST_DOCUMENT = 256 << 20;
@@ -83,6 +128,8 @@ export function sniff(head: Buffer): Sniffed {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (isTar(head)) return 'tar';
   if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) return 'zip';
+  const utf16 = utf16Of(head);
+  if (utf16) return utf16;
   // The first 64 KiB tell (a head may be a whole 1 MiB chunk: decoding all of it per file costs).
   const start = head.subarray(0, SNIFF_BYTES);
   const text = start.toString('latin1');
@@ -136,9 +183,18 @@ async function* expandStream(name: string, raw: AsyncIterable<Buffer>, opts: Exp
     case 'yarn':
       yield* yarnMembers(name, peeked.stream, opts);
       return;
+    case 'utf-16le':
+    case 'utf-16be':
+      for await (const m of expandStream(name, decodeUtf16(peeked.stream, kind), opts, depth + 1)) {
+        m.format ??= kind;
+        yield m;
+      }
+      return;
     case 'binary':
-      opts.warn(name, 'binary data (not a text log); skipped');
-      await drain(peeked.stream);
+      // Binary at its start, but it may hold a log after some garbage (or text among binary
+      // data): the text runs in it are scanned, and the share of text over the whole read says
+      // what it was.
+      yield { name, kind: 'log', chunks: textRuns(peeked.stream, (text, total) => opts.warn(name, binaryMessage(text, total))), gzip: false, format: 'text-in-binary' };
       return;
     case 'docker-json':
       yield { name, kind: 'log', chunks: mapLines(peeked.stream, dockerJsonLine), gzip: false, format: kind };
@@ -278,33 +334,44 @@ function gunzip(src: AsyncIterable<Buffer>, name: string, opts: ExpandOptions): 
 
 /**
  * Runs `src` through an inflater. It stops with a warning when the output grows like a
- * decompression bomb (more than maxRatio:1 past minBombBytes) or past `declared` bytes (a zip
- * entry's stated size). Data before a damaged spot is handed on before the error.
+ * decompression bomb (more than maxRatio:1 past minBombBytes), past the bound of one member
+ * (maxInflated) or of the whole scan (inflateBudget), or past `declared` bytes (a zip entry's
+ * stated size). Data before a damaged spot is handed on before the error.
  */
 async function* inflate(src: AsyncIterable<Buffer>, z: Transform, name: string, what: string, opts: ExpandOptions, declared: number | null): AsyncGenerator<Buffer> {
-  const maxRatio = opts.maxRatio ?? 1000;
-  const minBomb = opts.minBombBytes ?? 1 << 30;
-  let inBytes = 0;
+  const maxRatio = opts.maxRatio ?? BOMB_RATIO;
+  const minBomb = opts.minBombBytes ?? BOMB_MIN_BYTES;
+  const maxMember = opts.maxInflated ?? DEFAULT_MAX_INFLATED;
+  const budget = opts.inflateBudget;
   let outBytes = 0;
-  const counted = (async function* () {
-    for await (const b of src) {
-      inBytes += b.length;
-      yield b;
-    }
-  })();
-  const input = Readable.from(counted);
+  const input = Readable.from(src);
   input.on('error', (e) => z.destroy(e));
   input.pipe(z);
   try {
     for await (const b of z as AsyncIterable<Buffer>) {
       outBytes += b.length;
+      // The compressed bytes the inflater has taken in (not those read ahead of it).
+      const inBytes = (z as Transform & { bytesWritten: number }).bytesWritten;
       if (outBytes > minBomb && outBytes > maxRatio * Math.max(inBytes, 1)) {
-        opts.warn(name, `${what} inflates more than ${maxRatio}:1 (${outBytes} bytes from ${inBytes}); looks like a decompression bomb, the rest was not read`);
+        opts.warn(name, `${what} inflates more than ${maxRatio}:1 (${formatBytes(outBytes)} from ${formatBytes(inBytes)}); looks like a decompression bomb, the rest was not read (--max-inflated raises the limits)`);
+        return;
+      }
+      if (outBytes > maxMember) {
+        opts.warn(name, `${what} inflates to more than ${formatBytes(maxMember)}, more than a log holds; the rest was not read (--max-inflated raises the limit)`);
         return;
       }
       if (declared !== null && outBytes > declared) {
         opts.warn(name, `${what} inflates beyond its declared size of ${declared} bytes; the rest was not read`);
         return;
+      }
+      if (budget) {
+        if (budget.left < b.length) {
+          if (!budget.spent) opts.warn(name, `compressed inputs inflated to more than ${formatBytes(maxMember * MAX_RUN_FACTOR)} in all; the rest of this input and further compressed ones were not read (--max-inflated raises the limit)`);
+          budget.spent = true;
+          budget.left = 0;
+          return;
+        }
+        budget.left -= b.length;
       }
       yield b;
     }
@@ -360,7 +427,8 @@ async function* zipMembers(name: string, src: AsyncIterable<Buffer>, opts: Expan
   let zip: yauzl.ZipFile;
   if (path) {
     await drain(src);
-    zip = await yauzlLib().openPromise(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true });
+    // Names are decoded here (decodeStrings: false): yauzl rejects the whole archive for one unsafe name.
+    zip = await yauzlLib().openPromise(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, decodeStrings: false });
   } else {
     const parts: Buffer[] = [];
     let size = 0;
@@ -372,13 +440,14 @@ async function* zipMembers(name: string, src: AsyncIterable<Buffer>, opts: Expan
       }
       parts.push(b);
     }
-    zip = await yauzlLib().fromBufferPromise(Buffer.concat(parts), { lazyEntries: true, validateEntrySizes: true });
+    zip = await yauzlLib().fromBufferPromise(Buffer.concat(parts), { lazyEntries: true, validateEntrySizes: true, decodeStrings: false });
   }
   const skipped: string[] = [];
   try {
     for (;;) {
       const entry = await nextEntry(zip);
       if (!entry) break;
+      entry.fileName = yauzlLib().getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileName as unknown as Buffer, entry.extraFields, false);
       const memberName = `${name}!${entry.fileName}`;
       if (entry.fileName.endsWith('/')) continue;
       if (unsafeEntry(entry.fileName)) {
@@ -389,9 +458,14 @@ async function* zipMembers(name: string, src: AsyncIterable<Buffer>, opts: Expan
         skipped.push(entry.fileName);
         continue;
       }
-      const maxRatio = opts.maxRatio ?? 1000;
-      if (entry.uncompressedSize > (opts.minBombBytes ?? 1 << 30) && entry.uncompressedSize > maxRatio * Math.max(entry.compressedSize, 1)) {
-        opts.warn(memberName, `inflates ${entry.uncompressedSize} bytes from ${entry.compressedSize}; looks like a decompression bomb, not read`);
+      const maxRatio = opts.maxRatio ?? BOMB_RATIO;
+      if (entry.compressionMethod !== 0 && entry.uncompressedSize > (opts.minBombBytes ?? BOMB_MIN_BYTES) && entry.uncompressedSize > maxRatio * Math.max(entry.compressedSize, 1)) {
+        opts.warn(memberName, `inflates ${formatBytes(entry.uncompressedSize)} from ${formatBytes(entry.compressedSize)}; looks like a decompression bomb, not read (--max-inflated raises the limits)`);
+        continue;
+      }
+      const maxMember = opts.maxInflated ?? DEFAULT_MAX_INFLATED;
+      if (entry.uncompressedSize > maxMember) {
+        opts.warn(memberName, `declares ${formatBytes(entry.uncompressedSize)}, more than a log holds (${formatBytes(maxMember)}); not read (--max-inflated raises the limit)`);
         continue;
       }
       // Deflated entries are inflated here, in large steps (yauzl's own inflater works in 16 KiB ones).
@@ -529,6 +603,98 @@ class ByteReader {
       yield Buffer.from(line + '\n');
     }
   }
+}
+
+/**
+ * UTF-16 from a byte order mark, or from the zero bytes ASCII text has in every other place
+ * (at odd offsets for little-endian, even ones for big-endian); null otherwise.
+ */
+export function utf16Of(head: Buffer): 'utf-16le' | 'utf-16be' | null {
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  const n = Math.min(head.length, 4096) & ~1;
+  if (n < 16) return null;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (head[i] === 0) evenZero++;
+    if (head[i + 1] === 0) oddZero++;
+  }
+  const pairs = n / 2;
+  if (oddZero > pairs * 0.6 && evenZero < pairs * 0.05) return 'utf-16le';
+  if (evenZero > pairs * 0.6 && oddZero < pairs * 0.05) return 'utf-16be';
+  return null;
+}
+
+/** UTF-16 text as UTF-8 (the byte order mark dropped, unpaired surrogates replaced). */
+async function* decodeUtf16(src: AsyncIterable<Buffer>, encoding: 'utf-16le' | 'utf-16be'): AsyncGenerator<Buffer> {
+  const decoder = new TextDecoder(encoding);
+  for await (const b of src) {
+    const text = decoder.decode(b, { stream: true });
+    if (text.length > 0) yield Buffer.from(text, 'utf8');
+  }
+  const rest = decoder.decode();
+  if (rest.length > 0) yield Buffer.from(rest, 'utf8');
+}
+
+/** Shortest run of text bytes kept from binary data (shorter ones are noise). */
+const MIN_TEXT_RUN = 8;
+
+/** True for a byte that text holds: printable ASCII, tab, line ends, and the bytes of UTF-8 sequences. */
+function isTextByte(b: number): boolean {
+  return (b >= 32 && b !== 127) || b === 9 || b === 10 || b === 13;
+}
+
+/**
+ * The runs of text (MIN_TEXT_RUN bytes or more) in binary data, each ended by a line break, so
+ * that a log after a garbage prefix, or messages inside a binary file, are still scanned. At the
+ * end, `done` gets the text bytes kept and the bytes read.
+ */
+async function* textRuns(src: AsyncIterable<Buffer>, done: (text: number, total: number) => void): AsyncGenerator<Buffer> {
+  let total = 0;
+  let kept = 0;
+  let run: Buffer[] = [];
+  let runBytes = 0;
+  for await (const b of src) {
+    total += b.length;
+    const out: Buffer[] = [];
+    let start = 0;
+    for (let i = 0; i <= b.length; i++) {
+      if (i < b.length && isTextByte(b[i]!)) continue;
+      // b[start, i) is text; it continues a run carried from the previous chunk when start is 0.
+      if (i > start) {
+        run.push(b.subarray(start, i));
+        runBytes += i - start;
+      }
+      if (i < b.length) {
+        if (runBytes >= MIN_TEXT_RUN) {
+          out.push(...run, NEWLINE);
+          kept += runBytes;
+        }
+        run = [];
+        runBytes = 0;
+      }
+      start = i + 1;
+    }
+    // A run reaching the chunk's end is carried (copied: the chunk may be reused).
+    run = run.length > 0 ? [Buffer.from(Buffer.concat(run))] : [];
+    if (out.length > 0) yield Buffer.concat(out);
+  }
+  if (runBytes >= MIN_TEXT_RUN) {
+    kept += runBytes;
+    yield Buffer.concat([...run, NEWLINE]);
+  }
+  done(kept, total);
+}
+
+const NEWLINE = Buffer.from('\n');
+
+/** The warning for a file that looked binary: what share of it was text, and what was done. */
+function binaryMessage(text: number, total: number): string {
+  const share = total === 0 ? 0 : text / total;
+  const pct = share >= 0.99 ? Math.floor(share * 1000) / 10 : Math.round(share * 100);
+  if (share >= 0.9) return `starts with binary data: ${total - text} bytes that are not text were skipped, the text (${pct} %) was read`;
+  return `binary data (not a text log: ${pct} % text); only the text found in it was scanned`;
 }
 
 /** Heuristic: NUL bytes, many control bytes, or invalid UTF-8 together with control bytes. */

@@ -42,10 +42,32 @@ type ReadInto = (b: Buffer, offset: number, length: number, position: number | n
 export async function* readReused(path: string, opts: ReusedReadOptions = {}): AsyncGenerator<Buffer> {
   const fh = await open(path, 'r');
   try {
-    if (opts.sync) yield* syncRing(fh.fd, opts.start ?? 0, opts.chunkBytes ?? 1 << 20);
-    else yield* ring((b, offset, length, position) => fh.read(b, offset, length, position).then((r) => r.bytesRead), opts.start ?? 0, opts.chunkBytes ?? 1 << 20);
+    // A regular file that ends before the size it had when opened was truncated while read.
+    const st = await fh.stat();
+    const expected = st.isFile() ? st.size : null;
+    const start = opts.start ?? 0;
+    let end = start;
+    const chunks = opts.sync
+      ? syncRing(fh.fd, start, opts.chunkBytes ?? 1 << 20)
+      : ring((b, offset, length, position) => fh.read(b, offset, length, position).then((r) => r.bytesRead), start, opts.chunkBytes ?? 1 << 20);
+    for await (const chunk of chunks) {
+      end += chunk.length;
+      yield chunk;
+    }
+    if (expected !== null && end < expected) throw new ShrunkError(expected, end);
   } finally {
     await fh.close();
+  }
+}
+
+/** A file that ended before the size it had when it was opened (truncated or rotated in place while read). */
+export class ShrunkError extends Error {
+  readonly code = 'ESHRUNK';
+  constructor(
+    readonly sizeAtOpen: number,
+    readonly readTo: number,
+  ) {
+    super(`file shrank while it was read (from ${sizeAtOpen} to ${readTo} bytes): truncated or rotated in place; what was read before is kept, the result may be partial`);
   }
 }
 

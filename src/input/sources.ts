@@ -2,9 +2,8 @@
 // each a stream of large Buffers with gzip recognised by its magic bytes. Problems with one path
 // become warnings; what the bytes mean is decided downstream (scan/, parse/, detect/).
 
-import { createReadStream, fstatSync, promises as fsp } from 'node:fs';
+import { createReadStream, fstatSync, promises as fsp, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { globLib } from '../lazy.js';
 import type { InputWarning, Role } from '../model.js';
 import { readReused, readReusedFd } from './read.js';
 import { captureDocument, captureLive, isLiveUrl, type LiveOptions } from '../live/client.js';
@@ -34,7 +33,7 @@ export interface InputSource {
 }
 
 const CHUNK = 1 << 20;
-/** File names read from a walked directory. */
+/** File names read from a walked directory (as globs, for the documentation; walk() matches LOG_FILE_NAME). */
 export const LOG_GLOBS = ['**/*.log', '**/*.log.[0-9]*', '**/*.out', '**/*.out.[0-9]*', '**/*.err', '**/*.err.[0-9]*', '**/*.gz', '**/*.txt', '**/*.tar', '**/*.tgz', '**/*.zip', '**/*.json', '**/*.yaml', '**/*.yml', `**/${'[0-9a-f]'.repeat(32)}`];
 export const CONFIG_NAMES = ['flink-conf.yaml', 'flink-conf.yml', 'config.yaml', 'config.yml'];
 
@@ -83,6 +82,10 @@ export async function resolveInputs(
       continue;
     }
     if (p === '-') {
+      if (stdin === process.stdin && stdinClosed()) {
+        warnings.push({ source: '<stdin>', message: 'standard input is closed (or is /dev/null): nothing to read; give log files or directories, or pipe a log in' });
+        continue;
+      }
       // Standard input redirected from a file is read like a file, through reused buffers.
       const size = stdin === process.stdin ? stdinFileSize() : null;
       add({ name: '<stdin>', kind: 'log', open: () => stdin as AsyncIterable<Buffer>, ...(size !== null ? { openReused: () => readReusedFd(0), size } : {}) });
@@ -108,20 +111,67 @@ export async function resolveInputs(
   return { sources, warnings };
 }
 
+/** File names LOG_GLOBS match (the last path component). */
+const LOG_FILE_NAME = /\.(?:log|out|err)(?:\.[0-9].*)?$|\.(?:gz|txt|tar|tgz|zip|json|ya?ml)$|^[0-9a-f]{32}$/;
+/** Directories below a walked one followed at most (a bound on pathological trees, not on cycles). */
+const MAX_WALK_DEPTH = 64;
+
+/**
+ * Finds the log and configuration files below `dir`. Symbolic links are followed, but each real
+ * directory and file (device and inode) is visited once: a link back to a parent (`ln -s . self`)
+ * neither loops nor reads a file twice. Dot files and directories are skipped.
+ */
 async function walk(dir: string, warnings: InputWarning[]): Promise<string[]> {
-  const opts = { cwd: dir, onlyFiles: true, followSymbolicLinks: true, suppressErrors: true, dot: false } as const;
+  const seen = new Set<string>();
+  const configs: string[] = [];
+  const logs: string[] = [];
+  const idOf = (st: { dev: number; ino: number }): string => `${st.dev}:${st.ino}`;
   try {
-    const logs = await globLib()(LOG_GLOBS, opts);
-    const configs = await globLib()(CONFIG_NAMES.map((n) => `**/${n}`), opts);
-    const found = [...new Set([...configs.sort(), ...logs.sort(naturalCompare)])].map((f) => join(dir, f));
-    // JSON, YAML and id-named files are read only when they are REST documents or operator
-    // resources (a bundle holds many other such files, which are not logs).
-    const keep = await Promise.all(found.map((f) => (DOCUMENT_NAME.test(f) && !isConfigName(f) ? isEvidenceDocument(f) : true)));
-    return found.filter((_, i) => keep[i]);
+    seen.add(idOf(await fsp.stat(dir)));
   } catch (e) {
     warnings.push({ source: dir, message: describeFsError(e, 'cannot walk directory') });
     return [];
   }
+  // Breadth first, files before subdirectories: a file reached by several paths is named by its shallowest.
+  let level: string[] = [''];
+  for (let depth = 0; level.length > 0 && depth <= MAX_WALK_DEPTH; depth++) {
+    const next: string[] = [];
+    for (const rel of level) {
+      let names: string[];
+      try {
+        names = (await fsp.readdir(join(dir, rel))).sort();
+      } catch {
+        continue; // an unreadable subdirectory is skipped (the others are read)
+      }
+      for (const name of names) {
+        if (name.startsWith('.')) continue;
+        const relPath = rel ? `${rel}/${name}` : name;
+        let st;
+        try {
+          st = await fsp.stat(join(dir, relPath));
+        } catch {
+          continue; // a dangling link, or a file removed meanwhile
+        }
+        const id = idOf(st);
+        if (seen.has(id)) continue;
+        if (st.isDirectory()) {
+          seen.add(id);
+          next.push(relPath);
+        } else if (st.isFile()) {
+          const config = CONFIG_NAMES.includes(name);
+          if (!config && !LOG_FILE_NAME.test(name)) continue;
+          seen.add(id);
+          (config ? configs : logs).push(relPath);
+        }
+      }
+    }
+    level = next;
+  }
+  const found = [...configs.sort(), ...logs.sort(naturalCompare)].map((f) => join(dir, f));
+  // JSON, YAML and id-named files are read only when they are REST documents or operator
+  // resources (a bundle holds many other such files, which are not logs).
+  const keep = await Promise.all(found.map((f) => (DOCUMENT_NAME.test(f) && !isConfigName(f) ? isEvidenceDocument(f) : true)));
+  return found.filter((_, i) => keep[i]);
 }
 
 /** Files of a walked directory kept only when their content is live evidence. */
@@ -165,6 +215,21 @@ function memorySource(name: string, bytes: Buffer): InputSource {
       yield bytes;
     },
   };
+}
+
+/**
+ * True when standard input is closed. Node opens /dev/null in place of a closed descriptor 0, so
+ * this is also true for `< /dev/null`: either way there is nothing to read.
+ */
+function stdinClosed(): boolean {
+  try {
+    const st = fstatSync(0);
+    if (!st.isCharacterDevice()) return false;
+    const nul = statSync('/dev/null');
+    return st.rdev === nul.rdev;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EBADF';
+  }
 }
 
 /** The size of standard input when it is redirected from a regular file, else null. */

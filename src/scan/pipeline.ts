@@ -23,7 +23,12 @@ export interface PipelineSetup {
   literals: string[];
   detector: DetectorOptions;
   heapBudget?: number;
+  /** One Int32 set to 1 by the scanning thread on Ctrl-C: the worker skips the records still queued. */
+  stop?: SharedArrayBuffer;
 }
+
+/** From the detecting thread to the scanning one: a batch of records was detected, or the results. */
+type FromDetector = { kind: 'ack'; bytes: number } | { kind: 'state'; state: DetectorState };
 
 /** From the scanning thread to the detecting one. */
 type ToDetector =
@@ -33,6 +38,12 @@ type ToDetector =
 
 /** Bytes of packed records sent at once. */
 const BATCH_BYTES = 256 << 10;
+/**
+ * Bytes of records handed on and not yet detected, past which the scanning thread waits: in a log
+ * that is mostly failures the worker parses more slowly than the scanner cuts, and without a
+ * bound the records would pile up in its queue (memory), and a Ctrl-C would wait for all of them.
+ */
+const MAX_IN_FLIGHT = 8 << 20;
 /** Literal count of a record that names no literals because every record is handed on. */
 const ALL_LITERALS = 0xffff;
 /** Bytes of a packed record before its literal indexes. */
@@ -100,29 +111,75 @@ export class Pipeline {
   private readonly packer: RecordPacker;
   private readonly result: Promise<DetectorState>;
   private scanned = 0;
+  /** Bytes of records posted and not yet acknowledged. */
+  private inFlight = 0;
+  /** Resolved when the worker has caught up (see MAX_IN_FLIGHT). */
+  private caughtUp: { promise: Promise<void>; resolve: () => void } | null = null;
   /** A task reported that it was stopped. */
   stopped = false;
 
   private constructor(private readonly worker: Worker, literals: string[]) {
     this.packer = new RecordPacker(new Map(literals.map((l, i) => [l, i])));
     this.result = new Promise((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the detecting thread ended (exit code ${code})`)));
+      worker.on('message', (m: FromDetector) => {
+        if (m.kind === 'ack') {
+          this.inFlight -= m.bytes;
+          if (this.caughtUp && this.inFlight <= MAX_IN_FLIGHT / 2) {
+            this.caughtUp.resolve();
+            this.caughtUp = null;
+          }
+        } else resolve(m.state);
+      });
+      worker.once('error', (e) => {
+        this.caughtUp?.resolve();
+        reject(e);
+      });
+      worker.once('exit', (code) => {
+        this.caughtUp?.resolve();
+        reject(new Error(`the detecting thread ended (exit code ${code})`));
+      });
     });
     // A failure is reported by finish(); until then it must not count as unhandled.
     this.result.catch(() => undefined);
   }
 
-  /** Starts the detecting worker. */
-  static start(setup: PipelineSetup): Pipeline {
-    const worker = new Worker(WORKER_URL, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
-    return new Pipeline(worker, setup.literals);
+  private stopFlag: Int32Array | null = null;
+
+  /** Starts the detecting worker; when `signal` fires, the worker drops the records it has not detected yet. */
+  static start(setup: PipelineSetup, signal?: AbortSignal): Pipeline {
+    const stop = new SharedArrayBuffer(4);
+    const worker = new Worker(WORKER_URL, { workerData: { ...setup, stop }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+    const p = new Pipeline(worker, setup.literals);
+    p.stopFlag = new Int32Array(stop);
+    if (signal) {
+      if (signal.aborted) p.stopNow();
+      else signal.addEventListener('abort', () => p.stopNow(), { once: true });
+    }
+    return p;
+  }
+
+  /** Tells the worker to skip the records still queued (an interrupted scan reports what was detected so far). */
+  stopNow(): void {
+    if (this.stopFlag) Atomics.store(this.stopFlag, 0, 1);
+    this.stopped = true;
+    this.caughtUp?.resolve();
+    this.caughtUp = null;
   }
 
   /** Counts scanned input bytes (the worker keeps its heap budget by them). */
   onBytes(n: number): void {
     this.scanned += n;
+  }
+
+  /** A promise to wait for before reading on while the worker is behind by more than MAX_IN_FLIGHT bytes, else null. */
+  pace(): Promise<void> | null {
+    if (this.inFlight <= MAX_IN_FLIGHT || this.stopped) return null;
+    if (!this.caughtUp) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.caughtUp = { promise, resolve };
+    }
+    return this.caughtUp.promise;
   }
 
   /** Hands one scan message of task `task` on: records are packed, the rest follow them in order. */
@@ -156,6 +213,7 @@ export class Pipeline {
   private flush(): void {
     if (this.packer.count === 0) return;
     const { buffer, count } = this.packer.take();
+    this.inFlight += buffer.byteLength;
     this.post({ kind: 'records', buffer, count, scanned: this.scanned }, [buffer]);
     this.scanned = 0;
   }
@@ -173,14 +231,20 @@ export function detectInWorker(setup: PipelineSetup, patterns: Pattern[]): void 
   // One feeder a task: each numbers its members from 0.
   const feeders: TaskFeeder[] = [];
   const feeder = (task: number): TaskFeeder => (feeders[task] ??= new TaskFeeder(detector, warnings));
+  const stop = setup.stop ? new Int32Array(setup.stop) : null;
   port.on('message', (m: ToDetector) => {
     if (m.kind === 'message') {
       feeder(m.task).take(m.msg);
     } else if (m.kind === 'records') {
+      if (stop && Atomics.load(stop, 0) === 1) {
+        port.postMessage({ kind: 'ack', bytes: m.buffer.byteLength } satisfies FromDetector);
+        return;
+      }
       readRecords(m.buffer, m.count, setup.literals, (task, member, record) => feeder(task).take({ type: 'record', member, record }));
       if (setup.heapBudget) heapCheck(m.scanned, setup.heapBudget);
+      port.postMessage({ kind: 'ack', bytes: m.buffer.byteLength } satisfies FromDetector);
     } else {
-      port.postMessage(detector.exportState(warnings));
+      port.postMessage({ kind: 'state', state: detector.exportState(warnings) } satisfies FromDetector);
     }
   });
 }

@@ -69,6 +69,11 @@ export interface ScanOptions {
   /** Called with the number of bytes of each chunk read (for progress reports). */
   onBytes?: (n: number) => void;
   /**
+   * Called after each chunk is scanned; a promise returned is waited for before the next read
+   * (a consumer on another thread that has fallen behind: pipeline.ts).
+   */
+  pace?: () => Promise<void> | null;
+  /**
    * The chunks come from reused buffers (input/read.ts): a chunk is scanned in place when it is
    * large enough, and whatever is kept past it (a short chunk, the unfinished record) is copied.
    */
@@ -155,15 +160,17 @@ export async function scanStream(
     opts.onBytes?.(chunk.length);
     if (pending.length === 0 && chunk.length >= chunkBytes) {
       state.feed([chunk], false, maxCarry);
-      continue;
+    } else {
+      pending.push(opts.reusedChunks ? Buffer.from(chunk) : chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes >= chunkBytes) {
+        state.feed(pending, false, maxCarry);
+        pending = [];
+        pendingBytes = 0;
+      }
     }
-    pending.push(opts.reusedChunks ? Buffer.from(chunk) : chunk);
-    pendingBytes += chunk.length;
-    if (pendingBytes >= chunkBytes) {
-      state.feed(pending, false, maxCarry);
-      pending = [];
-      pendingBytes = 0;
-    }
+    const wait = opts.pace?.();
+    if (wait) await wait;
   }
   state.feed(pending, true, maxCarry);
   return { error, bytes: state.totalBytes, lines: state.lineNo - (state.endsWithNewline || state.totalBytes === 0 ? 1 : 0), records: state.records, stopped };

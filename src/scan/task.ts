@@ -5,7 +5,7 @@
 
 import { createReadStream } from 'node:fs';
 import type { ConfigEntry, Role } from '../model.js';
-import { expandSource, type Member } from '../input/members.js';
+import { expandSource, type InflateBudget, type Member } from '../input/members.js';
 import type { InputSource } from '../input/sources.js';
 import { isConfigName } from '../input/sources.js';
 import { parseConfigText } from '../input/config-file.js';
@@ -44,6 +44,12 @@ export interface TaskContext {
   syncReads?: boolean;
   /** Hand records on as bytes, for a detector on another thread (pipeline.ts). */
   raw?: boolean;
+  /** Inflated bytes allowed per compressed member (input/members.ts; default there). */
+  maxInflated?: number;
+  /** Inflated bytes left to the whole scan, shared by its tasks on this thread. */
+  inflateBudget?: InflateBudget;
+  /** Waited for between chunks when the detector on another thread has fallen behind (ScanOptions.pace). */
+  pace?: () => Promise<void> | null;
 }
 
 /** Opens a file input by path (what workers receive). */
@@ -62,7 +68,8 @@ export async function runTask(input: InputSource, range: ByteRange | null, ctx: 
       await scanMember({ name: input.name, kind: 'log', chunks, gzip: false, reusedChunks: true }, 0, ctx, emit, warn);
       return;
     }
-    for await (const m of expandSource(input, { warn, syncReads: ctx.syncReads === true })) {
+    const limits = { ...(ctx.maxInflated ? { maxInflated: ctx.maxInflated } : {}), ...(ctx.inflateBudget ? { inflateBudget: ctx.inflateBudget } : {}) };
+    for await (const m of expandSource(input, { warn, syncReads: ctx.syncReads === true, ...limits })) {
       const n = member++;
       emit({ type: 'member', member: n, name: m.name, kind: m.kind, ...(m.roleHint ? { roleHint: m.roleHint } : {}), ...(m.host ? { host: m.host } : {}) });
       if (m.kind === 'config') await readConfig(m, n, emit);
@@ -87,6 +94,7 @@ async function scanMember(m: Member, n: number, ctx: TaskContext, emit: (msg: Sc
         raw: ctx.raw === true,
         onWarning: (message) => warn(m.name, message),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(ctx.pace ? { pace: ctx.pace } : {}),
         onBytes: (n) => {
           ctx.onBytes?.(n);
           if (ctx.heapBudget) heapCheck(n, ctx.heapBudget);
@@ -120,6 +128,7 @@ export function describeReadError(e: unknown): string {
   if (err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(err.message ?? '')) {
     return `gzip data is damaged or truncated (${err.message}); findings up to that point are kept`;
   }
+  if (err.code === 'ESHRUNK') return err.message;
   if (err.code === 'EACCES' || err.code === 'EPERM') return 'cannot read: permission denied';
   if (err.code === 'EISDIR') return 'cannot read: is a directory';
   if (err.code === 'ENOENT') return 'cannot read: no such file or directory';

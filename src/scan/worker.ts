@@ -11,6 +11,7 @@ import { buildPrefilter, lazyPrefilter } from './prefilter.js';
 import type { ByteRange } from './task.js';
 import { detectTask } from './lane.js';
 import { detectInWorker, type PipelineSetup } from './pipeline.js';
+import { inflateBudget } from '../input/members.js';
 
 /** Settings every task of a worker shares. */
 export interface WorkerSetup {
@@ -21,6 +22,8 @@ export interface WorkerSetup {
   everyRecord: boolean;
   detector: DetectorOptions;
   heapBudget?: number;
+  /** Inflated bytes allowed per compressed member (DiagnoseOptions.maxInflated). */
+  maxInflated?: number;
 }
 
 /** A task sent to a worker. */
@@ -49,13 +52,15 @@ if (parentPort && (workerData as PipelineSetup).role === 'pipeline') {
   const controller = new AbortController();
   const port = parentPort;
   let queue = Promise.resolve();
+  // This lane's share of the scan's inflated bytes is counted here.
+  const budget = inflateBudget(setup.maxInflated);
   port.on('message', (m: WorkerTask | { abort: true }) => {
     if ('abort' in m) {
       controller.abort();
       return;
     }
     queue = queue.then(async () => {
-      const ctx = { prefilter, problemPrefilter, everyRecord: setup.everyRecord, signal: controller.signal, syncReads: true, ...(setup.heapBudget ? { heapBudget: setup.heapBudget } : {}) };
+      const ctx = { prefilter, problemPrefilter, everyRecord: setup.everyRecord, signal: controller.signal, syncReads: true, inflateBudget: budget, ...(setup.maxInflated ? { maxInflated: setup.maxInflated } : {}), ...(setup.heapBudget ? { heapBudget: setup.heapBudget } : {}) };
       port.postMessage((await detectTask(m, m.id, patterns, setup.detector, ctx)) satisfies WorkerReply);
     });
   });

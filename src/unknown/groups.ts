@@ -306,9 +306,9 @@ function absorb(t: Building, g: Building): void {
     t.last = g.last;
     t.lastSeen = g.lastSeen;
   }
-  t.times.push(...g.times.slice(0, Math.max(0, MAX_OCCURRENCES - t.times.length)));
+  for (const x of g.times.slice(0, Math.max(0, MAX_OCCURRENCES - t.times.length))) t.times.push(x);
   t.untimed += g.untimed;
-  t.occurrences.push(...g.occurrences.slice(0, Math.max(0, MAX_OCCURRENCES - t.occurrences.length)));
+  for (const o of g.occurrences.slice(0, Math.max(0, MAX_OCCURRENCES - t.occurrences.length))) t.occurrences.push(o);
 }
 
 /**

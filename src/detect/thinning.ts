@@ -1,0 +1,104 @@
+// Bounds the signals a scan keeps per pattern. A crash-looping job logs the same failure hundreds
+// of thousands of times; correlation needs every checkpoint, job, task and host it touched and its
+// place in time, not every line. Past the first KEPT_SIGNALS signals of a pattern, a signal is
+// kept only when it brings an identity not seen before or the first signal of a new minute; the
+// others are tallied (how many, and the checkpoint ids of those past IDENTITY_SIGNALS), and the
+// latest one is kept so that the finding's last occurrence stays right.
+
+import type { Signal } from '../model.js';
+
+/** Signals of a pattern always kept. */
+export const KEPT_SIGNALS = 1_000;
+/** Signals of a pattern kept for a new identity; past it, new checkpoint ids are tallied as numbers. */
+export const IDENTITY_SIGNALS = 4_000;
+/** Signals of a pattern kept at most, whatever they bring. */
+export const MAX_SIGNALS = 6_000;
+/** Distinct jobs, tasks and hosts remembered per pattern. */
+const MAX_NAMES = 4_096;
+/** A signal is kept when it is the first of its pattern in this many milliseconds (restarts are attributed by time). */
+const TIME_STEP_MS = 60_000;
+
+/** What was not kept of a pattern's signals. */
+export interface SignalTally {
+  /** Signals counted but not kept. */
+  events: number;
+  /** Checkpoint ids of signals not kept (and not in any kept signal). */
+  checkpoints: number[];
+}
+
+interface PatternSeen {
+  count: number;
+  kept: number;
+  checkpoints: Set<number>;
+  names: Set<string>;
+  lastStep: number;
+  tally: SignalTally;
+  latest: Signal | null;
+}
+
+/** Decides, signal by signal, which ones a detector keeps. */
+export class SignalThinning {
+  private readonly seen = new Map<string, PatternSeen>();
+
+  /** True when `s` is to be kept; otherwise it was tallied. */
+  keep(s: Signal): boolean {
+    let p = this.seen.get(s.patternId);
+    if (!p) this.seen.set(s.patternId, (p = { count: 0, kept: 0, checkpoints: new Set(), names: new Set(), lastStep: -Infinity, tally: { events: 0, checkpoints: [] }, latest: null }));
+    p.count++;
+    const id = s.identity;
+    const cp = id.checkpoint;
+    const newCheckpoint = cp !== undefined && !p.checkpoints.has(cp);
+    let newName = false;
+    for (const v of [id.job, id.task, id.host]) {
+      if (v && !p.names.has(v) && p.names.size < MAX_NAMES) {
+        p.names.add(v);
+        newName = true;
+      }
+    }
+    const t = s.event.timeMs;
+    const step = t === null ? null : Math.floor(t / TIME_STEP_MS);
+    const newStep = step !== null && step !== p.lastStep;
+    if (step !== null) p.lastStep = step;
+    const keep = p.kept < KEPT_SIGNALS || (p.kept < MAX_SIGNALS && (newName || newStep || (newCheckpoint && p.kept < IDENTITY_SIGNALS)));
+    if (newCheckpoint) p.checkpoints.add(cp);
+    if (keep) {
+      p.kept++;
+      return true;
+    }
+    p.tally.events++;
+    if (newCheckpoint) p.tally.checkpoints.push(cp);
+    if (!p.latest || (t ?? -Infinity) >= (p.latest.event.timeMs ?? -Infinity)) p.latest = s;
+    return false;
+  }
+
+  /**
+   * The tallies by pattern since the last call, once the scan is done; the latest signal of each pattern that was not
+   * kept is handed to `keepLatest` (and no longer counted in the tally).
+   */
+  finish(keepLatest: (s: Signal) => void): Map<string, SignalTally> {
+    const out = new Map<string, SignalTally>();
+    for (const [id, p] of this.seen) {
+      if (p.latest) {
+        keepLatest(p.latest);
+        p.tally.events--;
+        p.latest = null;
+      }
+      if (p.tally.events > 0 || p.tally.checkpoints.length > 0) out.set(id, p.tally);
+      // Handed out once: a later call reports only what was tallied since.
+      p.tally = { events: 0, checkpoints: [] };
+    }
+    return out;
+  }
+}
+
+/** Adds tallies (a scan worker's) into `into`. */
+export function mergeTallies(into: Map<string, SignalTally>, from: Iterable<[string, SignalTally]>): void {
+  for (const [id, t] of from) {
+    const x = into.get(id);
+    if (!x) into.set(id, { events: t.events, checkpoints: [...t.checkpoints] });
+    else {
+      x.events += t.events;
+      for (const c of t.checkpoints) x.checkpoints.push(c);
+    }
+  }
+}
