@@ -31,6 +31,11 @@ describe('fingerprints', () => {
     expect(normaliseMessage('kafka010 log4j java.io.IOException')).toBe('kafka010 log4j java.io.IOException');
   });
 
+  it('masks a number with a unit as a number, not as an id', () => {
+    expect(normaliseMessage('Checkpoint timeout is 30000ms, buffer 512MiB, wait 1200000ms')).toBe('Checkpoint timeout is <n>ms, buffer <n>MiB, wait <n>ms');
+    expect(normaliseMessage('request 3fgk3u66 and a3927ziu')).toBe('request <id> and <id>');
+  });
+
   it('gives a message whose digits differ from a remembered one the result of masking it afresh', () => {
     // normaliseMessage remembers results by the message with its digits replaced; the texts are
     // built from the pieces the masks react to, and 0x prefixes are among them.
