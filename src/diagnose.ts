@@ -21,6 +21,7 @@ import { loadPatterns, BUILTIN_PATTERN_DIR, type Pattern } from './detect/patter
 import { correlate } from './correlate/correlate.js';
 import { applyIgnores, type IgnoreRule } from './ignore.js';
 import { MAX_GROUPS } from './unknown/groups.js';
+import { jobUnstableFindings } from './unknown/job-unstable.js';
 
 /** How far a scan has got. */
 export interface Progress {
@@ -242,8 +243,9 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   if (options.heapBudget) heapSettle(options.heapBudget);
   const { facts, signals, sources } = detector;
   const { findings, checkpoints, checkpointRuns, jobTransitions } = correlate({ patterns, signals, facts, sources });
-  const { kept, muted } = applyIgnores(findings, options.ignore ?? []);
   const unknown = detector.unknown.finish(facts, sources);
+  const unstable = jobUnstableFindings({ patterns, findings, unknown, checkpoints, jobTransitions, sources });
+  const { kept, muted } = applyIgnores([...findings, ...unstable], options.ignore ?? []);
   if (detector.unknown.ungrouped > 0) {
     warnings.push({ source: '(all inputs)', message: `more distinct unknown problems than the ${MAX_GROUPS} groups kept; ${detector.unknown.ungrouped} further occurrences were counted but not grouped` });
   }

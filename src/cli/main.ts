@@ -5,7 +5,7 @@ import { closeSync, existsSync, openSync, writeFileSync, writeSync } from 'node:
 import { Command, CommanderError, Option } from 'commander';
 import { diagnosePaths, type Progress } from '../diagnose.js';
 import { loadPatterns, BUILTIN_PATTERN_DIR, PatternError, type Pattern } from '../detect/pattern.js';
-import { readIgnoreFile, type IgnoreRule } from '../ignore.js';
+import { IgnoreError, readIgnoreFile, unknownRuleIds, type IgnoreRule } from '../ignore.js';
 import { FORMATS, reportParts, type Format } from '../report/index.js';
 import { timelineText, timelineMarkdown } from '../report/timeline.js';
 import { Redactor } from '../redact/redactor.js';
@@ -49,7 +49,8 @@ Examples:
                                                scaffold a pattern and samples from it
   flink-doctor patterns list                   show the known failures
 
-Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or nothing readable, 130 interrupted.`;
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error, or nothing read (an empty input
+without --allow-empty), 130 interrupted.`;
 
 /** Runs the CLI with argv (without node and script); resolves to the exit code. */
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -85,6 +86,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
       .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'none']).default('warning'))
       .option('--unknown <n>', 'list the top n failures no pattern knows (0 hides the section)', '5')
+      .option('--allow-empty', 'exit 0 instead of 2 when the input is empty (nothing was read)')
       .option('-F, --follow', 'keep reading files (like tail -F: new data, new and rotated files) or stdin, printing each finding as it appears; Ctrl-C stops')
       .addOption(new Option('--follow-interval <ms>', 'poll interval for --follow').default(1000).argParser((v: string) => Number(v)).hideHelp())
       .action(async (paths: string[], opts: ScanOpts) => {
@@ -112,7 +114,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return 2;
     }
-    if (e instanceof UsageError || e instanceof PatternError) {
+    if (e instanceof UsageError || e instanceof PatternError || e instanceof IgnoreError) {
       io.stderr.write(`flink-doctor: ${e.message}\n`);
       return 2;
     }
@@ -140,6 +142,8 @@ export interface ScanOpts {
   unknown?: string;
   workers?: number | 'auto';
   follow?: boolean;
+  /** An empty input is not an error (exit 0 instead of 2). */
+  allowEmpty?: boolean;
   /** Poll interval in ms for --follow (tests use a short one). */
   followInterval?: number;
 }
@@ -205,8 +209,14 @@ async function scanAction(paths: string[], opts: ScanOpts, io: Io): Promise<numb
   writeReport(reportParts(opts.format, diagnosis, { color, unknown }), opts, io);
 
   if (diagnosis.interrupted) return 130;
-  const readable = diagnosis.inputs.some((i) => i.bytes > 0);
-  if (!readable && diagnosis.warnings.some((w) => !/empty/.test(w.message))) return 2;
+  if (!diagnosis.inputs.some((i) => i.bytes > 0)) {
+    // Nothing read at all: no finding can mean "healthy" here.
+    const unreadable = diagnosis.warnings.some((w) => !/empty|^ignore rule/.test(w.message));
+    if (unreadable) return 2; // its warning said why
+    if (opts.allowEmpty) return 0;
+    if (!opts.quiet) io.stderr.write('flink-doctor: nothing to diagnose: the input was empty (--allow-empty accepts that)\n');
+    return 2;
+  }
   if (opts.failOn === 'none') return 0;
   const threshold = severityRank(opts.failOn);
   return diagnosis.findings.some((f) => severityRank(f.severity) >= threshold) ? 1 : 0;
@@ -219,6 +229,7 @@ async function followAction(paths: string[], opts: ScanOpts, io: Io): Promise<nu
   for (const d of opts.patterns) if (!existsSync(d)) throw new UsageError(`--patterns ${d}: no such directory`);
   const patterns = loadPatterns([BUILTIN_PATTERN_DIR, ...opts.patterns]);
   const ignore = opts.ignore ? readIgnoreFile(opts.ignore) : existsSync('.flink-doctor-ignore') ? readIgnoreFile('.flink-doctor-ignore') : [];
+  if (!opts.quiet) for (const w of unknownRuleIds(ignore, patterns.map((p) => p.id))) io.stderr.write(`flink-doctor: warning: ${w.source}: ${w.message}\n`);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   if (io.signal) io.signal.addEventListener('abort', onSigint, { once: true });
@@ -314,6 +325,7 @@ export async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'form
   let ignore: IgnoreRule[] = [];
   if (opts.ignore) ignore = readIgnoreFile(opts.ignore);
   else if (existsSync('.flink-doctor-ignore')) ignore = readIgnoreFile('.flink-doctor-ignore');
+  const ignoreWarnings = unknownRuleIds(ignore, patterns.map((p) => p.id));
   const since = opts.since ? parseTime(opts.since, '--since') : null;
   const until = opts.until ? parseTime(opts.until, '--until') : null;
 
@@ -327,6 +339,7 @@ export async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'form
     const progress = !opts.quiet && (io.stderr as { isTTY?: boolean }).isTTY ? progressLine(io.stderr) : null;
     diagnosis = await diagnosePaths(paths, { patterns, patternDirs: opts.patterns, since, until, ignore, signal: controller.signal, workers: opts.workers ?? 'auto', heapBudget: HEAP_BUDGET, ...(progress ? { onProgress: progress.update } : {}) }, io.stdin);
     progress?.clear();
+    diagnosis.warnings.unshift(...ignoreWarnings);
   } finally {
     process.removeListener('SIGINT', onSigint);
     io.signal?.removeEventListener('abort', onSigint);

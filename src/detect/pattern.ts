@@ -35,7 +35,7 @@ export interface PatternSpec {
   flink?: string;
   literals?: string[];
   match?: Condition;
-  check?: 'rocksdb-localdir-on-shared-fs';
+  check?: 'rocksdb-localdir-on-shared-fs' | 'job-unstable';
   role?: 'root' | 'consequence';
   /** Identity fields (job, checkpoint, task, host), `text`, or names of captured fields. */
   occurrenceKey?: string[];
