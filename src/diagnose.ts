@@ -22,6 +22,7 @@ import { correlate } from './correlate/correlate.js';
 import { applyIgnores, type IgnoreRule } from './ignore.js';
 import { MAX_GROUPS } from './unknown/groups.js';
 import { jobUnstableFindings } from './unknown/job-unstable.js';
+import { coverage } from './coverage.js';
 
 /** How far a scan has got. */
 export interface Progress {
@@ -249,6 +250,8 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   if (detector.unknown.ungrouped > 0) {
     warnings.push({ source: '(all inputs)', message: `more distinct unknown problems than the ${MAX_GROUPS} groups kept; ${detector.unknown.ungrouped} further occurrences were counted but not grouped` });
   }
+  const paths = new Map(inputs.filter((i) => i.path).map((i) => [i.name, i.path!]));
+  const covered = await coverage({ sources, paths, findings: [...kept, ...muted], checkpoints, jobTransitions, unknown, signals, since: options.since ?? null, until: options.until ?? null });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return {
     findings: kept,
@@ -268,6 +271,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
       threads,
     },
     interrupted,
+    coverage: covered,
   };
 }
 
