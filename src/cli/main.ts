@@ -19,6 +19,8 @@ import { explainText, findGroup } from './explain.js';
 import { follow } from '../follow.js';
 import { HEAP_BUDGET } from '../scan/heap.js';
 import { findingJson as toJsonFinding } from '../report/json.js';
+import { findingText } from '../report/text.js';
+import { orderedFindings } from '../report/common.js';
 
 /** Where the CLI writes; tests pass their own. */
 export interface Io {
@@ -87,7 +89,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'none']).default('warning'))
       .option('--unknown <n>', 'list the top n failures no pattern knows (0 hides the section)', '5')
       .option('--allow-empty', 'exit 0 instead of 2 when the input is empty (nothing was read)')
-      .option('-F, --follow', 'keep reading files (like tail -F: new data, new and rotated files) or stdin, printing each finding as it appears; Ctrl-C stops')
+      .option('-F, --follow', 'keep reading files (like tail -F: new data, new and rotated files) or stdin, printing each finding as it appears; Ctrl-C stops, and standard input stops at its end; a summary ends the output')
       .addOption(new Option('--follow-interval <ms>', 'poll interval for --follow').default(1000).argParser((v: string) => Number(v)).hideHelp())
       .action(async (paths: string[], opts: ScanOpts) => {
         state.code = await scanAction(paths, opts, io);
@@ -237,7 +239,7 @@ async function followAction(paths: string[], opts: ScanOpts, io: Io): Promise<nu
   const color = opts.color && !!io.stdout.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
   const c = new Chalk({ level: color ? 1 : 0 });
   const now = (): string => new Date().toISOString().slice(11, 19);
-  if (opts.format === 'text' && !opts.quiet) io.stderr.write(`flink-doctor: following ${paths.length ? paths.join(', ') : 'standard input'}; Ctrl-C to stop\n`);
+  if (opts.format === 'text' && !opts.quiet) io.stderr.write(`flink-doctor: following ${paths.length ? paths.join(', ') : 'standard input until it ends'}; Ctrl-C to stop\n`);
   let findings;
   try {
     findings = await follow(paths.length ? paths : ['-'], {
@@ -254,14 +256,20 @@ async function followAction(paths: string[], opts: ScanOpts, io: Io): Promise<nu
           io.stdout.write(JSON.stringify({ type: isNew ? 'finding' : 'update', at: new Date().toISOString(), finding: toJsonFinding(f) }) + '\n');
           return;
         }
-        const ev = f.evidence[0];
-        io.stdout.write(`${c.dim(now())} ${isNew ? c.bold(f.severity.toUpperCase()) : 'MORE'} ${f.title} ${c.dim(`[${f.id}]`)} — ${f.occurrences} occurrence${f.occurrences === 1 ? '' : 's'}\n`);
-        if (isNew) io.stdout.write(`  ${f.summary}\n${ev ? `  ${c.cyan(`${ev.source}:${ev.line}`)} ${ev.text.trim().slice(0, 200)}\n` : ''}  Fix: ${f.remediation.split('\n').find((l) => l.trim()) ?? ''}\n`);
+        if (isNew) io.stdout.write(`${c.dim(now())} ${c.dim('new finding')}\n${findingText(f, null, c).join('\n')}\n\n`);
+        else io.stdout.write(`${c.dim(now())} MORE ${f.title} ${c.dim(`[${f.id}]`)} — ${f.occurrences} occurrence${f.occurrences === 1 ? '' : 's'}\n`);
       },
     });
   } finally {
     process.removeListener('SIGINT', onSigint);
     io.signal?.removeEventListener('abort', onSigint);
+  }
+  // The final summary: every finding at the end of the input (or at Ctrl-C).
+  const ordered = orderedFindings(findings);
+  if (opts.format === 'json') io.stdout.write(JSON.stringify({ type: 'summary', at: new Date().toISOString(), findings: ordered.map(toJsonFinding) }) + '\n');
+  else {
+    io.stdout.write(`${c.bold(`Summary: ${ordered.length === 0 ? 'no known failure found' : `${ordered.length} finding${ordered.length === 1 ? '' : 's'}`}`)}\n`);
+    for (const f of ordered) io.stdout.write(`  ${f.severity.toUpperCase().padEnd(8)} ${f.title} ${c.dim(`[${f.id}]`)} — ${f.occurrences} occurrence${f.occurrences === 1 ? '' : 's'}\n`);
   }
   if (opts.failOn === 'none') return 0;
   const threshold = severityRank(opts.failOn);

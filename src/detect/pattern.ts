@@ -139,7 +139,8 @@ function patternFiles(dir: string): string[] {
       if (e.name.startsWith('.')) continue;
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(e.name)) out.push(p);
+      // noise.yaml beside the built-in patterns is the known-noise list (unknown/noise.ts), not a pattern.
+      else if (/\.ya?ml$/.test(e.name) && !(e.name === 'noise.yaml' && resolve(d) === BUILTIN_PATTERN_DIR)) out.push(p);
     }
   };
   walk(resolve(dir));

@@ -167,9 +167,11 @@ describe('report section', () => {
         expect(section).toBeLessThan(r.stdout.search(/Checkpoint timeline|id="timeline"/));
       }
       const none = await cli(['-f', format, '--fail-on', 'none', '--unknown', '0', dir]);
-      expect(none.stdout).not.toContain('PaymentGatewayException');
+      // The section is gone; the job-unstable finding still names its likely cause.
+      if (format === 'json') expect(JSON.parse(none.stdout).unknown).toEqual([]);
+      else expect(none.stdout).not.toMatch(/Unknown failures/);
       expect(none.stdout).not.toContain('native-hadoop');
-    });
+    }, 30_000);
   }
 
   it('json: top N in unknown[], all groups counted, valid against the schema', async () => {
@@ -216,7 +218,7 @@ describe('report section', () => {
     const text = JSON.stringify(d.unknown);
     expect(secrets.filter((s) => text.includes(s))).toEqual([]);
     for (const format of FORMATS) expect(REPORTERS[format](d, { color: false }).includes('Hunter2Secret')).toBe(false);
-  });
+  }, 60_000);
 });
 
 describe('explain and patterns new', () => {
@@ -237,7 +239,7 @@ describe('explain and patterns new', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
     expect(missing.stderr).toMatch(/fp-0000000000 is not in the input/);
-  });
+  }, 60_000);
 
   it('patterns new scaffolds a pattern that loads and fires on its own positive sample', async () => {
     const fp = JSON.parse((await cli(['-f', 'json', '--fail-on', 'none', dir])).stdout).unknown[0].fingerprint;
