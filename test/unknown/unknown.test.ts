@@ -289,8 +289,18 @@ describe('explain and patterns new', () => {
 });
 
 const CORPUS = join(process.cwd(), '..', 'shared', 'corpus');
+const HAS_CORPUS = existsSync(CORPUS);
+const ON_CI = process.env.CI === 'true';
+// A clone without the shared corpus skips these tests, and says so; on CI that is a failure.
+if (!HAS_CORPUS) console.warn(`unknown.test: ${CORPUS} not found: the 6 corpus-excerpt tests are skipped${ON_CI ? '; CI=true, so this fails the run' : ''}`);
 
-describe.skipIf(!existsSync(CORPUS))('corpus excerpts (../shared/corpus)', () => {
+describe.runIf(!HAS_CORPUS && ON_CI)('corpus excerpts on CI', () => {
+  it('../shared/corpus is present (CI=true)', () => {
+    expect.fail(`${CORPUS} not found: the corpus-excerpt tests cannot run on CI`);
+  });
+});
+
+describe.skipIf(!HAS_CORPUS)('corpus excerpts (../shared/corpus)', () => {
   it('006 local-recovery cross-device link (no pattern) is the top unknown group', async () => {
     const d = await diagnosePaths([join(CORPUS, '006-flink-local-recovery-cross-device-link.log')]);
     expect(d.findings).toEqual([]);
