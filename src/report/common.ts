@@ -52,7 +52,8 @@ export function environment(d: Diagnosis): Environment {
       if (s.entrypoint && re.test(s.entrypoint)) vote(mode, `banner "Starting ${s.entrypoint}"`);
     }
     for (const h of s.hosts) {
-      if (/-taskmanager-\d+-\d+$|-jobmanager-[a-z0-9]{5,10}-[a-z0-9]{5}$/.test(h)) vote('kubernetes', `pod ${h}`);
+      // Pod names: a native TaskManager pod, or a Deployment's pod (replica-set hash and a random suffix).
+      if (/-taskmanager-\d+-\d+$|-jobmanager-[a-z0-9]{5,10}-[a-z0-9]{5}$|-[bcdfghjklmnpqrstvwxz2456789]{8,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/.test(h)) vote('kubernetes', `pod ${h}`);
     }
     if (s.roleReason?.startsWith('kubectl --prefix')) vote('kubernetes', `kubectl logs --prefix lines (${s.roleReason.replace(/^kubectl --prefix /, '')})`);
     for (const r of s.resourceIds) {

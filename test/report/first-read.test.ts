@@ -105,6 +105,9 @@ describe('hosts', () => {
     // One pod's stream alone: its role comes from the pod name.
     const tm = await jsonReport(['--fail-on', 'none'], { stdin: prefixed(TM, 'orders-taskmanager-1-1').replace(/^.*GlobalConfiguration.*$/gm, '') });
     expect(tm.report.inputs[0].role).toBe('taskmanager');
+    // A Flink operator's JobManager pod (a Deployment's pod, no role in its name) is a Kubernetes sign too.
+    const op = await cli(['--fail-on', 'none'], { stdin: prefixed(JM, 'basic-example-5c9d7f8b4d-x2k4q') });
+    expect(op.stdout).toMatch(/Deployment:\s+Kubernetes \(from .*basic-example-5c9d7f8b4d-x2k4q/);
   }, 30_000);
 });
 
