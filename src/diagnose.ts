@@ -22,6 +22,8 @@ import { correlate } from './correlate/correlate.js';
 import { applyIgnores, type IgnoreRule } from './ignore.js';
 import { MAX_GROUPS } from './unknown/groups.js';
 import { FACT_TAIL } from './detect/facts.js';
+import { jobUnstableFindings } from './unknown/job-unstable.js';
+import { coverage } from './coverage.js';
 
 /** How far a scan has got. */
 export interface Progress {
@@ -258,11 +260,14 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     warnings.push({ source: '(all inputs)', message: `${what} between the first and the latest ${FACT_TAIL} of each kind were read but not kept (bounded memory): counts of restarts, task failures and failed checkpoints attached to findings cover only the kept ones` });
   }
   const { findings, checkpoints, checkpointRuns, jobTransitions } = correlate({ patterns, signals, facts, sources, tallies: detector.tallies() });
-  const { kept, muted } = applyIgnores(findings, options.ignore ?? []);
   const unknown = detector.unknown.finish(facts, sources);
+  const unstable = jobUnstableFindings({ patterns, findings, unknown, checkpoints, jobTransitions, sources });
+  const { kept, muted } = applyIgnores([...findings, ...unstable], options.ignore ?? []);
   if (detector.unknown.ungrouped > 0) {
     warnings.push({ source: '(all inputs)', message: `more distinct unknown problems than the ${MAX_GROUPS} groups kept; ${detector.unknown.ungrouped} further occurrences were counted but not grouped` });
   }
+  const paths = new Map(inputs.filter((i) => i.path).map((i) => [i.name, i.path!]));
+  const covered = await coverage({ sources, paths, findings: [...kept, ...muted], checkpoints, jobTransitions, unknown, signals, since: options.since ?? null, until: options.until ?? null });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   // A stop asked for at any point of the scan marks the result, even when every input was read.
   if (options.signal?.aborted) interrupted = true;
@@ -284,6 +289,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
       threads,
     },
     interrupted,
+    coverage: covered,
   };
 }
 

@@ -1,7 +1,8 @@
 // Follow mode (`--follow`): like `tail -F` on files and directories — new data, new files and
-// rotated files are picked up — and on standard input. Records flow through the same scanner and
-// detector as a normal scan; every `interval` the findings are correlated again and each new
-// finding (or one with more occurrences) is handed to the caller as soon as its record is complete.
+// rotated files are picked up — and on standard input, which ends at its end (like `tail -f` on a
+// pipe). Records flow through the same scanner and detector as a normal scan; every `interval` the
+// findings are correlated again and each new finding (or one with more occurrences) is handed to
+// the caller as soon as its record is complete. Resolves to the final findings.
 
 import { open as openFile, stat, type FileHandle } from 'node:fs/promises';
 import type { Finding, InputWarning } from './model.js';
@@ -13,6 +14,7 @@ import type { Pattern } from './detect/pattern.js';
 import { correlate } from './correlate/correlate.js';
 import { applyIgnores, type IgnoreRule } from './ignore.js';
 import { runTask } from './scan/task.js';
+import { jobUnstableFindings } from './unknown/job-unstable.js';
 
 export interface FollowOptions {
   patterns: Pattern[];
@@ -26,7 +28,7 @@ export interface FollowOptions {
   onWarning: (w: InputWarning) => void;
 }
 
-/** Follows the paths until the signal aborts; resolves to the last findings. */
+/** Follows the paths until the signal aborts (or, for standard input alone, until it ends); resolves to the final findings. */
 export async function follow(paths: string[], opts: FollowOptions): Promise<Finding[]> {
   const interval = opts.interval ?? 1000;
   const detector = new Detector(opts.patterns, { since: null, until: null, fullScan: false });
@@ -36,6 +38,10 @@ export async function follow(paths: string[], opts: FollowOptions): Promise<Find
   const followed = new Map<string, Promise<void>>();
   const reported = new Map<string, number>();
   let dirty = false;
+  // Standard input ends (a pipe, a redirected file); files are followed until the signal aborts.
+  const finite = paths.every((p) => p === '-');
+  let open = 0;
+  let wake: (() => void) | null = null;
 
   const start = (input: InputSource): void => {
     if (followed.has(input.name)) return;
@@ -63,7 +69,16 @@ export async function follow(paths: string[], opts: FollowOptions): Promise<Find
       detector.sources[i]!.lines += result.lines;
       dirty = true;
     };
-    followed.set(input.name, run().catch((e) => opts.onWarning({ source: input.name, message: `follow stopped: ${(e as Error).message}` })));
+    open++;
+    followed.set(
+      input.name,
+      run()
+        .catch((e) => opts.onWarning({ source: input.name, message: `follow stopped: ${(e as Error).message}` }))
+        .finally(() => {
+          open--;
+          wake?.();
+        }),
+    );
   };
 
   const discover = async (): Promise<void> => {
@@ -75,10 +90,12 @@ export async function follow(paths: string[], opts: FollowOptions): Promise<Find
     for (const s of sources) start(s);
   };
 
-  const report = (): Finding[] => {
+  const report = (final = false): Finding[] => {
     for (let i = 0; i < detector.sources.length; i++) detector.finishSource(i);
-    const { findings } = correlate({ patterns: opts.patterns, signals: detector.signals, facts: detector.facts, sources: detector.sources });
-    const { kept } = applyIgnores(findings, opts.ignore ?? []);
+    const { findings, checkpoints, jobTransitions } = correlate({ patterns: opts.patterns, signals: detector.signals, facts: detector.facts, sources: detector.sources });
+    // A job unstable for no known reason is judged once, at the end: the unknown groups are final then.
+    const unstable = final ? jobUnstableFindings({ patterns: opts.patterns, findings, unknown: detector.unknown.finish(detector.facts, detector.sources), checkpoints, jobTransitions, sources: detector.sources }) : [];
+    const { kept } = applyIgnores([...findings, ...unstable], opts.ignore ?? []);
     for (const f of kept) {
       const before = reported.get(f.id);
       if (before === undefined || f.occurrences > before) {
@@ -90,20 +107,21 @@ export async function follow(paths: string[], opts: FollowOptions): Promise<Find
   };
 
   await discover();
-  let last: Finding[] = [];
-  while (!opts.signal.aborted) {
-    await sleep(interval, opts.signal);
+  while (!opts.signal.aborted && !(finite && open === 0)) {
+    await sleep(interval, opts.signal, (w) => (wake = w));
+    wake = null;
     if (paths.some((p) => p !== '-')) await discover();
     if (dirty) {
       dirty = false;
-      last = report();
+      report();
     }
   }
   await Promise.all(followed.values());
-  return dirty ? report() : last;
+  return report(true);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, less when the signal aborts or the waker `onWake` hands out is called. */
+function sleep(ms: number, signal: AbortSignal, onWake?: (wake: () => void) => void): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(done, ms);
     function done(): void {
@@ -112,6 +130,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       resolve();
     }
     signal.addEventListener('abort', done, { once: true });
+    onWake?.(done);
   });
 }
 

@@ -3,7 +3,10 @@
 // kept in `muted[]`, shown in every report and never count toward --fail-on.
 
 import { readFileSync } from 'node:fs';
-import type { Finding } from './model.js';
+import type { Finding, InputWarning } from './model.js';
+
+/** An ignore file that cannot be read or holds a bad line: a user error, reported in one line. */
+export class IgnoreError extends Error {}
 
 /** One line of an ignore file. */
 export interface IgnoreRule {
@@ -26,7 +29,7 @@ export function parseIgnore(text: string, source: string): IgnoreRule[] {
       try {
         match = new RegExp(pattern);
       } catch (e) {
-        throw new Error(`${source}:${i + 1}: invalid regular expression: ${(e as Error).message}`);
+        throw new IgnoreError(`${source}:${i + 1}: invalid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
       }
     }
     rules.push({ id: id!, match, source, line: i + 1 });
@@ -40,7 +43,7 @@ export function readIgnoreFile(path: string): IgnoreRule[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new Error(`${path}: cannot read ignore file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new IgnoreError(`${path}: cannot read ignore file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   return parseIgnore(text, path);
 }
@@ -54,4 +57,39 @@ export function applyIgnores(findings: Finding[], rules: IgnoreRule[]): { kept: 
     (hit ? muted : kept).push(f);
   }
   return { kept, muted };
+}
+
+/** Warnings for rules that name no known pattern id (a misspelt id mutes nothing). */
+export function unknownRuleIds(rules: IgnoreRule[], knownIds: Iterable<string>): InputWarning[] {
+  const known = new Set(knownIds);
+  const near = (id: string): string | null => {
+    let best: string | null = null;
+    let bestD = 3;
+    for (const k of known) {
+      const d = distance(id, k);
+      if (d < bestD) [best, bestD] = [k, d];
+    }
+    return best;
+  };
+  return rules
+    .filter((r) => !known.has(r.id))
+    .map((r) => {
+      const guess = near(r.id);
+      return { source: `${r.source}:${r.line}`, message: `ignore rule names no known pattern id '${r.id}'; it mutes nothing${guess ? ` (did you mean ${guess}?)` : ''}` };
+    });
+}
+
+/** Edit distance of two short strings (ids), for suggestions. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
 }

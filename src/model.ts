@@ -73,6 +73,8 @@ export interface LogEvent extends LogHeader {
   lines: string[];
   /** 1-based source line of each entry of `lines` (a flattened trace yields several entries per line). */
   lineNumbers: number[];
+  /** Pod and container named by a `kubectl logs --prefix` prefix (`[pod/<pod>/<container>] `). */
+  pod?: { name: string; container: string | null };
 }
 
 /** Identity fields a detector or the correlator can attach to a signal. */
@@ -123,6 +125,21 @@ export interface Consequence {
   evidence: Evidence[];
 }
 
+/** One line of a configuration change a fix asks for: a key to keep as it is, change, or add. */
+export interface ConfigChangeLine {
+  key: string;
+  value: string;
+  action: 'keep' | 'change' | 'add';
+  note: string;
+}
+
+/** A configuration change as YAML lines, values and comments aligned: `key: value   # keep: note`. */
+export function formatConfigChange(lines: ConfigChangeLine[]): string {
+  const left = lines.map((l) => `${l.key}: ${l.value}`);
+  const width = Math.max(...left.map((x) => x.length));
+  return lines.map((l, i) => `${left[i]!.padEnd(width)}   # ${l.action}${l.note ? `: ${l.note}` : ''}`).join('\n');
+}
+
 /** A diagnosed failure, with its impact, evidence, configuration and fix. */
 export interface Finding {
   id: string;
@@ -147,6 +164,8 @@ export interface Finding {
   consequences: Consequence[];
   /** What could not be checked for this finding (no JM log, no config …). */
   unchecked: string[];
+  /** The configuration change of the fix, line by line (rendered as its own block). */
+  configChange?: ConfigChangeLine[];
 }
 
 /** A warning about the input (unreadable file, empty stdin …). */
@@ -207,6 +226,38 @@ export interface JobTransition {
   cause: string | null;
 }
 
+/** The time one log source covers. */
+export interface SourceCoverage {
+  source: string;
+  role: Role;
+  first: string | null;
+  last: string | null;
+  /** Where the times come from: the file's first and last lines, or the events the scan kept. */
+  from: 'file' | 'events' | 'none';
+}
+
+/** A TaskManager clock behind the JobManager's: it failed checkpoint N before N was triggered. */
+export interface ClockSkew {
+  source: string;
+  jobManagerSource: string;
+  job: string;
+  checkpoint: number;
+  taskManagerTime: string;
+  triggeredAt: string;
+  behindMs: number;
+}
+
+/** What the logs cover in time. */
+export interface Coverage {
+  sources: SourceCoverage[];
+  /** Earliest first and latest last timestamp over all log sources. */
+  first: string | null;
+  last: string | null;
+  /** The --since / --until window (log-local time), when given. */
+  window: { since: string | null; until: string | null };
+  clockSkew: ClockSkew[];
+}
+
 /** The whole result of a diagnosis. */
 export interface Diagnosis {
   findings: Finding[];
@@ -224,4 +275,6 @@ export interface Diagnosis {
   /** `threads`: the threads that scanned (the calling thread and workers; 1 without --workers). */
   stats: { bytes: number; lines: number; events: number; seconds: number; threads: number };
   interrupted: boolean;
+  /** What the logs cover in time (absent from diagnoses built by hand). */
+  coverage?: Coverage;
 }

@@ -29,11 +29,17 @@ describe('exit codes and basic flags', () => {
     expect(r.stderr.split('\n').length).toBeLessThan(5);
   });
 
-  it('treats an empty stdin as a warning, not an error', async () => {
+  it('an empty stdin is an error (exit 2) unless --allow-empty', async () => {
     const { code, report, stderr } = await jsonReport([], { stdin: '' });
-    expect(code).toBe(0);
+    expect(code).toBe(2);
     expect(report.warnings).toEqual([{ source: '<stdin>', message: 'standard input was empty' }]);
     expect(stderr).toMatch(/warning: <stdin>: standard input was empty/);
+    expect(stderr).toMatch(/nothing to diagnose: the input was empty \(--allow-empty accepts that\)/);
+    const allowed = await jsonReport(['--allow-empty'], { stdin: '' });
+    expect(allowed.code).toBe(0);
+    const text = await cli([], { stdin: '' });
+    expect(text.stdout).toContain('Nothing to diagnose: no log line was read.');
+    expect(text.stdout).not.toContain('No known failure found.');
   });
 
   it('a missing path is a one-line warning; exit 2 when nothing could be read', async () => {

@@ -5,7 +5,7 @@ import { closeSync, existsSync, openSync, writeFileSync, writeSync } from 'node:
 import { Command, CommanderError, Option } from 'commander';
 import { diagnosePaths, type Progress } from '../diagnose.js';
 import { loadPatterns, BUILTIN_PATTERN_DIR, PatternError, type Pattern } from '../detect/pattern.js';
-import { readIgnoreFile, type IgnoreRule } from '../ignore.js';
+import { IgnoreError, readIgnoreFile, unknownRuleIds, type IgnoreRule } from '../ignore.js';
 import { FORMATS, reportParts, type Format } from '../report/index.js';
 import { timelineText, timelineMarkdown } from '../report/timeline.js';
 import { Redactor } from '../redact/redactor.js';
@@ -20,6 +20,8 @@ import { follow } from '../follow.js';
 import { HEAP_BUDGET } from '../scan/heap.js';
 import { findingJson as toJsonFinding } from '../report/json.js';
 import { parseHeaders, type LiveOptions } from '../live/client.js';
+import { findingText } from '../report/text.js';
+import { orderedFindings } from '../report/common.js';
 
 /** Where the CLI writes; tests pass their own. */
 export interface Io {
@@ -50,7 +52,8 @@ Examples:
                                                scaffold a pattern and samples from it
   flink-doctor patterns list                   show the known failures
 
-Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or nothing readable, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM); both still print the report of what was read.`;
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error, or nothing read (an empty input
+without --allow-empty), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM); both still print the report of what was read.`;
 
 /** Runs the CLI with argv (without node and script); resolves to the exit code. */
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -92,7 +95,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
       .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
       .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'none']).default('warning'))
       .option('--unknown <n>', 'list the top n failures no pattern knows (0 hides the section)', '5')
-      .option('-F, --follow', 'keep reading files (like tail -F: new data, new and rotated files) or stdin, printing each finding as it appears; Ctrl-C stops')
+      .option('--allow-empty', 'exit 0 instead of 2 when the input is empty (nothing was read)')
+      .option('-F, --follow', 'keep reading files (like tail -F: new data, new and rotated files) or stdin, printing each finding as it appears; Ctrl-C stops, and standard input stops at its end; a summary ends the output')
       .addOption(new Option('--follow-interval <ms>', 'poll interval for --follow').default(1000).argParser((v: string) => Number(v)).hideHelp())
       .action(async (paths: string[], opts: ScanOpts) => {
         state.code = await scanAction(paths, opts, io);
@@ -119,7 +123,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return 2;
     }
-    if (e instanceof UsageError || e instanceof PatternError) {
+    if (e instanceof UsageError || e instanceof PatternError || e instanceof IgnoreError) {
       io.stderr.write(`flink-doctor: ${e.message}\n`);
       return 2;
     }
@@ -168,6 +172,8 @@ export interface ScanOpts {
   /** --max-inflated, in bytes. */
   maxInflated?: number;
   follow?: boolean;
+  /** An empty input is not an error (exit 0 instead of 2). */
+  allowEmpty?: boolean;
   /** Poll interval in ms for --follow (tests use a short one). */
   followInterval?: number;
   job?: string;
@@ -246,8 +252,14 @@ async function scanAction(paths: string[], opts: ScanOpts, io: Io): Promise<numb
   writeReport(reportParts(opts.format, diagnosis, { color, unknown }), opts, io);
 
   if (diagnosis.interrupted) return 130;
-  const readable = diagnosis.inputs.some((i) => i.bytes > 0);
-  if (!readable && diagnosis.warnings.some((w) => !/empty/.test(w.message))) return 2;
+  if (!diagnosis.inputs.some((i) => i.bytes > 0)) {
+    // Nothing read at all: no finding can mean "healthy" here.
+    const unreadable = diagnosis.warnings.some((w) => !/empty|^ignore rule/.test(w.message));
+    if (unreadable) return 2; // its warning said why
+    if (opts.allowEmpty) return 0;
+    if (!opts.quiet) io.stderr.write('flink-doctor: nothing to diagnose: the input was empty (--allow-empty accepts that)\n');
+    return 2;
+  }
   if (opts.failOn === 'none') return 0;
   const threshold = severityRank(opts.failOn);
   return diagnosis.findings.some((f) => severityRank(f.severity) >= threshold) ? 1 : 0;
@@ -260,6 +272,7 @@ async function followAction(paths: string[], opts: ScanOpts, io: Io): Promise<nu
   for (const d of opts.patterns) if (!existsSync(d)) throw new UsageError(`--patterns ${d}: no such directory`);
   const patterns = loadPatterns([BUILTIN_PATTERN_DIR, ...opts.patterns]);
   const ignore = opts.ignore ? readIgnoreFile(opts.ignore) : existsSync('.flink-doctor-ignore') ? readIgnoreFile('.flink-doctor-ignore') : [];
+  if (!opts.quiet) for (const w of unknownRuleIds(ignore, patterns.map((p) => p.id))) io.stderr.write(`flink-doctor: warning: ${w.source}: ${w.message}\n`);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   if (io.signal) io.signal.addEventListener('abort', onSigint, { once: true });
@@ -270,7 +283,7 @@ async function followAction(paths: string[], opts: ScanOpts, io: Io): Promise<nu
   const color = opts.color && !!io.stdout.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
   const c = new Chalk({ level: color ? 1 : 0 });
   const now = (): string => new Date().toISOString().slice(11, 19);
-  if (opts.format === 'text' && !opts.quiet) io.stderr.write(`flink-doctor: following ${paths.length ? paths.join(', ') : 'standard input'}; Ctrl-C to stop\n`);
+  if (opts.format === 'text' && !opts.quiet) io.stderr.write(`flink-doctor: following ${paths.length ? paths.join(', ') : 'standard input until it ends'}; Ctrl-C to stop\n`);
   let findings;
   try {
     findings = await follow(paths.length ? paths : ['-'], {
@@ -287,15 +300,21 @@ async function followAction(paths: string[], opts: ScanOpts, io: Io): Promise<nu
           io.stdout.write(JSON.stringify({ type: isNew ? 'finding' : 'update', at: new Date().toISOString(), finding: toJsonFinding(f) }) + '\n');
           return;
         }
-        const ev = f.evidence[0];
-        io.stdout.write(`${c.dim(now())} ${isNew ? c.bold(f.severity.toUpperCase()) : 'MORE'} ${f.title} ${c.dim(`[${f.id}]`)} — ${f.occurrences} occurrence${f.occurrences === 1 ? '' : 's'}\n`);
-        if (isNew) io.stdout.write(`  ${f.summary}\n${ev ? `  ${c.cyan(`${ev.source}:${ev.line}`)} ${ev.text.trim().slice(0, 200)}\n` : ''}  Fix: ${f.remediation.split('\n').find((l) => l.trim()) ?? ''}\n`);
+        if (isNew) io.stdout.write(`${c.dim(now())} ${c.dim('new finding')}\n${findingText(f, null, c).join('\n')}\n\n`);
+        else io.stdout.write(`${c.dim(now())} MORE ${f.title} ${c.dim(`[${f.id}]`)} — ${f.occurrences} occurrence${f.occurrences === 1 ? '' : 's'}\n`);
       },
     });
   } finally {
     process.removeListener('SIGINT', onSigint);
     process.removeListener('SIGTERM', onSigint);
     io.signal?.removeEventListener('abort', onSigint);
+  }
+  // The final summary: every finding at the end of the input (or at Ctrl-C).
+  const ordered = orderedFindings(findings);
+  if (opts.format === 'json') io.stdout.write(JSON.stringify({ type: 'summary', at: new Date().toISOString(), findings: ordered.map(toJsonFinding) }) + '\n');
+  else {
+    io.stdout.write(`${c.bold(`Summary: ${ordered.length === 0 ? 'no known failure found' : `${ordered.length} finding${ordered.length === 1 ? '' : 's'}`}`)}\n`);
+    for (const f of ordered) io.stdout.write(`  ${f.severity.toUpperCase().padEnd(8)} ${f.title} ${c.dim(`[${f.id}]`)} — ${f.occurrences} occurrence${f.occurrences === 1 ? '' : 's'}\n`);
   }
   if (opts.failOn === 'none') return 0;
   const threshold = severityRank(opts.failOn);
@@ -359,6 +378,7 @@ export async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'form
   let ignore: IgnoreRule[] = [];
   if (opts.ignore) ignore = readIgnoreFile(opts.ignore);
   else if (existsSync('.flink-doctor-ignore')) ignore = readIgnoreFile('.flink-doctor-ignore');
+  const ignoreWarnings = unknownRuleIds(ignore, patterns.map((p) => p.id));
   const since = opts.since ? parseTime(opts.since, '--since') : null;
   const until = opts.until ? parseTime(opts.until, '--until') : null;
 
@@ -379,6 +399,7 @@ export async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'form
       io.stdin,
     );
     progress?.clear();
+    diagnosis.warnings.unshift(...ignoreWarnings);
   } finally {
     process.removeListener('SIGINT', onSigint);
     process.removeListener('SIGTERM', onSigint);

@@ -4,6 +4,7 @@
 // Rendering is report/'s job.
 
 import type {
+  ConfigChangeLine,
   CheckpointRecord,
   CheckpointRun,
   ConfigEntry,
@@ -15,12 +16,13 @@ import type {
   Signal,
   SourceInfo,
 } from '../model.js';
-import { severityRank } from '../model.js';
+import { formatConfigChange, severityRank } from '../model.js';
 import { roleOfLogger, type Facts, type CheckpointFact, type JobFact } from '../detect/facts.js';
 import { appliesTo, fillTemplate, type Pattern } from '../detect/pattern.js';
 import { analyseLocalDir, type LocalDirAnalysis } from './rocksdb-localdir.js';
 import { errnoInfo } from './errno.js';
 import type { SignalTally } from '../detect/thinning.js';
+import { mergeHosts } from '../hosts.js';
 
 export interface CorrelateInput {
   patterns: Pattern[];
@@ -218,7 +220,8 @@ function buildFinding(p: Pattern, sigs: Signal[], input: CorrelateInput, _timeli
   if (checkpointIds.length === 1) impact.unshift(`Failed checkpoint: ${checkpointIds[0]}${timed[0] ? `, at ${timed[0].event.time}` : ''}.`);
   else if (checkpointIds.length > 1) impact.unshift(`Failed checkpoints: ${formatIds(checkpointIds)} (${checkpointIds.length})${timed[0] ? `, first at ${timed[0].event.time}` : ''}${timed.length > 1 ? `, last at ${timed[timed.length - 1]!.event.time}` : ''}.`);
   if (tasks.length > 0) impact.push(`Operators/subtasks: ${tasks.join(', ')}.`);
-  if (hosts.size > 0) impact.push(`Hosts: ${[...hosts].join(', ')}.`);
+  const merged = mergeHosts([...hosts], sources);
+  if (merged.length > 0) impact.push(`Hosts: ${merged.map((h) => h.label).join(', ')}.`);
 
   if (!sources.some((s) => s.role === 'jobmanager')) {
     unchecked.push('No JobManager log in the input: the checkpoint timeline, restarts and the job\'s final state were not checked.');
@@ -246,6 +249,7 @@ function buildFinding(p: Pattern, sigs: Signal[], input: CorrelateInput, _timeli
     references: p.references,
     consequences: [],
     unchecked,
+    ...(analysis ? { configChange: localDirChange(analysis) } : {}),
   };
   return { finding, signals: sorted, times };
 }
@@ -293,10 +297,19 @@ function pickEvidence(sorted: Signal[], sources: SourceInfo[]): Evidence[] {
   return chosen.map((s) => evidenceOf(s, sources));
 }
 
+/** The fix's configuration change: the checkpoint dir stays, RocksDB's local dir moves to a local disk. */
+function localDirChange(a: LocalDirAnalysis): ConfigChangeLine[] {
+  const ckptKey = a.checkpointDir?.key ?? 'state.checkpoints.dir';
+  const localKey = a.localDir?.key === 'state.backend.rocksdb.checkpointdir' ? 'state.backend.rocksdb.localdir' : (a.localDir?.key ?? 'state.backend.rocksdb.localdir');
+  return [
+    { key: ckptKey, value: a.checkpointDir?.value ?? '<your current durable checkpoint URI>', action: 'keep', note: 'the durable copy stays on the shared filesystem' },
+    { key: localKey, value: '/tmp/flink-rocksdb', action: a.localDir ? 'change' : 'add', note: 'a local disk of each TaskManager' },
+  ];
+}
+
 function localDirValues(a: LocalDirAnalysis): Record<string, string> {
   const ckptKey = a.checkpointDir?.key ?? 'state.checkpoints.dir';
   const localKey = a.localDir?.key === 'state.backend.rocksdb.checkpointdir' ? 'state.backend.rocksdb.localdir' : (a.localDir?.key ?? 'state.backend.rocksdb.localdir');
-  const ckptValue = a.checkpointDir?.value ?? '<your current durable checkpoint URI>';
   return {
     localdir: a.effective?.path ?? 'unknown',
     localdirVia: a.effective?.via ?? 'unknown',
@@ -304,7 +317,8 @@ function localDirValues(a: LocalDirAnalysis): Record<string, string> {
     checkpointDirKey: ckptKey,
     localdirKey: localKey,
     localdirStatement: a.statement,
-    configChange: `${ckptKey}: ${ckptValue}        # keep: the durable copy stays on the shared/distributed filesystem\n${localKey}: /tmp/flink-rocksdb        # change: a directory on a local disk of each TaskManager`,
+    configChange: formatConfigChange(localDirChange(a)),
+    newLocaldir: '/tmp/flink-rocksdb',
   };
 }
 
@@ -339,6 +353,7 @@ function localDirCheck(p: Pattern, input: CorrelateInput, roots: Built[]): Built
     references: p.references,
     consequences: [],
     unchecked: [],
+    configChange: localDirChange(a),
   };
   return { finding, signals: [], times: [] };
 }

@@ -89,6 +89,7 @@ export class Detector {
     const { since, until } = this.opts;
     if (e.timeMs !== null && ((since !== null && e.timeMs < since) || (until !== null && e.timeMs > until))) return;
     this.events++;
+    if (e.pod) this.podSeen(e.sourceIndex, e.pod.name);
     const consequence = extractFacts(e, this.facts, literals === null || literals.some((l) => FACT_SET.has(l)));
     const version = this.facts.sources.get(e.sourceIndex)?.version ?? null;
     let candidates: Iterable<Pattern>;
@@ -116,6 +117,15 @@ export class Detector {
   tallies(): Map<string, SignalTally> {
     mergeTallies(this.tallied, this.thinning.finish((s) => this.signals.push(s)));
     return this.tallied;
+  }
+
+  /** A pod named by a `kubectl logs --prefix` line: a host of the source, and a hint of its role. */
+  private podSeen(i: number, pod: string): void {
+    const sf = this.facts.source(i);
+    if (sf.hosts.has(pod)) return;
+    sf.hosts.add(pod);
+    const role = /taskmanager|taskexecutor/.test(pod) ? 'taskmanager' : /jobmanager/.test(pod) ? 'jobmanager' : null;
+    if (role) this.facts.vote(i, role, 15, `kubectl --prefix pod ${pod}`);
   }
 
   /** Adds configuration entries read from a configuration file. */

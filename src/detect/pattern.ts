@@ -35,7 +35,7 @@ export interface PatternSpec {
   flink?: string;
   literals?: string[];
   match?: Condition;
-  check?: 'rocksdb-localdir-on-shared-fs';
+  check?: 'rocksdb-localdir-on-shared-fs' | 'job-unstable';
   role?: 'root' | 'consequence';
   /** Identity fields (job, checkpoint, task, host), `text`, or names of captured fields. */
   occurrenceKey?: string[];
@@ -139,7 +139,8 @@ function patternFiles(dir: string): string[] {
       if (e.name.startsWith('.')) continue;
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(e.name)) out.push(p);
+      // noise.yaml beside the built-in patterns is the known-noise list (unknown/noise.ts), not a pattern.
+      else if (/\.ya?ml$/.test(e.name) && !(e.name === 'noise.yaml' && resolve(d) === BUILTIN_PATTERN_DIR)) out.push(p);
     }
   };
   walk(resolve(dir));

@@ -34,6 +34,9 @@ function inlineException(text: string): { cls: string; message: string } | null 
   return { cls, message: m[1]!.slice(cls.length).replace(/^:?\s*/, '') };
 }
 
+/** `kubectl logs --prefix`: `[pod/<pod>/<container>] `. */
+const POD = /^\[pod\/([^/\]\s]+)(?:\/([^\]\s]+))?\] /;
+
 /**
  * Builds an event from raw lines (CR already removed) whose first line is `firstLine` (1-based).
  */
@@ -47,6 +50,7 @@ export function buildEvent(sourceIndex: number, firstLine: number, rawLines: str
     }
   });
   const first = lines[0] ?? '';
+  const pod = rawLines[0] !== undefined && rawLines[0].startsWith('[pod/') ? POD.exec(rawLines[0]) : null;
   const header = parseHeader(first);
   const chain: ChainLink[] = [];
   const frames: string[] = [];
@@ -114,6 +118,7 @@ export function buildEvent(sourceIndex: number, firstLine: number, rawLines: str
     frames,
     lines,
     lineNumbers: lineNos,
+    ...(pod ? { pod: { name: pod[1]!, container: pod[2] ?? null } } : {}),
   };
 }
 

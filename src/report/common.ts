@@ -5,12 +5,8 @@
 
 import { severityRank, type Diagnosis, type Finding, type SourceInfo, type InputWarning, type UnknownGroup } from '../model.js';
 import { selectUnknown } from '../unknown/groups.js';
+import { mergeHosts } from '../hosts.js';
 
-/** Shortens a line for display, keeping its start. */
-export function trimLine(text: string, max = 220): string {
-  const t = text.replace(/\t/g, '  ').trimEnd();
-  return t.length > max ? t.slice(0, max - 1) + '…' : t;
-}
 
 /** Deployment mode of the cluster as far as the inputs tell. */
 export type DeploymentMode = 'kubernetes' | 'yarn' | 'standalone' | 'unknown';
@@ -55,6 +51,11 @@ export function environment(d: Diagnosis): Environment {
       if (re.test(base)) vote(mode, `source name ${base}`);
       if (s.entrypoint && re.test(s.entrypoint)) vote(mode, `banner "Starting ${s.entrypoint}"`);
     }
+    for (const h of s.hosts) {
+      // Pod names: a native TaskManager pod, or a Deployment's pod (replica-set hash and a random suffix).
+      if (/-taskmanager-\d+-\d+$|-jobmanager-[a-z0-9]{5,10}-[a-z0-9]{5}$|-[bcdfghjklmnpqrstvwxz2456789]{8,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/.test(h)) vote('kubernetes', `pod ${h}`);
+    }
+    if (s.roleReason?.startsWith('kubectl --prefix')) vote('kubernetes', `kubectl logs --prefix lines (${s.roleReason.replace(/^kubectl --prefix /, '')})`);
     for (const r of s.resourceIds) {
       if (/-taskmanager-\d+-\d+$/.test(r)) vote('kubernetes', `TaskManager resource id ${r}`);
       else if (/^container_/.test(r)) vote('yarn', `TaskManager resource id ${r}`);
@@ -116,26 +117,53 @@ export function deploymentLabel(e: Environment): string {
   return e.deploymentReasons.length ? `${name} (from ${e.deploymentReasons.join('; ')})` : name;
 }
 
-/** Header lines shared by the text and Markdown reports: label and value. */
+/** `first → last (span)` of a time range; the date is not repeated when both are on one day. */
+export function rangeText(first: string | null, last: string | null): string {
+  if (!first) return 'no timestamps';
+  if (!last || last === first) return first;
+  const a = isoMs(first);
+  const b = isoMs(last);
+  const sameDay = first.slice(0, 10) === last.slice(0, 10) && /^\d{4}-\d{2}-\d{2}T/.test(last);
+  const span = a !== null && b !== null ? ` (${formatDuration(Math.max(0, b - a))})` : '';
+  return `${first} → ${sameDay ? last.slice(11) : last}${span}`;
+}
+
+/** Header lines shared by the human-readable reports: label and value (a value may hold several lines). */
 export function environmentRows(d: Diagnosis): Array<[string, string]> {
   const e = environment(d);
-  const names = (list: SourceInfo[]): string => (list.length ? list.map((s) => s.name + (s.hosts.length ? ` [${s.hosts.join(', ')}]` : '')).join(', ') : 'none');
+  const paths = shortPaths(d.inputs.map((i) => i.name));
+  const hostsOf = (s: SourceInfo): string => {
+    const merged = mergeHosts(s.hosts, d.inputs);
+    return merged.length ? ` [${merged.map((h) => h.label).join(', ')}]` : '';
+  };
+  const names = (list: SourceInfo[]): string => (list.length ? list.map((s) => paths.short(s.name) + hostsOf(s)).join(', ') : 'none');
   const rows: Array<[string, string]> = [
     ['Flink version', e.versions.length ? e.versions.join(', ') : 'unknown (no startup banner found)'],
     ['Deployment', deploymentLabel(e)],
-    ['JobManager logs', names(e.jobManagers)],
-    ['TaskManager logs', names(e.taskManagers)],
   ];
-  if (e.otherLogs.length) rows.push(['Other logs', e.otherLogs.map((s) => `${s.name} (${s.role})`).join(', ')]);
-  if (e.configs.length) rows.push(['Configuration files', e.configs.map((s) => s.name).join(', ')]);
-  rows.push(['Time range', e.from ? (e.to && e.to !== e.from ? `${e.from} → ${e.to}` : e.from) : 'no timestamps']);
+  if (paths.prefix) rows.push(['Files under', paths.prefix]);
+  rows.push(['JobManager logs', names(e.jobManagers)], ['TaskManager logs', names(e.taskManagers)]);
+  if (e.otherLogs.length) rows.push(['Other logs', e.otherLogs.map((s) => `${paths.short(s.name)} (${s.role})${hostsOf(s)}`).join(', ')]);
+  if (e.configs.length) rows.push(['Configuration files', e.configs.map((s) => paths.short(s.name)).join(', ')]);
+  const cov = d.coverage;
+  if (cov) {
+    const lines = [rangeText(cov.first, cov.last)];
+    if (cov.sources.length > 1) for (const s of cov.sources) lines.push(`${paths.short(s.source)}: ${rangeText(s.first, s.last)}`);
+    rows.push(['Logs cover', lines.join('\n')]);
+    if (cov.window.since || cov.window.until) rows.push(['Window', `${cov.window.since ?? 'start'} → ${cov.window.until ?? 'end'} (--since/--until: events outside it were not read)`]);
+    for (const k of cov.clockSkew) {
+      rows.push([
+        'Clocks',
+        `${paths.short(k.source)} runs about ${formatDuration(k.behindMs)} behind ${paths.short(k.jobManagerSource)}: it failed checkpoint ${k.checkpoint} at ${k.taskManagerTime}, before the JobManager triggered it at ${k.triggeredAt}; compare times across these logs with care`,
+      ]);
+    }
+  } else rows.push(['Time range', e.from ? (e.to && e.to !== e.from ? `${e.from} → ${e.to}` : e.from) : 'no timestamps']);
   rows.push([
     'Scanned',
     `${e.scanned} of ${d.inputs.length} input${d.inputs.length === 1 ? '' : 's'}, ${d.stats.lines.toLocaleString('en')} lines, ${formatBytes(d.stats.bytes)} in ${d.stats.seconds.toFixed(2)} s${e.skipped.length ? `; ${e.skipped.length} warning${e.skipped.length === 1 ? '' : 's'} (below)` : ''}`,
   ]);
   return rows;
 }
-
 
 /** Findings by severity (most severe first), then by first occurrence: the earlier failure is the likelier cause. */
 export function orderedFindings(list: Finding[]): Finding[] {
@@ -236,4 +264,153 @@ export function unknownWhere(g: UnknownGroup, max = 3): string {
 export function benignLabel(g: UnknownGroup): string {
   const r = g.reasons.find((x) => x.startsWith('known background noise'));
   return r ? r.replace(/^known background noise \((.*)\)$/, '$1') : 'known background noise';
+}
+
+// ---- Text shaping shared by the reporters -------------------------------------------------
+
+/** Paths of four or more components; ids of 16+ hex digits (job, vertex, attempt ids). */
+const LONG_PATH = /(?:[A-Za-z]:)?(?:[\\/][^\s\\/:'",;()[\]]+){4,}[\\/]?/g;
+const LONG_ID = /\b[0-9a-f]{16,}(?:[_-][0-9a-f]{8,})*\b/gi;
+
+/** A path with its middle components replaced by `…`: the first two and the last two stay. */
+function elidePath(p: string, max: number): string {
+  if (p.length <= max) return p;
+  const sep = p.includes('/') ? '/' : '\\';
+  const parts = p.split(sep);
+  const lead = p.startsWith(sep) ? 1 : 0;
+  const head = parts.slice(0, lead + 2);
+  const tail = parts.slice(-2);
+  if (head.length + tail.length >= parts.length) return p;
+  return [...head, '…', ...tail].join(sep);
+}
+
+/**
+ * Shortens a log line for display without losing what proves a diagnosis: the line's start, the
+ * exception class and the end of the message (errno text, file names) stay; the middle of long
+ * paths and long hex ids gives way first, then, if still too long, the middle of the line.
+ */
+export function elide(text: string, max = 200): string {
+  let t = text.replace(/\t/g, '  ').trimEnd();
+  if (t.length <= max) return t;
+  // Log headers pad the logger name: one space is enough.
+  t = t.replace(/(\S) {2,}(?=\S)/g, '$1 ');
+  if (t.length <= max) return t;
+  t = t.replace(LONG_ID, (id) => (id.length > 12 ? `${id.slice(0, 8)}…` : id));
+  if (t.length <= max) return t;
+  t = t.replace(LONG_PATH, (p) => elidePath(p, 40));
+  if (t.length <= max) return t;
+  // Still too long: keep the start (time, level, exception class) and the end of the message.
+  const cls = /(?:^|\s)((?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable))(?::|\s|$)/.exec(t);
+  const headLen = Math.max(Math.floor(max * 0.4), cls ? Math.min(cls.index + cls[0].length, max - 40) : 0);
+  const tailLen = max - headLen - 3;
+  return `${t.slice(0, headLen).trimEnd()} … ${t.slice(t.length - tailLen).trimStart()}`;
+}
+
+/** Shortens a line for display, keeping its start and its end (see elide). */
+export function trimLine(text: string, max = 220): string {
+  return elide(text, max);
+}
+
+/** One block of a pattern text: prose to reflow, a list item, or lines to show verbatim (commands, configuration). */
+export interface TextBlock {
+  kind: 'prose' | 'item' | 'code';
+  /** Prose and items: one logical line; code: the lines as written. */
+  text: string;
+  /** Code only: every line is `key: value` configuration (rendered as YAML). */
+  yaml?: boolean;
+  /** Item marker (`1.`, `-`) for items; nesting for code inside an item. */
+  marker?: string;
+  inItem?: boolean;
+}
+
+const CODE_LINE = /^(?:[a-z][\w-]*(?:\.[\w-]+)+:\s|(?:kubectl|df|mkdir|ln|touch|rm|cat|ls|nc|curl|export|flink|flink-doctor|kafka-[\w.-]+|hdfs|sudo|grep|mount|stat|jcmd|jmap|java|ulimit|sysctl)\s|[a-zA-Z_]\w*=\S|\$ )|\s&&\s|^\s*-D[\w.]+=/;
+const ITEM = /^(\d+\.|[-•*])\s+(.*)$/;
+const YAML_LINE = /^[a-z][\w-]*(?:\.[\w-]+)+:\s/;
+
+/**
+ * Splits a pattern text (cause, fix, verification) into blocks: paragraphs and list items whose
+ * hard-wrapped lines are joined into one logical line (a renderer wraps them to its width), and
+ * command or configuration lines kept verbatim.
+ */
+export function textBlocks(text: string): TextBlock[] {
+  const out: TextBlock[] = [];
+  let inItem = false;
+  for (const para of text.replace(/\r/g, '').split(/\n\s*\n/)) {
+    const lines = para.split('\n').filter((l) => l.trim() !== '');
+    if (lines.length === 0) continue;
+    const indented = /^\s+/.test(lines[0]!);
+    if (!indented && !ITEM.test(lines[0]!.trim())) inItem = false;
+    let cur: TextBlock | null = null;
+    for (const raw of lines) {
+      const l = raw.trim();
+      const item = ITEM.exec(l);
+      if (CODE_LINE.test(l)) {
+        if (cur?.kind === 'code') cur.text += `\n${l}`;
+        else out.push((cur = { kind: 'code', text: l, inItem: inItem && indented }));
+        cur.yaml = (cur.yaml ?? true) && YAML_LINE.test(l);
+      } else if (item && !/^\d+\.\d/.test(l)) {
+        inItem = true;
+        out.push((cur = { kind: 'item', marker: item[1]!, text: item[2]! }));
+      } else if (cur && cur.kind !== 'code') {
+        cur.text += ` ${l}`;
+      } else {
+        out.push((cur = { kind: 'prose', text: l, inItem: inItem && indented }));
+      }
+    }
+  }
+  for (const b of out) if (b.kind === 'code' && !b.yaml) delete b.yaml;
+  return out;
+}
+
+/** Wraps one logical line at `width` columns (words longer than the width stay whole). */
+export function wrap(text: string, width: number): string[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of words) {
+    if (cur && cur.length + 1 + w.length > width) {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(cur);
+  return lines;
+}
+
+/** Normalised text for comparisons: whitespace folded. */
+function folded(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+/** A finding's cause without the paragraphs that repeat one of its impact lines word for word. */
+export function causeText(f: Finding): string {
+  const impact = new Set(f.impact.map(folded));
+  return f.cause
+    .split(/\n\s*\n/)
+    .filter((p) => !impact.has(folded(p)))
+    .join('\n\n');
+}
+
+/**
+ * Short names for a list of paths: relative to their common directory (the full path stays on
+ * evidence lines). Returns the prefix removed ('' when there is none worth removing).
+ */
+export function shortPaths(names: string[]): { prefix: string; short: (name: string) => string } {
+  const paths = [...new Set(names.filter((n) => n.includes('/') || n.includes('\\')))];
+  if (paths.length === 0) return { prefix: '', short: (n) => n };
+  const split = paths.map((p) => p.split(/(?<=[\\/])/));
+  let common = 0;
+  const first = split[0]!;
+  // The common directory: never the file name itself.
+  while (common < first.length - 1 && split.every((s) => common < s.length - 1 && s[common] === first[common])) common++;
+  const prefix = first.slice(0, common).join('');
+  if (prefix.length < 8) return { prefix: '', short: (n) => n };
+  return { prefix, short: (n) => (n.startsWith(prefix) ? n.slice(prefix.length) : n) };
+}
+
+/** The sentence that opens the findings when there are none. */
+export function noFindingLine(d: Diagnosis): string {
+  if (!d.inputs.some((i) => i.bytes > 0)) return 'Nothing to diagnose: no log line was read.';
+  const unknown = d.unknown.filter((g) => !g.benign).length;
+  return unknown > 0 ? `No known failure found; ${unknown} failure${unknown === 1 ? '' : 's'} no pattern knows ${unknown === 1 ? 'is' : 'are'} listed below.` : 'No known failure found.';
 }

@@ -4,9 +4,9 @@
 // SVG (failed checkpoints as red crosses, restarts as dashed lines). The timeline model comes
 // from timeline.ts, the header from common.ts; redaction has already happened upstream.
 
-import type { Diagnosis, Finding } from '../model.js';
+import type { CheckpointRecord, Diagnosis, Finding } from '../model.js';
 import { VERSION } from '../version.js';
-import { benignLabel, countLine, environmentRows, formatBytes, formatDuration, isoMs, orderedFindings, trimLine, unknownCountLine, unknownHeading, unknownTitle, unknownView, unknownWhere } from './common.js';
+import { benignLabel, causeText, countLine, elide, environmentRows, formatBytes, formatDuration, isoMs, noFindingLine, orderedFindings, shortPaths, textBlocks, trimLine, unknownCountLine, unknownHeading, unknownTitle, unknownView, unknownWhere } from './common.js';
 import { buildTimelines, describeRow, FAILED_STATES, jobTitle, timelineSummary, type JobTimeline } from './timeline.js';
 
 /** Escapes text for HTML content and attribute values. */
@@ -22,7 +22,11 @@ body { margin:0; font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvet
 main { max-width:1100px; margin:0 auto; padding:24px 28px 64px; }
 h1 { font-size:22px; margin:0 0 12px; } h2 { font-size:18px; margin:32px 0 10px; border-bottom:1px solid var(--line); padding-bottom:4px; }
 h3 { font-size:16px; margin:28px 0 6px; } .finding h3 { margin-top:0; } h4 { font-size:13px; text-transform:uppercase; letter-spacing:.04em; color:var(--muted); margin:14px 0 4px; }
-table { border-collapse:collapse; width:100%; } th, td { text-align:left; vertical-align:top; padding:4px 8px; border-bottom:1px solid var(--line); }
+table { border-collapse:collapse; width:100%; } th, td { text-align:left; vertical-align:top; padding:4px 8px; border-bottom:1px solid var(--line); overflow-wrap:anywhere; }
+.scroll { overflow-x:auto; } td.code { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace; font-size:12.5px; overflow-wrap:anywhere; }
+pre.config { border-left:4px solid var(--ok); } a.finding-link { color:var(--bad); font-weight:600; }
+li, a { overflow-wrap:anywhere; }
+@media (max-width: 600px) { main { padding:12px 10px 40px; } table.env th { width:auto; white-space:normal; } .finding { padding:10px 10px; } table.summary td.mono { white-space:normal; } }
 th { font-weight:600; color:var(--muted); white-space:nowrap; }
 table.env th { width:170px; }
 code, pre, .mono { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace; font-size:12.5px; }
@@ -55,15 +59,15 @@ export function renderHtml(d: Diagnosis, opts: { unknown?: number } = {}): strin
   out.push('<h1>flink-doctor report</h1>');
   if (d.interrupted) out.push('<p class="warnings"><strong>Scan interrupted:</strong> the report covers only what was read before the stop.</p>');
   out.push('<table class="env">');
-  for (const [k, v] of environmentRows(d)) out.push(`<tr><th>${h(k)}</th><td>${h(v)}</td></tr>`);
+  for (const [k, v] of environmentRows(d)) out.push(`<tr><th>${h(k)}</th><td>${v.split('\n').map(h).join('<br>')}</td></tr>`);
   out.push('</table>');
 
   out.push('<h2 id="findings">Findings</h2>');
-  if (findings.length === 0) out.push('<p>No known failure found.</p>');
+  if (findings.length === 0) out.push(`<p>${h(noFindingLine(d))}</p>`);
   else {
-    out.push('<table><tr><th>#</th><th>Severity</th><th>Finding</th><th>Occurrences</th><th>First seen</th></tr>');
+    out.push('<div class="scroll"><table class="summary"><tr><th>#</th><th>Severity</th><th>Finding</th><th>Occurrences</th><th>First seen</th></tr>');
     findings.forEach((f, i) => out.push(`<tr><td>${i + 1}</td><td><span class="sev ${f.severity}">${f.severity.toUpperCase()}</span></td><td><a href="#f${i + 1}">${h(f.title)}</a> <span class="id">${h(f.id)}</span></td><td>${f.occurrences}</td><td class="mono">${h(f.firstSeen ?? '—')}</td></tr>`));
-    out.push('</table>');
+    out.push('</table></div>');
     findings.forEach((f, i) => out.push(finding(f, i + 1)));
   }
   out.push(...unknownHtml(d, opts.unknown));
@@ -71,7 +75,8 @@ export function renderHtml(d: Diagnosis, opts: { unknown?: number } = {}): strin
   out.push('<h2 id="timeline">Checkpoint timeline</h2>');
   const timelines = buildTimelines(d);
   if (timelines.length === 0) out.push('<p class="muted">No checkpoint or job state change found (they come from the JobManager log).</p>');
-  for (const t of timelines) out.push(timelineSection(t));
+  const owner = checkpointOwner(findings);
+  for (const t of timelines) out.push(timelineSection(t, owner));
 
   const unchecked = [...new Set(findings.flatMap((f) => f.unchecked.map((u) => `[${f.id}] ${u}`)))];
   if (unchecked.length) out.push('<h2 id="unchecked">Not checked</h2>', '<ul>', ...unchecked.map((u) => `<li>${h(u)}</li>`), '</ul>');
@@ -90,21 +95,48 @@ export function renderHtml(d: Diagnosis, opts: { unknown?: number } = {}): strin
   return out.join('\n');
 }
 
+/** A pattern text as HTML: paragraphs, ordered or bullet lists, and commands or configuration in <pre>. */
+function htmlBlocks(text: string): string[] {
+  const o: string[] = [];
+  let list: string | null = null;
+  const close = (): void => {
+    if (list) o.push(list === 'ol' ? '</ol>' : '</ul>');
+    list = null;
+  };
+  for (const b of textBlocks(text)) {
+    if (b.kind === 'item') {
+      const want = /^\d/.test(b.marker!) ? 'ol' : 'ul';
+      if (list && list !== want) close();
+      if (!list) o.push(`<${(list = want)}>`);
+      o.push(`<li>${h(b.text)}</li>`);
+      continue;
+    }
+    if (!b.inItem) close();
+    const body = b.kind === 'code' ? `<pre${b.yaml ? ' class="config"' : ''}>${h(b.text)}</pre>` : `<p>${h(b.text)}</p>`;
+    // Inside a list the block continues its item.
+    if (list && b.inItem && o[o.length - 1]!.endsWith('</li>')) o[o.length - 1] = o[o.length - 1]!.replace(/<\/li>$/, `${body}</li>`);
+    else o.push(body);
+  }
+  close();
+  return o;
+}
+
 function finding(f: Finding, n: number): string {
   const o: string[] = [`<section class="finding ${f.severity}" id="f${n}">`];
   o.push(`<h3><span class="sev ${f.severity}">${f.severity.toUpperCase()}</span>${n}. ${h(f.title)} <span class="id">${h(f.id)}</span></h3>`);
   o.push(`<p>${h(f.summary)}</p>`, `<p class="muted">${h(countLine(f))}</p>`);
+  o.push('<h4>Fix</h4>', ...htmlBlocks(f.remediation));
   if (f.impact.length) o.push('<h4>Impact</h4>', '<ul>', ...f.impact.map((i) => `<li>${h(i)}</li>`), '</ul>');
-  o.push('<h4>Fix</h4>', `<pre>${h(f.remediation)}</pre>`);
   if (f.evidence.length) {
     o.push('<h4>Evidence</h4>');
-    const ev = (e: Finding['evidence'][number]): string => `<div class="ev"><div class="where mono">${h(e.source)}:${e.line} (${h(e.role)})${e.time ? ' · ' + h(e.time) : ''}</div><pre>${h(trimLine(e.text.trim(), 400))}</pre></div>`;
+    const ev = (e: Finding['evidence'][number]): string => `<div class="ev"><div class="where mono">${h(e.source)}:${e.line} (${h(e.role)})${e.time ? ' · ' + h(e.time) : ''}</div><pre>${h(elide(e.text.trim(), 400))}</pre></div>`;
     o.push(...f.evidence.slice(0, 3).map(ev));
     if (f.evidence.length > 3) o.push(`<details><summary>${f.evidence.length - 3} more evidence line${f.evidence.length === 4 ? '' : 's'}</summary>`, ...f.evidence.slice(3).map(ev), '</details>');
   }
   if (f.config.length) {
-    o.push('<h4>Configuration in effect</h4>', '<table><tr><th>Key</th><th>Value</th><th>Where</th></tr>');
-    for (const c of f.config) o.push(`<tr><td class="mono">${h(c.key)}</td><td class="mono">${h(c.value)}</td><td class="mono muted">${h(c.source)}:${c.line}</td></tr>`);
+    const paths = shortPaths(f.config.map((c) => c.source));
+    o.push(`<h4>Configuration in effect</h4>${paths.prefix ? `<p class="muted">Files under <code>${h(paths.prefix)}</code></p>` : ''}`, '<table class="cfg"><tr><th>Key</th><th>Value</th><th>Where</th></tr>');
+    for (const c of f.config) o.push(`<tr><td class="code">${h(c.key)}</td><td class="code">${h(c.value)}</td><td class="code muted" title="${h(c.source)}:${c.line}">${h(paths.short(c.source))}:${c.line}</td></tr>`);
     o.push('</table>');
   }
   if (f.consequences.length) {
@@ -112,12 +144,23 @@ function finding(f: Finding, n: number): string {
     for (const q of f.consequences) o.push(`<li>${h(q.title)} (${q.count}×)${q.evidence[0] ? ` <span class="mono muted">${h(q.evidence[0].source)}:${q.evidence[0].line}</span>` : ''}</li>`);
     o.push('</ul>');
   }
-  o.push('<h4>Verify</h4>', `<pre>${h(f.verify)}</pre>`);
-  o.push('<details><summary>Why this happens</summary>', `<pre>${h(f.cause)}</pre>`, '</details>');
+  const why = causeText(f);
+  if (why.trim()) o.push('<h4>Why this happens</h4>', ...htmlBlocks(why));
+  o.push('<h4>Verify</h4>', ...htmlBlocks(f.verify));
   if (f.unchecked.length) o.push('<h4>Not checked</h4>', '<ul>', ...f.unchecked.map((u) => `<li>${h(u)}</li>`), '</ul>');
   if (f.references.length) o.push('<h4>References</h4>', '<ul>', ...f.references.map((r) => `<li><a href="${h(r)}" rel="noreferrer">${h(r)}</a></li>`), '</ul>');
   o.push('</section>');
   return o.join('\n');
+}
+
+/** The finding (its anchor and title) that a failed checkpoint of a job belongs to, if any. */
+type CheckpointOwner = (job: string, id: number) => { anchor: string; title: string } | null;
+
+function checkpointOwner(findings: Finding[]): CheckpointOwner {
+  return (job, id) => {
+    const i = findings.findIndex((f) => f.checkpoints.includes(id) && (f.jobs.length === 0 || f.jobs.includes(job)));
+    return i >= 0 ? { anchor: `f${i + 1}`, title: findings[i]!.title } : null;
+  };
 }
 
 const COLOURS: Record<string, string> = {
@@ -130,27 +173,31 @@ const COLOURS: Record<string, string> = {
 };
 const STATE_FILL: Record<string, string> = { RUNNING: '#e6f4ea', RESTARTING: '#fef7e0', FAILING: '#fce8e6', FAILED: '#f9d0cc', CANCELED: '#eceff1', CANCELLING: '#eceff1', FINISHED: '#e8f0fe', CREATED: '#f1f3f4', INITIALIZING: '#f1f3f4', SUSPENDED: '#eceff1' };
 
-function timelineSection(t: JobTimeline): string {
+function timelineSection(t: JobTimeline, owner: CheckpointOwner): string {
   const o: string[] = [`<h3>Job ${h(jobTitle(t))}</h3>`, `<p>${h(timelineSummary(t))}${t.start ? ` · <span class="mono">${h(t.start)} → ${h(t.end ?? '')}</span>` : ''}</p>`];
-  o.push(`<div class="chart">${svg(t)}</div>`);
+  o.push(`<div class="chart">${svg(t, owner)}</div>`);
   o.push(
     '<div class="legend"><span style="--c:#1e8e3e">completed</span><span style="--c:#d93025">failed / declined</span><span style="--c:#a50e0e">expired</span><span style="--c:#e37400">aborted</span><span style="--c:#9aa0a6">pending / unknown</span><span style="--c:#8e24aa">job restart</span><span style="--c:#fef7e0">job restarting</span><span style="--c:#f9d0cc">job failing / failed</span></div>',
   );
-  o.push(`<details${t.rows.length <= 40 ? ' open' : ''}><summary>${t.rows.length} timeline ${t.rows.length === 1 ? 'entry' : 'entries'}</summary>`, '<table><tr><th>Time</th><th></th><th>Event</th><th>Duration</th><th>Size</th><th>Detail</th></tr>');
+  o.push(`<details${t.rows.length <= 40 ? ' open' : ''}><summary>${t.rows.length} timeline ${t.rows.length === 1 ? 'entry' : 'entries'}</summary>`, '<div class="scroll"><table><tr><th>Time</th><th></th><th>Event</th><th>Duration</th><th>Size</th><th>Detail</th></tr>');
+  const ownerLink = (cp: CheckpointRecord | null): string => {
+    const own = cp && FAILED_STATES.has(cp.state) ? owner(cp.job, cp.id) : null;
+    return own ? ` <a class="finding-link" href="#${own.anchor}">→ ${h(own.title)}</a>` : '';
+  };
   for (const r of t.rows) {
     const { symbol, what, detail, failed } = describeRow(r);
     const cp = r.kind === 'checkpoint' ? r.checkpoint : null;
     const cls = r.kind === 'gap' ? 'gap' : failed ? 'failed' : r.kind === 'transition' && r.transition.to === 'RESTARTING' ? 'restart' : '';
     o.push(
-      `<tr class="${cls}"><td class="mono">${h(r.time ?? '—')}</td><td>${h(symbol)}</td><td>${h(what === 'gap' ? detail : what)}</td><td class="nw">${cp?.durationMs != null ? h(formatDuration(cp.durationMs)) : ''}</td><td class="nw">${cp?.bytes != null ? h(formatBytes(cp.bytes)) : ''}</td><td>${r.kind === 'gap' ? '' : h(trimLine(cp ? (cp.reason ?? '') : detail, 200))}</td></tr>`,
+      `<tr class="${cls}"><td class="mono">${h(r.time ?? '—')}</td><td>${h(symbol)}</td><td>${h(what === 'gap' ? detail : what)}</td><td class="nw">${cp?.durationMs != null ? h(formatDuration(cp.durationMs)) : ''}</td><td class="nw">${cp?.bytes != null ? h(formatBytes(cp.bytes)) : ''}</td><td>${r.kind === 'gap' ? '' : h(trimLine(cp ? (cp.reason ?? '') : detail, 200))}${ownerLink(cp)}</td></tr>`,
     );
   }
-  o.push('</table>', '</details>');
+  o.push('</table></div>', '</details>');
   return o.join('\n');
 }
 
 /** Inline SVG of one job: job state band, checkpoint markers by state, restart lines, time axis. */
-function svg(t: JobTimeline): string {
+function svg(t: JobTimeline, owner: CheckpointOwner): string {
   const W = 1040;
   const L = 96;
   const R = 56;
@@ -217,16 +264,32 @@ function svg(t: JobTimeline): string {
   // checkpoints: duration bar from trigger to end, marker at the trigger time
   const lastLabel = { above: -Infinity, below: -Infinity };
   const drawOrder = [...t.checkpoints.filter((c) => !FAILED_STATES.has(c.state) && !inBand(c.id)), ...t.checkpoints.filter((c) => FAILED_STATES.has(c.state))];
+  // Markers closer than MARKER_GAP px apart (checkpoints a second apart on an hour's axis) are
+  // moved right of their neighbour, a leader line to their true time; a pile-up that would move
+  // one far stays where it is.
+  const MARKER_GAP = 16;
+  const shown = new Map<CheckpointRecord, number>();
+  let prevX = -Infinity;
+  for (const c of [...drawOrder].sort((a, b) => (isoMs(a.triggeredAt) ?? isoMs(a.endedAt) ?? 0) - (isoMs(b.triggeredAt) ?? isoMs(b.endedAt) ?? 0))) {
+    const start = isoMs(c.triggeredAt) ?? isoMs(c.endedAt);
+    if (start === null) continue;
+    const want = Math.max(x(start), prevX + MARKER_GAP);
+    const at = want - x(start) <= 3 * MARKER_GAP ? want : x(start);
+    shown.set(c, at);
+    prevX = at;
+  }
   for (const c of drawOrder) {
     const start = isoMs(c.triggeredAt) ?? isoMs(c.endedAt);
     if (start === null) continue;
     const end = isoMs(c.endedAt) ?? start;
-    const cx = x(start);
+    const tx = x(start);
+    const cx = shown.get(c) ?? tx;
     const failed = FAILED_STATES.has(c.state);
     const colour = COLOURS[c.state] ?? '#9aa0a6';
     const tip = `checkpoint ${c.id} ${c.state}${c.triggeredAt ? ` at ${c.triggeredAt}` : ''}${c.durationMs != null ? `, ${formatDuration(c.durationMs)}` : ''}${c.bytes != null ? `, ${formatBytes(c.bytes)}` : ''}${c.reason ? ` — ${c.reason}` : ''}`;
     const cls = `cp ${failed ? 'cp-failed' : c.state === 'completed' ? 'cp-completed' : 'cp-other'}`;
-    const parts = [`<rect x="${f(cx)}" y="${yCp - 3}" width="${f(Math.max(0, x(end) - cx))}" height="6" fill="${colour}" opacity="0.45"/>`];
+    const parts = [`<rect x="${f(tx)}" y="${yCp - 3}" width="${f(Math.max(0, x(end) - tx))}" height="6" fill="${colour}" opacity="0.45"/>`];
+    if (cx - tx > 1) parts.push(`<path class="leader" d="M${f(tx)} ${yCp + 12} L${f(tx)} ${yCp + 9} L${f(cx)} ${yCp + 7}" fill="none" stroke="${colour}" stroke-width="1"/>`);
     if (failed) {
       parts.push(`<rect x="${f(cx - 7)}" y="${yCp - 7}" width="14" height="14" rx="2" fill="#fff" stroke="${colour}" stroke-width="2"/>`, `<path d="M${f(cx - 4)} ${yCp - 4} L${f(cx + 4)} ${yCp + 4} M${f(cx + 4)} ${yCp - 4} L${f(cx - 4)} ${yCp + 4}" stroke="${colour}" stroke-width="2.2" stroke-linecap="round"/>`);
     } else if (c.state === 'completed') {
@@ -240,7 +303,9 @@ function svg(t: JobTimeline): string {
       parts.push(`<text x="${f(cx)}" y="${yCp + (failed ? 24 : -12)}" text-anchor="middle" paint-order="stroke" stroke="#fff" stroke-width="4" fill="${failed ? colour : '#5d6677'}"${failed ? ' font-weight="700"' : ''}>${c.id}</text>`);
       lastLabel[lane] = cx;
     }
-    o.push(`<g class="${cls}" data-state="${c.state}" data-checkpoint="${c.id}">${parts.join('')}<title>${h(tip)}</title></g>`);
+    const own = failed ? owner(c.job, c.id) : null;
+    const g = `<g class="${cls}" data-state="${c.state}" data-checkpoint="${c.id}">${parts.join('')}<title>${h(own ? `${tip} (caused by: ${own.title})` : tip)}</title></g>`;
+    o.push(own ? `<a href="#${own.anchor}">${g}</a>` : g);
   }
   // time axis
   o.push(`<line x1="${L}" x2="${W - R}" y1="${yAxis}" y2="${yAxis}" stroke="#5d6677"/>`);

@@ -4,6 +4,7 @@
 import type { Diagnosis } from '../model.js';
 import { renderHtml } from './html.js';
 import { jsonParts, renderJson } from './json.js';
+import { renderJira } from './jira.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
 
@@ -20,6 +21,7 @@ export const REPORTERS = {
   json: (d: Diagnosis, o: RenderOptions) => renderJson(d, o),
   markdown: (d: Diagnosis, o: RenderOptions) => renderMarkdown(d, o),
   html: (d: Diagnosis, o: RenderOptions) => renderHtml(d, o),
+  jira: (d: Diagnosis, o: RenderOptions) => renderJira(d, o),
 } satisfies Record<string, (d: Diagnosis, o: RenderOptions) => string>;
 
 /** Name of an output format. */

@@ -34,6 +34,7 @@ export function toJson(d: Diagnosis, opts: { unknown?: number } = {}): object {
     checkpointRuns: d.checkpointRuns,
     jobTransitions: d.jobTransitions,
     stats: d.stats,
+    coverage: d.coverage ?? null,
     unknown: d.unknown.slice(0, n).map(unknownJson),
     unknownTotal: d.unknown.length,
     unknownBenign: d.unknown.filter((g) => g.benign).length,
@@ -87,6 +88,7 @@ export function findingJson(f: Finding): object {
     references: f.references,
     consequences: f.consequences,
     unchecked: f.unchecked,
+    configChange: f.configChange ?? null,
   };
 }
 

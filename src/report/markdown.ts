@@ -1,10 +1,11 @@
 // Markdown reporter for support tickets (GitHub / GitLab flavoured): the environment table, a
-// summary table, each finding with its fix, impact, configuration and evidence in collapsible
-// <details> blocks, the unknown failures no pattern knows (a ranked table, one trimmed trace each,
-// known noise listed apart), the checkpoint timeline table (timeline.ts), muted findings and warnings.
+// summary table, each finding with its fix (the configuration change in a YAML block), impact,
+// configuration and why, the evidence in a collapsible <details> block, the unknown failures no
+// pattern knows (a ranked table, one trimmed trace each, known noise listed apart), the checkpoint
+// timeline table (timeline.ts), muted findings and warnings. Jira users have --format jira.
 
 import type { Diagnosis, Finding } from '../model.js';
-import { benignLabel, countLine, environmentRows, orderedFindings, trimLine, unknownHeading, unknownTitle, unknownView, unknownWhere } from './common.js';
+import { benignLabel, causeText, countLine, elide, environmentRows, noFindingLine, orderedFindings, shortPaths, textBlocks, trimLine, unknownHeading, unknownTitle, unknownView, unknownWhere } from './common.js';
 import { timelineMarkdown } from './timeline.js';
 
 function esc(s: string): string {
@@ -20,11 +21,11 @@ function fence(text: string, lang = ''): string {
 export function renderMarkdown(d: Diagnosis, opts: { unknown?: number } = {}): string {
   const out: string[] = ['# flink-doctor report', ''];
   out.push('| | |', '|---|---|');
-  for (const [k, v] of environmentRows(d)) out.push(`| **${esc(k)}** | ${esc(v)} |`);
+  for (const [k, v] of environmentRows(d)) out.push(`| **${esc(k)}** | ${v.split('\n').map(esc).join('<br>')} |`);
   out.push('');
   if (d.interrupted) out.push('> **Scan interrupted**: the report covers only what was read before the stop.', '');
   const findings = orderedFindings(d.findings);
-  if (findings.length === 0) out.push('No known failure found.', '');
+  if (findings.length === 0) out.push(esc(noFindingLine(d)), '');
   else {
     out.push('| # | Severity | Finding | Occurrences | First seen |', '|---|---|---|---|---|');
     findings.forEach((f, i) => out.push(`| ${i + 1} | ${f.severity} | ${esc(f.title)} (\`${f.id}\`) | ${f.occurrences} | ${f.firstSeen ?? '—'} |`));
@@ -48,16 +49,29 @@ export function renderMarkdown(d: Diagnosis, opts: { unknown?: number } = {}): s
   return out.join('\n');
 }
 
+/** A pattern text as Markdown: paragraphs, list items, and commands or configuration in fences (YAML for configuration). */
+export function markdownBlocks(text: string): string[] {
+  const out: string[] = [];
+  for (const b of textBlocks(text)) {
+    const pad = b.inItem ? '   ' : '';
+    if (b.kind === 'code') out.push(...fence(b.text, b.yaml ? 'yaml' : 'sh').split('\n').map((l) => pad + l), '');
+    else if (b.kind === 'item') out.push(`${/^\d/.test(b.marker!) ? b.marker : '-'} ${esc(b.text)}`, '');
+    else out.push(pad + esc(b.text), '');
+  }
+  return out;
+}
+
 function finding(f: Finding, n: number): string[] {
-  const out = [`## ${n}. ${esc(f.title)} — ${f.severity}`, '', `\`${f.id}\` · ${esc(countLine(f))}`, '', esc(f.summary), '', '**Fix**', '', fence(f.remediation), ''];
+  const out = [`## ${n}. ${esc(f.title)} — ${f.severity}`, '', `\`${f.id}\` · ${esc(countLine(f))}`, '', esc(f.summary), '', '**Fix**', '', ...markdownBlocks(f.remediation)];
   if (f.impact.length) {
     out.push('**Impact**', '');
     for (const i of f.impact) out.push(`- ${esc(i)}`);
     out.push('');
   }
   if (f.config.length) {
-    out.push('**Configuration in effect**', '', '| Key | Value | Where |', '|---|---|---|');
-    for (const c of f.config) out.push(`| \`${esc(c.key)}\` | \`${esc(c.value)}\` | ${esc(c.source)}:${c.line} |`);
+    const paths = shortPaths(f.config.map((c) => c.source));
+    out.push(`**Configuration in effect**${paths.prefix ? ` (files under \`${esc(paths.prefix)}\`)` : ''}`, '', '| Key | Value | Where |', '|---|---|---|');
+    for (const c of f.config) out.push(`| \`${esc(c.key)}\` | \`${esc(c.value)}\` | ${esc(paths.short(c.source))}:${c.line} |`);
     out.push('');
   }
   if (f.consequences.length) {
@@ -65,11 +79,14 @@ function finding(f: Finding, n: number): string[] {
     for (const q of f.consequences) out.push(`- ${esc(q.title)} (${q.count}×)${q.evidence[0] ? ` — \`${esc(q.evidence[0].source)}:${q.evidence[0].line}\`` : ''}`);
     out.push('');
   }
-  out.push('<details><summary>Evidence</summary>', '');
-  for (const e of f.evidence) out.push(`\`${esc(e.source)}:${e.line}\` (${e.role})`, '', fence(trimLine(e.text.trim(), 400)), '');
-  out.push('</details>', '');
-  out.push('<details><summary>Why this happens</summary>', '', esc(f.cause), '', '</details>', '');
-  out.push('**Verify**', '', esc(f.verify), '');
+  if (f.evidence.length) {
+    out.push('<details><summary>Evidence</summary>', '');
+    for (const e of f.evidence) out.push(`\`${esc(e.source)}:${e.line}\` (${e.role})`, '', fence(elide(e.text.trim(), 400)), '');
+    out.push('</details>', '');
+  }
+  const why = causeText(f);
+  if (why.trim()) out.push('**Why this happens**', '', ...markdownBlocks(why));
+  out.push('**Verify**', '', ...markdownBlocks(f.verify));
   out.push('**References**', '');
   for (const r of f.references) out.push(`- ${r}`);
   out.push('');

@@ -6,7 +6,7 @@
 
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Diagnosis, Finding, Severity, UnknownGroup } from '../model.js';
-import { benignLabel, countLine, environmentRows, orderedFindings, trimLine, unknownCountLine, unknownHeading, unknownTitle, unknownView, unknownWhere } from './common.js';
+import { benignLabel, causeText, countLine, elide, environmentRows, noFindingLine, orderedFindings, shortPaths, textBlocks, trimLine, unknownCountLine, unknownHeading, unknownTitle, unknownView, unknownWhere, wrap, type TextBlock } from './common.js';
 import { timelineText } from './timeline.js';
 
 /** Renders the text report. */
@@ -16,15 +16,15 @@ export function renderText(d: Diagnosis, opts: { color: boolean; unknown?: numbe
   out.push(c.bold('flink-doctor report'));
   const rows = environmentRows(d);
   const width = Math.max(...rows.map(([k]) => k.length)) + 1;
-  for (const [k, v] of rows) out.push(`  ${c.dim((k + ':').padEnd(width))} ${v}`);
+  for (const [k, v] of rows) v.split('\n').forEach((line, i) => out.push(`  ${c.dim((i === 0 ? k + ':' : '').padEnd(width))} ${i === 0 ? line : `  ${line}`}`));
   if (d.interrupted) out.push(c.yellow('Scan interrupted: the report covers only what was read before the stop.'));
   out.push('');
   const findings = orderedFindings(d.findings);
   if (findings.length === 0) {
-    out.push(c.green('No known failure found.'));
+    out.push(d.inputs.some((i) => i.bytes > 0) ? c.green(noFindingLine(d)) : c.yellow(noFindingLine(d)));
     out.push('');
   }
-  findings.forEach((f, i) => out.push(...finding(f, i + 1, c), ''));
+  findings.forEach((f, i) => out.push(...findingText(f, i + 1, c), ''));
   out.push(...unknownText(d, opts.unknown, c));
   out.push(...timelineText(d, c), '');
   const unchecked = findings.flatMap((f) => f.unchecked.map((u) => `[${f.id}] ${u}`));
@@ -59,29 +59,56 @@ function badge(s: Severity, c: ChalkInstance): string {
   }
 }
 
-function indent(text: string, pad = '    '): string[] {
-  return text.split('\n').map((l) => (l.length ? pad + l : ''));
+/** Report width for wrapped prose. */
+const WIDTH = 100;
+
+/** A pattern text (cause, fix, verification) wrapped to the report's width under `pad`; commands and configuration verbatim. */
+export function blockLines(text: string, pad: string, c: ChalkInstance): string[] {
+  const out: string[] = [];
+  let prev: TextBlock | null = null;
+  for (const b of textBlocks(text)) {
+    const extra = b.inItem ? '   ' : '';
+    // A blank line between paragraphs; commands and configuration stand out by their indent.
+    if (prev && b.kind !== 'code' && prev.kind !== 'code' && !(prev.kind === 'item' && b.kind === 'item')) out.push('');
+    if (b.kind === 'code') for (const l of b.text.split('\n')) out.push(`${pad}${extra}  ${c.cyan(l)}`);
+    else if (b.kind === 'item') {
+      const lead = `${b.marker} `;
+      wrap(b.text, WIDTH - pad.length - lead.length).forEach((l, i) => out.push(`${pad}${i === 0 ? lead : ' '.repeat(lead.length)}${l}`));
+    } else for (const l of wrap(b.text, WIDTH - pad.length - extra.length)) out.push(`${pad}${extra}${l}`);
+    prev = b;
+  }
+  return out;
 }
 
-function finding(f: Finding, n: number, c: ChalkInstance): string[] {
+/** A bullet list item wrapped under a hanging indent. */
+function bullet(text: string, pad: string): string[] {
+  return wrap(text, WIDTH + 10 - pad.length - 2).map((l, i) => `${pad}${i === 0 ? '• ' : '  '}${l}`);
+}
+
+/**
+ * One finding. The first screen holds what an operator acts on: title, what failed and why in a
+ * sentence, the fix (with its configuration change) and the impact; the details follow.
+ */
+export function findingText(f: Finding, n: number | null, c: ChalkInstance): string[] {
   const out: string[] = [];
-  out.push(`${n}. ${badge(f.severity, c)} ${c.bold(f.title)} ${c.dim(`[${f.id}]`)}`);
-  out.push(...indent(f.summary, '   '));
+  out.push(`${n !== null ? `${n}. ` : ''}${badge(f.severity, c)} ${c.bold(f.title)} ${c.dim(`[${f.id}]`)}`);
+  out.push(...wrap(f.summary, WIDTH - 3).map((l) => `   ${l}`));
   out.push(c.dim(`   ${countLine(f)}`));
-  out.push('');
   out.push(c.bold('   Fix:'));
-  out.push(...indent(f.remediation, '     '));
+  out.push(...blockLines(f.remediation, '     ', c));
   if (f.impact.length) {
     out.push(c.bold('   Impact:'));
-    for (const i of f.impact) out.push(`     • ${i}`);
+    for (const i of f.impact) out.push(...bullet(i, '     '));
   }
+  out.push(c.dim('   ── details ──'));
   if (f.evidence.length) {
     out.push(c.bold('   Evidence:'));
-    for (const e of f.evidence) out.push(`     ${c.cyan(`${e.source}:${e.line}`)} ${c.dim(`(${e.role})`)}`, `       ${trimLine(e.text.trim())}`);
+    for (const e of f.evidence) out.push(`     ${c.cyan(`${e.source}:${e.line}`)} ${c.dim(`(${e.role})`)}`, `       ${elide(e.text.trim(), WIDTH + 60)}`);
   }
   if (f.config.length) {
-    out.push(c.bold('   Configuration in effect:'));
-    for (const k of f.config) out.push(`     ${k.key}: ${k.value}  ${c.dim(`(${k.source}:${k.line})`)}`);
+    const paths = shortPaths(f.config.map((k) => k.source));
+    out.push(c.bold(`   Configuration in effect${paths.prefix ? c.dim(` (files under ${paths.prefix})`) : ''}:`));
+    for (const k of f.config) out.push(`     ${k.key}: ${k.value}  ${c.dim(`(${paths.short(k.source)}:${k.line})`)}`);
   }
   if (f.consequences.length) {
     out.push(c.bold('   What it led to:'));
@@ -90,12 +117,17 @@ function finding(f: Finding, n: number, c: ChalkInstance): string[] {
       out.push(`     • ${q.title} (${q.count}×)${ev ? c.dim(` — ${ev.source}:${ev.line}`) : ''}`);
     }
   }
-  out.push(c.bold('   Why:'));
-  out.push(...indent(f.cause, '     '));
+  const why = causeText(f);
+  if (why.trim()) {
+    out.push(c.bold('   Why:'));
+    out.push(...blockLines(why, '     ', c));
+  }
   out.push(c.bold('   Verify:'));
-  out.push(...indent(f.verify, '     '));
-  out.push(c.bold('   References:'));
-  for (const r of f.references) out.push(`     ${r}`);
+  out.push(...blockLines(f.verify, '     ', c));
+  if (f.references.length) {
+    out.push(c.bold('   References:'));
+    for (const r of f.references) out.push(`     ${r}`);
+  }
   return out;
 }
 

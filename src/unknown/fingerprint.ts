@@ -87,8 +87,8 @@ const MASKS: Array<[RegExp, string, Guard]> = [
   [/\b0x[0-9a-f]+\b/gi, '<hex>', has('0x')],
   [/\(\d+\/\d+\)(?:#\d+)?/g, '(<i>/<n>)', digitAnd('/')],
   // Generated ids mixing letters and digits (request ids, random suffixes): 3fgk3u66, a3927ziu;
-  // a name with a version suffix (kafka010) stays.
-  [/\b(?=[A-Za-z0-9]*\d[A-Za-z])[A-Za-z0-9]{7,}\b/g, '<id>', (t, d) => d && charRun(t, 7, ALNUM, true)],
+  // a name with a version suffix (kafka010) stays; a number with a unit (30000ms, 512MiB) is a number.
+  [/\b(?!\d+[A-Za-z]{1,4}\b)(?=[A-Za-z0-9]*\d[A-Za-z])[A-Za-z0-9]{7,}\b/g, '<id>', (t, d) => d && charRun(t, 7, ALNUM, true)],
   // Digit runs not glued to a preceding letter: 12ms and taskmanager-1-3 vary, log4j and s3a stay.
   [/(?<![\w$<])\d+(?:\.\d+)?/g, '<n>', digit],
 ];

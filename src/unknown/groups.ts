@@ -1,10 +1,12 @@
 // Groups and ranks the ERROR/WARN events and exception chains that no pattern claimed, so the
 // report can point at failures nobody wrote a pattern for: root causes over wrappers, failures
-// right before restarts over background noise, rare and recent over chatty, known noise demoted.
+// right before restarts over background noise, rare and recent over chatty, known noise (the list in
+// patterns/noise.yaml, see noise.ts) demoted.
 // Fingerprints come from fingerprint.ts; which groups a report shows is decided by select().
 
 import type { LogEvent, Role, SourceInfo } from '../model.js';
 import type { Facts } from '../detect/facts.js';
+import { knownNoise } from './noise.js';
 import { fingerprintId, fingerprintParts, framesOf, isWrapperClass, rootCause, type FingerprintParts } from './fingerprint.js';
 
 /** Where one occurrence of an unknown failure stands. */
@@ -44,25 +46,6 @@ export interface UnknownGroup {
   /** Every occurrence (capped), for `flink-doctor explain`. */
   occurrences: UnknownOccurrence[];
 }
-
-/** Background noise that is seen in healthy clusters; matched on the exception, message and sample. */
-export const BENIGN: Array<{ re: RegExp; label: string }> = [
-  { re: /Unable to load native-hadoop library/, label: 'native-hadoop library warning' },
-  { re: /Revoking previously assigned partitions|\(Re-\)joining group|group is rebalancing|Request joining group due to|rebalance|Attempt to heartbeat failed since group is rebalancing|Resetting the last seen epoch|Resetting offset for partition/i, label: 'routine Kafka consumer-group rebalance' },
-  { re: /configuration (?:option|key|property) .* (?:is )?deprecated|is deprecated\. Use .* instead/i, label: 'deprecated configuration key' },
-  { re: /Error while loading kafka-version\.properties/, label: 'Kafka client version file' },
-  { re: /SASL configuration failed|without SASL/, label: 'ZooKeeper without SASL' },
-  { re: /Log file environment variable 'log\.file' is not set/, label: 'log.file not set' },
-  { re: /exceeded the \d+ characters length limit and was truncated/, label: 'metric name truncated' },
-  { re: /Property \[transaction\.timeout\.ms\] not specified/, label: 'Kafka producer default timeout' },
-  { re: /No hostname could be resolved for the IP address/, label: 'reverse DNS lookup' },
-  { re: /(?:was supplied but isn't a known config|isn't a known config)/, label: 'unknown Kafka client property' },
-  { re: /Failed to (?:register|unregister) (?:metric|MBean)|metric group .* already exists|Name collision: Group already contains a Metric/i, label: 'metric registration clash' },
-  { re: /Could not find Hadoop configuration via any of the supported methods/, label: 'no Hadoop configuration' },
-  { re: /Log4j.*(?:deprecated|WARN)|SLF4J: /, label: 'logging framework notice' },
-  { re: /JAAS configuration file .* not found|No JAAS configuration section named/i, label: 'no JAAS configuration' },
-  { re: /The short-circuit local reads feature cannot be used/, label: 'HDFS short-circuit reads unavailable' },
-];
 
 const MAX_OCCURRENCES = 10_000;
 /** Occurrences stored over all groups; past it, groups keep counting without storing more (bounded memory). */
@@ -244,7 +227,7 @@ export class UnknownCollector {
         reasons.push('recent');
       }
       const text = `${g.parts.exception}: ${g.parts.message} ${g.sample.text.join(' ')}`;
-      const noise = BENIGN.find((b) => b.re.test(text));
+      const noise = knownNoise().find((b) => b.re.test(text));
       if (noise) reasons.push(`known background noise (${noise.label})`);
       out.push({
         fingerprint: g.id,

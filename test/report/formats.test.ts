@@ -15,9 +15,13 @@ describe('report content', () => {
     const r = await cli(['--fail-on', 'none', SAMPLE]);
     expect(r.stdout).toMatch(/Flink version:\s+1\.17\.2/);
     expect(r.stdout).toMatch(/Deployment:\s+Kubernetes \(from /);
-    expect(r.stdout).toMatch(/JobManager logs:\s+\S+flink-kubernetes-session-0-orders-jobmanager-7d9f8-x2k4q\.log/);
-    expect(r.stdout).toMatch(/TaskManager logs:\s+\S+taskmanager-1-1\.log \[10\.42\.1\.17, orders-taskmanager-1-1\]/);
-    expect(r.stdout).toMatch(/Time range:\s+2024-03-11T09:13:09\.500 → 2024-03-11T09:16:41\.950/);
+    // Paths relative to their common directory, which is named once.
+    expect(r.stdout).toMatch(/Files under:\s+samples\/rocksdb\/rocksdb-hardlink-unsupported\/positive-1\.17-azure-files\/\n/);
+    expect(r.stdout).toMatch(/JobManager logs:\s+flink-kubernetes-session-0-orders-jobmanager-7d9f8-x2k4q\.log/);
+    // One TaskManager, named by its pod with its IP, not listed twice.
+    expect(r.stdout).toMatch(/TaskManager logs:\s+\S+taskmanager-1-1\.log \[orders-taskmanager-1-1 \(10\.42\.1\.17\)\]/);
+    // What the logs cover: the first and last line of each file, not only the findings' times.
+    expect(r.stdout).toMatch(/Logs cover:\s+2024-03-11T09:11:30\.001 → 09:16:41\.950 \(5 min 12 s\)\n\s+flink-kubernetes-session-0-\S+\.log: 2024-03-11T09:11:30\.001 → 09:16:41\.950 \(5 min 12 s\)\n\s+flink-kubernetes-taskmanager-0-\S+\.log: 2024-03-11T09:12:01\.101 → 09:16:40\.925 \(4 min 40 s\)/);
     const finding = r.stdout.indexOf('rocksdb-hardlink-unsupported');
     const timeline = r.stdout.indexOf('Checkpoint timeline');
     expect(finding).toBeGreaterThan(0);

@@ -62,7 +62,7 @@ describe.skipIf(!available)('HTML report in headless Chromium', () => {
     expect(await page.locator('svg g.restart').count()).toBe(3);
     expect(await page.locator('svg g.job-failed').count()).toBe(1);
     // failed markers are drawn differently from completed ones (a crossed square, not a circle)
-    expect(await page.locator('svg g.cp-failed path').count()).toBe(4);
+    expect(await page.locator('svg g.cp-failed path:not(.leader)').count()).toBe(4);
     expect(await page.locator('svg g.cp-completed circle').count()).toBe(4);
     const box = await page.locator('svg').first().boundingBox();
     expect(box!.width).toBeGreaterThan(600);
@@ -75,5 +75,37 @@ describe.skipIf(!available)('HTML report in headless Chromium', () => {
     await page.locator('#timeline').scrollIntoViewIfNeeded();
     await page.screenshot({ path: 'test-artifacts/html-timeline.png', clip: { x: 0, y: (await page.locator('#timeline').boundingBox())!.y - 10, width: 1200, height: 900 } });
     expect(outbound).toEqual([]);
+  }, 60_000);
+
+  it('reads at 1280 and 390 px: no sideways scroll, markers apart, failed checkpoints link to their finding, Why open', async () => {
+    const r = await cli(['-f', 'html', '--fail-on', 'none', 'samples/rocksdb/rocksdb-hardlink-unsupported/positive-1.17-azure-files']);
+    const file = join(mkdtempSync(join(tmpdir(), 'flink-doctor-html-')), 'seed.html');
+    writeFileSync(file, r.stdout);
+    mkdirSync('test-artifacts', { recursive: true });
+    await context.unrouteAll();
+    for (const width of [1280, 390]) {
+      const page = await context.newPage();
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`file://${file}`);
+      // The page never scrolls sideways (a wide chart or table scrolls inside its own box).
+      const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      expect(scroll, `page width at ${width} px`).toBeLessThanOrEqual(client);
+      // The configuration table fits its section.
+      const section = (await page.locator('#f1').boundingBox())!;
+      const cfg = (await page.locator('#f1 table.cfg').boundingBox())!;
+      expect(cfg.x + cfg.width).toBeLessThanOrEqual(section.x + section.width + 1);
+      // Why is shown, not collapsed; the configuration change is its own block.
+      expect(await page.locator('#f1 h4', { hasText: 'Why this happens' }).isVisible()).toBe(true);
+      expect(await page.locator('#f1 pre.config').textContent()).toMatch(/state\.backend\.rocksdb\.localdir: \/tmp\/flink-rocksdb\s+# change/);
+      // Checkpoints 6 and 7 are 0.6 s apart: their markers do not cover each other.
+      const m6 = (await page.locator('svg g[data-checkpoint="6"] circle').boundingBox())!;
+      const m7 = (await page.locator('svg g[data-checkpoint="7"] rect').nth(1).boundingBox())!;
+      expect(m7.x).toBeGreaterThanOrEqual(m6.x + m6.width);
+      // The aborted checkpoints link to the finding that caused them, in the chart and the table.
+      expect(await page.locator('svg a[href="#f1"] g[data-checkpoint="7"]').count()).toBe(1);
+      expect(await page.locator('td a.finding-link[href="#f1"]').count()).toBe(2);
+      await page.screenshot({ path: `test-artifacts/html-seed-${width}.png`, fullPage: true });
+      await page.close();
+    }
   }, 60_000);
 });

@@ -31,6 +31,11 @@ describe('fingerprints', () => {
     expect(normaliseMessage('kafka010 log4j java.io.IOException')).toBe('kafka010 log4j java.io.IOException');
   });
 
+  it('masks a number with a unit as a number, not as an id', () => {
+    expect(normaliseMessage('Checkpoint timeout is 30000ms, buffer 512MiB, wait 1200000ms')).toBe('Checkpoint timeout is <n>ms, buffer <n>MiB, wait <n>ms');
+    expect(normaliseMessage('request 3fgk3u66 and a3927ziu')).toBe('request <id> and <id>');
+  });
+
   it('gives a message whose digits differ from a remembered one the result of masking it afresh', () => {
     // normaliseMessage remembers results by the message with its digits replaced; the texts are
     // built from the pieces the masks react to, and 0x prefixes are among them.
@@ -162,9 +167,11 @@ describe('report section', () => {
         expect(section).toBeLessThan(r.stdout.search(/Checkpoint timeline|id="timeline"/));
       }
       const none = await cli(['-f', format, '--fail-on', 'none', '--unknown', '0', dir]);
-      expect(none.stdout).not.toContain('PaymentGatewayException');
+      // The section is gone; the job-unstable finding still names its likely cause.
+      if (format === 'json') expect(JSON.parse(none.stdout).unknown).toEqual([]);
+      else expect(none.stdout).not.toMatch(/Unknown failures/);
       expect(none.stdout).not.toContain('native-hadoop');
-    });
+    }, 30_000);
   }
 
   it('json: top N in unknown[], all groups counted, valid against the schema', async () => {
@@ -211,7 +218,7 @@ describe('report section', () => {
     const text = JSON.stringify(d.unknown);
     expect(secrets.filter((s) => text.includes(s))).toEqual([]);
     for (const format of FORMATS) expect(REPORTERS[format](d, { color: false }).includes('Hunter2Secret')).toBe(false);
-  });
+  }, 60_000);
 });
 
 describe('explain and patterns new', () => {
@@ -232,7 +239,7 @@ describe('explain and patterns new', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
     expect(missing.stderr).toMatch(/fp-0000000000 is not in the input/);
-  });
+  }, 60_000);
 
   it('patterns new scaffolds a pattern that loads and fires on its own positive sample', async () => {
     const fp = JSON.parse((await cli(['-f', 'json', '--fail-on', 'none', dir])).stdout).unknown[0].fingerprint;
@@ -282,8 +289,18 @@ describe('explain and patterns new', () => {
 });
 
 const CORPUS = join(process.cwd(), '..', 'shared', 'corpus');
+const HAS_CORPUS = existsSync(CORPUS);
+const ON_CI = process.env.CI === 'true';
+// A clone without the shared corpus skips these tests, and says so; on CI that is a failure.
+if (!HAS_CORPUS) console.warn(`unknown.test: ${CORPUS} not found: the 6 corpus-excerpt tests are skipped${ON_CI ? '; CI=true, so this fails the run' : ''}`);
 
-describe.skipIf(!existsSync(CORPUS))('corpus excerpts (../shared/corpus)', () => {
+describe.runIf(!HAS_CORPUS && ON_CI)('corpus excerpts on CI', () => {
+  it('../shared/corpus is present (CI=true)', () => {
+    expect.fail(`${CORPUS} not found: the corpus-excerpt tests cannot run on CI`);
+  });
+});
+
+describe.skipIf(!HAS_CORPUS)('corpus excerpts (../shared/corpus)', () => {
   it('006 local-recovery cross-device link (no pattern) is the top unknown group', async () => {
     const d = await diagnosePaths([join(CORPUS, '006-flink-local-recovery-cross-device-link.log')]);
     expect(d.findings).toEqual([]);
