@@ -7,7 +7,7 @@
 import { open as openFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Diagnosis, InputWarning } from './model.js';
-import { resolveInputs, type InputSource } from './input/sources.js';
+import { resolveInputs, type InputSource, type ResolveOptions } from './input/sources.js';
 import { sniffPlain } from './input/members.js';
 import { buildPrefilter, lazyPrefilter } from './scan/prefilter.js';
 import { runTask, type ByteRange } from './scan/task.js';
@@ -32,7 +32,7 @@ export interface Progress {
   filesTotal: number;
 }
 
-export interface DiagnoseOptions {
+export interface DiagnoseOptions extends ResolveOptions {
   /** Compiled patterns; default: the built-in ones plus `patternDirs`. */
   patterns?: Pattern[];
   patternDirs?: string[];
@@ -103,7 +103,7 @@ const AUTO_PIPELINE_MIN_BYTES = 384 << 20;
 
 /** Diagnoses the given paths (`-` or none for stdin). */
 export async function diagnosePaths(paths: string[], options: DiagnoseOptions = {}, stdin?: NodeJS.ReadableStream): Promise<Diagnosis> {
-  const { sources, warnings } = await resolveInputs(paths, stdin);
+  const { sources, warnings } = await resolveInputs(paths, stdin, options);
   return diagnose(sources, options, warnings);
 }
 

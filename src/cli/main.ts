@@ -19,6 +19,7 @@ import { explainText, findGroup } from './explain.js';
 import { follow } from '../follow.js';
 import { HEAP_BUDGET } from '../scan/heap.js';
 import { findingJson as toJsonFinding } from '../report/json.js';
+import { parseHeaders, type LiveOptions } from '../live/client.js';
 
 /** Where the CLI writes; tests pass their own. */
 export interface Io {
@@ -76,6 +77,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
       .option('--redact', 'pseudonymise hosts, IPs, pods, users, buckets, accounts, e-mails and secrets (host-1 …)')
       .option('--redact-map <file>', 'with --redact (implied): write the pseudonym → original mapping to this file')
       .option('--workers <n>', "scan on n lanes, the main thread and n-1 worker threads (files spread over them, large plain files split); 'auto' (the default): from 384 MiB of plain text, the main thread scans while a worker thread parses and detects, and on 4 cores or more from 1 GiB, one lane per core (up to 4); 1: the main thread alone", parseWorkers)
+      .option('--job <id>', 'with a cluster URL: only this job (id or prefix; default every job the cluster knows)')
+      .option('--header <header>', "with a cluster URL: send this request header, e.g. 'Authorization: Bearer …' (repeatable; values are never printed)", collect, [])
+      .option('--max-log-bytes <size>', 'with a cluster URL: read at most this much of each log file, its latest part (e.g. 16M, the default; 0: no limit)')
+      .option('--request-timeout <seconds>', 'with a cluster URL: time limit of each request (default 15)')
+      .option('--save-live <file>', 'with a cluster URL: also write the REST responses read to this file (a HistoryServer-format archive that flink-doctor reads back)')
       .option('--no-color', 'no colours in text output (also NO_COLOR)')
       .option('-q, --quiet', 'no progress or warnings on standard error')
       .option('--debug', 'show stack traces of internal errors');
@@ -123,6 +129,33 @@ export async function run(argv: string[], io: Io): Promise<number> {
   return state.code;
 }
 
+/** How a cluster URL is read, from the flags. */
+function liveOptions(opts: Omit<ScanOpts, 'format' | 'failOn'>): LiveOptions {
+  let headers: Record<string, string> = {};
+  try {
+    headers = parseHeaders(opts.header ?? []);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const live: LiveOptions = { headers: Object.entries(headers).map(([k, v]) => `${k}: ${v}`) };
+  if (opts.job) live.job = opts.job;
+  if (opts.maxLogBytes !== undefined) live.maxLogBytes = parseSize(opts.maxLogBytes, '--max-log-bytes');
+  if (opts.requestTimeout !== undefined) {
+    const s = Number(opts.requestTimeout);
+    if (!Number.isFinite(s) || s <= 0) throw new UsageError(`--request-timeout ${opts.requestTimeout}: not a positive number of seconds`);
+    live.timeoutMs = s * 1000;
+  }
+  return live;
+}
+
+/** `16M`, `512k`, `1G` or a number of bytes. */
+function parseSize(v: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kKmMgG]?)(?:i?[bB])?$/.exec(v.trim());
+  if (!m) throw new UsageError(`${flag} ${v}: not a size (e.g. 16M, 512k, 1G)`);
+  const unit = { '': 1, k: 1 << 10, m: 1 << 20, g: 1 << 30 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Math.floor(Number(m[1]) * unit);
+}
+
 /** Options of the scan command (and, in part, of the other commands that read logs). */
 export interface ScanOpts {
   format: Format;
@@ -142,6 +175,11 @@ export interface ScanOpts {
   follow?: boolean;
   /** Poll interval in ms for --follow (tests use a short one). */
   followInterval?: number;
+  job?: string;
+  header?: string[];
+  maxLogBytes?: string;
+  requestTimeout?: string;
+  saveLive?: string;
 }
 
 interface ExplainOpts extends Omit<ScanOpts, 'format' | 'failOn'> {
@@ -325,7 +363,11 @@ export async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'form
   let diagnosis;
   try {
     const progress = !opts.quiet && (io.stderr as { isTTY?: boolean }).isTTY ? progressLine(io.stderr) : null;
-    diagnosis = await diagnosePaths(paths, { patterns, patternDirs: opts.patterns, since, until, ignore, signal: controller.signal, workers: opts.workers ?? 'auto', heapBudget: HEAP_BUDGET, ...(progress ? { onProgress: progress.update } : {}) }, io.stdin);
+    diagnosis = await diagnosePaths(
+      paths,
+      { patterns, patternDirs: opts.patterns, since, until, ignore, signal: controller.signal, workers: opts.workers ?? 'auto', heapBudget: HEAP_BUDGET, live: liveOptions(opts), ...(opts.saveLive ? { saveLive: opts.saveLive } : {}), ...(progress ? { onProgress: progress.update } : {}) },
+      io.stdin,
+    );
     progress?.clear();
   } finally {
     process.removeListener('SIGINT', onSigint);

@@ -6,7 +6,8 @@ import type { Identity, LogEvent } from '../model.js';
 import { parseLocation } from './facts.js';
 
 const TASK_IN_SNAPSHOT = /Could not (?:complete snapshot|perform checkpoint|materialize checkpoint) (\d+) for operator (.+? \(\d+\/\d+\))(?:#\d+)?\./;
-const TASK_TRANSITION = /^(.+? \(\d+\/\d+\))(?:#\d+)? \(([0-9a-f_]{32,})\) switched from [A-Z_]+ to [A-Z_]+(?: on (.+?))?(?:\.$| with failure cause:| due to)/;
+// The attempt id is missing where the REST API's exception history stands in for the log.
+const TASK_TRANSITION = /^(.+? \(\d+\/\d+\))(?:#\d+)?(?: \(([0-9a-f_]{32,})\))? switched from [A-Z_]+ to [A-Z_]+(?: on (.+?))?(?:\.$| with failure cause:| due to)/;
 const DECLINE = /^Decline checkpoint (\d+) by task (\S+) of job ([0-9a-f]{32})(?: at (.+?))?\.?$/;
 const CHECKPOINT_WORD = /\b(?:[Cc]heckpoint|snapshot) (\d+)\b/;
 const CHK_DIR = /\bchk-(\d+)(?:\.tmp)?\//;
@@ -24,7 +25,7 @@ export function identityOf(e: LogEvent, fields: Record<string, string>): Identit
   const tt = e.hasHeader ? TASK_TRANSITION.exec(e.message) : null;
   if (tt) {
     id.task ??= tt[1]!;
-    id.attempt = tt[2]!;
+    if (tt[2]) id.attempt = tt[2];
     if (tt[3]) {
       const loc = parseLocation(tt[3]);
       if (loc.host) id.host = loc.host;

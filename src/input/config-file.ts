@@ -5,9 +5,13 @@
 import type { Node } from 'yaml';
 import { yamlLib } from '../lazy.js';
 import type { ConfigEntry } from '../model.js';
+import { operatorConfigEntries } from '../live/operator.js';
 
 /** Parses configuration text; returns entries and an error message when the text is not YAML. */
 export function parseConfigText(text: string, source: string): { entries: ConfigEntry[]; error: string | null } {
+  // A Flink operator resource (FlinkDeployment, FlinkSessionJob): its spec.flinkConfiguration.
+  const operator = operatorConfigEntries(text, source);
+  if (operator) return { entries: operator, error: null };
   const { LineCounter, isMap, isScalar, isSeq, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false });

@@ -10,6 +10,9 @@ import { tarLib, yauzlLib } from '../lazy.js';
 import type { Role } from '../model.js';
 import { isConfigName, type InputSource } from './sources.js';
 import { jsonRecordToLine, looksLikeJsonLog } from './json-log.js';
+import { looksLikeRestDocument, parseRestDocument } from '../live/archive.js';
+import { renderArchive } from '../live/render.js';
+import { eventsLog, looksLikeEventsTable, looksLikeOperatorResource, operatorStatusLog } from '../live/operator.js';
 
 /** One log stream inside an input. */
 export interface Member {
@@ -53,12 +56,24 @@ export async function* expandSource(source: InputSource, opts: ExpandOptions): A
     yield { name: source.name, kind: 'config', chunks: source.open(), gzip: false };
     return;
   }
+  if (source.roleHint || source.host) {
+    for await (const m of expandStream(source.name, source.open(), opts, 0, source.path)) {
+      yield { ...m, ...(source.roleHint && !m.roleHint ? { roleHint: source.roleHint } : {}), ...(source.host && !m.host ? { host: source.host } : {}) };
+    }
+    return;
+  }
   if (source.openReused) yield* expandStream(source.name, source.openReused(opts.syncReads === true), opts, 0, source.path, true);
   else yield* expandStream(source.name, source.open(), opts, 0, source.path);
 }
 
 /** Formats recognised from the first bytes of a stream. */
-export type Sniffed = 'gzip' | 'tar' | 'zip' | 'yarn' | 'binary' | 'docker-json' | 'cri' | 'json-layout' | 'plain';
+export type Sniffed = 'gzip' | 'tar' | 'zip' | 'yarn' | 'binary' | 'docker-json' | 'cri' | 'flink-rest' | 'flink-operator' | 'k8s-events' | 'json-layout' | 'plain';
+
+/** Largest REST document (HistoryServer archive, saved response) read: it is parsed as a whole. */
+const MAX_REST_DOCUMENT = 256 << 20;
+
+/** YAML files: read for Flink operator resources, else configuration by name, else skipped. */
+const YAML_NAME = /\.ya?ml$/i;
 
 /** Bytes of a stream's head that sniff() looks at. */
 const SNIFF_BYTES = 64 << 10;
@@ -76,6 +91,9 @@ export function sniff(head: Buffer): Sniffed {
   const firstLine = text.split('\n', 1)[0] ?? '';
   if (/^\{"log":".*","stream":"(?:stdout|stderr)"/.test(firstLine)) return 'docker-json';
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}) (?:stdout|stderr) [FP] /.test(firstLine)) return 'cri';
+  if (looksLikeOperatorResource(text)) return 'flink-operator';
+  if (looksLikeEventsTable(text)) return 'k8s-events';
+  if ((head[0] === 0x7b || head[0] === 0x5b || head[0] === 0x20 || head[0] === 0x0a) && looksLikeRestDocument(text)) return 'flink-rest';
   // The whole first line, however long (a JSON record can be), but only that line.
   const nl = head.indexOf(10);
   if (head[0] === 0x7b && looksLikeJsonLog(head.toString('utf8', 0, nl < 0 ? head.length : nl))) return 'json-layout';
@@ -91,7 +109,7 @@ export function sniffPlain(head: Buffer): boolean {
 async function* expandStream(name: string, raw: AsyncIterable<Buffer>, opts: ExpandOptions, depth: number, path?: string, reused = false): AsyncGenerator<Member> {
   const peeked = await peek(raw, HEAD_BYTES);
   const kind = sniff(peeked.head);
-  if (reused && (kind !== 'plain' || isConfigName(name))) peeked.stream = copyChunks(peeked.stream);
+  if (reused && (kind !== 'plain' || isConfigName(name) || YAML_NAME.test(name))) peeked.stream = copyChunks(peeked.stream);
   else if (reused) {
     yield { name, kind: 'log', chunks: peeked.stream, gzip: false, reusedChunks: true };
     return;
@@ -125,6 +143,20 @@ async function* expandStream(name: string, raw: AsyncIterable<Buffer>, opts: Exp
     case 'docker-json':
       yield { name, kind: 'log', chunks: mapLines(peeked.stream, dockerJsonLine), gzip: false, format: kind };
       return;
+    case 'flink-rest':
+      yield* restMembers(name, peeked.stream, opts);
+      return;
+    case 'flink-operator': {
+      // The resource's flinkConfiguration as configuration (with its lines in the file), its status as records.
+      const text = await readText(peeked.stream);
+      yield { name, kind: 'config', chunks: once(Buffer.from(text)), gzip: false, format: kind };
+      const status = operatorStatusLog(text);
+      if (status) yield { name: `${name}!status`, kind: 'log', chunks: once(Buffer.from(status)), gzip: false, format: kind, roleHint: 'jobmanager' };
+      return;
+    }
+    case 'k8s-events':
+      yield { name, kind: 'log', chunks: once(Buffer.from(eventsLog(await readText(peeked.stream)))), gzip: false, format: kind };
+      return;
     case 'cri':
       yield { name, kind: 'log', chunks: mapLines(peeked.stream, criLine), gzip: false, format: kind };
       return;
@@ -132,8 +164,62 @@ async function* expandStream(name: string, raw: AsyncIterable<Buffer>, opts: Exp
       yield { name, kind: 'log', chunks: mapLines(peeked.stream, (l) => (l.startsWith('{') ? jsonRecordToLine(l) : l + '\n')), gzip: false, format: kind };
       return;
     default:
+      if (YAML_NAME.test(name) && !isConfigName(name)) {
+        // Walked directories read *.yaml for operator resources; other YAML is not a log.
+        opts.warn(name, 'YAML file that is neither Flink configuration nor a Flink operator resource; not read');
+        await drain(peeked.stream);
+        return;
+      }
       yield { name, kind: isConfigName(name) ? 'config' : 'log', chunks: peeked.stream, gzip: false };
   }
+}
+
+/**
+ * A Flink REST document (a HistoryServer archive, a live capture, a saved response) rendered as
+ * the JobManager records and configuration it stands for (live/render.ts), one member per REST
+ * path: `file!/jobs/<id>/exceptions`, or `http://jm:8081/jobs/<id>/exceptions` for a live read.
+ * A document that does not parse is scanned as plain text, with a warning.
+ */
+async function* restMembers(name: string, stream: AsyncIterable<Buffer>, opts: ExpandOptions): AsyncGenerator<Member> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const b of stream) {
+    size += b.length;
+    if (size > MAX_REST_DOCUMENT) {
+      opts.warn(name, `REST document larger than ${MAX_REST_DOCUMENT >> 20} MiB; not read`);
+      await drain(stream);
+      return;
+    }
+    parts.push(Buffer.from(b));
+  }
+  const text = Buffer.concat(parts).toString('utf8');
+  const doc = parseRestDocument(text);
+  if (!doc) {
+    opts.warn(name, 'looks like a Flink REST document but does not parse as one; read as plain text');
+    yield { name, kind: 'log', chunks: once(Buffer.from(text)), gzip: false };
+    return;
+  }
+  const base = doc.capture && doc.capture.source === name ? name : `${name}!`;
+  const rendered = renderArchive(doc.archive, base, doc.capture?.observedAt ?? null, doc.capture?.timezoneOffset ?? 0);
+  if (rendered.length === 0) {
+    opts.warn(name, doc.kind === 'live-capture' ? 'the cluster answered, but with no job and no configuration to read' : `${doc.kind === 'rest-response' ? 'REST response' : 'REST archive'} holds nothing flink-doctor reads (exceptions, checkpoints, configuration, job details)`);
+  }
+  for (const m of rendered) yield { name: m.name, kind: m.kind, chunks: once(Buffer.from(m.text)), gzip: false, format: doc.kind, ...(m.kind === 'log' ? { roleHint: 'jobmanager' as const } : {}) };
+}
+
+/** A whole (small) stream as text, at most MAX_REST_DOCUMENT bytes. */
+async function readText(stream: AsyncIterable<Buffer>): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const b of stream) {
+    size += b.length;
+    if (size <= MAX_REST_DOCUMENT) parts.push(Buffer.from(b));
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+async function* once(b: Buffer): AsyncGenerator<Buffer> {
+  yield b;
 }
 
 /** Reads at least `n` bytes (or all) and returns them plus a stream that replays everything. */

@@ -5,8 +5,11 @@
 import { createReadStream, fstatSync, promises as fsp } from 'node:fs';
 import { basename, join } from 'node:path';
 import { globLib } from '../lazy.js';
-import type { InputWarning } from '../model.js';
+import type { InputWarning, Role } from '../model.js';
 import { readReused, readReusedFd } from './read.js';
+import { captureDocument, captureLive, isLiveUrl, type LiveOptions } from '../live/client.js';
+import { looksLikeRestDocument } from '../live/archive.js';
+import { looksLikeOperatorResource } from '../live/operator.js';
 
 /** One input to scan. */
 export interface InputSource {
@@ -25,11 +28,14 @@ export interface InputSource {
   openReused?(sync: boolean): AsyncIterable<Buffer>;
   /** Bytes left to read, when known without a path (standard input redirected from a file). */
   size?: number;
+  /** The role and host the input is known to come from (a log read from a cluster's REST API). */
+  roleHint?: Role;
+  host?: string;
 }
 
 const CHUNK = 1 << 20;
 /** File names read from a walked directory. */
-export const LOG_GLOBS = ['**/*.log', '**/*.log.[0-9]*', '**/*.out', '**/*.out.[0-9]*', '**/*.err', '**/*.err.[0-9]*', '**/*.gz', '**/*.txt', '**/*.tar', '**/*.tgz', '**/*.zip'];
+export const LOG_GLOBS = ['**/*.log', '**/*.log.[0-9]*', '**/*.out', '**/*.out.[0-9]*', '**/*.err', '**/*.err.[0-9]*', '**/*.gz', '**/*.txt', '**/*.tar', '**/*.tgz', '**/*.zip', '**/*.json', '**/*.yaml', '**/*.yml', `**/${'[0-9a-f]'.repeat(32)}`];
 export const CONFIG_NAMES = ['flink-conf.yaml', 'flink-conf.yml', 'config.yaml', 'config.yml'];
 
 /** True when a file name is a Flink configuration file. */
@@ -38,9 +44,17 @@ export function isConfigName(path: string): boolean {
 }
 
 /** Resolves paths into sources; unreadable or missing paths become warnings. */
+export interface ResolveOptions {
+  /** How a cluster's REST API is read (`http(s)://` arguments). */
+  live?: LiveOptions;
+  /** Write each live capture's REST responses to this file (a HistoryServer-format archive). */
+  saveLive?: string;
+}
+
 export async function resolveInputs(
   paths: string[],
   stdin: NodeJS.ReadableStream = process.stdin,
+  options: ResolveOptions = {},
 ): Promise<{ sources: InputSource[]; warnings: InputWarning[] }> {
   const sources: InputSource[] = [];
   const warnings: InputWarning[] = [];
@@ -51,6 +65,23 @@ export async function resolveInputs(
     sources.push(s);
   };
   for (const p of paths.length === 0 ? ['-'] : paths) {
+    if (isLiveUrl(p)) {
+      // A cluster's REST API: its responses become one REST document, its log files logs.
+      const capture = await captureLive(p, options.live);
+      warnings.push(...capture.warnings);
+      const doc = Buffer.from(captureDocument(capture));
+      if (options.saveLive) {
+        const { writeFileSync } = await import('node:fs');
+        try {
+          writeFileSync(options.saveLive, doc);
+        } catch (e) {
+          warnings.push({ source: options.saveLive, message: describeFsError(e, 'cannot write the live capture') });
+        }
+      }
+      if (capture.archive.size > 0) add(memorySource(capture.base, doc));
+      for (const log of capture.logs) add({ ...memorySource(log.name, Buffer.from(log.text)), roleHint: log.role, ...(log.host ? { host: log.host } : {}) });
+      continue;
+    }
     if (p === '-') {
       // Standard input redirected from a file is read like a file, through reused buffers.
       const size = stdin === process.stdin ? stdinFileSize() : null;
@@ -66,7 +97,7 @@ export async function resolveInputs(
     }
     if (st.isDirectory()) {
       const found = await walk(p, warnings);
-      if (found.length === 0) warnings.push({ source: p, message: 'directory holds no log files (*.log, *.log.N, *.out, *.err, *.gz, *.txt, *.tar, *.tgz, *.zip) and no flink-conf.yaml/config.yaml' });
+      if (found.length === 0) warnings.push({ source: p, message: 'directory holds no log files (*.log, *.log.N, *.out, *.err, *.gz, *.txt, *.tar, *.tgz, *.zip), no REST documents (*.json, HistoryServer archives) and no flink-conf.yaml/config.yaml' });
       for (const f of found) add(fileSource(f));
     } else if (st.isFile()) {
       add(fileSource(p));
@@ -82,10 +113,31 @@ async function walk(dir: string, warnings: InputWarning[]): Promise<string[]> {
   try {
     const logs = await globLib()(LOG_GLOBS, opts);
     const configs = await globLib()(CONFIG_NAMES.map((n) => `**/${n}`), opts);
-    return [...new Set([...configs.sort(), ...logs.sort(naturalCompare)])].map((f) => join(dir, f));
+    const found = [...new Set([...configs.sort(), ...logs.sort(naturalCompare)])].map((f) => join(dir, f));
+    // JSON, YAML and id-named files are read only when they are REST documents or operator
+    // resources (a bundle holds many other such files, which are not logs).
+    const keep = await Promise.all(found.map((f) => (DOCUMENT_NAME.test(f) && !isConfigName(f) ? isEvidenceDocument(f) : true)));
+    return found.filter((_, i) => keep[i]);
   } catch (e) {
     warnings.push({ source: dir, message: describeFsError(e, 'cannot walk directory') });
     return [];
+  }
+}
+
+/** Files of a walked directory kept only when their content is live evidence. */
+const DOCUMENT_NAME = /(?:\.json|\.ya?ml|(?:^|\/)[0-9a-f]{32})$/i;
+
+/** True when a file starts like a Flink REST document or a Flink operator resource. */
+async function isEvidenceDocument(path: string): Promise<boolean> {
+  const fh = await fsp.open(path, 'r').catch(() => null);
+  if (!fh) return true; // unreadable: the scan reports it
+  try {
+    const head = Buffer.alloc(65536);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    const text = head.toString('utf8', 0, bytesRead);
+    return looksLikeRestDocument(text) || looksLikeOperatorResource(text) || (head[0] === 0x1f && head[1] === 0x8b);
+  } finally {
+    await fh.close();
   }
 }
 
@@ -101,6 +153,17 @@ function fileSource(path: string): InputSource {
     path,
     open: () => createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>,
     openReused: (sync) => readReused(path, { chunkBytes: CHUNK, sync }),
+  };
+}
+
+/** An input held in memory (what a live read fetched). */
+function memorySource(name: string, bytes: Buffer): InputSource {
+  return {
+    name,
+    kind: 'log',
+    open: async function* () {
+      yield bytes;
+    },
   };
 }
 
