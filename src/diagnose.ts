@@ -7,6 +7,7 @@
 import { open as openFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Diagnosis, InputWarning } from './model.js';
+import { severityRank } from './model.js';
 import { resolveInputs, type InputSource, type ResolveOptions } from './input/sources.js';
 import { inflateBudget, sniffPlain } from './input/members.js';
 import { buildPrefilter, lazyPrefilter } from './scan/prefilter.js';
@@ -262,7 +263,9 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   const { findings, checkpoints, checkpointRuns, jobTransitions } = correlate({ patterns, signals, facts, sources, tallies: detector.tallies() });
   const unknown = detector.unknown.finish(facts, sources);
   const unstable = jobUnstableFindings({ patterns, findings, unknown, checkpoints, jobTransitions, sources });
-  const { kept, muted } = applyIgnores([...findings, ...unstable], options.ignore ?? []);
+  // Most severe first (a stable sort keeps the correlator's order within a severity).
+  const all = [...findings, ...unstable].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+  const { kept, muted } = applyIgnores(all, options.ignore ?? []);
   if (detector.unknown.ungrouped > 0) {
     warnings.push({ source: '(all inputs)', message: `more distinct unknown problems than the ${MAX_GROUPS} groups kept; ${detector.unknown.ungrouped} further occurrences were counted but not grouped` });
   }

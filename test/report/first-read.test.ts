@@ -125,7 +125,8 @@ describe('no false green', () => {
 
   it('a failed job is critical; a healthy or cancelled job is no finding', async () => {
     const failed = await jsonReport([`${UNSTABLE}/positive-1.18-job-failed.log`]);
-    expect(failed.report.findings.map((f: any) => [f.id, f.severity])).toEqual([['job-unstable-unknown-cause', 'critical']]);
+    // The restart strategy that gave up says what happened; the job-unstable finding says why it is not known.
+    expect(failed.report.findings.map((f: any) => [f.id, f.severity])).toEqual([['job-unstable-unknown-cause', 'critical'], ['restart-strategy-exhausted', 'error']]);
     const healthy = await jsonReport([`${UNSTABLE}/near-miss-healthy-then-canceled.log`]);
     expect(healthy.code).toBe(0);
     expect(healthy.report.findings).toEqual([]);
