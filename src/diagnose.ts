@@ -261,7 +261,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   const { kept, muted } = applyIgnores(findings, options.ignore ?? []);
   const unknown = detector.unknown.finish(facts, sources);
   if (detector.unknown.ungrouped > 0) {
-    warnings.push({ source: '(all inputs)', message: `more distinct unknown problems than the ${MAX_GROUPS} groups kept; ${detector.unknown.ungrouped} further occurrences were counted but not grouped` });
+    warnings.push({ source: '(all inputs)', message: `more distinct unknown problems than the ${MAX_GROUPS} groups kept: the least relevant (rare, long unseen, never just before a failure) were dropped; ${detector.unknown.ungrouped} of their occurrences were counted but not grouped` });
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   // A stop asked for at any point of the scan marks the result, even when every input was read.
