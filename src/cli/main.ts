@@ -19,6 +19,7 @@ import { explainText, findGroup } from './explain.js';
 import { follow } from '../follow.js';
 import { HEAP_BUDGET } from '../scan/heap.js';
 import { findingJson as toJsonFinding } from '../report/json.js';
+import { visible, visibleDeep } from '../report/escape.js';
 
 /** Where the CLI writes; tests pass their own. */
 export interface Io {
@@ -114,11 +115,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return 2;
     }
     if (e instanceof UsageError || e instanceof PatternError) {
-      io.stderr.write(`flink-doctor: ${e.message}\n`);
+      io.stderr.write(`flink-doctor: ${visible(e.message)}\n`);
       return 2;
     }
     const debug = argv.includes('--debug');
-    io.stderr.write(`flink-doctor: internal error: ${(e as Error).message}${debug ? `\n${(e as Error).stack}` : ' (run with --debug for details)'}\n`);
+    io.stderr.write(`flink-doctor: internal error: ${visible((e as Error).message)}${debug ? `\n${(e as Error).stack}` : ' (run with --debug for details)'}\n`);
     return 2;
   }
   return state.code;
@@ -240,7 +241,7 @@ async function followAction(paths: string[], opts: ScanOpts, io: Io): Promise<nu
   const color = opts.color && !!io.stdout.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
   const c = new Chalk({ level: color ? 1 : 0 });
   const now = (): string => new Date().toISOString().slice(11, 19);
-  if (opts.format === 'text' && !opts.quiet) io.stderr.write(`flink-doctor: following ${paths.length ? paths.join(', ') : 'standard input'}; Ctrl-C to stop\n`);
+  if (opts.format === 'text' && !opts.quiet) io.stderr.write(`flink-doctor: following ${paths.length ? visible(paths.join(', ')) : 'standard input'}; Ctrl-C to stop\n`);
   let findings;
   try {
     findings = await follow(paths.length ? paths : ['-'], {
@@ -250,13 +251,14 @@ async function followAction(paths: string[], opts: ScanOpts, io: Io): Promise<nu
       stdin: io.stdin,
       interval: opts.followInterval ?? 1000,
       onWarning: (w) => {
-        if (!opts.quiet) io.stderr.write(`flink-doctor: warning: ${w.source}: ${w.message}\n`);
+        if (!opts.quiet) io.stderr.write(`flink-doctor: warning: ${visible(w.source)}: ${visible(w.message)}\n`);
       },
       onFinding: (f, isNew) => {
         if (opts.format === 'json') {
           io.stdout.write(JSON.stringify({ type: isNew ? 'finding' : 'update', at: new Date().toISOString(), finding: toJsonFinding(f) }) + '\n');
           return;
         }
+        f = visibleDeep(f);
         const ev = f.evidence[0];
         io.stdout.write(`${c.dim(now())} ${isNew ? c.bold(f.severity.toUpperCase()) : 'MORE'} ${f.title} ${c.dim(`[${f.id}]`)} — ${f.occurrences} occurrence${f.occurrences === 1 ? '' : 's'}\n`);
         if (isNew) io.stdout.write(`  ${f.summary}\n${ev ? `  ${c.cyan(`${ev.source}:${ev.line}`)} ${ev.text.trim().slice(0, 200)}\n` : ''}  Fix: ${f.remediation.split('\n').find((l) => l.trim()) ?? ''}\n`);
@@ -280,8 +282,8 @@ async function timelineAction(paths: string[], opts: TimelineOpts, io: Io): Prom
     opts.format === 'json'
       ? JSON.stringify({ checkpoints: diagnosis.checkpoints, checkpointRuns: diagnosis.checkpointRuns, jobTransitions: diagnosis.jobTransitions }, null, 2) + '\n'
       : opts.format === 'markdown'
-        ? timelineMarkdown(diagnosis, (s) => s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;')).join('\n')
-        : timelineText(diagnosis, new Chalk({ level: color ? 1 : 0 })).join('\n') + '\n';
+        ? timelineMarkdown(visibleDeep(diagnosis), (s) => s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;')).join('\n')
+        : timelineText(visibleDeep(diagnosis), new Chalk({ level: color ? 1 : 0 })).join('\n') + '\n';
   writeReport(text, opts, io);
   if (diagnosis.interrupted) return 130;
   const readable = diagnosis.inputs.some((i) => i.bytes > 0);
@@ -293,7 +295,7 @@ async function explainAction(fingerprint: string, paths: string[], opts: Explain
   if (!diagnosis) return 2;
   const group = findGroup(diagnosis, fingerprint);
   if (typeof group === 'string') throw new UsageError(group);
-  writeReport(opts.format === 'json' ? JSON.stringify(group, null, 2) + '\n' : explainText(group, diagnosis), opts, io);
+  writeReport(opts.format === 'json' ? JSON.stringify(group, null, 2) + '\n' : explainText(visibleDeep(group), visibleDeep(diagnosis)), opts, io);
   return diagnosis.interrupted ? 130 : 0;
 }
 
@@ -351,7 +353,7 @@ export async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'form
     io.signal?.removeEventListener('abort', onSigint);
   }
   const warn = (d: Diagnosis): void => {
-    if (!opts.quiet) for (const w of d.warnings) io.stderr.write(`flink-doctor: warning: ${w.source}: ${w.message}\n`);
+    if (!opts.quiet) for (const w of d.warnings) io.stderr.write(`flink-doctor: warning: ${visible(w.source)}: ${visible(w.message)}\n`);
   };
   if (!opts.redact && !opts.redactMap) {
     warn(diagnosis);
