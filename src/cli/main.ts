@@ -1,7 +1,7 @@
 // The command line: parses flags into options, calls the library, picks a reporter and returns
 // an exit code. It never calls process.exit in the middle of work; bin/flink-doctor.js does, once.
 
-import { closeSync, existsSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { diagnosePaths, type Progress } from '../diagnose.js';
 import { loadPatterns, BUILTIN_PATTERN_DIR, PatternError, type Pattern } from '../detect/pattern.js';
@@ -9,6 +9,7 @@ import { readIgnoreFile, type IgnoreRule } from '../ignore.js';
 import { FORMATS, reportParts, type Format } from '../report/index.js';
 import { timelineText, timelineMarkdown } from '../report/timeline.js';
 import { Redactor } from '../redact/redactor.js';
+import { MapFileError, writeMapFile } from '../redact/map-file.js';
 import { Chalk } from 'chalk';
 import type { Diagnosis } from '../model.js';
 import { SEVERITIES, severityRank, type Severity } from '../model.js';
@@ -75,7 +76,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
       .option('--until <time>', 'ignore events after this time')
       .option('--ignore <file>', 'mute findings listed in this file (default: ./.flink-doctor-ignore when present)')
       .option('--redact', 'pseudonymise hosts, IPs, pods, users, buckets, accounts, e-mails and secrets (host-1 …)')
-      .option('--redact-map <file>', 'with --redact (implied): write the pseudonym → original mapping to this file')
+      .option('--redact-map <file>', 'with --redact (implied): write the pseudonym → original mapping to this new file (mode 600; an existing file is refused, a symbolic link always)')
+      .option('--force', 'with --redact-map: replace an existing map file')
       .option('--workers <n>', "scan on n lanes, the main thread and n-1 worker threads (files spread over them, large plain files split); 'auto' (the default): from 384 MiB of plain text, the main thread scans while a worker thread parses and detects, and on 4 cores or more from 1 GiB, one lane per core (up to 4); 1: the main thread alone", parseWorkers)
       .option('--max-inflated <size>', 'read at most this much from one compressed file or archive entry (e.g. 20G; default 8G), and 4 times it from all of them together; past it, or past 200:1, a stream counts as a decompression bomb', parseSize)
       .option('--no-color', 'no colours in text output (also NO_COLOR)')
@@ -139,6 +141,8 @@ export interface ScanOpts {
   debug?: boolean;
   redact?: boolean;
   redactMap?: string;
+  /** --force: --redact-map may replace an existing file. */
+  force?: boolean;
   unknown?: string;
   workers?: number | 'auto';
   /** --max-inflated, in bytes. */
@@ -364,9 +368,10 @@ export async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'form
   warn(redacted);
   if (opts.redactMap) {
     try {
-      writeFileSync(opts.redactMap, redactor.mappingText(), { mode: 0o600 });
+      writeMapFile(opts.redactMap, redactor.mappingText(), opts.force === true);
     } catch (e) {
-      throw new UsageError(`--redact-map ${opts.redactMap}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      if (e instanceof MapFileError) throw new UsageError(`--redact-map ${opts.redactMap}: ${e.message}`);
+      throw e;
     }
   }
   return redacted;
