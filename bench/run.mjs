@@ -1,11 +1,14 @@
 // Benchmark: times flink-doctor's full diagnosis (--format json) against `LC_ALL=C grep -c -E`
 // over a fixed list of 20 trigger strings, alternating runs in the same process, on generated
 // Flink logs: one large TaskManager log (several sizes, to show linear time), a directory of
-// 8 files, the large log gzipped, the large log on stdin, and a 100 MiB line without a newline.
+// 8 files, the large log gzipped, the large log on stdin, a 100 MiB line without a newline, and
+// hit-dense logs: a crash-looping job whose log is mostly failures (--density, the share of
+// records that are failures; default 0.2).
 // The large log and the directory are also scanned on one thread (--workers 1), to show what the
 // lanes bring. It prints medians of wall and processor time (user + system, all threads), MB/s,
 // the ratio to grep, peak RSS and the threads that scanned, and checks every injected incident
-// was found. Usage: npm run bench [-- --sizes 256,1024,4096 --runs 3 --quick]
+// was found. Usage: npm run bench [-- --sizes 256,1024,4096 --runs 3 --quick --density 0.2
+// --dense-sizes 256,1024 --dense-only]
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -27,6 +30,9 @@ const quick = args.includes('--quick');
 const sizes = (flag('--sizes', quick ? '256' : '256,1024,4096')).split(',').map(Number);
 const runs = Number(flag('--runs', quick ? '1' : '3'));
 const big = quick ? 256 : 1024;
+const density = Number(flag('--density', '0.2'));
+const denseSizes = flag('--dense-sizes', String(big)).split(',').map(Number);
+const denseOnly = args.includes('--dense-only');
 
 const triggers = readFileSync(join(here, 'grep-baseline-triggers.txt'), 'utf8').split('\n').filter(Boolean);
 const grepPattern = triggers.map((t) => t.replace(/[.[\]()*+?^$|\\{}]/g, '\\$&')).join('|');
@@ -103,6 +109,14 @@ const grepE = `LC_ALL=C grep -c -E ${q(grepPattern)}`;
 const warm = (p) => execFileSync('bash', ['-c', `cat ${q(p)} > /dev/null`]);
 
 const lanes = {};
+// Hit-dense logs: most records are failures (checkpoints declined and expired, tasks failing,
+// restarts, application exceptions), so parsing, detection and correlation run on most records.
+for (const size of denseSizes) {
+  const p = await file(`tm-dense-${density}-${size}.log`, size, { density, seed: 7 });
+  warm(p);
+  scenario(`hit-dense TaskManager log (${Math.round(density * 100)} % failures)`, statSync(p).size, `${fdJson} ${q(p)}`, `${grepE} ${q(p)}`);
+}
+if (denseOnly) sizes.length = 0;
 // One thread on one core: on one thread, the compiler's and collector's helper threads and the
 // reads still use the other cores; pinned to one core they do not.
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
@@ -112,12 +126,13 @@ for (const size of sizes) {
   const auto = scenario(`one TaskManager log`, statSync(p).size, `${fdJson} ${q(p)}`, `${grepE} ${q(p)}`);
   if (hasTaskset && size === Math.max(...sizes)) lanes.large = [scenario(`one TaskManager log, one core (taskset -c 0, --workers 1)`, statSync(p).size, `taskset -c 0 ${fdJson} --workers 1 ${q(p)}`, `${grepE} ${q(p)}`), auto];
 }
-{
+if (!denseOnly) {
   const p = await file(`tm-${big}.log`, big);
   warm(p);
   lanes.file = [scenario(`one TaskManager log, --workers 1`, statSync(p).size, `${fdJson} --workers 1 ${q(p)}`, `${grepE} ${q(p)}`)];
 }
 
+if (!denseOnly) {
 const dir = join(out, 'dir-8x' + big / 8);
 mkdirSync(dir, { recursive: true });
 let dirBytes = 0;
@@ -149,6 +164,7 @@ if (!existsSync(longLine)) {
 const ll = measureOnce(`${fdJson} ${q(longLine)}`, true);
 const llFound = JSON.parse(ll.stdout).findings.some((f) => f.id === 'rocksdb-hardlink-unsupported');
 rows.push({ scenario: '100 MiB line, no newline', MiB: 100, 'flink-doctor s': ll.secs.toFixed(2), 'cpu s': hasTime ? ll.cpu.toFixed(2) : 'n/a', threads: JSON.parse(ll.stdout).stats.threads, 'MB/s': Math.round((100 * 1048576) / 1e6 / ll.secs), 'grep s': '', 'ratio fd/grep': '', 'peak RSS MiB': hasTime ? Math.round(ll.rss / 1024) : 'n/a', incidents: llFound ? 'found' : 'MISSING' });
+}
 
 const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
 console.log(`flink-doctor benchmark — node ${process.version}, ${cpu}, ${runs} run(s) each, medians, page cache warm`);

@@ -267,7 +267,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   const all = [...findings, ...unstable].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
   const { kept, muted } = applyIgnores(all, options.ignore ?? []);
   if (detector.unknown.ungrouped > 0) {
-    warnings.push({ source: '(all inputs)', message: `more distinct unknown problems than the ${MAX_GROUPS} groups kept; ${detector.unknown.ungrouped} further occurrences were counted but not grouped` });
+    warnings.push({ source: '(all inputs)', message: `more distinct unknown problems than the ${MAX_GROUPS} groups kept: the least relevant (rare, long unseen, never just before a failure) were dropped; ${detector.unknown.ungrouped} of their occurrences were counted but not grouped` });
   }
   const paths = new Map(inputs.filter((i) => i.path).map((i) => [i.name, i.path!]));
   const covered = await coverage({ sources, paths, findings: [...kept, ...muted], checkpoints, jobTransitions, unknown, signals, since: options.since ?? null, until: options.until ?? null });

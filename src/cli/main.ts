@@ -1,7 +1,7 @@
 // The command line: parses flags into options, calls the library, picks a reporter and returns
 // an exit code. It never calls process.exit in the middle of work; bin/flink-doctor.js does, once.
 
-import { closeSync, existsSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { diagnosePaths, type Progress } from '../diagnose.js';
 import { loadPatterns, BUILTIN_PATTERN_DIR, PatternError, type Pattern } from '../detect/pattern.js';
@@ -9,6 +9,7 @@ import { IgnoreError, readIgnoreFile, unknownRuleIds, type IgnoreRule } from '..
 import { FORMATS, reportParts, type Format } from '../report/index.js';
 import { timelineText, timelineMarkdown } from '../report/timeline.js';
 import { Redactor } from '../redact/redactor.js';
+import { MapFileError, writeMapFile } from '../redact/map-file.js';
 import { Chalk } from 'chalk';
 import type { Diagnosis } from '../model.js';
 import { SEVERITIES, severityRank, type Severity } from '../model.js';
@@ -22,6 +23,7 @@ import { findingJson as toJsonFinding } from '../report/json.js';
 import { parseHeaders, type LiveOptions } from '../live/client.js';
 import { findingText } from '../report/text.js';
 import { orderedFindings } from '../report/common.js';
+import { visible, visibleDeep } from '../report/escape.js';
 
 /** Where the CLI writes; tests pass their own. */
 export interface Io {
@@ -78,7 +80,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
       .option('--until <time>', 'ignore events after this time')
       .option('--ignore <file>', 'mute findings listed in this file (default: ./.flink-doctor-ignore when present)')
       .option('--redact', 'pseudonymise hosts, IPs, pods, users, buckets, accounts, e-mails and secrets (host-1 …)')
-      .option('--redact-map <file>', 'with --redact (implied): write the pseudonym → original mapping to this file')
+      .option('--redact-map <file>', 'with --redact (implied): write the pseudonym → original mapping to this new file (mode 600; an existing file is refused, a symbolic link always)')
+      .option('--force', 'with --redact-map: replace an existing map file')
       .option('--workers <n>', "scan on n lanes, the main thread and n-1 worker threads (files spread over them, large plain files split); 'auto' (the default): from 384 MiB of plain text, the main thread scans while a worker thread parses and detects, and on 4 cores or more from 1 GiB, one lane per core (up to 4); 1: the main thread alone", parseWorkers)
       .option('--job <id>', 'with a cluster URL: only this job (id or prefix; default every job the cluster knows)')
       .option('--header <header>', "with a cluster URL: send this request header, e.g. 'Authorization: Bearer …' (repeatable; values are never printed)", collect, [])
@@ -124,11 +127,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return 2;
     }
     if (e instanceof UsageError || e instanceof PatternError || e instanceof IgnoreError) {
-      io.stderr.write(`flink-doctor: ${e.message}\n`);
+      io.stderr.write(`flink-doctor: ${visible(e.message)}\n`);
       return 2;
     }
     const debug = argv.includes('--debug');
-    io.stderr.write(`flink-doctor: internal error: ${(e as Error).message}${debug ? `\n${(e as Error).stack}` : ' (run with --debug for details)'}\n`);
+    io.stderr.write(`flink-doctor: internal error: ${visible((e as Error).message)}${debug ? `\n${(e as Error).stack}` : ' (run with --debug for details)'}\n`);
     return 2;
   }
   return state.code;
@@ -167,6 +170,8 @@ export interface ScanOpts {
   debug?: boolean;
   redact?: boolean;
   redactMap?: string;
+  /** --force: --redact-map may replace an existing file. */
+  force?: boolean;
   unknown?: string;
   workers?: number | 'auto';
   /** --max-inflated, in bytes. */
@@ -283,7 +288,7 @@ async function followAction(paths: string[], opts: ScanOpts, io: Io): Promise<nu
   const color = opts.color && !!io.stdout.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
   const c = new Chalk({ level: color ? 1 : 0 });
   const now = (): string => new Date().toISOString().slice(11, 19);
-  if (opts.format === 'text' && !opts.quiet) io.stderr.write(`flink-doctor: following ${paths.length ? paths.join(', ') : 'standard input until it ends'}; Ctrl-C to stop\n`);
+  if (opts.format === 'text' && !opts.quiet) io.stderr.write(`flink-doctor: following ${paths.length ? visible(paths.join(', ')) : 'standard input until it ends'}; Ctrl-C to stop\n`);
   let findings;
   try {
     findings = await follow(paths.length ? paths : ['-'], {
@@ -293,13 +298,14 @@ async function followAction(paths: string[], opts: ScanOpts, io: Io): Promise<nu
       stdin: io.stdin,
       interval: opts.followInterval ?? 1000,
       onWarning: (w) => {
-        if (!opts.quiet) io.stderr.write(`flink-doctor: warning: ${w.source}: ${w.message}\n`);
+        if (!opts.quiet) io.stderr.write(`flink-doctor: warning: ${visible(w.source)}: ${visible(w.message)}\n`);
       },
       onFinding: (f, isNew) => {
         if (opts.format === 'json') {
           io.stdout.write(JSON.stringify({ type: isNew ? 'finding' : 'update', at: new Date().toISOString(), finding: toJsonFinding(f) }) + '\n');
           return;
         }
+        f = visibleDeep(f);
         if (isNew) io.stdout.write(`${c.dim(now())} ${c.dim('new finding')}\n${findingText(f, null, c).join('\n')}\n\n`);
         else io.stdout.write(`${c.dim(now())} MORE ${f.title} ${c.dim(`[${f.id}]`)} — ${f.occurrences} occurrence${f.occurrences === 1 ? '' : 's'}\n`);
       },
@@ -310,7 +316,7 @@ async function followAction(paths: string[], opts: ScanOpts, io: Io): Promise<nu
     io.signal?.removeEventListener('abort', onSigint);
   }
   // The final summary: every finding at the end of the input (or at Ctrl-C).
-  const ordered = orderedFindings(findings);
+  const ordered = orderedFindings(findings).map((f) => visibleDeep(f));
   if (opts.format === 'json') io.stdout.write(JSON.stringify({ type: 'summary', at: new Date().toISOString(), findings: ordered.map(toJsonFinding) }) + '\n');
   else {
     io.stdout.write(`${c.bold(`Summary: ${ordered.length === 0 ? 'no known failure found' : `${ordered.length} finding${ordered.length === 1 ? '' : 's'}`}`)}\n`);
@@ -329,8 +335,8 @@ async function timelineAction(paths: string[], opts: TimelineOpts, io: Io): Prom
     opts.format === 'json'
       ? JSON.stringify({ checkpoints: diagnosis.checkpoints, checkpointRuns: diagnosis.checkpointRuns, jobTransitions: diagnosis.jobTransitions }, null, 2) + '\n'
       : opts.format === 'markdown'
-        ? timelineMarkdown(diagnosis, (s) => s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;')).join('\n')
-        : timelineText(diagnosis, new Chalk({ level: color ? 1 : 0 })).join('\n') + '\n';
+        ? timelineMarkdown(visibleDeep(diagnosis), (s) => s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;')).join('\n')
+        : timelineText(visibleDeep(diagnosis), new Chalk({ level: color ? 1 : 0 })).join('\n') + '\n';
   writeReport(text, opts, io);
   if (diagnosis.interrupted) return 130;
   const readable = diagnosis.inputs.some((i) => i.bytes > 0);
@@ -342,7 +348,7 @@ async function explainAction(fingerprint: string, paths: string[], opts: Explain
   if (!diagnosis) return 2;
   const group = findGroup(diagnosis, fingerprint);
   if (typeof group === 'string') throw new UsageError(group);
-  writeReport(opts.format === 'json' ? JSON.stringify(group, null, 2) + '\n' : explainText(group, diagnosis), opts, io);
+  writeReport(opts.format === 'json' ? JSON.stringify(group, null, 2) + '\n' : explainText(visibleDeep(group), visibleDeep(diagnosis)), opts, io);
   return diagnosis.interrupted ? 130 : 0;
 }
 
@@ -406,7 +412,7 @@ export async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'form
     io.signal?.removeEventListener('abort', onSigint);
   }
   const warn = (d: Diagnosis): void => {
-    if (!opts.quiet) for (const w of d.warnings) io.stderr.write(`flink-doctor: warning: ${w.source}: ${w.message}\n`);
+    if (!opts.quiet) for (const w of d.warnings) io.stderr.write(`flink-doctor: warning: ${visible(w.source)}: ${visible(w.message)}\n`);
   };
   if (!opts.redact && !opts.redactMap) {
     warn(diagnosis);
@@ -417,9 +423,10 @@ export async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'form
   warn(redacted);
   if (opts.redactMap) {
     try {
-      writeFileSync(opts.redactMap, redactor.mappingText(), { mode: 0o600 });
+      writeMapFile(opts.redactMap, redactor.mappingText(), opts.force === true);
     } catch (e) {
-      throw new UsageError(`--redact-map ${opts.redactMap}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      if (e instanceof MapFileError) throw new UsageError(`--redact-map ${opts.redactMap}: ${e.message}`);
+      throw e;
     }
   }
   return redacted;

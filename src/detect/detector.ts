@@ -53,6 +53,7 @@ export class Detector {
     readonly patterns: Pattern[],
     private readonly opts: DetectorOptions,
   ) {
+    this.facts.onFailure = (t) => this.unknown.failure(t);
     this.eventPatterns = patterns.filter((p) => p.match);
     this.slow = this.eventPatterns.filter((p) => p.prefilterLiterals === null);
     for (const p of this.eventPatterns) {

@@ -102,6 +102,14 @@ function own(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
+/** True for a fact that records a failure: a job restarting or failing, a task failing, a checkpoint failing. */
+function isFailure(kind: 'checkpoints' | 'taskFailures' | 'jobs', f: CheckpointFact | TaskFailureFact | JobFact): boolean {
+  if (kind === 'taskFailures') return true;
+  if (kind === 'checkpoints') return ['declined', 'discarded', 'failed', 'expired'].includes((f as CheckpointFact).kind);
+  const j = f as JobFact;
+  return j.kind !== 'transition' || j.to === 'RESTARTING' || j.to === 'FAILED' || j.to === 'FAILING';
+}
+
 /** Everything the extractors gathered over all sources. */
 export class Facts {
   /** Source names by index, for configuration evidence. */
@@ -126,6 +134,7 @@ export class Facts {
    * how it began, how it ends, and how many there were, within bounded memory.
    */
   keep<K extends 'checkpoints' | 'taskFailures' | 'jobs'>(kind: K, fact: Facts[K][number]): void {
+    if (this.onFailure && isFailure(kind, fact)) this.onFailure(fact.timeMs);
     const list = this[kind] as Facts[K][number][];
     if (list.length < FACT_HEAD + FACT_TAIL) {
       list.push(fact);
@@ -148,6 +157,9 @@ export class Facts {
       this.ringBase[kind] = this.omitted[kind];
     }
   }
+
+  /** Called with the time of each failure fact as it is read (job restart or failure, task failure, failed checkpoint). */
+  onFailure: ((timeMs: number | null) => void) | null = null;
 
   /** Fact lines recorded so far (the first DETAILED_FACTS keep their text: see detail()). */
   private recorded = 0;

@@ -35,8 +35,9 @@ interface JobHistory {
   /** Sorted by id, not overlapping. */
   folds: CheckpointFold[];
   /**
-   * Entries from which the job is folded next: twice what a fold left, so that a history of
-   * checkpoints that mostly failed (never folded) is not sorted again at every checkpoint.
+   * Entries from which the job is folded next: SLACK past KEEP, and twice the entries a fold could
+   * not fold (failed ones) beyond that, so that a history of checkpoints that mostly failed is not
+   * sorted again at every checkpoint.
    */
   foldAt: number;
 }
@@ -161,7 +162,7 @@ function fold(h: JobHistory): void {
     addFold(h, { firstId: e.id, lastId: e.id, firstAt: e.triggeredAt ?? e.endedAt, lastAt: e.endedAt, minDurationMs: d, maxDurationMs: d, minBytes: e.bytes, maxBytes: e.bytes, source: e.source, line: e.line });
     h.entries.delete(e.id);
   }
-  h.foldAt = Math.max(KEEP + SLACK, 2 * h.entries.size);
+  h.foldAt = KEEP + SLACK + 2 * Math.max(0, h.entries.size - KEEP);
 }
 
 /** Adds a run, joining it with the runs it touches or overlaps; with `dropCovered`, drops the entries it covers. */

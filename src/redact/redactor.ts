@@ -29,6 +29,10 @@ const NOT_SENT = '\\uE000-\\uE0FF';
 const HARMLESS = new Set(['localhost', 'localhost.localdomain', '127.0.0.1', '0.0.0.0', '::1', '::', 'flink', 'root']);
 /** Public documentation hosts that references point to. */
 const PUBLIC_HOSTS = /(^|\.)(apache\.org|github\.com|github\.io|githubusercontent\.com|stackoverflow\.com|kubernetes\.io|rocksdb\.org|amazon\.com|microsoft\.com|google\.com|openjdk\.org|oracle\.com|maven\.org|ververica\.com)$/i;
+/** Public object-store endpoints named whole (path-style URLs: the bucket is the first path segment). */
+const PUBLIC_ENDPOINTS = /^(?:storage\.googleapis\.com|storage\.cloud\.google\.com|s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?)$/i;
+/** Masks the unknown-failure fingerprints put in place of variable parts (`<host>`, `<host:port>`, `<n>` …): kept as they are. */
+const MASK = /<[a-z]+(?::[a-z]+)?>/g;
 /** Top-level domains that mark a dotted token as a host name (class names end in a capitalised word instead). */
 const TLDS = new Set('com net org io local internal lan corp intra intranet cloud dev app svc localdomain home arpa cn de uk fr nl jp ru eu us co ai in br au ch se no fi dk es it pl be at cz kr sg hk tw ca biz info'.split(' '));
 /** Java/Scala package roots: a dotted token starting with one of these is code, not a host. */
@@ -76,6 +80,32 @@ export class Redactor {
     return this.finish(this.textRaw(s));
   }
 
+  /**
+   * A fingerprint's normalised message: its masks (`<host>`, `<n>` …) stay as they are (they are
+   * no names), the text between them is redacted, and what is left of a secret the masks cut in
+   * pieces (a key or token with digits masked) is replaced by that secret's pseudonym.
+   */
+  maskedText(s: string): string {
+    let out = '';
+    let last = 0;
+    for (const m of s.matchAll(MASK)) {
+      out += this.textRaw(s.slice(last, m.index)) + m[0];
+      last = m.index + m[0].length;
+    }
+    out += this.textRaw(s.slice(last));
+    // Pieces of a discovered name or secret: any piece of a secret; of a name, pieces that are not
+    // plain words (they hold a digit, a separator or mixed case: `gke-acme-prod-default-pool-`).
+    const known = this.entries.filter((e) => e.kind !== 'ip' && e.original.length >= 8);
+    if (known.length > 0) {
+      out = out.replace(/[A-Za-z0-9+/=_.-]{6,}/g, (piece) => {
+        const wordy = !/[\d_.\/+=-]/.test(piece) && !(/[a-z]/.test(piece) && /[A-Z]/.test(piece));
+        const whole = known.find((e) => (e.kind === 'secret' || !wordy) && e.original.includes(piece));
+        return whole ? this.put(whole.kind, whole.original) : piece;
+      });
+    }
+    return this.finish(out);
+  }
+
   /** The mapping, in the order the pseudonyms were assigned. */
   mapping(): RedactionEntry[] {
     return this.entries.map((e) => ({ kind: e.kind, pseudonym: e.pseudonym, original: e.kind === 'secret' ? null : e.original }));
@@ -118,7 +148,7 @@ export class Redactor {
     }
     d.config = d.config.map((c) => this.config(c));
     for (const g of d.unknown) {
-      g.message = this.text(g.message);
+      g.message = this.maskedText(g.message);
       g.sources = g.sources.map((x) => this.path(x));
       g.sample = { source: this.path(g.sample.source), line: g.sample.line, text: g.sample.text.map((t) => this.text(t)) };
       g.record = g.record.map((t) => this.text(t));
@@ -177,7 +207,7 @@ export class Redactor {
 
   /** `key=value`, `key: value`, `"key": "value"`: the value is redacted by what the key means. */
   private keyValues(s: string): string {
-    const re = /([A-Za-z0-9_.-]+)(["']?\s*(?:=|:\s|->)\s*["']?)([^\s"'&;,]+)/g;
+    const re = /([A-Za-z0-9_.-]+)(["']?\s*(?:=|:\s|:(?=["'])|->)\s*["']?)([^\s"'&;,]+)/g;
     let out = '';
     let last = 0;
     let m: RegExpExecArray | null;
@@ -198,6 +228,13 @@ export class Redactor {
     if (isIPv6(h.replace(/%.*/, ''))) return this.finish(this.ipRaw(h));
     const m = /^(.*?)(:\d+)?$/.exec(h)!;
     return this.finish(this.hostRaw(m[1]!) + (m[2] ?? ''));
+  }
+
+  /** resourceId() inside a text being processed (placeholders not yet named). */
+  private resourceIdRaw(r: string): string {
+    if (/^container_/.test(r) || r.startsWith(OPEN)) return r;
+    const m = /^(.+?)([:_]\d+-[0-9a-f]{6})$/.exec(r);
+    return m ? this.hostRaw(m[1]!) + m[2] : this.hostRaw(r);
   }
 
   /** A TaskManager resource id: `host:port-hex` (standalone), a pod name (Kubernetes), a YARN container id (kept). */
@@ -239,6 +276,14 @@ export class Redactor {
     { re: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, fn: (m: string) => this.put('secret', m) },
     { re: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b/g, fn: (m: string) => this.put('secret', m) },
     { re: /\b(Bearer|Basic|Token)(\s+)([A-Za-z0-9._~+/=-]{8,})/g, fn: (_m: string, a: string, b: string, v: string) => a + b + this.put('secret', v) },
+    // Node names of managed Kubernetes: GKE (gke-<cluster>-<pool>-<hash>-<id>) and AKS (aks-<pool>-<n>-vmss<id>), whole
+    { re: /(?<![\w.-])(?:gke-[a-z0-9-]+?-[0-9a-f]{8}-[a-z0-9]{4}|aks-[a-z0-9]+-\d{8}-vmss[0-9a-z]{6})(?![\w-])/g, fn: (m: string) => this.hostRaw(m) },
+    // YARN containers with their host: container_…(host:port)
+    { re: /(container_[A-Za-z0-9_]+\()([A-Za-z0-9][A-Za-z0-9._-]*)(?=:\d+\))/g, fn: (_m: string, pre: string, h: string) => pre + this.hostRaw(h) },
+    // TaskManager and JobManager working directories named after the pod or resource id: …/tm_<id>/
+    { re: /(\/(?:tm|jm)_)([^/\s'"]+)/g, fn: (_m: string, pre: string, id: string) => pre + this.resourceIdRaw(id) },
+    // Path-style object-store URLs: the bucket is the first path segment
+    { re: /(https?:\/\/(?:storage\.googleapis\.com|storage\.cloud\.google\.com|s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?)\/)([A-Za-z0-9._-]+)/gi, fn: (_m: string, pre: string, b: string) => pre + this.put('bucket', b) },
     // Oracle thin URLs: user/password@host
     { re: /(jdbc:oracle:[a-z]+:)([^/\s@:]+)\/([^@\s]+)@/gi, fn: (_m: string, a: string, u: string, p: string) => a + this.put('user', u) + '/' + this.put('secret', p) + '@' },
     // URIs: scheme://[userinfo@]authority[path][?query]
@@ -265,6 +310,8 @@ export class Redactor {
     { re: new RegExp(`(?<![${NOT_SENT}\\w:.])[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:.]{2,45}(?:%[\\w.]+)?(?![\\w:])`, 'g'), fn: (m: string) => this.ipv6Candidate(m) },
     // dotted host names ending in a known top-level domain, and cloud storage endpoints
     { re: new RegExp(`(?<![${NOT_SENT}\\w.\\-/$])[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)+`, 'g'), fn: (m: string) => this.dottedName(m) },
+    // plain host names with a port: worker-17:45678, hadoop01:8020
+    { re: new RegExp(`(?<![${NOT_SENT}\\w.$/-])([A-Za-z][A-Za-z0-9-]*[A-Za-z0-9])(?=:\\d{2,5}(?![\\d:]))`, 'g'), fn: (m: string) => (/[\d-]/.test(m) && !/^(?:utf|iso|http|https|tcp|udp|chk|step|attempt|line|col|version)-?\d*$/i.test(m) ? this.hostRaw(m) : m) },
     // long random-looking strings (keys): mixed case and digits, base64 alphabet
     { re: new RegExp(`(?<![${NOT_SENT}\\w+/=])[A-Za-z0-9+/]{32,}={0,2}(?![\\w+/=])`, 'g'), fn: (m: string) => (looksRandom(m) ? this.put('secret', m) : m) },
   ];
@@ -317,7 +364,7 @@ export class Redactor {
       const m = suffix.exec(h);
       if (m) return this.put(kind, h.slice(0, m.index)) + m[0];
     }
-    if (PUBLIC_HOSTS.test(h)) return h;
+    if (PUBLIC_HOSTS.test(h) || PUBLIC_ENDPOINTS.test(h)) return h;
     return this.put('host', h);
   }
 
@@ -347,8 +394,9 @@ export class Redactor {
     }
     const labels = m.split('.');
     const tld = labels[labels.length - 1]!;
-    if (!TLDS.has(tld.toLowerCase()) || tld !== tld.toLowerCase()) return m;
-    if (PUBLIC_HOSTS.test(m) || HARMLESS.has(m.toLowerCase())) return m;
+    // A known top-level domain in lower case, or a name written all in capitals (HADOOP01.CORP.EXAMPLE.COM).
+    if (!TLDS.has(tld.toLowerCase()) || (tld !== tld.toLowerCase() && m !== m.toUpperCase())) return m;
+    if (PUBLIC_HOSTS.test(m) || PUBLIC_ENDPOINTS.test(m) || HARMLESS.has(m.toLowerCase())) return m;
     return this.put('host', m);
   }
 

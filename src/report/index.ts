@@ -7,6 +7,7 @@ import { jsonParts, renderJson } from './json.js';
 import { renderJira } from './jira.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
+import { visibleDeep } from './escape.js';
 
 /** Options every reporter receives. */
 export interface RenderOptions {
@@ -29,7 +30,10 @@ export type Format = keyof typeof REPORTERS;
 /** The --format choices. */
 export const FORMATS = Object.keys(REPORTERS) as Format[];
 
-/** A report's text in parts to write one after another (a long JSON timeline is not built whole). */
+/**
+ * A report's text in parts to write one after another (a long JSON timeline is not built whole).
+ * The human formats show control characters from the logs visibly (report/escape.ts).
+ */
 export function reportParts(format: Format, d: Diagnosis, o: RenderOptions): Iterable<string> {
-  return format === 'json' ? jsonParts(d, o) : [REPORTERS[format](d, o)];
+  return format === 'json' ? jsonParts(d, o) : [REPORTERS[format](visibleDeep(d), o)];
 }

@@ -50,8 +50,15 @@ export interface UnknownGroup {
 const MAX_OCCURRENCES = 10_000;
 /** Occurrences stored over all groups; past it, groups keep counting without storing more (bounded memory). */
 const MAX_STORED = 100_000;
-/** Distinct groups kept; occurrences of further new fingerprints are only counted (bounded memory). */
+/**
+ * Distinct groups kept (bounded memory). Past it the least relevant groups are dropped (their
+ * occurrences only counted): rare, long unseen, and never seen just before a failure.
+ */
 export const MAX_GROUPS = 2_000;
+/** Groups beyond MAX_GROUPS before the least relevant are dropped (so that ranking is not done at every new group). */
+const EVICT_SLACK = 500;
+/** Groups seen most recently, marked when a failure follows them within NEAR_FAILURE_MS. */
+const RECENT_GROUPS = 64;
 const MAX_RECORD_LINES = 400;
 const NEAR_FAILURE_MS = 2 * 60 * 1000;
 
@@ -74,6 +81,10 @@ interface Building {
   times: number[];
   /** Occurrences without a timestamp. */
   untimed: number;
+  /** The collector's occurrence count at this group's latest occurrence (recency while scanning). */
+  seq?: number;
+  /** Failures seen within NEAR_FAILURE_MS after one of its occurrences, while scanning (for eviction). */
+  near?: number;
 }
 
 /** True when an event is a problem worth grouping: ERROR/WARN/FATAL, or it carries an exception. */
@@ -89,6 +100,30 @@ export class UnknownCollector {
   ungrouped = 0;
   /** Occurrences stored so far (see MAX_STORED). */
   private stored = 0;
+  /** Groups seen last, newest last (see RECENT_GROUPS). */
+  private recent: Building[] = [];
+
+  /**
+   * A failure (job restart, task failure, failed checkpoint) at `timeMs`: the groups seen in the
+   * NEAR_FAILURE_MS before it are the likelier causes, and are kept over others when groups are dropped.
+   */
+  failure(timeMs: number | null): void {
+    if (timeMs === null) return;
+    for (const g of this.recent) if (g.last !== null && g.last <= timeMs + 1000 && timeMs - g.last <= NEAR_FAILURE_MS) g.near = (g.near ?? 0) + 1;
+  }
+
+  /** Drops the least relevant groups down to MAX_GROUPS; their occurrences count as ungrouped. */
+  private evict(): void {
+    const total = Math.max(1, this.total);
+    const relevance = (g: Building): number => Math.log2(1 + g.count) + 2 * ((g.seq ?? 0) / total) + ((g.near ?? 0) > 0 ? 3 : 0);
+    const ranked = [...this.groups.values()].map((g) => ({ g, r: relevance(g) })).sort((a, b) => a.r - b.r);
+    for (const { g } of ranked.slice(0, ranked.length - MAX_GROUPS)) {
+      this.groups.delete(g.id);
+      this.ungrouped += g.count;
+      this.stored -= g.occurrences.length;
+    }
+    this.recent = this.recent.filter((g) => this.groups.has(g.id));
+  }
 
   add(e: LogEvent, sourceName: string, role: Role | null): void {
     const parts = fingerprintParts(e);
@@ -96,10 +131,7 @@ export class UnknownCollector {
     const id = fingerprintId(parts);
     this.total++;
     let g = this.groups.get(id);
-    if (!g && this.groups.size >= MAX_GROUPS) {
-      this.ungrouped++;
-      return;
-    }
+    if (!g && this.groups.size >= MAX_GROUPS + EVICT_SLACK) this.evict();
     const quality = sampleQuality(e);
     if (!g) {
       g = {
@@ -127,6 +159,11 @@ export class UnknownCollector {
       g.sampleQuality = quality;
     }
     g.count++;
+    g.seq = this.total;
+    if (this.recent[this.recent.length - 1] !== g) {
+      this.recent.push(g);
+      if (this.recent.length > RECENT_GROUPS) this.recent.shift();
+    }
     if (rankLevel(e.level) > rankLevel(g.level)) g.level = e.level;
     g.sources.add(sourceName);
     g.roles.add(role ?? e.sourceIndex);
@@ -166,8 +203,8 @@ export class UnknownCollector {
       this.total += b.count;
       const g = this.groups.get(b.id);
       if (!g) {
-        if (this.groups.size >= MAX_GROUPS) this.ungrouped += b.count;
-        else this.groups.set(b.id, b);
+        if (this.groups.size >= MAX_GROUPS + EVICT_SLACK) this.evict();
+        this.groups.set(b.id, b);
         continue;
       }
       if (b.sampleQuality > g.sampleQuality) {
@@ -186,6 +223,7 @@ export class UnknownCollector {
     for (const t of facts.taskFailures) if (t.timeMs !== null) failures.push(t.timeMs);
     for (const c of facts.checkpoints) if (c.timeMs !== null && ['declined', 'discarded', 'failed', 'expired'].includes(c.kind)) failures.push(c.timeMs);
     failures.sort((a, b) => a - b);
+    if (this.groups.size > MAX_GROUPS) this.evict();
     const groups = mergeFrameless([...this.groups.values()]);
     let end = -Infinity;
     let start = Infinity;

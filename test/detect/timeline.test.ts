@@ -59,7 +59,8 @@ describe('checkpoint timeline', () => {
       }),
       { numRuns: 60 },
     );
-  });
+    // 60 runs of up to 6,000 checkpoints: about 5 s on a busy 2-core machine (a limit, not a measurement).
+  }, 60_000);
 
   it('merged in parts (as from scan lanes) gives the history of one pass', () => {
     const one = new CheckpointTimeline();
