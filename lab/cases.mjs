@@ -34,9 +34,9 @@ function hardlinkCase(name, errno, kind, fires, absent) {
       ctx.truth.job = job;
       // Either the checkpoints fail (and the job restarts), or RocksDB copies instead of linking and they complete.
       const outcome = await ctx.waitFor('failed or completed checkpoints', async () => {
-        const counts = await ctx.checkpointCounts(job);
-        if (counts.failed >= 2) return 'checkpoints failed';
-        if (counts.completed >= 3) return 'checkpoints completed';
+        const ids = await checkpointIds(ctx, job);
+        if (ids.failed.length >= 2) return 'checkpoints failed';
+        if (ids.completed.length >= 3) return 'checkpoints completed';
         return null;
       }, 240_000);
       ctx.truth.outcome = outcome;
@@ -76,7 +76,7 @@ export const CASES = [
   hardlinkCase('rocksdb-hardlink-eperm', 'EPERM', 'hard-link unsupported (EPERM)', ['rocksdb-hardlink-unsupported'], ['rocksdb-hardlink-failed', 'rocksdb-localdir-deleted']),
   {
     name: 'healthy-checkpoints', kind: 'healthy: checkpoints completing',
-    config: (pre) => stateConfig(pre.version, { backend: 'rocksdb', incremental: true, dir: `file://${pre.work}/checkpoints`, localdir: `${pre.work}/rocksdb` }),
+    config: (pre) => local(pre),
     async run(ctx) {
       const job = await ctx.submit({ 'checkpoint-interval': 2000 });
       ctx.truth.job = job;
@@ -88,7 +88,7 @@ export const CASES = [
 
 
 const local = (pre, extra = {}) => ({
-  ...stateConfig(pre.version, { backend: 'rocksdb', incremental: true, dir: `file://${pre.work}/checkpoints`, localdir: `${pre.work}/rocksdb`, savepoints: `file://${pre.work}/savepoints` }),
+  ...stateConfig(pre.version, { backend: 'rocksdb', incremental: true, dir: `file://${pre.work}/checkpoints`, localdir: `${pre.local}/rocksdb`, savepoints: `file://${pre.work}/savepoints` }),
   ...extra,
 });
 const hashmap = (pre, extra = {}) => ({
@@ -136,10 +136,10 @@ CASES.push(
       ctx.truth.job = job;
       await ctx.waitFor('2 completed checkpoints', async () => (await ctx.checkpointCounts(job)).completed >= 2, 240_000);
       // What a tmp cleaner does: the instance directories go away under the running job.
-      const dir = `${ctx.work}/rocksdb`;
+      const dir = `${ctx.local}/rocksdb`;
       for (const f of readdirSync(dir)) rmSync(`${dir}/${f}`, { recursive: true, force: true });
       ctx.log('  deleted the RocksDB local directory');
-      await ctx.waitFor('a failed checkpoint or a task failure', async () => (await ctx.checkpointCounts(job)).failed >= 1 || ctx.grep(/switched from state RUNNING to RESTARTING/, 'standalonesession'), 240_000);
+      await ctx.waitFor('a failed checkpoint or a task failure', async () => (await checkpointIds(ctx, job)).failed.length >= 1 || ctx.grep(/switched from state RUNNING to RESTARTING/, 'standalonesession'), 240_000);
     },
     expect: (ctx) => ({ fires: ['rocksdb-localdir-deleted'], absent: ['rocksdb-hardlink-unsupported'], finding: { id: 'rocksdb-localdir-deleted', jobs: [ctx.truth.job] } }),
   },
@@ -149,7 +149,7 @@ CASES.push(
     async run(ctx) {
       const job = await ctx.submit({ 'checkpoint-interval': 2000, 'snapshot-sleep': 6000 });
       ctx.truth.job = job;
-      await ctx.waitFor('2 failed checkpoints', async () => (await ctx.checkpointCounts(job)).failed >= 2, 240_000);
+      await ctx.waitFor('2 failed checkpoints', async () => (await checkpointIds(ctx, job)).failed.length >= 2, 240_000);
     },
     expect: (ctx) => ({ fires: ['checkpoint-expired'], absent: ['checkpoint-tolerable-failures'], finding: { id: 'checkpoint-expired', jobs: [ctx.truth.job] } }),
   },
@@ -277,7 +277,7 @@ CASES.push(
     async run(ctx) {
       try {
         ctx.truth.job = await ctx.submit({ 'checkpoint-interval': 2000 });
-        await ctx.waitFor('a failure', async () => ['FAILED'].includes(await ctx.jobState(ctx.truth.job)) || (await ctx.checkpointCounts(ctx.truth.job)).failed >= 2, 120_000);
+        await ctx.waitFor('a failure', async () => ['FAILED'].includes(await ctx.jobState(ctx.truth.job)) || (await checkpointIds(ctx, ctx.truth.job)).failed.length >= 2, 120_000);
       } catch (e) {
         ctx.log(`  submission rejected: ${e.message.split('\n')[0].slice(0, 160)}`);
       }

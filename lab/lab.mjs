@@ -8,27 +8,30 @@
 
 import { CASES, findCase } from './cases.mjs';
 import { NEWEST, VERSIONS } from './lib/dist.mjs';
-import { stopClusters } from './lib/cluster.mjs';
+import { freePort, stopClusters } from './lib/cluster.mjs';
 import { runCase } from './lib/runner.mjs';
 
-const USAGE = `usage: npm run lab -- <case> [--flink <version>] [--port <rest port>] [--keep]
+const USAGE = `usage: npm run lab -- <case> [--flink <version>] [--port <rest port>|auto] [--keep] [--out <dir>]
        npm run lab -- --all [--flink <version>] [--port <rest port>]
        npm run lab -- list          the cases and Flink versions
-       npm run lab -- stop          stop every cluster the lab left running (--keep)`;
+       npm run lab -- stop          stop every cluster the lab left running (--keep)
+--out writes the capture under <dir>/<case>/<version> instead of lab/captures.`;
 
 function parse(argv) {
   const o = { cases: [], versions: [], port: 8081, keep: false, all: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--flink') o.versions.push(...String(argv[++i] ?? '').split(',').filter(Boolean));
-    else if (a === '--port') o.port = Number(argv[++i]);
+    else if (a === '--port') o.port = argv[i + 1] === 'auto' ? (i++, 0) : Number(argv[++i]);
+    else if (a === '--out') o.out = argv[++i];
     else if (a === '--keep') o.keep = true;
     else if (a === '--all') o.all = true;
     else if (a === '-h' || a === '--help') o.help = true;
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
     else o.cases.push(a);
   }
-  if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535) throw new Error('--port needs a port number');
+  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new Error('--port needs a port number (or auto)');
+  if (o.out === undefined && argv.includes('--out')) throw new Error('--out needs a directory');
   return o;
 }
 
@@ -51,7 +54,7 @@ async function main() {
   for (const v of versions) {
     for (const c of cases) {
       try {
-        const r = await runCase(c, v, { port: o.port, keep: o.keep });
+        const r = await runCase(c, v, { port: o.port || (await freePort()), keep: o.keep, captures: o.out });
         results.push({ c: c.name, v, ok: r.problems.length === 0, note: r.problems.join('; ') });
       } catch (e) {
         console.error(`  ${c.name} on ${v}: ${e.message}`);

@@ -27,11 +27,12 @@ function workRoot() {
 
 export class CaseFailed extends Error {}
 
-function makeContext(c, version, cluster, work, jars, shim, log) {
+function makeContext(c, pre, cluster, jars, log) {
   let jarId = null;
   const rest = cluster.rest;
+  const { version, work, shim } = pre;
   const ctx = {
-    version, v2: majorOf(version) >= 2, work, cluster, rest, jars, shim, log,
+    version, v2: majorOf(version) >= 2, work, local: pre.local, cluster, rest, jars, shim, log,
     truth: {},
     /** Submits the lab job with name/value options; returns the job id. */
     async submit(options = {}, runOptions = {}) {
@@ -71,8 +72,8 @@ function makeContext(c, version, cluster, work, jars, shim, log) {
 }
 
 /** Copies what a support engineer would be sent: the log and .out files and the configuration. */
-function capture(c, version, cluster, expect) {
-  const dest = join(CAPTURES, c.name, version);
+function capture(c, version, cluster, expect, root = CAPTURES) {
+  const dest = join(root, c.name, version);
   rmSync(dest, { recursive: true, force: true });
   mkdirSync(dest, { recursive: true });
   copyFileSync(cluster.configFile, join(dest, basename(cluster.configFile)));
@@ -99,7 +100,7 @@ export async function diagnose(dir) {
  * Runs case c on a Flink version. Returns { dest, problems, seconds, cluster (with keep) }.
  * Every process is stopped on return, on error and on SIGINT/SIGTERM, unless keep is set.
  */
-export async function runCase(c, version, { port = 8081, keep = false, log = console.log } = {}) {
+export async function runCase(c, version, { port = 8081, keep = false, log = console.log, captures = CAPTURES } = {}) {
   const t0 = Date.now();
   const home = await ensureDistribution(version, log);
   const jars = await buildJobs(home, version);
@@ -107,19 +108,27 @@ export async function runCase(c, version, { port = 8081, keep = false, log = con
   const work = join(workRoot(), `${c.name}-${version}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  const pre = { version, v2: majorOf(version) >= 2, work, shim };
+  // Local state lives apart from the checkpoint tree, as on a TaskManager's own disk.
+  const localWork = join(process.env.FLINK_LAB_LOCAL || '/var/tmp/flink-doctor-lab', `${c.name}-${version}`);
+  rmSync(localWork, { recursive: true, force: true });
+  mkdirSync(localWork, { recursive: true });
+  const pre = { version, v2: majorOf(version) >= 2, work, local: localWork, shim };
   const config = { ...baseConfig(version, c.cluster ?? {}), ...(c.config ? c.config(pre) : {}) };
   if (c.prepare) await c.prepare(pre);
   log(`${c.name} on Flink ${version}: starting a cluster in ${work}`);
   let cluster = null;
+  let stopping = false;
   const onSignal = async (sig) => {
+    if (stopping) return; // a second Ctrl-C while the cluster stops does not leave it running
+    stopping = true;
     log(`\n${sig}: stopping the cluster`);
     if (cluster) await cluster.stop();
     if (c.cleanup) await c.cleanup(pre).catch(() => {});
     process.exit(130);
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
   try {
     cluster = await startCluster({
       home, version, dir: work, config, restPort: port, log,
@@ -130,11 +139,11 @@ export async function runCase(c, version, { port = 8081, keep = false, log = con
     });
     const tUp = Date.now();
     log(`  cluster up in ${((tUp - t0) / 1000).toFixed(1)} s at ${cluster.restUrl}`);
-    const ctx = makeContext(c, version, cluster, work, jars, shim, log);
+    const ctx = makeContext(c, pre, cluster, jars, log);
     await c.run(ctx);
     await sleep(c.settleMs ?? 3000); // let the appenders write what followed
     const expect = { case: c.name, kind: c.kind, flink: version, ...c.expect(ctx) };
-    const dest = capture(c, version, cluster, expect);
+    const dest = capture(c, version, cluster, expect, captures);
     if (!keep) await cluster.stop();
     const report = await diagnose(dest);
     const problems = checkReport(report, expect);
@@ -158,5 +167,6 @@ export async function runCase(c, version, { port = 8081, keep = false, log = con
     if (c.cleanup) await c.cleanup(pre).catch(() => {});
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
   }
 }

@@ -84,13 +84,29 @@ export function correlate(input: CorrelateInput): CorrelateOutput {
       if (root) addConsequence(root, p.id, p.title, [s], sources);
       else unattached.push(s);
     }
-    if (unattached.length > 0) standalone.push(buildFinding(p, unattached, input, checkpoints));
+    if (unattached.length === 0) continue;
+    const built = buildFinding(p, unattached, input, checkpoints);
+    if (p.transient === 'until-checkpoint-completes' && unattached.every((s) => followedByCompletedCheckpoint(checkpoints, checkpointRuns, s))) {
+      built.finding.severity = 'info';
+      built.finding.impact.unshift('Each time, a checkpoint of the same job completed afterwards: the tasks were starting or restarting, and the condition resolved itself.');
+    }
+    standalone.push(built);
   }
   summarizeImpact(roots, facts);
 
   const findings = [...roots, ...standalone].map((b) => b.finding);
   findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.firstSeen ?? '').localeCompare(b.firstSeen ?? '') || a.id.localeCompare(b.id));
   return { findings, checkpoints, checkpointRuns, jobTransitions };
+}
+
+/** Whether a checkpoint of the signal's job (of any job when it names none) completed after it (log-local times). */
+function followedByCompletedCheckpoint(checkpoints: CheckpointRecord[], runs: CheckpointRun[], s: Signal): boolean {
+  const t = s.event.time;
+  if (!t) return false;
+  const job = s.identity.job ?? null;
+  const sameJob = (j: string) => !job || !j || j === job;
+  return checkpoints.some((c) => c.state === 'completed' && c.endedAt !== null && c.endedAt > t && sameJob(c.job))
+    || runs.some((r) => r.lastAt !== null && r.lastAt > t && sameJob(r.job));
 }
 
 interface Built {
