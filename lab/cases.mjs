@@ -190,7 +190,7 @@ CASES.push(
   jobFailure('too-many-open-files', 'too many open files (ulimit -n)', ['too-many-open-files'], { mode: 'open-files', 'fail-after': 100 }, { extra: { cluster: { ulimitNofile: 1024 } } }),
   {
     name: 'no-resources', kind: 'no resources (parallelism above the slots)',
-    config: (pre) => hashmap(pre, { 'slot.request.timeout': '15 s', ...fewRestarts(0) }),
+    config: (pre) => hashmap(pre, { 'slot.request.timeout': 15000, ...fewRestarts(0) }),
     async run(ctx) {
       const job = await ctx.submit({ parallelism: 6 });
       ctx.truth.job = job;

@@ -86,9 +86,9 @@ export function correlate(input: CorrelateInput): CorrelateOutput {
     }
     if (unattached.length === 0) continue;
     const built = buildFinding(p, unattached, input, checkpoints);
-    if (p.transient === 'until-checkpoint-completes' && unattached.every((s) => followedByCompletedCheckpoint(checkpoints, checkpointRuns, s))) {
+    if (p.transient === 'until-next-checkpoint' && unattached.every((s) => followedByCheckpoint(checkpoints, checkpointRuns, s))) {
       built.finding.severity = 'info';
-      built.finding.impact.unshift('Each time, a checkpoint of the same job completed afterwards: the tasks were starting or restarting, and the condition resolved itself.');
+      built.finding.impact.unshift('Each time, a later checkpoint of the same job was triggered: the tasks were starting or restarting, and the condition resolved itself.');
     }
     standalone.push(built);
   }
@@ -99,13 +99,16 @@ export function correlate(input: CorrelateInput): CorrelateOutput {
   return { findings, checkpoints, checkpointRuns, jobTransitions };
 }
 
-/** Whether a checkpoint of the signal's job (of any job when it names none) completed after it (log-local times). */
-function followedByCompletedCheckpoint(checkpoints: CheckpointRecord[], runs: CheckpointRun[], s: Signal): boolean {
+/**
+ * Whether a checkpoint of the signal's job (of any job when it names none) was triggered or
+ * completed after it (log-local times): a checkpoint is only triggered when all tasks run.
+ */
+function followedByCheckpoint(checkpoints: CheckpointRecord[], runs: CheckpointRun[], s: Signal): boolean {
   const t = s.event.time;
   if (!t) return false;
   const job = s.identity.job ?? null;
   const sameJob = (j: string) => !job || !j || j === job;
-  return checkpoints.some((c) => c.state === 'completed' && c.endedAt !== null && c.endedAt > t && sameJob(c.job))
+  return checkpoints.some((c) => ((c.triggeredAt !== null && c.triggeredAt > t) || (c.state === 'completed' && c.endedAt !== null && c.endedAt > t)) && sameJob(c.job))
     || runs.some((r) => r.lastAt !== null && r.lastAt > t && sameJob(r.job));
 }
 

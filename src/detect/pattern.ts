@@ -37,8 +37,8 @@ export interface PatternSpec {
   match?: Condition;
   check?: 'rocksdb-localdir-on-shared-fs';
   role?: 'root' | 'consequence';
-  /** A standalone consequence whose every occurrence was followed by a completed checkpoint is informational. */
-  transient?: 'until-checkpoint-completes';
+  /** A standalone consequence after each occurrence of which a checkpoint of the job was triggered is informational. */
+  transient?: 'until-next-checkpoint';
   /** Identity fields (job, checkpoint, task, host), `text`, or names of captured fields. */
   occurrenceKey?: string[];
   analysis?: 'rocksdb-localdir';
