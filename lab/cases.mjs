@@ -6,9 +6,8 @@
 // run(ctx) → provokes the failure and waits (bounded) for its symptoms, filling ctx.truth,
 // expect(ctx) → the capture's expect.yaml.
 
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { run, sleep } from './lib/proc.mjs';
-import { join } from 'node:path';
 import { stateConfig, fewRestarts } from './lib/settings.mjs';
 
 const hostOf = (i) => `127.0.0.${i + 2}`;
@@ -95,14 +94,6 @@ const hashmap = (pre, extra = {}) => ({
   ...stateConfig(pre.version, { backend: 'hashmap', dir: `file://${pre.work}/checkpoints`, savepoints: `file://${pre.work}/savepoints` }),
   ...extra,
 });
-
-/** Waits until the job has failed, restarted or been reported failing in the JobManager log. */
-async function jobFailed(ctx, job, re = /switched from state RUNNING to (?:RESTARTING|FAILING|FAILED)/) {
-  return ctx.waitFor(`job ${job} to fail`, async () => {
-    const state = await ctx.jobState(job);
-    return ['FAILED', 'RESTARTING', 'FAILING'].includes(state) || ctx.grep(re, 'standalonesession');
-  }, 240_000);
-}
 
 /** A case where the job itself does something wrong and then fails. */
 function jobFailure(name, kind, fires, options, { config = hashmap, absent = [], extra = {} } = {}) {
