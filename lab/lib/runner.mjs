@@ -90,10 +90,10 @@ function capture(c, version, cluster, expect, root = CAPTURES) {
   return dest;
 }
 
-/** Runs flink-doctor (the built CLI) over a directory and returns the parsed JSON report. */
+/** Runs flink-doctor (the built CLI) over a directory: the parsed JSON report and its exit code. */
 export async function diagnose(dir) {
-  const r = await run(process.execPath, [join(ROOT, 'bin', 'flink-doctor.js'), '--format', 'json', '--quiet', '--fail-on', 'none', dir], { timeoutMs: 300_000 });
-  try { return JSON.parse(r.stdout); } catch { throw new Error(`flink-doctor gave no JSON report (exit ${r.code}): ${r.stderr.slice(0, 500)}`); }
+  const r = await run(process.execPath, [join(ROOT, 'bin', 'flink-doctor.js'), '--format', 'json', '--quiet', dir], { timeoutMs: 300_000 });
+  try { return { ...JSON.parse(r.stdout), exitCode: r.code }; } catch { throw new Error(`flink-doctor gave no JSON report (exit ${r.code}): ${r.stderr.slice(0, 500)}`); }
 }
 
 /**
@@ -149,7 +149,8 @@ export async function runCase(c, version, { port = 8081, keep = false, log = con
     const problems = checkReport(report, expect);
     const seconds = (Date.now() - t0) / 1000;
     const found = report.findings.map((f) => `${f.id} (${f.severity})`).join(', ') || 'no findings';
-    log(`  captured in ${dest.replace(ROOT + '/', '')}; flink-doctor: ${found}`);
+    log(`  captured in ${dest.replace(ROOT + '/', '')}; flink-doctor (exit ${report.exitCode}): ${found}`);
+    if (c.explain) for (const line of c.explain(ctx)) log(`  ${line}`);
     log(problems.length ? `  DIAGNOSIS WRONG: ${problems.join('; ')}` : `  diagnosis right (${seconds.toFixed(1)} s in all)`);
     if (keep) {
       log(`  the cluster keeps running at ${cluster.restUrl} (Flink ${version}, logs in ${cluster.logDir});`);
