@@ -3,15 +3,18 @@
 
 import { spawn } from 'node:child_process';
 
-/** Runs a command to its end (or kills it after timeoutMs) and returns its exit code and output. */
+/**
+ * Runs a command to its end (or kills it after timeoutMs) and returns its exit code and output.
+ * It stays in the lab's process group, so that Ctrl-C reaches it too.
+ */
 export function run(cmd, args, { timeoutMs = 120_000, env, cwd, input } = {}) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env: env ?? process.env, cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const child = spawn(cmd, args, { env: env ?? process.env, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
-    const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch {} }, timeoutMs);
+    const timer = setTimeout(() => { try { child.kill('SIGKILL'); } catch {} }, timeoutMs);
     child.on('error', (e) => { clearTimeout(timer); resolve({ code: 127, stdout, stderr: stderr + String(e.message) }); });
     child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code: code ?? (signal ? 128 : 1), signal, stdout, stderr }); });
     if (input) child.stdin.end(input); else child.stdin.end();
