@@ -89,13 +89,32 @@ export function correlate(input: CorrelateInput): CorrelateOutput {
       if (root) addConsequence(root, p.id, p.title, [s], sources);
       else unattached.push(s);
     }
-    if (unattached.length > 0) standalone.push(buildFinding(p, unattached, input, checkpoints));
+    if (unattached.length === 0) continue;
+    const built = buildFinding(p, unattached, input, checkpoints);
+    if (p.transient === 'until-next-checkpoint' && unattached.every((s) => followedByCheckpoint(checkpoints, checkpointRuns, s))) {
+      built.finding.severity = 'info';
+      built.finding.impact.unshift('Each time, a later checkpoint of the same job was triggered: the tasks were starting or restarting, and the condition resolved itself.');
+    }
+    standalone.push(built);
   }
   summarizeImpact(roots, facts);
 
   const findings = [...roots, ...standalone].map((b) => b.finding);
   findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.firstSeen ?? '').localeCompare(b.firstSeen ?? '') || a.id.localeCompare(b.id));
   return { findings, checkpoints, checkpointRuns, jobTransitions };
+}
+
+/**
+ * Whether a checkpoint of the signal's job (of any job when it names none) was triggered or
+ * completed after it (log-local times): a checkpoint is only triggered when all tasks run.
+ */
+function followedByCheckpoint(checkpoints: CheckpointRecord[], runs: CheckpointRun[], s: Signal): boolean {
+  const t = s.event.time;
+  if (!t) return false;
+  const job = s.identity.job ?? null;
+  const sameJob = (j: string) => !job || !j || j === job;
+  return checkpoints.some((c) => ((c.triggeredAt !== null && c.triggeredAt > t) || (c.state === 'completed' && c.endedAt !== null && c.endedAt > t)) && sameJob(c.job))
+    || runs.some((r) => r.lastAt !== null && r.lastAt > t && sameJob(r.job));
 }
 
 interface Built {

@@ -37,6 +37,8 @@ export interface PatternSpec {
   match?: Condition;
   check?: 'rocksdb-localdir-on-shared-fs' | 'job-unstable';
   role?: 'root' | 'consequence';
+  /** A standalone consequence after each occurrence of which a checkpoint of the job was triggered is informational. */
+  transient?: 'until-next-checkpoint';
   /** Identity fields (job, checkpoint, task, host), `text`, or names of captured fields. */
   occurrenceKey?: string[];
   analysis?: 'rocksdb-localdir';

@@ -1,0 +1,1 @@
+export function checkReport(report: unknown, expect: Record<string, any>): string[];
