@@ -6,8 +6,8 @@
 import { open as openFile, stat, type FileHandle } from 'node:fs/promises';
 import type { Finding, InputWarning } from './model.js';
 import { resolveInputs, type InputSource } from './input/sources.js';
-import { buildPrefilter, lazyPrefilter } from './scan/prefilter.js';
-import { scanStream } from './scan/scanner.js';
+import { buildPrefilter, lazyPrefilter, type Prefilter } from './scan/prefilter.js';
+import { scanStream, type ScanResult } from './scan/scanner.js';
 import { Detector, PROBLEM_LITERALS, TaskFeeder, scanLiterals } from './detect/detector.js';
 import type { Pattern } from './detect/pattern.js';
 import { correlate } from './correlate/correlate.js';
@@ -26,44 +26,109 @@ export interface FollowOptions {
   onWarning: (w: InputWarning) => void;
 }
 
+/** What every live detection over one set of patterns shares: the scan literals and prefilters. */
+export interface LiveSetup {
+  patterns: Pattern[];
+  ignore: IgnoreRule[];
+  prefilter: Prefilter;
+  problemPrefilter: Prefilter;
+}
+
+/** Builds the prefilters once for many live detections (a Kafka watcher keeps one per source group). */
+export function liveSetup(patterns: Pattern[], ignore: IgnoreRule[] = []): LiveSetup {
+  const literals = scanLiterals(patterns);
+  return { patterns, ignore, prefilter: buildPrefilter(literals), problemPrefilter: lazyPrefilter([...literals, ...PROBLEM_LITERALS]) };
+}
+
+/**
+ * Detection and correlation over sources whose data keeps arriving: each source's chunks go
+ * through the scanner and detector as they come, and report() correlates everything read so far
+ * and hands on each finding that is new or has more occurrences than when it was last handed on.
+ * `--follow` keeps one; the Kafka watcher keeps one per group of sources.
+ */
+export class LiveDetection {
+  readonly detector: Detector;
+  /** True when records arrived since the last report. */
+  dirty = false;
+  private readonly reported = new Map<string, number>();
+
+  constructor(readonly setup: LiveSetup) {
+    this.detector = new Detector(setup.patterns, { since: null, until: null, fullScan: false });
+  }
+
+  /** Registers a log source and returns its index. */
+  addSource(name: string): number {
+    return this.detector.addSource(name, 'log', false);
+  }
+
+  /**
+   * Scans a source's chunks until they end or the signal aborts; line numbers are moved by
+   * `lineOffset` (a source scanned again from where an earlier scan of it ended).
+   */
+  async scan(source: number, chunks: AsyncIterable<Buffer>, signal: AbortSignal, onWarning: (m: string) => void, lineOffset = 0): Promise<ScanResult> {
+    const { prefilter, problemPrefilter } = this.setup;
+    const result = await scanStream(chunks, { prefilter, problemPrefilter, problems: true, chunkBytes: 1, signal, onWarning }, (raw) => {
+      this.detector.record(source, raw, lineOffset);
+      this.dirty = true;
+    });
+    this.detector.sources[source]!.bytes += result.bytes;
+    this.detector.sources[source]!.lines += result.lines;
+    this.dirty = true;
+    return result;
+  }
+
+  /** Reads a configuration input once, as a normal scan does; its warnings are handed on. */
+  async readConfig(input: InputSource, onWarning: (w: InputWarning) => void): Promise<void> {
+    const warnings: InputWarning[] = [];
+    const feeder = new TaskFeeder(this.detector, warnings);
+    const ctx = { prefilter: this.setup.prefilter, problemPrefilter: this.setup.problemPrefilter, everyRecord: false };
+    this.dirty = true;
+    await runTask(input, null, ctx, (m) => feeder.take(m));
+    warnings.forEach(onWarning);
+    this.dirty = true;
+  }
+
+  /** Correlates what was read; calls `onFinding` for each new finding or one with more occurrences. */
+  report(onFinding: (f: Finding, isNew: boolean) => void): Finding[] {
+    const detector = this.detector;
+    this.dirty = false;
+    for (let i = 0; i < detector.sources.length; i++) detector.finishSource(i);
+    const { findings } = correlate({ patterns: this.setup.patterns, signals: detector.signals, facts: detector.facts, sources: detector.sources });
+    const { kept } = applyIgnores(findings, this.setup.ignore);
+    for (const f of kept) {
+      const before = this.reported.get(f.id);
+      if (before === undefined || f.occurrences > before) {
+        this.reported.set(f.id, f.occurrences);
+        onFinding(f, before === undefined);
+      }
+    }
+    return kept;
+  }
+}
+
 /** Follows the paths until the signal aborts; resolves to the last findings. */
 export async function follow(paths: string[], opts: FollowOptions): Promise<Finding[]> {
   const interval = opts.interval ?? 1000;
-  const detector = new Detector(opts.patterns, { since: null, until: null, fullScan: false });
-  const literals = scanLiterals(opts.patterns);
-  const prefilter = buildPrefilter(literals);
-  const problemPrefilter = lazyPrefilter([...literals, ...PROBLEM_LITERALS]);
+  const live = new LiveDetection(liveSetup(opts.patterns, opts.ignore));
   const followed = new Map<string, Promise<void>>();
-  const reported = new Map<string, number>();
-  let dirty = false;
 
   const start = (input: InputSource): void => {
     if (followed.has(input.name)) return;
     if (input.kind === 'config') {
       // Configuration is read once, as in a normal scan (warnings included).
-      const warnings: InputWarning[] = [];
-      const feeder = new TaskFeeder(detector, warnings);
-      const ctx = { prefilter, problemPrefilter, everyRecord: false };
-      followed.set(input.name, runTask(input, null, ctx, (m) => feeder.take(m)).then(() => warnings.forEach(opts.onWarning)));
-      dirty = true;
+      followed.set(input.name, live.readConfig(input, opts.onWarning));
       return;
     }
-    const i = detector.addSource(input.name, input.kind, false);
-    const chunks = input.path ? tailFile(input.path, opts.signal, interval, (m) => opts.onWarning({ source: input.name, message: m })) : (input.open() as AsyncIterable<Buffer>);
-    const run = async (): Promise<void> => {
-      const result = await scanStream(
-        chunks,
-        { prefilter, problemPrefilter, problems: true, chunkBytes: 1, signal: opts.signal, onWarning: (m) => opts.onWarning({ source: input.name, message: m }) },
-        (raw) => {
-          detector.record(i, raw);
-          dirty = true;
-        },
-      );
-      detector.sources[i]!.bytes += result.bytes;
-      detector.sources[i]!.lines += result.lines;
-      dirty = true;
-    };
-    followed.set(input.name, run().catch((e) => opts.onWarning({ source: input.name, message: `follow stopped: ${(e as Error).message}` })));
+    const i = live.addSource(input.name);
+    const warn = (m: string): void => opts.onWarning({ source: input.name, message: m });
+    const chunks = input.path ? tailFile(input.path, opts.signal, interval, warn) : (input.open() as AsyncIterable<Buffer>);
+    followed.set(
+      input.name,
+      live.scan(i, chunks, opts.signal, warn).then(
+        () => undefined,
+        (e) => warn(`follow stopped: ${(e as Error).message}`),
+      ),
+    );
   };
 
   const discover = async (): Promise<void> => {
@@ -75,32 +140,15 @@ export async function follow(paths: string[], opts: FollowOptions): Promise<Find
     for (const s of sources) start(s);
   };
 
-  const report = (): Finding[] => {
-    for (let i = 0; i < detector.sources.length; i++) detector.finishSource(i);
-    const { findings } = correlate({ patterns: opts.patterns, signals: detector.signals, facts: detector.facts, sources: detector.sources });
-    const { kept } = applyIgnores(findings, opts.ignore ?? []);
-    for (const f of kept) {
-      const before = reported.get(f.id);
-      if (before === undefined || f.occurrences > before) {
-        reported.set(f.id, f.occurrences);
-        opts.onFinding(f, before === undefined);
-      }
-    }
-    return kept;
-  };
-
   await discover();
   let last: Finding[] = [];
   while (!opts.signal.aborted) {
     await sleep(interval, opts.signal);
     if (paths.some((p) => p !== '-')) await discover();
-    if (dirty) {
-      dirty = false;
-      last = report();
-    }
+    if (live.dirty) last = live.report(opts.onFinding);
   }
   await Promise.all(followed.values());
-  return dirty ? report() : last;
+  return live.dirty ? live.report(opts.onFinding) : last;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
