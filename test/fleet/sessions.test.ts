@@ -34,7 +34,7 @@ describe('FleetState', () => {
     await s.take(recs.slice(0, cut + 1));
     await s.settle();
     // The failure's record is unfinished: its header's offset is the most that may be committed.
-    const header = recs.slice(0, cut).findLastIndex((r) => /^\d{4}-/.test(r.value!.toString()));
+    const header = recs.slice(0, cut).map((r, i) => [r, i] as const).filter(([r]) => /^\d{4}-/.test(r.value!.toString())).pop()![1];
     expect(s.committable(0)).toBe(BigInt(recs[header]!.offset));
     expect(s.drain().map((f) => f.findingId)).not.toContain('rocksdb-hardlink-unsupported');
     await s.take(recs.slice(cut + 1));
