@@ -91,6 +91,9 @@ async function watchAction(addressText: string, flags: WatchFlags, io: Io): Prom
       signal: controller.signal,
       env: io.env,
       onWarning: warn,
+      onAssigned: (partitions) => {
+        if (!flags.quiet) io.stderr.write(`flink-doctor: watch: ${address.topic} partitions ${partitions.length ? partitions.join(',') : '(none)'} assigned to this member\n`);
+      },
     });
     if (!flags.quiet) io.stderr.write(`flink-doctor: watch stopped: ${summary.records} records read (${summary.skipped} skipped), ${summary.findings} findings written, ${summary.rebalances} rebalances\n`);
     return 0;
