@@ -84,7 +84,11 @@ export async function watchKafka(opts: WatchOptions): Promise<WatchSummary> {
     retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 30 },
     logLevel: logLevel.ERROR,
     logCreator: () => (entry) => {
-      if (entry.level <= logLevel.ERROR) warnLimited(`kafka: ${entry.log.message}${entry.log.broker ? ` (${entry.log.broker})` : ''}`);
+      if (entry.level > logLevel.ERROR) return;
+      const error = typeof entry.log.error === 'string' ? entry.log.error : '';
+      // A rebalance and a coordinator still starting are how a group works, not failures.
+      if (/rebalancing|coordinator is (?:not available|loading)/i.test(error)) return;
+      warnLimited(`kafka: ${entry.log.message}${error ? `: ${error}` : ''}${entry.log.broker ? ` (${entry.log.broker})` : ''}`);
     },
   };
   if (address.sasl) {
@@ -108,6 +112,8 @@ export async function watchKafka(opts: WatchOptions): Promise<WatchSummary> {
     sessionTimeout: opts.sessionTimeoutMs,
     heartbeatInterval: Math.max(100, Math.floor(opts.sessionTimeoutMs / 10)),
     rebalanceTimeout: Math.max(opts.sessionTimeoutMs, 10_000),
+    // A member heartbeats between fetches: a short long-poll lets it join a rebalance soon.
+    maxWaitTimeInMs: 500,
     retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 30 },
   });
   const producer: Producer | null = opts.outputTopic ? kafka.producer({ allowAutoTopicCreation: true, createPartitioner: Partitioners.DefaultPartitioner, retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 30 } }) : null;
@@ -172,6 +178,14 @@ export async function watchKafka(opts: WatchOptions): Promise<WatchSummary> {
     }
   };
 
+  const reportEvery = Math.max(50, Math.min(1000, Math.floor(opts.flushAfterMs / 2)));
+  let lastReport = 0;
+  const reportAndCommit = async (): Promise<void> => {
+    lastReport = Date.now();
+    await state.settle();
+    await writeAndCommit();
+  };
+
   const resetIfRebalanced = async (): Promise<void> => {
     if (!resetPending) return;
     resetPending = false;
@@ -186,8 +200,8 @@ export async function watchKafka(opts: WatchOptions): Promise<WatchSummary> {
       if (stopping || !isRunning() || isStale()) return;
       const records: LogRecordIn[] = batch.messages.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers }));
       await state.take(records);
-      await state.settle();
-      await writeAndCommit();
+      // Correlating a group costs more than reading a batch: report and commit once per interval.
+      if (Date.now() - lastReport >= reportEvery) await reportAndCommit();
     });
   };
 
@@ -203,10 +217,9 @@ export async function watchKafka(opts: WatchOptions): Promise<WatchSummary> {
   const tick = setInterval(() => {
     void serial(async () => {
       await resetIfRebalanced();
-      await state.settle();
-      await writeAndCommit();
+      if (Date.now() - lastReport >= reportEvery) await reportAndCommit();
     }).catch((e) => warnLimited(`watch: ${(e as Error).message}`));
-  }, Math.max(50, Math.min(1000, Math.floor(opts.flushAfterMs / 2))));
+  }, reportEvery);
 
   await new Promise<void>((resolve) => {
     if (opts.signal.aborted) return resolve();
