@@ -61,18 +61,17 @@ export function sigmaRule(q: LineQuery, opts: SigmaOptions): Record<string, unkn
   };
 }
 
-/** The rules as a multi-document YAML stream. */
+/** The rules as a multi-document YAML stream (patterns without a rule named in the first one's comments). */
 export function sigmaRules(queries: LineQuery[], opts: SigmaOptions): string {
   const { stringify } = yamlLib();
   const docs: string[] = [];
+  const without: string[] = [];
   for (const q of queries) {
     const rule = sigmaRule(q, opts);
     const comments = q.notExpressed.map((n) => `# ${q.pattern.id}: not expressed in Sigma: ${n}`);
-    if (!rule) {
-      docs.push([...comments, `# ${q.pattern.id}: no rule: it has neither literal nor line regex`].join('\n') + '\n');
-      continue;
-    }
-    docs.push(comments.join('\n') + '\n' + stringify(rule, { lineWidth: 0 }));
+    if (!rule) without.push(...comments, `# ${q.pattern.id}: no rule: it has neither literal nor line regex`);
+    else docs.push(comments.join('\n') + '\n' + stringify(rule, { lineWidth: 0 }));
   }
-  return docs.join('---\n');
+  const head = ['# Sigma rules written by flink-doctor patterns export --to sigma', ...without].join('\n') + '\n';
+  return head + docs.join('---\n');
 }
