@@ -20,6 +20,8 @@ export interface LogRecordIn {
 /** A record's text, ready for the scanner: lines ending in \n. */
 export interface RecordText {
   text: Buffer;
+  /** The pod (and container) a JSON record names in Kubernetes metadata (Fluent Bit, Vector), or null. */
+  origin: string | null;
   /** True when a line of it may begin a log record (a header or a blank line), so the scanner keeps it back until the next one. */
   startsRecord: boolean;
 }
@@ -37,14 +39,16 @@ function headerText(v: Buffer | string | (Buffer | string)[] | undefined): strin
 
 /**
  * The log stream a record belongs to: the `source` header; else the `job`, `pod` and `container`
- * headers joined by '/'; else the record key; else the partition.
+ * headers joined by '/'; else the pod (and container) a JSON record names (`origin`); else the
+ * record key; else the partition.
  */
-export function sourceOf(r: LogRecordIn, topic: string): string {
+export function sourceOf(r: LogRecordIn, topic: string, origin: string | null = null): string {
   const h = r.headers ?? {};
   const named = headerText(h.source);
   if (named) return named;
   const parts = [headerText(h.job), headerText(h.pod), headerText(h.container)].filter((p): p is string => p !== null);
   if (parts.length > 0) return parts.join('/');
+  if (origin) return origin;
   const key = r.key && r.key.length > 0 ? r.key.toString('utf8') : null;
   return key ?? `${topic}/${r.partition}`;
 }
@@ -81,21 +85,34 @@ export function recordText(value: Buffer | null): { text: RecordText | null; war
   if (v.length === 0) return { text: null, warning: null };
   if (binaryBytes(v) > 0) return { text: null, warning: 'record is not text (it holds control bytes); skipped' };
   let s: Buffer = v;
+  let origin: string | null = null;
   const first = v[0];
   if (first === 0x7b /* { */) {
     const str = v.toString('utf8').trim();
-    let parsed = true;
+    let parsed: unknown;
     try {
-      JSON.parse(str);
+      parsed = JSON.parse(str);
     } catch {
-      parsed = false;
+      parsed = undefined;
     }
-    if (!parsed) warning = 'record starts like JSON but is not valid JSON; read as plain text';
+    origin = kubernetesOrigin(parsed);
+    if (parsed === undefined) warning = 'record starts like JSON but is not valid JSON; read as plain text';
     else if (!looksLikeJsonLog(str)) return { text: null, warning: 'JSON record without a log message (no message/msg/log field with a level or time); skipped' };
     else s = Buffer.from(jsonRecordToLine(str), 'utf8');
   }
   if (s[s.length - 1] !== 10) s = Buffer.concat([s, NEWLINE]);
-  return { text: { text: s, startsRecord: mayStartRecord(s) }, warning };
+  return { text: { text: s, origin, startsRecord: mayStartRecord(s) }, warning };
+}
+
+/** `kubernetes.pod_name[/container_name]` of a JSON record, as log shippers enrich them. */
+function kubernetesOrigin(o: unknown): string | null {
+  if (!o || typeof o !== 'object') return null;
+  const k = (o as Record<string, unknown>).kubernetes;
+  if (!k || typeof k !== 'object') return null;
+  const pod = (k as Record<string, unknown>).pod_name;
+  const container = (k as Record<string, unknown>).container_name;
+  if (typeof pod !== 'string' || pod === '') return null;
+  return typeof container === 'string' && container !== '' ? `${pod}/${container}` : pod;
 }
 
 const NEWLINE = Buffer.from('\n');

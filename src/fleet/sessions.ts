@@ -139,8 +139,8 @@ export class FleetState {
     const touched = new Map<SourceState, Buffer[]>();
     for (const r of records) {
       this.stats.records++;
-      const source = sourceOf(r, this.opts.topic);
       const { text, warning } = recordText(r.value);
+      const source = sourceOf(r, this.opts.topic, text?.origin ?? null);
       if (warning) this.opts.onWarning(`${this.opts.topic}/${r.partition}@${r.offset} (${source})`, warning);
       const offset = BigInt(r.offset);
       this.readTo.set(r.partition, offset + 1n);

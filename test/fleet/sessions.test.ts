@@ -77,6 +77,9 @@ describe('FleetState', () => {
       { partition: 1, offset: '13', key: Buffer.from('job-a'), value: Buffer.from(JSON.stringify({ '@timestamp': '2024-03-11T10:00:01.000Z', 'log.level': 'ERROR', message: 'Fatal error occurred in TaskExecutor.', 'error.stack_trace': 'java.lang.OutOfMemoryError: Java heap space\n\tat x.y(Z.java:1)' })), headers: { source: 'tm-2' } },
       { partition: 1, offset: '14', key: Buffer.from('job-b'), value: Buffer.from(`${line}\njava.lang.OutOfMemoryError: Java heap space\n`) },
       { partition: 1, offset: '15', key: Buffer.from('job-b'), value: Buffer.from(JSON.stringify({ level: 'INFO', note: 'no message' })) },
+      // A container runtime's JSON line, enriched by a log shipper with the pod it came from.
+      { partition: 1, offset: '16', key: Buffer.from('job-b'), value: Buffer.from(JSON.stringify({ log: `${line}\n`, stream: 'stderr', time: '2024-03-11T10:00:02.000Z', kubernetes: { pod_name: 'tm-7', container_name: 'flink-main-container' } })) },
+      { partition: 1, offset: '17', key: Buffer.from('job-b'), value: Buffer.from(JSON.stringify({ log: 'java.lang.OutOfMemoryError: Metaspace\n', stream: 'stderr', time: '2024-03-11T10:00:02.001Z', kubernetes: { pod_name: 'tm-7', container_name: 'flink-main-container' } })) },
     ];
     await s.take(recs);
     await s.settle(true);
@@ -90,10 +93,11 @@ describe('FleetState', () => {
     expect(out).toEqual(
       expect.arrayContaining([
         { group: 'job-a', id: 'heap-oom', sources: ['tm-1/flink', 'tm-2'] },
-        { group: 'job-b', id: 'heap-oom', sources: ['job-b'] },
+        { group: 'job-b', id: 'heap-oom', sources: ['job-b', 'tm-7/flink-main-container'] },
+        { group: 'job-b', id: 'metaspace-oom', sources: ['job-b', 'tm-7/flink-main-container'] },
       ]),
     );
-    expect(s.committable(1)).toBe(16n);
+    expect(s.committable(1)).toBe(18n);
     expect(s.size).toBe(0);
   });
 
