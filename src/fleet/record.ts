@@ -17,9 +17,11 @@ export interface LogRecordIn {
   headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
 }
 
-/** A record's text, ready for the scanner: lines ending in \n. */
+/** A record's text for the scanner: its lines, the last one ending in \n unless `newline` says one must follow. */
 export interface RecordText {
   text: Buffer;
+  /** True when the text lacks its final newline. */
+  newline: boolean;
   /** The pod (and container) a JSON record names in Kubernetes metadata (Fluent Bit, Vector), or null. */
   origin: string | null;
   /** True when a line of it may begin a log record (a header or a blank line), so the scanner keeps it back until the next one. */
@@ -100,8 +102,7 @@ export function recordText(value: Buffer | null): { text: RecordText | null; war
     else if (!looksLikeJsonLog(str)) return { text: null, warning: 'JSON record without a log message (no message/msg/log field with a level or time); skipped' };
     else s = Buffer.from(jsonRecordToLine(str), 'utf8');
   }
-  if (s[s.length - 1] !== 10) s = Buffer.concat([s, NEWLINE]);
-  return { text: { text: s, origin, startsRecord: mayStartRecord(s) }, warning };
+  return { text: { text: s, newline: s[s.length - 1] !== 10, origin, startsRecord: mayStartRecord(s) }, warning };
 }
 
 /** `kubernetes.pod_name[/container_name]` of a JSON record, as log shippers enrich them. */
@@ -114,8 +115,6 @@ function kubernetesOrigin(o: unknown): string | null {
   if (typeof pod !== 'string' || pod === '') return null;
   return typeof container === 'string' && container !== '' ? `${pod}/${container}` : pod;
 }
-
-const NEWLINE = Buffer.from('\n');
 
 /** True when some line of the text is a header or a blank line (where the scanner cuts records). */
 function mayStartRecord(b: Buffer): boolean {

@@ -11,6 +11,8 @@ import type { ScanResult } from '../scan/scanner.js';
 import { findingJson } from '../report/json.js';
 import { groupOf, recordText, sourceOf, type LogRecordIn } from './record.js';
 
+const NEWLINE = Buffer.from('\n');
+
 export interface FleetOptions {
   setup: LiveSetup;
   /** The input topic (names sources of keyless records). */
@@ -156,9 +158,10 @@ export class FleetState {
       }
       s.lastAt = now;
       if (text.startsRecord || s.pendingFrom === null) s.pendingFrom = offset;
-      const list = touched.get(s);
-      if (list) list.push(text.text);
-      else touched.set(s, [text.text]);
+      let list = touched.get(s);
+      if (!list) touched.set(s, (list = []));
+      list.push(text.text);
+      if (text.newline) list.push(NEWLINE);
     }
     for (const [s, parts] of touched) {
       if (!s.feed) this.startScan(s.group, s);
