@@ -83,11 +83,17 @@ export async function caughtUp(admin: Admin, group: string, topic: string): Prom
   return ends.every((e) => BigInt(e.high) === 0n || (by.get(e.partition) ?? -1n) >= BigInt(e.high));
 }
 
+/** Polls `check` until it holds; an error it throws (a broker still starting) counts as not yet. */
 export async function waitFor(what: string, check: () => Promise<boolean> | boolean, ms = 60_000): Promise<void> {
   const t0 = Date.now();
+  let last: unknown = null;
   for (;;) {
-    if (await check()) return;
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    try {
+      if (await check()) return;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
