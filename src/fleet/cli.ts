@@ -59,6 +59,7 @@ async function watchAction(addressText: string, flags: WatchFlags, io: Io): Prom
   try {
     address = parseKafkaAddress(addressText);
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     if (e instanceof AddressError) throw new UsageError(e.message);
     throw e;
   }
@@ -98,6 +99,7 @@ async function watchAction(addressText: string, flags: WatchFlags, io: Io): Prom
     if (!flags.quiet) io.stderr.write(`flink-doctor: watch stopped: ${summary.records} records read (${summary.skipped} skipped), ${summary.findings} findings written, ${summary.rebalances} rebalances\n`);
     return 0;
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     if (e instanceof AddressError) throw new UsageError(e.message);
     io.stderr.write(`flink-doctor: watch: ${(e as Error).message}\n`);
     return 2;

@@ -115,3 +115,25 @@ describe('FleetState', () => {
     expect(s.committable(0)).toBe(BigInt(offset));
   });
 });
+
+describe('watch address', () => {
+  it('reads kafka:// and kafkas:// addresses and refuses others with a message', async () => {
+    const { parseKafkaAddress } = await import('../../src/fleet/watch.js');
+    expect(parseKafkaAddress('kafka://k0:9092,k1:9093/flink-logs')).toEqual({ brokers: ['k0:9092', 'k1:9093'], topic: 'flink-logs', ssl: false, sasl: null });
+    expect(parseKafkaAddress('kafkas://k0:9093/logs?sasl=scram-sha-512')).toMatchObject({ ssl: true, sasl: 'scram-sha-512' });
+    expect(() => parseKafkaAddress('http://k0:9092/logs')).toThrow(/not a Kafka address; use kafka:\/\/host:port/);
+    expect(() => parseKafkaAddress('kafka://k0/logs')).toThrow(/'k0' .* is not host:port/);
+    expect(() => parseKafkaAddress('kafka://k0:9092/logs?sasl=gssapi')).toThrow(/use plain, scram-sha-256 or scram-sha-512/);
+  });
+
+  it('is a one-line usage error on the command line', async () => {
+    const { cli } = await import('../helpers.js');
+    const r = await cli(['watch', 'kafka://broker/logs']);
+    expect(r).toMatchObject({ code: 2, stderr: "flink-doctor: 'broker' in kafka://broker/logs is not host:port\n" });
+    const s = await cli(['watch', 'kafka://broker:9092/logs?sasl=plain'], { env: {} });
+    expect(s.code).toBe(2);
+    expect(s.stderr).toMatch(/sasl=plain needs FLINK_DOCTOR_KAFKA_USERNAME and FLINK_DOCTOR_KAFKA_PASSWORD/);
+    const t = await cli(['watch', 'kafka://broker:9092/logs', '--flush-after', 'soon']);
+    expect(t).toMatchObject({ code: 2, stderr: "flink-doctor: --flush-after: 'soon' is not a whole number of at least 1\n" });
+  });
+});
