@@ -122,6 +122,8 @@ export async function watchKafka(opts: WatchOptions): Promise<WatchSummary> {
   let resetPending = false;
   let heartbeat: (() => Promise<void>) | null = null;
   let crashed: Error | null = null;
+  /** Findings that could not be written: the member stops without committing what they cover. */
+  let fatal: Error | null = null;
   let stopping = false;
 
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
@@ -149,10 +151,7 @@ export async function watchKafka(opts: WatchOptions): Promise<WatchSummary> {
       if (producer) {
         await producer.send({ topic: opts.outputTopic!, acks: -1, messages: records.map((r) => ({ key: r.key, value: r.value })) });
       }
-      if (opts.stdout) {
-        const ok = opts.stdout.write(records.map((r) => r.value + '\n').join(''));
-        if (!ok) await new Promise<void>((resolve) => opts.stdout!.once('drain', resolve));
-      }
+      if (opts.stdout) await writeOut(opts.stdout, records.map((r) => r.value + '\n').join(''));
     } finally {
       clearInterval(beat);
     }
@@ -160,7 +159,12 @@ export async function watchKafka(opts: WatchOptions): Promise<WatchSummary> {
 
   /** Writes the findings gathered, then commits what they cover. */
   const writeAndCommit = async (): Promise<void> => {
-    await write(state.drain());
+    try {
+      await write(state.drain());
+    } catch (e) {
+      fatal = new Error(`findings could not be written (${(e as Error).message}); stopped without committing the records they came from, which the group reads again`);
+      throw fatal;
+    }
     const offsets = [];
     for (const p of state.partitions()) {
       const to = state.committable(p);
@@ -196,6 +200,7 @@ export async function watchKafka(opts: WatchOptions): Promise<WatchSummary> {
   const eachBatch = async ({ batch, heartbeat: hb, isRunning, isStale }: EachBatchPayload): Promise<void> => {
     heartbeat = hb;
     await serial(async () => {
+      if (fatal) return;
       await resetIfRebalanced();
       if (stopping || !isRunning() || isStale()) return;
       const records: LogRecordIn[] = batch.messages.map((m) => ({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers }));
@@ -216,16 +221,19 @@ export async function watchKafka(opts: WatchOptions): Promise<WatchSummary> {
 
   const tick = setInterval(() => {
     void serial(async () => {
+      if (fatal) return;
       await resetIfRebalanced();
       if (Date.now() - lastReport >= reportEvery) await reportAndCommit();
-    }).catch((e) => warnLimited(`watch: ${(e as Error).message}`));
+    }).catch((e) => {
+      if (!fatal) warnLimited(`watch: ${(e as Error).message}`);
+    });
   }, reportEvery);
 
   await new Promise<void>((resolve) => {
     if (opts.signal.aborted) return resolve();
     opts.signal.addEventListener('abort', () => resolve(), { once: true });
     const poll = setInterval(() => {
-      if (crashed) {
+      if (crashed || fatal) {
         clearInterval(poll);
         resolve();
       }
@@ -238,13 +246,42 @@ export async function watchKafka(opts: WatchOptions): Promise<WatchSummary> {
   consumer.pause([{ topic: address.topic }]);
   await serial(async () => {
     stopping = true;
-    if (resetPending || crashed) return; // nothing held belongs to this member any more
+    if (resetPending || crashed || fatal) return; // nothing held belongs to this member any more, or it cannot be written
     await state.settle(true);
     await writeAndCommit();
-  }).catch((e) => opts.onWarning(`watch: ${(e as Error).message}`));
+  }).catch((e) => {
+    if (!fatal) opts.onWarning(`watch: ${(e as Error).message}`);
+  });
   await Promise.allSettled([consumer.disconnect(), producer?.disconnect()]);
+  if (fatal) throw fatal;
   if (crashed) throw new Error(`the Kafka consumer stopped: ${(crashed as Error).message}`);
   return { records: state.stats.records, skipped: state.stats.skipped, findings: state.stats.findings, rebalances, evicted: state.stats.evicted };
+}
+
+/** Writes to a stream and waits until it has taken the text (drained) or failed. */
+function writeOut(out: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let waiting = false;
+    const done = (e?: Error | null): void => {
+      out.removeListener('drain', onDrain);
+      out.removeListener('error', done);
+      if (e) {
+        // The stream reports the failure again as an 'error' event: it is handled here.
+        out.on('error', () => undefined);
+        reject(e);
+      } else resolve();
+    };
+    const onDrain = (): void => done();
+    out.once('error', done);
+    const ok = out.write(text, (e?: Error | null) => {
+      if (e) done(e);
+      else if (!waiting) done();
+    });
+    if (!ok) {
+      waiting = true;
+      out.once('drain', onDrain);
+    }
+  });
 }
 
 /** Passes a message on at most once per `ms`, counting the ones held back. */

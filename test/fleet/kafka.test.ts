@@ -240,4 +240,41 @@ describe('watch kafka:// (real broker)', () => {
     }
     expect(commits[commits.length - 1]).toBe(15n);
   }, 120_000);
+
+  it('stops with an error, committing nothing more, when its findings cannot be written', async () => {
+    const topic = `logs-fail-${run}`;
+    const group = `fail-${run}`;
+    await createTopic(admin, topic, 1);
+    const producer = kafka.producer();
+    await producer.connect();
+    const lines = ['2024-03-11 10:00:00,000 ERROR org.apache.flink.runtime.taskexecutor.TaskManagerRunner [] - Fatal error occurred in TaskExecutor.', 'java.lang.OutOfMemoryError: Java heap space', '2024-03-11 10:00:01,000 INFO  org.example.Job [] - tick'];
+    await producer.send({ topic, messages: lines.map((value) => ({ key: 'job-1', value })) });
+    await producer.disconnect();
+    const broken = new Writable({
+      write(_chunk, _enc, cb) {
+        cb(new Error('no space left on device'));
+      },
+    });
+    const commits: bigint[] = [];
+    const watching = watchKafka({
+      address: parseKafkaAddress(`kafka://${BROKER}/${topic}`),
+      setup: liveSetup(loadPatterns([BUILTIN_PATTERN_DIR])),
+      group,
+      stdout: broken,
+      fromBeginning: true,
+      flushAfterMs: 200,
+      idleMs: 600_000,
+      maxGroups: 100,
+      maxSignals: 10_000,
+      sessionTimeoutMs: 6000,
+      signal: new AbortController().signal,
+      env: {},
+      onWarning: () => undefined,
+      onCommit: (_p, o) => commits.push(o),
+    });
+    await expect(watching).rejects.toThrow(/findings could not be written \(no space left on device\); stopped without committing/);
+    expect(commits).toEqual([]);
+    const [c] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    expect(Number(c!.partitions[0]!.offset)).toBe(-1);
+  }, 120_000);
 });
