@@ -22,7 +22,9 @@ function script(args: string[], timeoutMs: number): { ok: boolean; output: strin
 export function ensureBroker(): { ok: boolean; started: boolean; reason: string } {
   if (script(['status'], 10_000).ok) return { ok: true, started: false, reason: '' };
   const r = script(['start'], 240_000);
-  return { ok: r.ok, started: r.ok, reason: r.output.split('\n').slice(-4).join(' | ') };
+  const lines = r.output.split('\n');
+  const own = lines.filter((l) => l.startsWith('kafka-broker:'));
+  return { ok: r.ok, started: r.ok, reason: (own.length > 0 ? own : lines).slice(-3).join(' | ') };
 }
 
 export function stopBroker(): void {
