@@ -7,8 +7,8 @@
 // The large log and the directory are also scanned on one thread (--workers 1), to show what the
 // lanes bring. It prints medians of wall and processor time (user + system, all threads), MB/s,
 // the ratio to grep, peak RSS and the threads that scanned, and checks every injected incident
-// was found. Usage: npm run bench [-- --sizes 256,1024,4096 --runs 3 --quick --density 0.2
-// --dense-sizes 256,1024 --dense-only]
+// was found; then the Kafka scenario (bench/kafka.mjs) when a broker runs. Usage: npm run bench [--
+// --sizes 256,1024,4096 --runs 3 --quick --density 0.2 --dense-sizes 256,1024 --dense-only --no-kafka]
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -180,3 +180,12 @@ for (const [what, [one, many]] of Object.entries(lanes)) {
 }
 const failed = rows.some((r) => String(r.incidents).startsWith('MISSING'));
 process.exitCode = failed ? 1 : 0;
+
+// The Kafka scenario (bench/kafka.mjs), when the broker of scripts/kafka-broker.mjs is running.
+if (args.includes('--no-kafka')) console.log('Kafka scenario: skipped (--no-kafka)');
+else if (spawnSync(process.execPath, [join(root, 'scripts', 'kafka-broker.mjs'), 'status'], { stdio: 'ignore' }).status !== 0) {
+  console.log('Kafka scenario: skipped, no broker running (start one with: node scripts/kafka-broker.mjs start)');
+} else {
+  const k = spawnSync(process.execPath, [join(here, 'kafka.mjs'), ...(quick ? ['--quick'] : ['--runs', String(runs)])], { stdio: 'inherit' });
+  if (k.status !== 0) process.exitCode = 1;
+}

@@ -14,7 +14,7 @@ const common = {
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
-  external: ['yaml', 'ajv', 'tar-stream', 'yauzl', 'fast-glob', 'recheck'],
+  external: ['yaml', 'ajv', 'tar-stream', 'yauzl', 'fast-glob', 'recheck', 'kafkajs'],
   // Bundled CommonJS packages (commander, semver) require Node's own modules.
   banner: { js: "import { createRequire as bundleRequire } from 'node:module';\nconst require = bundleRequire(import.meta.url);" },
 };

@@ -2,13 +2,14 @@
 // rotated files are picked up — and on standard input, which ends at its end (like `tail -f` on a
 // pipe). Records flow through the same scanner and detector as a normal scan; every `interval` the
 // findings are correlated again and each new finding (or one with more occurrences) is handed to
-// the caller as soon as its record is complete. Resolves to the final findings.
+// the caller as soon as its record is complete. Resolves to the final findings. The Kafka watcher
+// (fleet/) reuses the same live detection.
 
 import { open as openFile, stat, type FileHandle } from 'node:fs/promises';
 import type { Finding, InputWarning } from './model.js';
 import { resolveInputs, type InputSource } from './input/sources.js';
-import { buildPrefilter, lazyPrefilter } from './scan/prefilter.js';
-import { scanStream } from './scan/scanner.js';
+import { buildPrefilter, lazyPrefilter, type Prefilter } from './scan/prefilter.js';
+import { scanStream, type ScanResult } from './scan/scanner.js';
 import { Detector, PROBLEM_LITERALS, TaskFeeder, scanLiterals } from './detect/detector.js';
 import type { Pattern } from './detect/pattern.js';
 import { correlate } from './correlate/correlate.js';
@@ -28,16 +29,96 @@ export interface FollowOptions {
   onWarning: (w: InputWarning) => void;
 }
 
+/** What every live detection over one set of patterns shares: the scan literals and prefilters. */
+export interface LiveSetup {
+  patterns: Pattern[];
+  ignore: IgnoreRule[];
+  prefilter: Prefilter;
+  problemPrefilter: Prefilter;
+}
+
+/** Builds the prefilters once for many live detections (a Kafka watcher keeps one per source group). */
+export function liveSetup(patterns: Pattern[], ignore: IgnoreRule[] = []): LiveSetup {
+  const literals = scanLiterals(patterns);
+  return { patterns, ignore, prefilter: buildPrefilter(literals), problemPrefilter: lazyPrefilter([...literals, ...PROBLEM_LITERALS]) };
+}
+
+/**
+ * Detection and correlation over sources whose data keeps arriving: each source's chunks go
+ * through the scanner and detector as they come, and report() correlates everything read so far
+ * and hands on each finding that is new or has more occurrences than when it was last handed on.
+ * `--follow` keeps one; the Kafka watcher keeps one per group of sources.
+ */
+export class LiveDetection {
+  readonly detector: Detector;
+  /** True when records arrived since the last report. */
+  dirty = false;
+  private readonly reported = new Map<string, number>();
+
+  constructor(readonly setup: LiveSetup) {
+    this.detector = new Detector(setup.patterns, { since: null, until: null, fullScan: false });
+  }
+
+  /** Registers a log source and returns its index. */
+  addSource(name: string): number {
+    return this.detector.addSource(name, 'log', false);
+  }
+
+  /**
+   * Scans a source's chunks until they end or the signal aborts; line numbers are moved by
+   * `lineOffset` (a source scanned again from where an earlier scan of it ended).
+   */
+  async scan(source: number, chunks: AsyncIterable<Buffer>, signal: AbortSignal, onWarning: (m: string) => void, lineOffset = 0): Promise<ScanResult> {
+    const { prefilter, problemPrefilter } = this.setup;
+    const result = await scanStream(chunks, { prefilter, problemPrefilter, problems: true, chunkBytes: 1, signal, onWarning }, (raw) => {
+      this.detector.record(source, raw, lineOffset);
+      this.dirty = true;
+    });
+    this.detector.sources[source]!.bytes += result.bytes;
+    this.detector.sources[source]!.lines += result.lines;
+    this.dirty = true;
+    return result;
+  }
+
+  /** Reads a configuration input once, as a normal scan does; its warnings are handed on. */
+  async readConfig(input: InputSource, onWarning: (w: InputWarning) => void): Promise<void> {
+    const warnings: InputWarning[] = [];
+    const feeder = new TaskFeeder(this.detector, warnings);
+    const ctx = { prefilter: this.setup.prefilter, problemPrefilter: this.setup.problemPrefilter, everyRecord: false };
+    this.dirty = true;
+    await runTask(input, null, ctx, (m) => feeder.take(m));
+    warnings.forEach(onWarning);
+    this.dirty = true;
+  }
+
+  /**
+   * Correlates what was read; calls `onFinding` for each new finding or one with more occurrences.
+   * `final`: the input has ended, so a job unstable for no known reason is judged too (the
+   * unknown groups are final then).
+   */
+  report(onFinding: (f: Finding, isNew: boolean) => void, final = false): Finding[] {
+    const detector = this.detector;
+    this.dirty = false;
+    for (let i = 0; i < detector.sources.length; i++) detector.finishSource(i);
+    const { findings, checkpoints, jobTransitions } = correlate({ patterns: this.setup.patterns, signals: detector.signals, facts: detector.facts, sources: detector.sources });
+    const unstable = final ? jobUnstableFindings({ patterns: this.setup.patterns, findings, unknown: detector.unknown.finish(detector.facts, detector.sources), checkpoints, jobTransitions, sources: detector.sources }) : [];
+    const { kept } = applyIgnores([...findings, ...unstable], this.setup.ignore);
+    for (const f of kept) {
+      const before = this.reported.get(f.id);
+      if (before === undefined || f.occurrences > before) {
+        this.reported.set(f.id, f.occurrences);
+        onFinding(f, before === undefined);
+      }
+    }
+    return kept;
+  }
+}
+
 /** Follows the paths until the signal aborts (or, for standard input alone, until it ends); resolves to the final findings. */
 export async function follow(paths: string[], opts: FollowOptions): Promise<Finding[]> {
   const interval = opts.interval ?? 1000;
-  const detector = new Detector(opts.patterns, { since: null, until: null, fullScan: false });
-  const literals = scanLiterals(opts.patterns);
-  const prefilter = buildPrefilter(literals);
-  const problemPrefilter = lazyPrefilter([...literals, ...PROBLEM_LITERALS]);
+  const live = new LiveDetection(liveSetup(opts.patterns, opts.ignore));
   const followed = new Map<string, Promise<void>>();
-  const reported = new Map<string, number>();
-  let dirty = false;
   // Standard input ends (a pipe, a redirected file); files are followed until the signal aborts.
   const finite = paths.every((p) => p === '-');
   let open = 0;
@@ -47,33 +128,21 @@ export async function follow(paths: string[], opts: FollowOptions): Promise<Find
     if (followed.has(input.name)) return;
     if (input.kind === 'config') {
       // Configuration is read once, as in a normal scan (warnings included).
-      const warnings: InputWarning[] = [];
-      const feeder = new TaskFeeder(detector, warnings);
-      const ctx = { prefilter, problemPrefilter, everyRecord: false };
-      followed.set(input.name, runTask(input, null, ctx, (m) => feeder.take(m)).then(() => warnings.forEach(opts.onWarning)));
-      dirty = true;
+      followed.set(input.name, live.readConfig(input, opts.onWarning));
       return;
     }
-    const i = detector.addSource(input.name, input.kind, false);
-    const chunks = input.path ? tailFile(input.path, opts.signal, interval, (m) => opts.onWarning({ source: input.name, message: m })) : (input.open() as AsyncIterable<Buffer>);
-    const run = async (): Promise<void> => {
-      const result = await scanStream(
-        chunks,
-        { prefilter, problemPrefilter, problems: true, chunkBytes: 1, signal: opts.signal, onWarning: (m) => opts.onWarning({ source: input.name, message: m }) },
-        (raw) => {
-          detector.record(i, raw);
-          dirty = true;
-        },
-      );
-      detector.sources[i]!.bytes += result.bytes;
-      detector.sources[i]!.lines += result.lines;
-      dirty = true;
-    };
+    const i = live.addSource(input.name);
+    const warn = (m: string): void => opts.onWarning({ source: input.name, message: m });
+    const chunks = input.path ? tailFile(input.path, opts.signal, interval, warn) : (input.open() as AsyncIterable<Buffer>);
     open++;
     followed.set(
       input.name,
-      run()
-        .catch((e) => opts.onWarning({ source: input.name, message: `follow stopped: ${(e as Error).message}` }))
+      live
+        .scan(i, chunks, opts.signal, warn)
+        .then(
+          () => undefined,
+          (e) => warn(`follow stopped: ${(e as Error).message}`),
+        )
         .finally(() => {
           open--;
           wake?.();
@@ -90,34 +159,15 @@ export async function follow(paths: string[], opts: FollowOptions): Promise<Find
     for (const s of sources) start(s);
   };
 
-  const report = (final = false): Finding[] => {
-    for (let i = 0; i < detector.sources.length; i++) detector.finishSource(i);
-    const { findings, checkpoints, jobTransitions } = correlate({ patterns: opts.patterns, signals: detector.signals, facts: detector.facts, sources: detector.sources });
-    // A job unstable for no known reason is judged once, at the end: the unknown groups are final then.
-    const unstable = final ? jobUnstableFindings({ patterns: opts.patterns, findings, unknown: detector.unknown.finish(detector.facts, detector.sources), checkpoints, jobTransitions, sources: detector.sources }) : [];
-    const { kept } = applyIgnores([...findings, ...unstable], opts.ignore ?? []);
-    for (const f of kept) {
-      const before = reported.get(f.id);
-      if (before === undefined || f.occurrences > before) {
-        reported.set(f.id, f.occurrences);
-        opts.onFinding(f, before === undefined);
-      }
-    }
-    return kept;
-  };
-
   await discover();
   while (!opts.signal.aborted && !(finite && open === 0)) {
     await sleep(interval, opts.signal, (w) => (wake = w));
     wake = null;
     if (paths.some((p) => p !== '-')) await discover();
-    if (dirty) {
-      dirty = false;
-      report();
-    }
+    if (live.dirty) live.report(opts.onFinding);
   }
   await Promise.all(followed.values());
-  return report(true);
+  return live.report(opts.onFinding, true);
 }
 
 /** Waits `ms`, less when the signal aborts or the waker `onWake` hands out is called. */

@@ -16,6 +16,8 @@ import { SEVERITIES, severityRank, type Severity } from '../model.js';
 import { readTimestamp } from '../parse/line.js';
 import { VERSION } from '../version.js';
 import { patternsCommand } from './patterns.js';
+import { watchCommand } from '../fleet/cli.js';
+import { exportCommand } from '../export/cli.js';
 import { explainText, findGroup } from './explain.js';
 import { follow } from '../follow.js';
 import { HEAP_BUDGET } from '../scan/heap.js';
@@ -53,6 +55,9 @@ Examples:
   flink-doctor patterns new --from fp-3a9c1e2b7d logs/
                                                scaffold a pattern and samples from it
   flink-doctor patterns list                   show the known failures
+  flink-doctor patterns export --to logql      the patterns as Loki, Elasticsearch or Sigma rules
+  flink-doctor watch kafka://broker:9092/flink-logs --group flink-doctor --output-topic flink-findings
+                                               diagnose a log stream on Kafka as a consumer group member
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error, or nothing read (an empty input
 without --allow-empty), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM); both still print the report of what was read.`;
@@ -118,6 +123,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
       state.code = await explainAction(fingerprint, paths, opts, io);
     });
   patternsCommand(program, io, state);
+  exportCommand(program.commands.find((c) => c.name() === 'patterns')!, io, state);
+  watchCommand(program, io, state);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
