@@ -241,7 +241,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   // lanes are done: the whole budget is this thread's again).
   if (options.heapBudget) heapSettle(options.heapBudget);
   const { facts, signals, sources } = detector;
-  const { findings, checkpoints, checkpointRuns, jobTransitions } = correlate({ patterns, signals, facts, sources });
+  const { findings, checkpoints, checkpointRuns, jobTransitions, jobs } = correlate({ patterns, signals, facts, sources });
   const { kept, muted } = applyIgnores(findings, options.ignore ?? []);
   const unknown = detector.unknown.finish(facts, sources);
   if (detector.unknown.ungrouped > 0) {
@@ -258,6 +258,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     checkpoints,
     checkpointRuns,
     jobTransitions,
+    jobs,
     stats: {
       bytes: sources.reduce((a, s) => a + s.bytes, 0),
       lines: sources.reduce((a, s) => a + s.lines, 0),

@@ -33,6 +33,7 @@ export function toJson(d: Diagnosis, opts: { unknown?: number } = {}): object {
     checkpoints: d.checkpoints,
     checkpointRuns: d.checkpointRuns,
     jobTransitions: d.jobTransitions,
+    jobs: d.jobs ?? [],
     stats: d.stats,
     unknown: d.unknown.slice(0, n).map(unknownJson),
     unknownTotal: d.unknown.length,
@@ -87,6 +88,11 @@ export function findingJson(f: Finding): object {
     references: f.references,
     consequences: f.consequences,
     unchecked: f.unchecked,
+    ...(f.chain ? { chain: f.chain } : {}),
+    ...(f.byJob ? { byJob: f.byJob } : {}),
+    ...(f.facts ? { facts: f.facts } : {}),
+    ...(f.configChange ? { configChange: f.configChange } : {}),
+    ...(f.causeNotFound ? { causeNotFound: f.causeNotFound } : {}),
   };
 }
 
