@@ -84,7 +84,7 @@ export function correlate(input: CorrelateInput): CorrelateOutput {
     // `consequences` and impact sentences are those of a root cause.
     if (b.pattern.role === 'consequence') continue;
     b.finding.consequences = flatConsequences(b, own, byId, sources);
-    summarizeImpact(b, facts);
+    summarizeImpact(b, own, facts);
   }
 
   const findings = built.map((x) => x.b.finding);

@@ -58,9 +58,9 @@ export function jobEvent(j: JobFact): string | null {
 }
 
 /**
- * The job of a task failure the JobManager logged: the one job whose state changed on the same
+ * The job of a task failure the JobManager logged: the first job whose state changed on the same
  * log within 2 s after it (the JobMaster logs the task's FAILED line, then the job's RESTARTING,
- * FAILING or FAILED). Unknown when none or several did.
+ * FAILING or FAILED). Unknown when none did.
  */
 function taskFailureJobs(facts: Facts): Map<TaskFailureFact, string> {
   const out = new Map<TaskFailureFact, string>();
@@ -73,8 +73,8 @@ function taskFailureJobs(facts: Facts): Map<TaskFailureFact, string> {
   }
   for (const t of facts.taskFailures) {
     if (t.timeMs === null) continue;
-    const jobs = new Set((bySource.get(t.source) ?? []).filter((j) => j.timeMs! >= t.timeMs! && j.timeMs! - t.timeMs! <= 2000).map((j) => j.job!));
-    if (jobs.size === 1) out.set(t, [...jobs][0]!);
+    const next = (bySource.get(t.source) ?? []).find((j) => (j.timeMs! > t.timeMs! || (j.timeMs === t.timeMs && j.line > t.line)) && j.timeMs! - t.timeMs! <= 2000);
+    if (next) out.set(t, next.job!);
   }
   return out;
 }
@@ -231,8 +231,10 @@ export function assignCauses(nodes: Node[], links: Link[]): void {
     const ls = byEffect.get(e.kind);
     if (!ls) continue;
     let best: { c: Node; score: Score; joined: IdentityName[] } | null = null;
+    // An event whose nearest cause is itself unexplained (a task failure no pattern knows) stays
+    // unexplained: it is not handed to an earlier failure instead.
     const consider = (l: Link, c: Node): void => {
-      if (c === e || (!c.signal && !c.parent)) return;
+      if (c === e) return;
       const r = tryLink(l, c, e, singleRoot);
       if (r && (!best || better(r.score, best.score)) && !isAncestor(e, c)) best = { c, ...r };
     };
@@ -257,7 +259,7 @@ export function assignCauses(nodes: Node[], links: Link[]): void {
         for (const c of untimed.get(l.cause) ?? []) consider(l, c);
       }
     }
-    if (best) {
+    if (best && ((best as { c: Node }).c.signal || (best as { c: Node }).c.parent)) {
       const b = best as { c: Node; joined: IdentityName[] };
       e.parent = b.c;
       e.joinedOn = b.joined;

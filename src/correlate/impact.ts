@@ -60,7 +60,7 @@ function jobSentence(j: JobImpact & { timelineKnown: boolean }, dirLabel: string
 }
 
 /** The finding's impact sentences from what it led to (restarts, failure, outcome, last completed checkpoint). */
-export function summarizeImpact(b: Built, facts: Facts): void {
+export function summarizeImpact(b: Built, nodes: Node[], facts: Facts): void {
   const f = b.finding;
   const has = (id: string): boolean => f.consequences.some((c) => c.id === id);
   const outcome = pickOutcome(b.pattern, f, has);
@@ -76,7 +76,9 @@ export function summarizeImpact(b: Built, facts: Facts): void {
   if (restarts) f.impact.push(`The job restarted ${restarts.count} time${restarts.count === 1 ? '' : 's'} after the failure began.`);
   if (has('job-failed')) f.impact.push('The job ended in state FAILED.');
   if (outcome) f.impact.push(outcome);
-  const jobsKnown = f.jobs.length > 0 ? f.jobs : uniq([...facts.timeline.jobIds(), ...facts.checkpoints.map((c) => c.job).filter((j): j is string => !!j)]);
+  // A failure that names no job: the jobs of what it led to, else every job in the input.
+  const led = uniq(descendants(nodes).flatMap((n) => (n.fact ? n.ids.jobs : [])));
+  const jobsKnown = f.jobs.length > 0 ? f.jobs : led.length > 0 ? led : uniq([...facts.timeline.jobIds(), ...facts.checkpoints.map((c) => c.job).filter((j): j is string => !!j)]);
   const firstFail = f.checkpoints[0];
   for (const job of jobsKnown) {
     const last = facts.timeline.lastCompleted(job, firstFail ?? null);

@@ -7,6 +7,7 @@
 import type { Diagnosis, Finding } from '../model.js';
 import { VERSION } from '../version.js';
 import { benignLabel, countLine, environmentRows, formatBytes, formatDuration, isoMs, orderedFindings, trimLine, unknownCountLine, unknownHeading, unknownTitle, unknownView, unknownWhere } from './common.js';
+import { causeNotFoundText, chainLines } from './chain.js';
 import { buildTimelines, describeRow, FAILED_STATES, jobTitle, timelineSummary, type JobTimeline } from './timeline.js';
 
 /** Escapes text for HTML content and attribute values. */
@@ -107,11 +108,14 @@ function finding(f: Finding, n: number): string {
     for (const c of f.config) o.push(`<tr><td class="mono">${h(c.key)}</td><td class="mono">${h(c.value)}</td><td class="mono muted">${h(c.source)}:${c.line}</td></tr>`);
     o.push('</table>');
   }
-  if (f.consequences.length) {
-    o.push('<h4>What it led to</h4>', '<ul>');
-    for (const q of f.consequences) o.push(`<li>${h(q.title)} (${q.count}×)${q.evidence[0] ? ` <span class="mono muted">${h(q.evidence[0].source)}:${q.evidence[0].line}</span>` : ''}</li>`);
+  const chain = chainLines(f);
+  if (chain.length) {
+    o.push('<h4>What it led to</h4>', '<ul class="chain">');
+    for (const q of chain) o.push(`<li style="margin-left:${q.depth * 18}px">${q.depth ? '└ ' : ''}${h(q.title)} (${q.count}×)${q.via ? ` <span class="muted">[${h(q.via)}]</span>` : ''}${q.where ? ` <span class="mono muted">${h(q.where)}</span>` : ''}</li>`);
     o.push('</ul>');
   }
+  const missing = causeNotFoundText(f);
+  if (missing) o.push('<h4>Cause not in these logs</h4>', `<p>${h(missing)}</p>`);
   o.push('<h4>Verify</h4>', `<pre>${h(f.verify)}</pre>`);
   o.push('<details><summary>Why this happens</summary>', `<pre>${h(f.cause)}</pre>`, '</details>');
   if (f.unchecked.length) o.push('<h4>Not checked</h4>', '<ul>', ...f.unchecked.map((u) => `<li>${h(u)}</li>`), '</ul>');
