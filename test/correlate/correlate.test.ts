@@ -4,12 +4,14 @@
 
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { jsonReport, tempDir } from '../helpers.js';
 import { loadPatterns } from '../../src/detect/pattern.js';
 import { analysisNames } from '../../src/correlate/analyses/index.js';
 import { checkpointAborted, checkpointCompleted, checkpointExpired, checkpointTriggered, config, heapOom, heartbeat, jmStart, jobState, line, logs, metaspaceOom, openFiles, tmStart } from './scenarios.js';
 
+const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync('schema/report.schema.json', 'utf8')));
 const JOB = '9a8b7c6d5e4f30211a2b3c4d5e6f7081';
 const JOB2 = '1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f';
 const TM_A = '10.0.0.11:6122-a1b2c3';
@@ -71,6 +73,11 @@ describe('correlation on identities', () => {
     expect(chainOf(oom)).toEqual(['0:tm-heartbeat-timeout×2', '1:task-failure×1', '2:job-restart×1', '3:checkpoint-aborted×1']);
     expect(oom.chain[0].joinedOn).toEqual(['taskmanager']);
     expect(stepEvidence(oom, 'tm-heartbeat-timeout').join('\n')).toContain(TM_A);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    // Redaction reaches the chain and the per-job fields.
+    const redacted = await jsonReport([dir, '--redact']);
+    expect(JSON.stringify(redacted.report)).not.toMatch(/10\.0\.0\.11|tm-a\b/);
+    expect(chainOf(finding(redacted.report, 'heap-oom'))).toEqual(chainOf(oom));
   });
 
   it('interleaved failures of two TaskManagers: each heartbeat timeout goes to the failure of its own TaskManager', async () => {
@@ -158,6 +165,7 @@ describe('correlation on identities', () => {
     expect(jobs.sessions.restarts).toBe(1);
     expect(jobs.billing).toMatchObject({ restarts: 1, failedCheckpoints: [5], lastCompleted: { id: 4 }, state: 'RESTARTING' });
     expect(jobs.billing.checkpoints).toMatchObject({ completed: 1, aborted: 1 });
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('chains through the tolerable-failure threshold: expired checkpoints → threshold → global failover', async () => {
