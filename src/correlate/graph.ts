@@ -71,10 +71,21 @@ function taskFailureJobs(facts: Facts): Map<TaskFailureFact, string> {
     if (!list) bySource.set(j.source, (list = []));
     list.push(j);
   }
+  for (const list of bySource.values()) list.sort((a, b) => a.timeMs! - b.timeMs! || a.line - b.line);
   for (const t of facts.taskFailures) {
     if (t.timeMs === null) continue;
-    const next = (bySource.get(t.source) ?? []).find((j) => (j.timeMs! > t.timeMs! || (j.timeMs === t.timeMs && j.line > t.line)) && j.timeMs! - t.timeMs! <= 2000);
-    if (next) out.set(t, next.job!);
+    const list = bySource.get(t.source) ?? [];
+    // The first state change at or after the task failure's time (binary search), then past its line.
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.timeMs! < t.timeMs) lo = mid + 1;
+      else hi = mid;
+    }
+    while (lo < list.length && list[lo]!.timeMs === t.timeMs && list[lo]!.line <= t.line) lo++;
+    const next = list[lo];
+    if (next && next.timeMs! - t.timeMs <= 2000) out.set(t, next.job!);
   }
   return out;
 }
@@ -83,7 +94,8 @@ function taskFailureJobs(facts: Facts): Map<TaskFailureFact, string> {
 export function buildNodes(signals: Signal[], byId: Map<string, Pattern>, groupJobs: Map<string, string[]>, facts: Facts, sources: SourceInfo[]): Node[] {
   const nodes: Node[] = [];
   const make = (n: Omit<Node, 'order' | 'parent' | 'joinedOn' | 'children'>): Node => {
-    const node: Node = { ...n, order: nodes.length, parent: null, joinedOn: [], children: [] };
+    // One shape for every node (no spread): there can be a node per line of a long restart loop.
+    const node: Node = { causeKinds: n.causeKinds, kind: n.kind, signal: n.signal, fact: n.fact, root: n.root, severity: n.severity, timeMs: n.timeMs, ids: n.ids, order: nodes.length, parent: null, joinedOn: [], children: [] };
     nodes.push(node);
     return node;
   };
