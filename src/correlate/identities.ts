@@ -22,8 +22,9 @@ export function taskManagerNames(value: string): { rids: string[]; hosts: string
   if (!v) return { rids: [], hosts: [] };
   const withHex = /^([^:\s]+):\d+-[0-9a-f]{6}$/.exec(v);
   if (withHex) return { rids: [v], hosts: [withHex[1]!] };
-  const address = /^(?:[a-z]+:\/\/)?(?:[^@/\s]+@)?([^:/\s]+):\d+\/?$/.exec(v);
-  if (address) return { rids: [], hosts: [address[1]!] };
+  // An address: `host:port`, Java's `name/ip:port`, an Akka/Pekko `akka.tcp://flink@host:port`.
+  const address = /^(?:[a-z.]+:\/\/)?(?:[^@/\s]+@)?(?:([^:/\s]+)\/)?([^:/\s]+):\d+\/?$/.exec(v);
+  if (address) return { rids: [], hosts: [address[1], address[2]!].filter((h): h is string => !!h) };
   return { rids: [v], hosts: [] };
 }
 
