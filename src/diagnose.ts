@@ -260,7 +260,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     const what = parts.filter(([n]) => n > 0).map(([n, w]) => `${n} ${w} line${n === 1 ? '' : 's'}`).join(', ');
     warnings.push({ source: '(all inputs)', message: `${what} between the first and the latest ${FACT_TAIL} of each kind were read but not kept (bounded memory): counts of restarts, task failures and failed checkpoints attached to findings cover only the kept ones` });
   }
-  const { findings, checkpoints, checkpointRuns, jobTransitions } = correlate({ patterns, signals, facts, sources, tallies: detector.tallies() });
+  const { findings, checkpoints, checkpointRuns, jobTransitions, jobs } = correlate({ patterns, signals, facts, sources, tallies: detector.tallies() });
   const unknown = detector.unknown.finish(facts, sources);
   const unstable = jobUnstableFindings({ patterns, findings, unknown, checkpoints, jobTransitions, sources });
   // Most severe first (a stable sort keeps the correlator's order within a severity).
@@ -284,6 +284,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     checkpoints,
     checkpointRuns,
     jobTransitions,
+    jobs,
     stats: {
       bytes: sources.reduce((a, s) => a + s.bytes, 0),
       lines: sources.reduce((a, s) => a + s.lines, 0),

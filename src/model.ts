@@ -140,6 +140,69 @@ export function formatConfigChange(lines: ConfigChangeLine[]): string {
   return lines.map((l, i) => `${left[i]!.padEnd(width)}   # ${l.action}${l.note ? `: ${l.note}` : ''}`).join('\n');
 }
 
+/** A consequence and what it led to in turn: one step of the causal chain under a finding. */
+export interface CausalStep {
+  /** A pattern id or a built-in event (task-failure, job-restart, checkpoint-aborted …). */
+  id: string;
+  title: string;
+  count: number;
+  /** The identities that tied it to its cause (taskmanager, job, checkpoint …); empty: time alone. */
+  joinedOn: string[];
+  evidence: Evidence[];
+  consequences: CausalStep[];
+}
+
+/** What one job suffered from a finding. */
+export interface JobImpact {
+  job: string;
+  /** The job's name, from its state changes; null when the input does not name it. */
+  name: string | null;
+  /** The job's checkpoints the failure broke. */
+  checkpoints: number[];
+  firstSeen: string | null;
+  lastSeen: string | null;
+  /** The job's last completed checkpoint before its first failed one (any, when none failed). */
+  lastCompleted: { id: number; at: string | null } | null;
+  /** Restarts of the job attributed to the failure. */
+  restarts: number;
+  /** The job ended in state FAILED because of it. */
+  failed: boolean;
+  tasks: string[];
+  hosts: string[];
+  /** Directories the failure names for this job (e.g. RocksDB's working directory, from its error paths). */
+  directories: string[];
+}
+
+/** Facts an analysis established for a finding, as data. */
+export interface FindingFacts {
+  /** Where RocksDB keeps its working files against the checkpoint directory. */
+  localDir?: {
+    path: string | null;
+    /** The setting that decided the path (or `the path in the RocksDB error`). */
+    via: string | null;
+    checkpointDir: string | null;
+    onCheckpointMount: boolean;
+    remoteHint: string | null;
+    /** RocksDB directories seen in the error paths. */
+    observed: string[];
+  };
+  /** The operating system's error text a pattern captured, and what it means. */
+  errno?: { text: string; name: string; meaning: string; noHardLinks: boolean };
+  /** The checkpoint timeout against the durations and interval of the job's checkpoints. */
+  checkpointTimeout?: {
+    timeoutMs: number;
+    /** The configuration key it came from, or `default`. */
+    timeoutFrom: string;
+    intervalMs: number | null;
+    completed: number;
+    medianDurationMs: number | null;
+    maxDurationMs: number | null;
+    expired: number;
+    /** timeout-too-short: completed checkpoints already come close to it; not-the-timeout: they take a fraction of it, so the expired ones were held up (back-pressure, alignment, a blocked task); undetermined: no completed checkpoint to compare with. */
+    verdict: 'timeout-too-short' | 'not-the-timeout' | 'undetermined';
+  };
+}
+
 /** A diagnosed failure, with its impact, evidence, configuration and fix. */
 export interface Finding {
   id: string;
@@ -164,8 +227,30 @@ export interface Finding {
   consequences: Consequence[];
   /** What could not be checked for this finding (no JM log, no config …). */
   unchecked: string[];
-  /** The configuration change of the fix, line by line (rendered as its own block). */
+  /** What it led to, nested: each consequence under the one that caused it. */
+  chain?: CausalStep[];
+  /** Per job, when the failure names its jobs. */
+  byJob?: JobImpact[];
+  /** Facts the pattern's analyses established. */
+  facts?: FindingFacts;
+  /** The configuration change of the fix, line by line (also rendered into `remediation`). */
   configChange?: ConfigChangeLine[];
+  /** A consequence whose cause is not in the input: the causes it can have and where to look. */
+  causeNotFound?: { expected: string[]; lookFor: string };
+}
+
+/** One job's checkpoints, restarts and state, from the JobManager's lines. */
+export interface JobSummary {
+  job: string;
+  name: string | null;
+  /** Checkpoints by final state (completed ones folded into runs included). */
+  checkpoints: Record<CheckpointState, number>;
+  /** Ids of the checkpoints that did not complete (failed, declined, expired, aborted). */
+  failedCheckpoints: number[];
+  lastCompleted: { id: number; at: string | null } | null;
+  restarts: number;
+  /** The last state the job switched to, null when no state change is in the input. */
+  state: string | null;
 }
 
 /** A warning about the input (unreadable file, empty stdin …). */
@@ -272,6 +357,8 @@ export interface Diagnosis {
   /** Older completed checkpoints folded into runs (long logs). */
   checkpointRuns: CheckpointRun[];
   jobTransitions: JobTransition[];
+  /** Per job: checkpoints by state, restarts and state. */
+  jobs?: JobSummary[];
   /** `threads`: the threads that scanned (the calling thread and workers; 1 without --workers). */
   stats: { bytes: number; lines: number; events: number; seconds: number; threads: number };
   interrupted: boolean;

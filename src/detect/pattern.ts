@@ -35,19 +35,57 @@ export interface PatternSpec {
   flink?: string;
   literals?: string[];
   match?: Condition;
-  check?: 'rocksdb-localdir-on-shared-fs' | 'job-unstable';
+  /**
+   * A finding made without `match`: a registered analysis that judges configuration alone
+   * (correlate/analyses), or `job-unstable` (unknown/job-unstable.ts: a job that restarted, failed
+   * or stopped checkpointing while no other finding explains it).
+   */
+  check?: string;
   role?: 'root' | 'consequence';
   /** A standalone consequence after each occurrence of which a checkpoint of the job was triggered is informational. */
   transient?: 'until-next-checkpoint';
   /** Identity fields (job, checkpoint, task, host), `text`, or names of captured fields. */
   occurrenceKey?: string[];
-  analysis?: 'rocksdb-localdir';
+  /** Registered analyses (correlate/analyses.ts) that add facts, configuration and values. */
+  analysis?: string | string[];
   config?: string[];
+  /** Pattern ids whose finding makes this one redundant (it is then not reported). */
+  supersededBy?: string[];
+  /** Captured groups that name an identity the correlator joins on. */
+  identity?: Partial<Record<IdentityName, string | string[]>>;
+  /** What this failure can cause, and what can cause it. */
+  causes?: (CausalLinkSpec & { effect: string })[];
+  causedBy?: (CausalLinkSpec & { cause: string })[];
+  /** What to look for when no declared cause is in the input. */
+  lookFor?: string;
+  /** Impact sentences chosen by what the failure led to (the first whose `when` holds). */
+  outcomes?: { when: { consequences?: string[]; checkpoints?: boolean }; impact: string }[];
   summary: string;
   cause: string;
   remediation: string;
   verify: string;
   references: string[];
+}
+
+/** The identities the correlator joins on. */
+export const IDENTITY_NAMES = ['taskmanager', 'host', 'job', 'checkpoint', 'attempt', 'task'] as const;
+export type IdentityName = (typeof IDENTITY_NAMES)[number];
+
+/** One declared causal link, seen from either end. */
+export interface CausalLinkSpec {
+  /** Identities both sides must name, and name alike. */
+  join?: IdentityName[];
+  /** Identities that must be alike where both sides name them. */
+  agree?: IdentityName[];
+  /** Longest time from cause to effect, e.g. `5m`; without it only `join` decides. */
+  within?: string;
+}
+
+/** Milliseconds of a duration written `500ms`, `90s`, `5m` or `1h`; null when malformed. */
+export function durationMs(text: string): number | null {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(text.trim());
+  if (!m) return null;
+  return +m[1]! * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
 }
 
 /** Result of a condition on an event: captured fields and the decisive line. */

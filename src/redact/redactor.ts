@@ -145,6 +145,9 @@ export class Redactor {
         q.title = this.text(q.title);
         for (const e of q.evidence) this.evidence(e);
       }
+      // The causal chain, the per-job breakdown and the analyses' facts: any string in them.
+      const rec = f as unknown as Record<string, unknown>;
+      for (const k of ['chain', 'byJob', 'facts', 'configChange', 'causeNotFound']) if (rec[k] !== undefined) rec[k] = this.deep(rec[k]);
     }
     d.config = d.config.map((c) => this.config(c));
     for (const g of d.unknown) {

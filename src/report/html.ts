@@ -7,6 +7,7 @@
 import type { CheckpointRecord, Diagnosis, Finding } from '../model.js';
 import { VERSION } from '../version.js';
 import { benignLabel, causeText, countLine, elide, environmentRows, formatBytes, formatDuration, isoMs, noFindingLine, orderedFindings, shortPaths, textBlocks, trimLine, unknownCountLine, unknownHeading, unknownTitle, unknownView, unknownWhere } from './common.js';
+import { causeNotFoundText, chainLines } from './chain.js';
 import { buildTimelines, describeRow, FAILED_STATES, jobTitle, timelineSummary, type JobTimeline } from './timeline.js';
 
 /** Escapes text for HTML content and attribute values. */
@@ -139,11 +140,14 @@ function finding(f: Finding, n: number): string {
     for (const c of f.config) o.push(`<tr><td class="code">${h(c.key)}</td><td class="code">${h(c.value)}</td><td class="code muted" title="${h(c.source)}:${c.line}">${h(paths.short(c.source))}:${c.line}</td></tr>`);
     o.push('</table>');
   }
-  if (f.consequences.length) {
-    o.push('<h4>What it led to</h4>', '<ul>');
-    for (const q of f.consequences) o.push(`<li>${h(q.title)} (${q.count}×)${q.evidence[0] ? ` <span class="mono muted">${h(q.evidence[0].source)}:${q.evidence[0].line}</span>` : ''}</li>`);
+  const chain = chainLines(f);
+  if (chain.length) {
+    o.push('<h4>What it led to</h4>', '<ul class="chain">');
+    for (const q of chain) o.push(`<li style="margin-left:${q.depth * 18}px">${q.depth ? '└ ' : ''}${h(q.title)} (${q.count}×)${q.via ? ` <span class="muted">[${h(q.via)}]</span>` : ''}${q.where ? ` <span class="mono muted">${h(q.where)}</span>` : ''}</li>`);
     o.push('</ul>');
   }
+  const missing = causeNotFoundText(f);
+  if (missing) o.push('<h4>Cause not in these logs</h4>', `<p>${h(missing)}</p>`);
   const why = causeText(f);
   if (why.trim()) o.push('<h4>Why this happens</h4>', ...htmlBlocks(why));
   o.push('<h4>Verify</h4>', ...htmlBlocks(f.verify));

@@ -33,6 +33,7 @@ export function toJson(d: Diagnosis, opts: { unknown?: number } = {}): object {
     checkpoints: d.checkpoints,
     checkpointRuns: d.checkpointRuns,
     jobTransitions: d.jobTransitions,
+    jobs: d.jobs ?? [],
     stats: d.stats,
     coverage: d.coverage ?? null,
     unknown: d.unknown.slice(0, n).map(unknownJson),
@@ -89,6 +90,10 @@ export function findingJson(f: Finding): object {
     consequences: f.consequences,
     unchecked: f.unchecked,
     configChange: f.configChange ?? null,
+    ...(f.chain ? { chain: f.chain } : {}),
+    ...(f.byJob ? { byJob: f.byJob } : {}),
+    ...(f.facts ? { facts: f.facts } : {}),
+    ...(f.causeNotFound ? { causeNotFound: f.causeNotFound } : {}),
   };
 }
 

@@ -7,6 +7,7 @@
 import type { Diagnosis, Finding } from '../model.js';
 import { benignLabel, causeText, countLine, elide, environmentRows, noFindingLine, orderedFindings, shortPaths, textBlocks, trimLine, unknownHeading, unknownTitle, unknownView, unknownWhere } from './common.js';
 import { timelineMarkdown } from './timeline.js';
+import { causeNotFoundText, chainLines } from './chain.js';
 
 function esc(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -74,11 +75,14 @@ function finding(f: Finding, n: number): string[] {
     for (const c of f.config) out.push(`| \`${esc(c.key)}\` | \`${esc(c.value)}\` | ${esc(paths.short(c.source))}:${c.line} |`);
     out.push('');
   }
-  if (f.consequences.length) {
+  const chain = chainLines(f);
+  if (chain.length) {
     out.push('**What it led to**', '');
-    for (const q of f.consequences) out.push(`- ${esc(q.title)} (${q.count}×)${q.evidence[0] ? ` — \`${esc(q.evidence[0].source)}:${q.evidence[0].line}\`` : ''}`);
+    for (const q of chain) out.push(`${'  '.repeat(q.depth)}- ${esc(q.title)} (${q.count}×)${q.via ? ` _${esc(q.via)}_` : ''}${q.where ? ` — \`${esc(q.where)}\`` : ''}`);
     out.push('');
   }
+  const missing = causeNotFoundText(f);
+  if (missing) out.push('**Cause not in these logs**', '', esc(missing), '');
   if (f.evidence.length) {
     out.push('<details><summary>Evidence</summary>', '');
     for (const e of f.evidence) out.push(`\`${esc(e.source)}:${e.line}\` (${e.role})`, '', fence(elide(e.text.trim(), 400)), '');

@@ -8,6 +8,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Diagnosis, Finding, Severity, UnknownGroup } from '../model.js';
 import { benignLabel, causeText, countLine, elide, environmentRows, noFindingLine, orderedFindings, shortPaths, textBlocks, trimLine, unknownCountLine, unknownHeading, unknownTitle, unknownView, unknownWhere, wrap, type TextBlock } from './common.js';
 import { timelineText } from './timeline.js';
+import { causeNotFoundText, chainLines } from './chain.js';
 
 /** Renders the text report. */
 export function renderText(d: Diagnosis, opts: { color: boolean; unknown?: number }): string {
@@ -110,13 +111,13 @@ export function findingText(f: Finding, n: number | null, c: ChalkInstance): str
     out.push(c.bold(`   Configuration in effect${paths.prefix ? c.dim(` (files under ${paths.prefix})`) : ''}:`));
     for (const k of f.config) out.push(`     ${k.key}: ${k.value}  ${c.dim(`(${paths.short(k.source)}:${k.line})`)}`);
   }
-  if (f.consequences.length) {
+  const chain = chainLines(f);
+  if (chain.length) {
     out.push(c.bold('   What it led to:'));
-    for (const q of f.consequences) {
-      const ev = q.evidence[0];
-      out.push(`     • ${q.title} (${q.count}×)${ev ? c.dim(` — ${ev.source}:${ev.line}`) : ''}`);
-    }
+    for (const q of chain) out.push(`     ${'  '.repeat(q.depth)}${q.depth ? '└ ' : '• '}${q.title} (${q.count}×)${q.via ? c.dim(` [${q.via}]`) : ''}${q.where ? c.dim(` — ${q.where}`) : ''}`);
   }
+  const missing = causeNotFoundText(f);
+  if (missing) out.push(c.bold('   Cause not in these logs:'), ...blockLines(missing, '     ', c));
   const why = causeText(f);
   if (why.trim()) {
     out.push(c.bold('   Why:'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyseLocalDir, localPath, sharesMount } from '../../src/correlate/rocksdb-localdir.js';
+import { analyseLocalDir, localPath, sharesMount } from '../../src/correlate/analyses/localdir.js';
 import type { ConfigEntry } from '../../src/model.js';
 
 function cfg(pairs: Record<string, string>): ConfigEntry[] {

@@ -1,8 +1,12 @@
 // Analysis of where RocksDB keeps its working files: the configured local dir (or the io.tmp.dirs /
 // working-dir fallback) compared with the checkpoint dir and checked for filesystems known to lack
-// hard links. Used by the hard-link finding and by the configuration-only check.
+// hard links. Registered as the `rocksdb-localdir` analysis: it adds the configuration, the
+// statement of where the directory is, the directories seen in error paths per job and the fix's
+// configuration change (keep the checkpoint directory, move the local directory to a local disk);
+// as a `check:` it makes a finding from configuration alone.
 
-import type { ConfigEntry } from '../model.js';
+import type { ConfigChangeLine, ConfigEntry, Evidence, Signal, SourceInfo } from '../../model.js';
+import type { Facts } from '../../detect/facts.js';
 
 /** The configuration that decides where RocksDB's local files live. */
 export interface LocalDirAnalysis {
@@ -106,3 +110,83 @@ export function analyseLocalDir(config: ConfigEntry[], tmSources: Set<string>, o
   }
   return { backend, incremental, checkpointDir, localDir, tmpDirs, workingDir, effective, onCheckpointMount, remoteHint, entries, statement };
 }
+
+/** RocksDB's base dir from a path in an error: the part before `job_<id>_op_…`, else the parent dir. */
+export function observedRocksDir(path: string | null | undefined): string | null {
+  if (!path) return null;
+  const m = /^(.*?)\/job_[0-9a-f]{32}_op_/.exec(path);
+  if (m) return m[1] || '/';
+  const cut = path.replace(/\/chk[-_]\d+.*$/, '');
+  const parent = cut.replace(/\/[^/]*$/, '');
+  return parent || cut;
+}
+
+/** The RocksDB directories the signals' error paths name (captures `instance` or `target`), in order. */
+function observedDirs(signals: Signal[]): string[] {
+  const dirs: string[] = [];
+  for (const s of signals) {
+    const d = observedRocksDir(s.fields.instance ?? s.fields.target);
+    if (d && !dirs.includes(d)) dirs.push(d);
+  }
+  return dirs;
+}
+
+/** The fix: the checkpoint directory stays, RocksDB's local directory moves to a local disk. */
+function configChange(a: LocalDirAnalysis): ConfigChangeLine[] {
+  const ckptKey = a.checkpointDir?.key ?? 'state.checkpoints.dir';
+  const localKey = a.localDir?.key === 'state.backend.rocksdb.checkpointdir' ? 'state.backend.rocksdb.localdir' : (a.localDir?.key ?? 'state.backend.rocksdb.localdir');
+  return [
+    { key: ckptKey, value: a.checkpointDir?.value ?? '<your current durable checkpoint URI>', action: 'keep', note: 'the durable copy stays on the shared/distributed filesystem' },
+    { key: localKey, value: '/tmp/flink-rocksdb', action: 'change', note: 'a directory on a local disk of each TaskManager' },
+  ];
+}
+
+/** A configuration change as YAML lines with `# keep:` / `# change:` comments. */
+export function configChangeText(lines: ConfigChangeLine[]): string {
+  return lines.map((l) => `${l.key}: ${l.value}        # ${l.action}: ${l.note}`).join('\n');
+}
+
+function values(a: LocalDirAnalysis, change: ConfigChangeLine[]): Record<string, string> {
+  return {
+    localdir: a.effective?.path ?? 'unknown',
+    localdirVia: a.effective?.via ?? 'unknown',
+    checkpointDir: a.checkpointDir?.value ?? 'not found in the input',
+    checkpointDirKey: change[0]!.key,
+    localdirKey: change[1]!.key,
+    localdirStatement: a.statement,
+    configChange: configChangeText(change),
+  };
+}
+
+function factsOf(a: LocalDirAnalysis, observed: string[]) {
+  return { localDir: { path: a.effective?.path ?? null, via: a.effective?.via ?? null, checkpointDir: a.checkpointDir?.value ?? null, onCheckpointMount: a.onCheckpointMount, remoteHint: a.remoteHint, observed } };
+}
+
+function tmNames(sources: SourceInfo[]): Set<string> {
+  return new Set(sources.filter((s) => s.role === 'taskmanager').map((s) => s.name));
+}
+
+/** The `rocksdb-localdir` analysis. */
+export const rocksdbLocalDir = {
+  name: 'rocksdb-localdir',
+  enrich({ signals, facts, sources }: { signals: Signal[]; facts: Facts; sources: SourceInfo[] }) {
+    const first = signals[0];
+    const a = analyseLocalDir(facts.config, tmNames(sources), observedRocksDir(first?.fields.instance ?? first?.fields.target));
+    const change = configChange(a);
+    const unchecked =
+      !a.localDir && !a.checkpointDir && !a.tmpDirs
+        ? ['No configuration was found in the input (no "Loading configuration property" lines, no flink-conf.yaml or config.yaml): the RocksDB local dir could not be compared with the checkpoint dir.']
+        : [];
+    return { config: a.entries, values: values(a, change), impact: [a.statement], unchecked, facts: factsOf(a, observedDirs(signals)), configChange: change };
+  },
+  check({ facts, sources }: { facts: Facts; sources: SourceInfo[] }) {
+    const a = analyseLocalDir(facts.config, tmNames(sources));
+    if (!a.effective || !(a.onCheckpointMount || a.remoteHint)) return null;
+    const usesRocks = a.backend ? /rocksdb/i.test(a.backend.value) : !!a.localDir;
+    if (!usesRocks) return null;
+    const change = configChange(a);
+    const evidence: Evidence[] = a.entries.map((c) => ({ source: c.source, line: c.line, role: sources.find((s) => s.name === c.source)?.role ?? 'unknown', text: `${c.key}: ${c.value}` }));
+    return { config: a.entries, values: values(a, change), impact: [a.statement], facts: factsOf(a, []), configChange: change, evidence };
+  },
+  directories: { label: 'RocksDB directory', of: observedDirs },
+};

@@ -33,3 +33,14 @@ export function errnoInfo(text: string): ErrnoInfo {
   for (const [re, info] of TABLE) if (re.test(t)) return info;
   return { name: 'unknown', meaning: `the operating system reported "${t}"`, noHardLinks: false };
 }
+
+/** The `errno` analysis: the meaning of a captured `errno` text ({errnoName}, {errnoMeaning}). */
+export const errno = {
+  name: 'errno',
+  enrich({ signals }: { signals: { fields: Record<string, string> }[] }) {
+    const text = signals[0]?.fields.errno;
+    if (!text) return {};
+    const info = errnoInfo(text);
+    return { values: { errnoName: info.name, errnoMeaning: info.meaning }, facts: { errno: { text: text.trim(), ...info } } };
+  },
+};

@@ -1,0 +1,120 @@
+// The identities a node of the causal graph names — job, checkpoint, attempt, task, TaskManager
+// (resource id, else host or pod name) and host — read from a signal, the pattern's declared
+// captures (`identity:`) or the TaskManager log it came from; and when two nodes name one alike.
+
+import type { Signal, SourceInfo } from '../model.js';
+import type { IdentityName, Pattern } from '../detect/pattern.js';
+
+/** The identities a node names. */
+export interface Ids {
+  jobs: string[];
+  checkpoint?: number;
+  attempt?: string;
+  task?: string;
+  /** TaskManager resource ids, and hosts (addresses, host or pod names). */
+  rids: string[];
+  hosts: string[];
+}
+
+/** Resource id and host named by a TaskManager reference (`<rid>`, `<rid>(akka…)`, `<host>:<port>`, `<host>:<port>-<hex>`). */
+export function taskManagerNames(value: string): { rids: string[]; hosts: string[] } {
+  const v = value.trim().replace(/^['"]|['"]$/g, '').replace(/\s*\(.*$/, '').replace(/\.$/, '');
+  if (!v) return { rids: [], hosts: [] };
+  const withHex = /^([^:\s]+):\d+-[0-9a-f]{6}$/.exec(v);
+  if (withHex) return { rids: [v], hosts: [withHex[1]!] };
+  // An address: `host:port`, Java's `name/ip:port`, an Akka/Pekko `akka.tcp://flink@host:port`.
+  const address = /^(?:[a-z.]+:\/\/)?(?:[^@/\s]+@)?(?:([^:/\s]+)\/)?([^:/\s]+):\d+\/?$/.exec(v);
+  if (address) return { rids: [], hosts: [address[1], address[2]!].filter((h): h is string => !!h) };
+  return { rids: [v], hosts: [] };
+}
+
+export function addAll(into: string[], xs: Iterable<string>): void {
+  for (const x of xs) if (x && !into.includes(x)) into.push(x);
+}
+
+function captures(fields: Record<string, string>, names: string | string[] | undefined): string[] {
+  if (names === undefined) return [];
+  return (Array.isArray(names) ? names : [names]).map((n) => fields[n]).filter((v): v is string => v !== undefined && v !== '');
+}
+
+/** The identities of a signal: its own, the pattern's declared captures, else its TaskManager log's. */
+export function signalIds(s: Signal, p: Pattern, groupJobs: string[], sources: SourceInfo[]): Ids {
+  const decl = p.identity ?? {};
+  const ids: Ids = { jobs: [], rids: [], hosts: [] };
+  const job = captures(s.fields, decl.job)[0] ?? s.identity.job;
+  ids.jobs = job ? [job] : groupJobs;
+  const cp = captures(s.fields, decl.checkpoint)[0];
+  const checkpoint = cp !== undefined && /^\d+$/.test(cp) ? +cp : s.identity.checkpoint;
+  if (checkpoint !== undefined) ids.checkpoint = checkpoint;
+  const attempt = captures(s.fields, decl.attempt)[0] ?? s.identity.attempt;
+  if (attempt) ids.attempt = attempt;
+  const task = captures(s.fields, decl.task)[0]?.replace(/#\d+$/, '') ?? s.identity.task;
+  if (task) ids.task = task;
+  for (const v of captures(s.fields, decl.taskmanager)) {
+    const n = taskManagerNames(v);
+    addAll(ids.rids, n.rids);
+    addAll(ids.hosts, n.hosts);
+  }
+  addAll(ids.hosts, captures(s.fields, decl.host));
+  if (ids.rids.length === 0 && ids.hosts.length === 0) {
+    if (s.identity.resourceId) ids.rids.push(s.identity.resourceId);
+    if (s.identity.host) ids.hosts.push(s.identity.host);
+  }
+  // A TaskManager's own log speaks for that TaskManager, unless the line names another one.
+  const src = sources[s.event.sourceIndex];
+  if (ids.rids.length === 0 && ids.hosts.length === 0 && src?.role === 'taskmanager') {
+    addAll(ids.rids, src.resourceIds);
+    addAll(ids.hosts, src.hosts);
+  }
+  return ids;
+}
+
+export function sourceTm(ids: Ids, sources: SourceInfo[], source: number): void {
+  const src = sources[source];
+  if (ids.rids.length === 0 && ids.hosts.length === 0 && src?.role === 'taskmanager') {
+    addAll(ids.rids, src.resourceIds);
+    addAll(ids.hosts, src.hosts);
+  }
+}
+
+/** Whether an identity is named by both nodes and alike: undefined when either does not name it. */
+export function alike(name: IdentityName, a: Ids, b: Ids): boolean | undefined {
+  const meets = (x: string[], y: string[]): boolean => x.some((v) => y.includes(v));
+  switch (name) {
+    case 'job':
+      return a.jobs.length && b.jobs.length ? meets(a.jobs, b.jobs) : undefined;
+    case 'checkpoint':
+      return a.checkpoint !== undefined && b.checkpoint !== undefined ? a.checkpoint === b.checkpoint : undefined;
+    case 'attempt':
+      return a.attempt && b.attempt ? a.attempt === b.attempt : undefined;
+    case 'task':
+      return a.task && b.task ? a.task === b.task : undefined;
+    case 'host':
+      return a.hosts.length && b.hosts.length ? meets(a.hosts, b.hosts) : undefined;
+    case 'taskmanager': {
+      // By resource id when both have one; else by any name (a pod name is both).
+      if (a.rids.length && b.rids.length) return meets(a.rids, b.rids) || meets(a.rids, b.hosts) || meets(b.rids, a.hosts);
+      const an = [...a.rids, ...a.hosts];
+      const bn = [...b.rids, ...b.hosts];
+      return an.length && bn.length ? meets(an, bn) : undefined;
+    }
+  }
+}
+
+/** The values a node names for an identity, as index keys. */
+export function identityKeys(name: IdentityName, ids: Ids): string[] {
+  switch (name) {
+    case 'job':
+      return ids.jobs;
+    case 'checkpoint':
+      return ids.checkpoint !== undefined ? [String(ids.checkpoint)] : [];
+    case 'attempt':
+      return ids.attempt ? [ids.attempt] : [];
+    case 'task':
+      return ids.task ? [ids.task] : [];
+    case 'host':
+      return ids.hosts;
+    case 'taskmanager':
+      return [...ids.rids, ...ids.hosts];
+  }
+}
