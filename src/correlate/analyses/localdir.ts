@@ -6,6 +6,7 @@
 // as a `check:` it makes a finding from configuration alone.
 
 import type { ConfigChangeLine, ConfigEntry, Evidence, Signal, SourceInfo } from '../../model.js';
+import { formatConfigChange } from '../../model.js';
 import type { Facts } from '../../detect/facts.js';
 
 /** The configuration that decides where RocksDB's local files live. */
@@ -136,14 +137,14 @@ function configChange(a: LocalDirAnalysis): ConfigChangeLine[] {
   const ckptKey = a.checkpointDir?.key ?? 'state.checkpoints.dir';
   const localKey = a.localDir?.key === 'state.backend.rocksdb.checkpointdir' ? 'state.backend.rocksdb.localdir' : (a.localDir?.key ?? 'state.backend.rocksdb.localdir');
   return [
-    { key: ckptKey, value: a.checkpointDir?.value ?? '<your current durable checkpoint URI>', action: 'keep', note: 'the durable copy stays on the shared/distributed filesystem' },
-    { key: localKey, value: '/tmp/flink-rocksdb', action: 'change', note: 'a directory on a local disk of each TaskManager' },
+    { key: ckptKey, value: a.checkpointDir?.value ?? '<your current durable checkpoint URI>', action: 'keep', note: 'the durable copy stays on the shared filesystem' },
+    { key: localKey, value: '/tmp/flink-rocksdb', action: a.localDir ? 'change' : 'add', note: 'a local disk of each TaskManager' },
   ];
 }
 
-/** A configuration change as YAML lines with `# keep:` / `# change:` comments. */
+/** A configuration change as YAML lines with aligned `# keep:` / `# change:` comments. */
 export function configChangeText(lines: ConfigChangeLine[]): string {
-  return lines.map((l) => `${l.key}: ${l.value}        # ${l.action}: ${l.note}`).join('\n');
+  return formatConfigChange(lines);
 }
 
 function values(a: LocalDirAnalysis, change: ConfigChangeLine[]): Record<string, string> {
@@ -155,6 +156,7 @@ function values(a: LocalDirAnalysis, change: ConfigChangeLine[]): Record<string,
     localdirKey: change[1]!.key,
     localdirStatement: a.statement,
     configChange: configChangeText(change),
+    newLocaldir: change[1]!.value,
   };
 }
 
