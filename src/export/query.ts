@@ -24,6 +24,7 @@ export function lineQuery(p: Pattern): LineQuery {
   let literals: string[] | null = null;
   let regex: string | null = null;
   if (!p.match) notExpressed.push(`the pattern is a check over the configuration (${p.check ?? p.analysis ?? 'no message condition'}), not a log line`);
+  else if (JSON.stringify(p.match).includes('flink-doctor\\\\.live')) notExpressed.push('the pattern matches what flink-doctor observes in a cluster\'s REST API (a live check), which no log holds');
   else {
     const f = lineFilter(p.match);
     literals = f.literals && f.literals.length > 0 ? f.literals : null;

@@ -60,7 +60,7 @@ describe('FleetState', () => {
     expect(s.drain().map((f) => [f.findingId, f.isNew])).toEqual([['heap-oom', true]]);
     expect(s.committable(0)).toBe(BigInt(oom[2]!.offset) + 1n);
     // The source goes on after the flush, its line numbers continuing; more occurrences: an update.
-    await s.take(records('2024-03-11 10:01:00,000 ERROR org.apache.flink.runtime.taskexecutor.TaskManagerRunner [] - Fatal error occurred in TaskExecutor.\njava.lang.OutOfMemoryError: GC overhead limit exceeded\n2024-03-11 10:01:01,000 INFO  org.example.Job [] - tick', 'tm-1'));
+    await s.take(records('2024-03-11 10:01:00,000 ERROR org.apache.flink.runtime.taskexecutor.TaskManagerRunner [] - Fatal error occurred in TaskExecutor.\njava.lang.OutOfMemoryError: Java heap space. A heap space-related out-of-memory error has occurred.\n2024-03-11 10:01:01,000 INFO  org.example.Job [] - tick', 'tm-1'));
     await s.settle();
     const [update] = s.drain();
     expect(update).toMatchObject({ findingId: 'heap-oom', isNew: false });
