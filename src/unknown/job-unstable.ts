@@ -95,10 +95,11 @@ function groupText(g: UnknownGroup): string {
 export function jobUnstableFindings(input: JobUnstableInput): Finding[] {
   const pattern = input.patterns.find((p) => p.check === 'job-unstable');
   if (!pattern) return [];
-  // A finding of warning or above explains a job it names, and any job when it names none; a
-  // consequence standing alone (e.g. the restart strategy gave up) says what happened, not why.
-  const consequence = new Set(input.patterns.filter((p) => p.role === 'consequence').map((p) => p.id));
-  const explaining = input.findings.filter((f) => severityRank(f.severity) >= severityRank('warning') && !consequence.has(f.id));
+  // A finding of warning or above explains a job it names, and any job when it names none; one
+  // whose pattern says only what happened to the job (`explainsJob: false`, e.g. the restart
+  // strategy gave up) does not.
+  const outcomeOnly = new Set(input.patterns.filter((p) => p.explainsJob === false).map((p) => p.id));
+  const explaining = input.findings.filter((f) => severityRank(f.severity) >= severityRank('warning') && !outcomeOnly.has(f.id));
   const explained = (job: string): boolean => explaining.some((f) => f.jobs.length === 0 || f.jobs.includes(job));
   const likely = input.unknown.find((g) => !g.benign && g.nearFailures > 0) ?? input.unknown.find((g) => !g.benign) ?? null;
   const out: Finding[] = [];
