@@ -244,6 +244,26 @@ export function redosCheck(src: string): { status: 'safe' | 'vulnerable' | 'unkn
   return { status: r.status, complexity };
 }
 
+/**
+ * A regex that runs only on texts holding one of the literals every match of it contains (see
+ * literals.ts): most texts are turned away by a substring search, and a regex that is slow on
+ * some text is run only where its own words are.
+ */
+interface GuardedRegex {
+  exec(text: string): RegExpExecArray | null;
+}
+
+function guarded(re: RegExp, src: string): GuardedRegex {
+  const lits = literalsOfRegex(src);
+  if (!lits || lits.length === 0 || lits.some((l) => l.length < 3)) return re;
+  return {
+    exec(text) {
+      for (let i = 0; i < lits.length; i++) if (text.includes(lits[i]!)) return re.exec(text);
+      return null;
+    },
+  };
+}
+
 function compileRegex(src: string, file: string, field: string, untrusted: boolean): RegExp {
   let re: RegExp;
   try {
@@ -287,7 +307,7 @@ function textAt(e: LogEvent, line: number): string {
 
 function compileCondition(c: Condition, file: string, path: string, untrusted: boolean): Matcher {
   if ('message' in c) {
-    const re = compileRegex(c.message, file, `${path}.message`, untrusted);
+    const re = guarded(compileRegex(c.message, file, `${path}.message`, untrusted), c.message);
     return (e) => {
       if (e.hasHeader || e.chain.length === 0) {
         const m = re.exec(cap(e.message));
@@ -301,14 +321,14 @@ function compileCondition(c: Condition, file: string, path: string, untrusted: b
     };
   }
   if ('header' in c) {
-    const re = compileRegex(c.header, file, `${path}.header`, untrusted);
+    const re = guarded(compileRegex(c.header, file, `${path}.header`, untrusted), c.header);
     return (e) => {
       const m = e.hasHeader ? re.exec(cap(e.message)) : null;
       return m ? ok(m, e.line, e.lines[0] ?? '') : null;
     };
   }
   if ('text' in c) {
-    const re = compileRegex(c.text, file, `${path}.text`, untrusted);
+    const re = guarded(compileRegex(c.text, file, `${path}.text`, untrusted), c.text);
     return (e) => {
       for (let i = 0; i < e.lines.length; i++) {
         const t = e.lines[i]!;
