@@ -12,6 +12,7 @@ import semver from 'semver';
 import { ajvLib, yamlLib } from '../lazy.js';
 import type { LogEvent, Severity } from '../model.js';
 import { bestOf, literalsOfRegex, score, type LiteralSet } from './literals.js';
+import { unwrap } from '../parse/normalise.js';
 
 /** A condition as written in a pattern file. */
 export type Condition =
@@ -281,15 +282,6 @@ function compileRegex(src: string, file: string, field: string, untrusted: boole
   return re;
 }
 
-/**
- * A message re-wrapped by an issue tracker or mail client, put back on one line: a break between
- * two letters is taken for a word break (a space), any other break (inside a path or a number)
- * is joined without one.
- */
-function unwrap(text: string): string {
-  return text.replace(/(\S)[ \t]*\n[ \t]*(?=(\S))/g, (_all, a: string, b: string) => (/[A-Za-z]/.test(a) && /[A-Za-z]/.test(b) ? `${a} ` : a)).replace(/\s*\n\s*/g, ' ');
-}
-
 function cap(text: string): string {
   return text.length > MAX_MATCH_TEXT ? text.slice(0, MAX_MATCH_TEXT) : text;
 }
@@ -310,11 +302,11 @@ function compileCondition(c: Condition, file: string, path: string, untrusted: b
     const re = guarded(compileRegex(c.message, file, `${path}.message`, untrusted), c.message);
     return (e) => {
       if (e.hasHeader || e.chain.length === 0) {
-        const m = re.exec(cap(e.message));
+        const m = re.exec(cap(e.message)) ?? (e.message.includes('\n') ? re.exec(unwrap(cap(e.message))) : null);
         if (m) return ok(m, e.line, e.lines[0] ?? e.message);
       }
       for (const link of e.chain) {
-        const m = re.exec(cap(link.message)) ?? (link.message.includes('\n') ? re.exec(cap(unwrap(link.message))) : null);
+        const m = re.exec(cap(link.message)) ?? (link.message.includes('\n') ? re.exec(unwrap(cap(link.message))) : null);
         if (m) return ok(m, link.line, textAt(e, link.line));
       }
       return null;

@@ -34,6 +34,14 @@ function inlineException(text: string): { cls: string; message: string } | null 
   return { cls, message: m[1]!.slice(cls.length).replace(/^:?\s*/, '') };
 }
 
+const BARE_CLASS = /^([A-Z][\w$]*(?:Exception|Error)): (.*)$/;
+
+/** An exception class without its package at the start of a pasted line: `RocksDBException: …`. */
+function bareException(text: string): { cls: string; message: string } | null {
+  const m = BARE_CLASS.exec(text.slice(0, 4096));
+  return m ? { cls: m[1]!, message: m[2]! } : null;
+}
+
 /**
  * Builds an event from raw lines (CR already removed) whose first line is `firstLine` (1-based).
  */
@@ -66,7 +74,7 @@ export function buildEvent(sourceIndex: number, firstLine: number, rawLines: str
   } else {
     message = first.trim();
     const body = message.replace(/^Exception in thread "[^"]*" /, '').replace(/^(?:Caused by|Suppressed):\s*/, '');
-    const ex = splitExceptionLine(body) ?? inlineException(body);
+    const ex = splitExceptionLine(body) ?? inlineException(body) ?? bareException(body);
     if (ex) chain.push({ cls: ex.cls, message: ex.message, line: firstLine, kind: message.startsWith('Caused by') ? 'caused-by' : 'exception', firstFrame: 0 });
   }
   let last: ChainLink | null = chain[chain.length - 1] ?? null;
