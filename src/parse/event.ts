@@ -88,7 +88,8 @@ export function buildEvent(sourceIndex: number, firstLine: number, rawLines: str
     }
     if (t.startsWith('... ') && /^\.\.\. \d+/.test(t)) continue;
     let kind: ChainLink['kind'] = 'exception';
-    let body = t;
+    // An uncaught exception printed by the JVM inside another record: `Exception in thread "x" java.…`.
+    let body = t.startsWith('Exception in thread "') ? t.replace(/^Exception in thread "[^"]{0,512}" /, '') : t;
     if (t.startsWith('Caused by:')) {
       kind = 'caused-by';
       body = t.slice(10).trim();
