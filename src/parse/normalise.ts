@@ -58,6 +58,7 @@ export function unwrap(text: string): string {
  * Returns the text itself when nothing was joined.
  */
 export function joinSplitWords(text: string, vocabulary: ReadonlySet<string>): string {
+  const { heads, tails } = affixesOf(vocabulary);
   let out: string | null = null;
   let last = 0;
   const n = text.length;
@@ -75,7 +76,7 @@ export function joinSplitWords(text: string, vocabulary: ReadonlySet<string>): s
       while (k < n && isLetter(text.charCodeAt(k))) k++;
       const a = text.slice(i, j);
       const b = text.slice(j + 1, k);
-      if (vocabulary.has(a + b) && !vocabulary.has(a) && !vocabulary.has(b) && !vocabulary.has(a.toLowerCase()) && !vocabulary.has(b.toLowerCase())) {
+      if (heads.has(a) && tails.has(b) && vocabulary.has(a + b) && !vocabulary.has(a) && !vocabulary.has(b) && !vocabulary.has(a.toLowerCase()) && !vocabulary.has(b.toLowerCase())) {
         out = (out ?? '') + text.slice(last, j);
         last = j + 1;
         i = k;
@@ -85,6 +86,23 @@ export function joinSplitWords(text: string, vocabulary: ReadonlySet<string>): s
     i = j;
   }
   return out === null ? text : out + text.slice(last);
+}
+
+/** The proper prefixes and suffixes of a vocabulary's words (a split word's halves are one of each). */
+const affixes = new WeakMap<ReadonlySet<string>, { heads: Set<string>; tails: Set<string> }>();
+function affixesOf(vocabulary: ReadonlySet<string>): { heads: Set<string>; tails: Set<string> } {
+  let a = affixes.get(vocabulary);
+  if (!a) {
+    a = { heads: new Set(), tails: new Set() };
+    for (const w of vocabulary) {
+      for (let i = 1; i < w.length; i++) {
+        a.heads.add(w.slice(0, i));
+        a.tails.add(w.slice(i));
+      }
+    }
+    affixes.set(vocabulary, a);
+  }
+  return a;
 }
 
 /** A text as the patterns should read it: unwrapped, split words joined. */
@@ -98,6 +116,10 @@ export function normaliseText(text: string, vocabulary: ReadonlySet<string>): st
  * read single lines; null when normalising changes nothing. Line numbers are kept.
  */
 export function normaliseEvent(e: LogEvent, vocabulary: ReadonlySet<string>, maxChars = 64 * 1024): LogEvent | null {
+  // A record with a log header whose messages each sit on one line was not re-wrapped: it is
+  // left as it is (a word split by a space is looked for only in pasted fragments and wrapped
+  // records, where trackers and terminals put them; this keeps the cost off well-formed logs).
+  if (e.hasHeader && !hasContinuation(e) && !e.message.includes('\n') && !e.chain.some((c) => c.message.includes('\n'))) return null;
   let changed = false;
   const norm = (t: string): string => {
     const s = t.length > maxChars ? t.slice(0, maxChars) : t;
@@ -107,7 +129,8 @@ export function normaliseEvent(e: LogEvent, vocabulary: ReadonlySet<string>, max
   };
   const message = norm(e.message);
   const chain: ChainLink[] = e.chain.map((c) => ({ ...c, message: norm(c.message) }));
-  const lines = e.lines.map(norm);
+  // Stack frames are left as they are: no pattern reads them as text, and they are most of the bytes.
+  const lines = e.lines.map((l) => (isProse(l) ? norm(l) : l));
   const lineNumbers = [...e.lineNumbers];
   // A message wrapped over several lines, joined: a text condition reads single lines, and a
   // line that continues the one before it (neither a frame nor the start of an exception or a
@@ -135,4 +158,12 @@ function isProse(line: string): boolean {
 function startsLink(line: string): boolean {
   const t = line.trim();
   return t.startsWith('Caused by:') || t.startsWith('Suppressed:') || /^(?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?::|$)/.test(t.slice(0, 300));
+}
+
+/** True when a line of the event continues the message line before it (a wrapped message). */
+function hasContinuation(e: LogEvent): boolean {
+  for (let i = 1; i < e.lines.length; i++) {
+    if (isProse(e.lines[i]!) && isProse(e.lines[i - 1]!) && !startsLink(e.lines[i]!)) return true;
+  }
+  return false;
 }
