@@ -43,6 +43,24 @@ function bareException(text: string): { cls: string; message: string } | null {
 }
 
 /**
+ * A wrapper exception built from its cause carries the cause's `toString()` as its message
+ * (`CompletionException: org.…NoResourceAvailableException: Could not acquire …`): the cause is
+ * added to the chain after the wrapper, on the same line, so that `exception` conditions and the
+ * unknown groups see it when the trace has no `Caused by:` line for it (a cut or flattened paste).
+ */
+function withWrappedCauses(chain: ChainLink[]): void {
+  for (let i = 0; i < chain.length; i++) {
+    const link = chain[i]!;
+    const inner = link.message.startsWith(' ') || link.message.length === 0 ? null : splitExceptionLine(link.message.slice(0, 4096));
+    if (!inner || inner.cls === link.cls) continue;
+    if (chain[i + 1]?.cls === inner.cls) continue; // the trace names it with Caused by: already
+    const whole = link.message.length > 4096 ? link.message.slice(inner.cls.length).replace(/^:\s?/, '') : inner.message;
+    chain.splice(i + 1, 0, { cls: inner.cls, message: whole, line: link.line, kind: 'caused-by', firstFrame: link.firstFrame });
+    if (chain.length > 64) return;
+  }
+}
+
+/**
  * Builds an event from raw lines (CR already removed) whose first line is `firstLine` (1-based).
  */
 export function buildEvent(sourceIndex: number, firstLine: number, rawLines: string[]): LogEvent {
@@ -109,6 +127,7 @@ export function buildEvent(sourceIndex: number, firstLine: number, rawLines: str
       message += '\n' + t;
     }
   }
+  withWrappedCauses(chain);
   return {
     sourceIndex,
     line: firstLine,
