@@ -10,9 +10,11 @@ import { identityOf } from './identity.js';
 import type { TimelineState } from './timeline.js';
 import { buildEvent } from '../parse/event.js';
 import type { RawEvent } from '../scan/scanner.js';
-import type { Pattern } from './pattern.js';
+import type { Condition, Pattern } from './pattern.js';
 import { UnknownCollector, isProblemEvent } from '../unknown/groups.js';
 import { SignalThinning, mergeTallies, type SignalTally } from './thinning.js';
+import { normaliseEvent, vocabularyOf } from '../parse/normalise.js';
+import { buildPrefilter, type Prefilter } from '../scan/prefilter.js';
 
 const FACT_SET = new Set(FACT_LITERALS);
 
@@ -20,7 +22,7 @@ const FACT_SET = new Set(FACT_LITERALS);
 const FULL_SIGNALS = 200;
 
 /** Extra literals that find problem lines in layouts without a fixed level column. */
-export const PROBLEM_LITERALS = [' ERROR ', ' WARN ', ' FATAL ', '[ERROR', '[WARN', 'Exception', 'Error: '];
+export const PROBLEM_LITERALS = [' ERROR ', ' WARN ', ' FATAL ', '[ERROR', '[WARN', 'Exception', 'Error: ', 'IO error: ', 'Caused by: '];
 
 /** The literals the scanner must search for, for these patterns. */
 export function scanLiterals(patterns: Pattern[]): string[] {
@@ -48,6 +50,8 @@ export class Detector {
   private readonly thinning = new SignalThinning();
   /** What was not kept of each pattern's signals (see thinning.ts): filled by tallies(). */
   private readonly tallied = new Map<string, SignalTally>();
+  /** For the second reading of unclaimed problems (see secondReading): built on first use. */
+  private normalising: { vocabulary: Set<string>; literals: Prefilter; byIndex: Pattern[][] } | null = null;
 
   constructor(
     readonly patterns: Pattern[],
@@ -106,12 +110,52 @@ export class Detector {
       const m = p.matches(e, version);
       if (!m) continue;
       claimed = true;
-      const n = (this.signalCounts.get(p.id) ?? 0) + 1;
-      this.signalCounts.set(p.id, n);
-      const signal: Signal = { patternId: p.id, event: n <= FULL_SIGNALS ? e : compactEvent(e), fields: m.fields, identity: identityOf(e, m.fields), line: m.line, text: m.text };
-      if (this.thinning.keep(signal)) this.signals.push(signal);
+      this.signal(p, e, m.fields, m.line, m.text);
     }
-    if (!claimed && !consequence && isProblemEvent(e)) this.unknown.add(e, this.facts.names[e.sourceIndex] ?? '?', e.logger ? roleOfLogger(e.logger) : null);
+    const problem = isProblemEvent(e);
+    if (!claimed && problem) claimed = this.secondReading(e, version);
+    if (!claimed && !consequence && problem) this.unknown.add(e, this.facts.names[e.sourceIndex] ?? '?', e.logger ? roleOfLogger(e.logger) : null);
+  }
+
+  private signal(p: Pattern, e: LogEvent, fields: Record<string, string>, line: number, text: string): void {
+    const n = (this.signalCounts.get(p.id) ?? 0) + 1;
+    this.signalCounts.set(p.id, n);
+    const signal: Signal = { patternId: p.id, event: n <= FULL_SIGNALS ? e : compactEvent(e), fields, identity: identityOf(e, fields), line, text };
+    if (this.thinning.keep(signal)) this.signals.push(signal);
+  }
+
+  /**
+   * A problem no pattern claimed is read once more as the patterns would have seen it before an
+   * issue tracker or terminal re-wrapped it (parse/normalise.ts): its wrapped lines joined and
+   * its split words put together. The prefilter could not see the patterns' words in it, so the
+   * candidates are the patterns whose literals the normalised text holds. The evidence is the
+   * line of the log that the decisive text starts on.
+   */
+  private secondReading(e: LogEvent, version: string | null): boolean {
+    const n = normaliseEvent(e, this.normaliser().vocabulary);
+    if (!n) return false;
+    const { literals, byIndex } = this.normaliser();
+    const text = [n.message, ...n.chain.map((c) => c.message), ...n.lines].join('\n');
+    const hits = literals.find(Buffer.from(text), 0, Buffer.byteLength(text));
+    const candidates = new Set<Pattern>(this.slow);
+    for (let i = 0; i < hits.count; i++) for (const p of byIndex[hits.lit[i]!]!) candidates.add(p);
+    let claimed = false;
+    for (const p of candidates) {
+      const m = p.matches(n, version);
+      if (!m) continue;
+      claimed = true;
+      const k = e.lineNumbers.indexOf(m.line);
+      this.signal(p, e, m.fields, m.line, k >= 0 ? e.lines[k]! : m.text);
+    }
+    return claimed;
+  }
+
+  private normaliser(): { vocabulary: Set<string>; literals: Prefilter; byIndex: Pattern[][] } {
+    if (this.normalising) return this.normalising;
+    const lits = [...this.byLiteral.keys()];
+    const prefilter = buildPrefilter(lits);
+    const byIndex = prefilter.literals.map((l) => this.byLiteral.get(l) ?? []);
+    return (this.normalising = { vocabulary: vocabularyOf(this.eventPatterns.flatMap((p) => regexSources(p.match))), literals: prefilter, byIndex });
   }
 
   /** The signals counted but not kept, by pattern, once the scan is done (the latest of each is added to the signals). */
@@ -232,6 +276,16 @@ export class Detector {
     info.hosts = [...sf.hosts];
     info.resourceIds = [...sf.resourceIds];
   }
+}
+
+/** The regular expressions of a condition tree (their words make the vocabulary of split-word joining). */
+function regexSources(c: Condition | undefined): string[] {
+  if (!c) return [];
+  if ('all' in c) return c.all.flatMap(regexSources);
+  if ('any' in c) return c.any.flatMap(regexSources);
+  if ('not' in c) return [];
+  if ('level' in c) return [];
+  return Object.values(c) as string[];
 }
 
 /** The event without its lines, frames and chain (only what correlation and evidence read). */

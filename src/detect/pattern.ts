@@ -12,6 +12,7 @@ import semver from 'semver';
 import { ajvLib, yamlLib } from '../lazy.js';
 import type { LogEvent, Severity } from '../model.js';
 import { bestOf, literalsOfRegex, score, type LiteralSet } from './literals.js';
+import { unwrap } from '../parse/normalise.js';
 
 /** A condition as written in a pattern file. */
 export type Condition =
@@ -296,6 +297,30 @@ export function redosCheck(src: string): { status: 'safe' | 'vulnerable' | 'unkn
   return { status: r.status, complexity, degree };
 }
 
+/**
+ * A regex that runs only on texts holding one of the literals every match of it contains (see
+ * literals.ts): most texts are turned away by a substring search, and a regex that is slow on
+ * some text is run only where its own words are.
+ */
+interface GuardedRegex {
+  exec(text: string): RegExpExecArray | null;
+  /** The longest text it is run on (a user regex that backtracks in quadratic time). */
+  maxText?: number;
+}
+
+function guarded(re: RegExp, src: string): GuardedRegex {
+  const lits = literalsOfRegex(src);
+  if (!lits || lits.length === 0 || lits.some((l) => l.length < 3)) return re;
+  return {
+    exec(text) {
+      for (let i = 0; i < lits.length; i++) if (text.includes(lits[i]!)) return re.exec(text);
+      return null;
+    },
+    // the text bound of a user regex that backtracks in quadratic time (cap) stays with it
+    ...((re as BoundedRegExp).maxText !== undefined ? { maxText: (re as BoundedRegExp).maxText } : {}),
+  };
+}
+
 function compileRegex(src: string, file: string, field: string, untrusted: boolean): RegExp {
   let re: RegExp;
   try {
@@ -323,17 +348,8 @@ function compileRegex(src: string, file: string, field: string, untrusted: boole
   return re;
 }
 
-/**
- * A message re-wrapped by an issue tracker or mail client, put back on one line: a break between
- * two letters is taken for a word break (a space), any other break (inside a path or a number)
- * is joined without one.
- */
-function unwrap(text: string): string {
-  return text.replace(/(\S)[ \t]*\n[ \t]*(?=(\S))/g, (_all, a: string, b: string) => (/[A-Za-z]/.test(a) && /[A-Za-z]/.test(b) ? `${a} ` : a)).replace(/\s*\n\s*/g, ' ');
-}
-
 /** The part of `text` that `re` is run on (MAX_MATCH_TEXT, less for a user regex that backtracks in quadratic time). */
-function cap(text: string, re: BoundedRegExp): string {
+function cap(text: string, re: { maxText?: number }): string {
   const max = re.maxText ?? MAX_MATCH_TEXT;
   return text.length > max ? text.slice(0, max) : text;
 }
@@ -351,28 +367,28 @@ function textAt(e: LogEvent, line: number): string {
 
 function compileCondition(c: Condition, file: string, path: string, untrusted: boolean): Matcher {
   if ('message' in c) {
-    const re = compileRegex(c.message, file, `${path}.message`, untrusted);
+    const re = guarded(compileRegex(c.message, file, `${path}.message`, untrusted), c.message);
     return (e) => {
       if (e.hasHeader || e.chain.length === 0) {
-        const m = re.exec(cap(e.message, re));
+        const m = re.exec(cap(e.message, re)) ?? (e.message.includes('\n') ? re.exec(unwrap(cap(e.message, re))) : null);
         if (m) return ok(m, e.line, e.lines[0] ?? e.message);
       }
       for (const link of e.chain) {
-        const m = re.exec(cap(link.message, re)) ?? (link.message.includes('\n') ? re.exec(cap(unwrap(link.message), re)) : null);
+        const m = re.exec(cap(link.message, re)) ?? (link.message.includes('\n') ? re.exec(unwrap(cap(link.message, re))) : null);
         if (m) return ok(m, link.line, textAt(e, link.line));
       }
       return null;
     };
   }
   if ('header' in c) {
-    const re = compileRegex(c.header, file, `${path}.header`, untrusted);
+    const re = guarded(compileRegex(c.header, file, `${path}.header`, untrusted), c.header);
     return (e) => {
       const m = e.hasHeader ? re.exec(cap(e.message, re)) : null;
       return m ? ok(m, e.line, e.lines[0] ?? '') : null;
     };
   }
   if ('text' in c) {
-    const re = compileRegex(c.text, file, `${path}.text`, untrusted);
+    const re = guarded(compileRegex(c.text, file, `${path}.text`, untrusted), c.text);
     return (e) => {
       for (let i = 0; i < e.lines.length; i++) {
         const t = e.lines[i]!;

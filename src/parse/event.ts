@@ -37,6 +37,32 @@ function inlineException(text: string): { cls: string; message: string } | null 
 /** `kubectl logs --prefix`: `[pod/<pod>/<container>] `. */
 const POD = /^\[pod\/([^/\]\s]+)(?:\/([^\]\s]+))?\] /;
 
+const BARE_CLASS = /^([A-Z][\w$]*(?:Exception|Error)): (.*)$/;
+
+/** An exception class without its package at the start of a pasted line: `RocksDBException: …`. */
+function bareException(text: string): { cls: string; message: string } | null {
+  const m = BARE_CLASS.exec(text.slice(0, 4096));
+  return m ? { cls: m[1]!, message: m[2]! } : null;
+}
+
+/**
+ * A wrapper exception built from its cause carries the cause's `toString()` as its message
+ * (`CompletionException: org.…NoResourceAvailableException: Could not acquire …`): the cause is
+ * added to the chain after the wrapper, on the same line, so that `exception` conditions and the
+ * unknown groups see it when the trace has no `Caused by:` line for it (a cut or flattened paste).
+ */
+function withWrappedCauses(chain: ChainLink[]): void {
+  for (let i = 0; i < chain.length; i++) {
+    const link = chain[i]!;
+    const inner = link.message.startsWith(' ') || link.message.length === 0 ? null : splitExceptionLine(link.message.slice(0, 4096));
+    if (!inner || inner.cls === link.cls) continue;
+    if (chain[i + 1]?.cls === inner.cls) continue; // the trace names it with Caused by: already
+    const whole = link.message.length > 4096 ? link.message.slice(inner.cls.length).replace(/^:\s?/, '') : inner.message;
+    chain.splice(i + 1, 0, { cls: inner.cls, message: whole, line: link.line, kind: 'caused-by', firstFrame: link.firstFrame });
+    if (chain.length > 64) return;
+  }
+}
+
 /**
  * Builds an event from raw lines (CR already removed) whose first line is `firstLine` (1-based).
  */
@@ -70,7 +96,7 @@ export function buildEvent(sourceIndex: number, firstLine: number, rawLines: str
   } else {
     message = first.trim();
     const body = message.replace(/^Exception in thread "[^"]*" /, '').replace(/^(?:Caused by|Suppressed):\s*/, '');
-    const ex = splitExceptionLine(body) ?? inlineException(body);
+    const ex = splitExceptionLine(body) ?? inlineException(body) ?? bareException(body);
     if (ex) chain.push({ cls: ex.cls, message: ex.message, line: firstLine, kind: message.startsWith('Caused by') ? 'caused-by' : 'exception', firstFrame: 0 });
   }
   let last: ChainLink | null = chain[chain.length - 1] ?? null;
@@ -84,7 +110,8 @@ export function buildEvent(sourceIndex: number, firstLine: number, rawLines: str
     }
     if (t.startsWith('... ') && /^\.\.\. \d+/.test(t)) continue;
     let kind: ChainLink['kind'] = 'exception';
-    let body = t;
+    // An uncaught exception printed by the JVM inside another record: `Exception in thread "x" java.…`.
+    let body = t.startsWith('Exception in thread "') ? t.replace(/^Exception in thread "[^"]{0,512}" /, '') : t;
     if (t.startsWith('Caused by:')) {
       kind = 'caused-by';
       body = t.slice(10).trim();
@@ -104,6 +131,7 @@ export function buildEvent(sourceIndex: number, firstLine: number, rawLines: str
       message += '\n' + t;
     }
   }
+  withWrappedCauses(chain);
   return {
     sourceIndex,
     line: firstLine,

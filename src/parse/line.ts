@@ -17,7 +17,9 @@ export type Header = LogHeader;
 
 const POD_PREFIX = /^\[pod\/[^\]\s]+\] /;
 const RFC3339_PREFIX = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}) (?:(?:stdout|stderr) [FP] )?/;
-const COMPOSE_PREFIX = /^[A-Za-z][\w.-]*\s*\| /;
+// docker compose (`name  | `, `name\t| `) and tab-separated exports of container logs (`name\t<line>`),
+// the latter only before what a log line starts with (a date, a frame, a class, a cause).
+const COMPOSE_PREFIX = /^[A-Za-z][\w.-]*(?:\s*\| |\t(?=\d{4}-\d\d-\d\d|\tat |at |Caused by: |(?:[a-z_$][\w$]*\.)+[A-Z]))/;
 
 /** Removes container-runtime prefixes from a line; the Flink text is what remains. */
 export function stripContainerPrefix(line: string): string {
@@ -30,7 +32,7 @@ export function stripContainerPrefix(line: string): string {
   if (c >= 48 && c <= 57 && s.charCodeAt(10) === 84 /* T */) {
     const m = RFC3339_PREFIX.exec(s);
     if (m) s = s.slice(m[0].length);
-  } else if (c >= 65 && s.includes('| ')) {
+  } else if (c >= 65 && (s.includes('| ') || s.includes('\t'))) {
     const m = COMPOSE_PREFIX.exec(s);
     if (m) s = s.slice(m[0].length);
   }

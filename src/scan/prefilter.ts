@@ -112,9 +112,20 @@ export function buildPrefilter(literals: readonly string[]): Prefilter {
   const long = all.filter((i) => bytes[i]!.length >= LONG_LITERAL);
   const short = all.filter((i) => bytes[i]!.length < LONG_LITERAL);
   const passes = [long, short].filter((ids) => ids.length > 0).map((ids) => searcher(bytes, ids));
+  // Each pass's hits are in position order; two passes are merged in one linear step (inserting
+  // the second pass's hits one by one among the first's costs their product on hit-dense text).
+  const second = makeHits();
+  const merged = makeHits();
   const find = (buf: Buffer, from: number, to: number): Hits => {
     hits.count = 0;
-    for (const pass of passes) pass.find(buf, from, to, hits);
+    passes[0]!.find(buf, from, to, hits);
+    if (passes.length < 2) return hits;
+    second.count = 0;
+    passes[1]!.find(buf, from, to, second);
+    if (second.count === 0) return hits;
+    mergeHits(hits, second, merged);
+    hits.count = 0;
+    for (let i = 0; i < merged.count; i++) hits.push(merged.pos[i]!, merged.lit[i]!);
     return hits;
   };
   const tables = passes.every((p) => p instanceof WuManber) ? { bytes, passes: passes as WuManber[] } : null;
@@ -280,6 +291,23 @@ function block(a: number, b: number, c: number): number {
   return Math.imul(a | (b << 8) | (c << 16), 0x9e3779b1) >>> 16;
 }
 
+/** Merges two position-ordered hit lists into `out` (cleared first), in position then literal order. */
+function mergeHits(a: Hits, b: Hits, out: HitList): void {
+  out.count = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.count || j < b.count) {
+    const takeA = j >= b.count || (i < a.count && (a.pos[i]! < b.pos[j]! || (a.pos[i] === b.pos[j] && a.lit[i]! <= b.lit[j]!)));
+    if (takeA) {
+      out.push(a.pos[i]!, a.lit[i]!);
+      i++;
+    } else {
+      out.push(b.pos[j]!, b.lit[j]!);
+      j++;
+    }
+  }
+}
+
 /** Adds a hit, moving it before later positions found earlier (windows differ per literal). */
 function insertHit(hits: HitList, p: number, li: number): void {
   hits.push(p, li);
@@ -329,14 +357,25 @@ function quietestWindow(b: Buffer, m: number): number {
 function naivePass(bytes: Buffer[], ids: number[]): Pass {
   return {
     find(buf, from, to, hits) {
+      // One list per literal, merged in turn: linear in the hits for a fixed set of literals.
+      const start = hits.count;
+      const acc = makeHits();
+      const one = makeHits();
+      const merged = makeHits();
       for (const li of ids) {
         const lit = bytes[li]!;
+        one.count = 0;
         let p = buf.indexOf(lit, from);
         while (p !== -1 && p + lit.length <= to) {
-          insertHit(hits, p, li);
+          one.push(p, li);
           p = buf.indexOf(lit, p + 1);
         }
+        mergeHits(acc, one, merged);
+        acc.count = 0;
+        for (let i = 0; i < merged.count; i++) acc.push(merged.pos[i]!, merged.lit[i]!);
       }
+      if (start === 0) for (let i = 0; i < acc.count; i++) hits.push(acc.pos[i]!, acc.lit[i]!);
+      else for (let i = 0; i < acc.count; i++) insertHit(hits, acc.pos[i]!, acc.lit[i]!);
     },
   };
 }

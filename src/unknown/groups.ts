@@ -89,8 +89,14 @@ interface Building {
 
 /** True when an event is a problem worth grouping: ERROR/WARN/FATAL, or it carries an exception. */
 export function isProblemEvent(e: LogEvent): boolean {
-  return e.level === 'ERROR' || e.level === 'WARN' || e.level === 'FATAL' || e.chain.some((c) => c.cls !== '');
+  return e.level === 'ERROR' || e.level === 'WARN' || e.level === 'FATAL' || e.chain.some((c) => c.cls !== '') || (!e.hasHeader && BARE_ERROR.test(e.message));
 }
+
+/**
+ * A line pasted without log header or level that is an error all the same: a RocksDB status
+ * (`IO error: …`, `Corruption: …`), a cause line of a trace, a bare `Error:`/`FATAL:` line.
+ */
+const BARE_ERROR = /^(?:IO error|Corruption|Invalid argument|Not implemented|Operation aborted|Resource busy|Caused by|Error|ERROR|FATAL|Fatal error):\s/;
 
 /** Collects unclaimed problem events into fingerprint groups. */
 export class UnknownCollector {
