@@ -49,7 +49,11 @@ export const AUTO_LANES_MIN_CORES = 4;
 /**
  * With 'auto', a pipeline (the calling thread scans, a worker parses and detects) is used from this
  * much plain text on when lanes are not: on two cores the worker's start-up was measured to cost
- * as much as it saves at about 256 MiB. Compressed input keeps the second core busy inflating.
+ * as much as it saves at about 256 MiB. Measured again on two loaded cores (load average 6–7,
+ * medians of 3 alternated runs, wall time): 128 MiB, one thread 1.17 s against the pipeline
+ * 1.40 s; 256 MiB, 1.41 s against 1.54 s; 1 GiB (load 8–9), 3.84 s against 3.64 s. Not yet
+ * measured on more cores (there lanes take over from AUTO_LANES_MIN_BYTES).
+ * Compressed input keeps the second core busy inflating.
  */
 export const AUTO_PIPELINE_MIN_BYTES = 384 << 20;
 
