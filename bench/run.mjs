@@ -7,8 +7,14 @@
 // The large log and the directory are also scanned on one thread (--workers 1), to show what the
 // lanes bring. It prints medians of wall and processor time (user + system, all threads), MB/s,
 // the ratio to grep, peak RSS and the threads that scanned, and checks every injected incident
-// was found; then the Kafka scenario (bench/kafka.mjs) when a broker runs. Usage: npm run bench [--
-// --sizes 256,1024,4096 --runs 3 --quick --density 0.2 --dense-sizes 256,1024 --dense-only --no-kafka]
+// was found. A scaling table follows: the largest log and the directory on 1, 2, 4, 8, 16 lanes
+// (--workers N; as many as the machine's usable cores, or the counts given with --lanes), with
+// the ratios to one lane, to grep and to ripgrep when installed, medians of the same alternated
+// runs; --max-memory is passed on when given (else the default budget caps the lanes, and the
+// threads column says how many ran).
+// Then the Kafka scenario (bench/kafka.mjs) when a broker runs.
+// Usage: npm run bench [-- --sizes 256,1024,4096 --runs 3 --quick --lanes 1,2,4 --max-memory 1G
+// --density 0.2 --dense-sizes 256,1024 --dense-only --no-kafka]
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -33,6 +39,7 @@ const big = quick ? 256 : 1024;
 const density = Number(flag('--density', '0.2'));
 const denseSizes = flag('--dense-sizes', String(big)).split(',').map(Number);
 const denseOnly = args.includes('--dense-only');
+const maxMemory = flag('--max-memory', null);
 
 const triggers = readFileSync(join(here, 'grep-baseline-triggers.txt'), 'utf8').split('\n').filter(Boolean);
 const grepPattern = triggers.map((t) => t.replace(/[.[\]()*+?^$|\\{}]/g, '\\$&')).join('|');
@@ -178,6 +185,61 @@ for (const [what, [one, many]] of Object.entries(lanes)) {
   const base = what === 'core' || what === 'large' ? 'one thread on one core' : 'one thread (--workers 1)';
   console.log(`${input}: ${base} ${one.fd.toFixed(2)} s, the default (${many.threads} thread${many.threads === 1 ? '' : 's'}) ${many.fd.toFixed(2)} s: ${(one.fd / many.fd).toFixed(2)}x`);
 }
+// Scaling: the same inputs on 1, 2, 4, … lanes, alternated run by run with the baselines.
+const { usableCores } = await import(join(root, 'dist', 'scan', 'plan.js'));
+const cores = usableCores();
+const laneCounts = flag('--lanes', null)?.split(',').map(Number) ?? [1, 2, 4, 8, 16].filter((n) => n <= cores).concat(cores > 1 && ![2, 4, 8, 16].includes(cores) ? [cores] : []);
+const rg = spawnSync('rg', ['--version']).status === 0;
+const rgPattern = `rg -c -F ${triggers.map((t) => `-e ${q(t)}`).join(' ')}`;
+function scaling(name, path, bytes, grepCmd, rgCmd) {
+  const fd = new Map(laneCounts.map((n) => [n, []]));
+  const threads = new Map();
+  const grepRuns = [];
+  const rgRuns = [];
+  for (let i = 0; i < runs; i++) {
+    for (const n of laneCounts) {
+      const r = measureOnce(`${fdJson} --workers ${n}${maxMemory ? ` --max-memory ${maxMemory}` : ''} ${q(path)}`, i === 0);
+      if (i === 0) {
+        const seen = report(r.stdout);
+        threads.set(n, seen.threads);
+        if (seen.missing.length) throw new Error(`${name}, ${n} lanes: MISSING ${seen.missing.join(',')}`);
+      }
+      fd.get(n).push(r);
+    }
+    grepRuns.push(measureOnce(grepCmd, false));
+    if (rg) rgRuns.push(measureOnce(rgCmd, false));
+  }
+  const med = (xs, key = 'secs') => xs.map((x) => x[key]).sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const one = med(fd.get(laneCounts[0]));
+  const gr = med(grepRuns);
+  const rgs = rg ? med(rgRuns) : null;
+  const table = laneCounts.map((n) => {
+    const s = med(fd.get(n));
+    return {
+      input: name,
+      lanes: n,
+      threads: threads.get(n),
+      's': s.toFixed(2),
+      'cpu s': hasTime ? med(fd.get(n), 'cpu').toFixed(2) : 'n/a',
+      [`speed-up vs ${laneCounts[0]} lane${laneCounts[0] === 1 ? '' : 's'}`]: (one / s).toFixed(2),
+      'ratio fd/grep': (s / gr).toFixed(2),
+      'ratio fd/rg': rgs ? (s / rgs).toFixed(2) : 'n/a',
+      'peak RSS MiB': hasTime ? Math.round(Math.max(...fd.get(n).map((x) => x.rss)) / 1024) : 'n/a',
+    };
+  });
+  return { table, baseline: `${name}: grep ${gr.toFixed(2)} s${rgs ? `, rg ${rgs.toFixed(2)} s` : ''} (${Math.round(bytes / 1048576)} MiB)` };
+}
+{
+  const largest = join(out, `tm-${Math.max(...sizes)}.log`);
+  const results = [
+    scaling(`one ${Math.max(...sizes)} MiB log`, largest, statSync(largest).size, `${grepE} ${q(largest)}`, `${rgPattern} ${q(largest)}`),
+    scaling('directory of 8 files', dir, dirBytes, grepDir, `${rgPattern} ${q(dir)}`),
+  ];
+  console.log(`\nscaling — ${cores} usable core${cores === 1 ? '' : 's'} (affinity and cgroup CPU quota), load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}${maxMemory ? `, --max-memory ${maxMemory}` : ', default memory budget'}`);
+  for (const r of results) console.log(r.baseline);
+  console.table(results.flatMap((r) => r.table));
+}
+
 const failed = rows.some((r) => String(r.incidents).startsWith('MISSING'));
 process.exitCode = failed ? 1 : 0;
 

@@ -5,7 +5,6 @@
 // in task order. Correlation runs on the calling thread. It never prints and never exits.
 
 import { open as openFile, stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import type { Diagnosis, InputWarning } from './model.js';
 import { severityRank } from './model.js';
 import { resolveInputs, type InputSource, type ResolveOptions } from './input/sources.js';
@@ -16,6 +15,7 @@ import { runPool, workersAvailable } from './scan/pool.js';
 import { Pipeline } from './scan/pipeline.js';
 import { heapSettle } from './scan/heap.js';
 import { splitRanges } from './scan/range.js';
+import { AUTO_PIPELINE_MIN_BYTES, DEFAULT_MAX_MEMORY, planLanes, usableCores } from './scan/plan.js';
 import { detectTask } from './scan/lane.js';
 import { Detector, PROBLEM_LITERALS, TaskFeeder, scanLiterals } from './detect/detector.js';
 import { loadPatterns, BUILTIN_PATTERN_DIR, type Pattern } from './detect/pattern.js';
@@ -50,10 +50,11 @@ export interface DiagnoseOptions extends ResolveOptions {
   fullScan?: boolean;
   /**
    * Scan lanes: the calling thread and workers - 1 worker threads (default 0: all on the calling
-   * thread); 'auto': one lane per core (at most AUTO_LANES) on a machine of AUTO_LANES_MIN_CORES
-   * or more when the input files hold at least AUTO_LANES_MIN_BYTES; otherwise, from
-   * AUTO_PIPELINE_MIN_BYTES of plain text on two cores or more, a pipeline (the calling thread
-   * scans, a worker thread parses and detects); else the calling thread alone.
+   * thread), at most one per usable core (scan/plan.ts: the cgroup's CPU quota respected) and as
+   * many as `maxMemory` holds; 'auto': planned by scan/plan.ts (planLanes) from the input's size,
+   * the cores and `maxMemory`: lanes on 4 cores or more from 1 GiB, a pipeline (the calling thread
+   * scans, a worker thread parses and detects) on two or more from 384 MiB of plain text, else the
+   * calling thread alone.
    */
   workers?: number | 'auto';
   /** Inputs smaller than this are scanned in-process (default 64 MiB). */
@@ -75,6 +76,12 @@ export interface DiagnoseOptions extends ResolveOptions {
    * most MAX_RUN_FACTOR times this in all (default DEFAULT_MAX_INFLATED: input/members.ts).
    */
   maxInflated?: number;
+  /**
+   * Memory budget of the whole process, in bytes (default DEFAULT_MAX_MEMORY, 256 MiB): the lanes
+   * started are capped so that their resident cost (scan/plan.ts) fits in it, whatever the
+   * machine's memory.
+   */
+  maxMemory?: number;
 }
 
 /** Inputs below this size are scanned in-process: starting workers would cost more than it saves. */
@@ -87,28 +94,6 @@ const SPLIT_MIN_BYTES = 128 << 20;
  * end together; large enough that merging the ranges' results costs little.
  */
 const RANGE_BYTES = 64 << 20;
-/**
- * With `workers: 'auto'`, lanes are used from this much input on. A worker thread first loads
- * its code and patterns and compiles its hot paths (about 0.3 s of processor time); on two
- * cores, two lanes were measured slower than one below about 1 GiB of logs and faster above.
- */
-const AUTO_LANES_MIN_BYTES = 1 << 30;
-/**
- * Cores from which 'auto' uses lanes. On two cores a pipeline was measured faster at every size
- * (1 GiB: 0.89 s against 0.99 s; 4 GiB: 2.7 s against 2.8–3.4 s), with less processor time and
- * memory: a lane compiles all of the code again, the pipeline's worker only its half. With more
- * cores, lanes have cores to themselves, and a pipeline has only two threads.
- */
-const AUTO_LANES_MIN_CORES = 4;
-/** Most lanes 'auto' starts: each holds its own heap and read buffers. */
-const AUTO_LANES = 4;
-/**
- * With `workers: 'auto'`, a pipeline (the calling thread scans, a worker thread parses and
- * detects) is used from this much plain text on, when lanes are not: the worker's start-up
- * (loading its code and patterns, compiling its hot paths) was measured to cost as much as it
- * saves at about 256 MiB. Compressed input keeps the second core busy inflating it already.
- */
-const AUTO_PIPELINE_MIN_BYTES = 384 << 20;
 
 /** Diagnoses the given paths (`-` or none for stdin). */
 export async function diagnosePaths(paths: string[], options: DiagnoseOptions = {}, stdin?: NodeJS.ReadableStream): Promise<Diagnosis> {
@@ -120,6 +105,8 @@ export async function diagnosePaths(paths: string[], options: DiagnoseOptions = 
 interface Task {
   input: InputSource;
   range: ByteRange | null;
+  /** Bytes on disk (the range's, or the file's; 0 when unknown): the pool takes large tasks first. */
+  bytes: number;
 }
 
 /** Diagnoses already-resolved sources. */
@@ -136,8 +123,12 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
 
   // The inputs' size on disk (a stat per file): for 'auto', for lanes, and for progress reports.
   const inputBytes = options.workers === 'auto' || (options.workers ?? 0) > 1 || options.onProgress ? await totalBytes(inputs) : 0;
-  const cores = availableParallelism();
-  const lanes = options.workers === 'auto' ? (inputBytes >= AUTO_LANES_MIN_BYTES && cores >= AUTO_LANES_MIN_CORES ? Math.min(cores, AUTO_LANES) : 1) : Math.min(options.workers ?? 0, cores);
+  const cores = usableCores();
+  const pipelineMin = options.pipelineMinBytes ?? AUTO_PIPELINE_MIN_BYTES;
+  // The files are opened to tell plain text only when they are large enough in all.
+  const plain = options.workers === 'auto' && cores >= 2 && inputBytes >= pipelineMin ? await plainBytes(inputs, pipelineMin) : 0;
+  const plan = planLanes({ inputBytes, plainBytes: plain, cores, maxMemory: options.maxMemory ?? DEFAULT_MAX_MEMORY, workers: options.workers ?? 0, ...(options.pipelineMinBytes !== undefined ? { pipelineMinBytes: options.pipelineMinBytes } : {}) });
+  const lanes = plan.lanes;
   const tasks = await planTasks(inputs, lanes, options);
   const bytesTotal = inputBytes;
   let bytesDone = 0;
@@ -166,11 +157,8 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
 
   const workerPatternsKnown = !options.patterns || options.patternDirs !== undefined;
   const parallel = lanes > 1 && tasks.length > 1 && workerPatternsKnown && workersAvailable() && tasks.every((t) => t.input.path) && inputBytes >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES);
-  // A pipeline when 'auto' finds a core for it: this thread scans, a worker parses and detects
-  // (the files are opened to tell plain text only when they are large enough in all).
-  const pipelineMin = options.pipelineMinBytes ?? AUTO_PIPELINE_MIN_BYTES;
-  const pipelined =
-    !parallel && options.workers === 'auto' && cores >= 2 && !everyRecord && workerPatternsKnown && workersAvailable() && tasks.every((t) => !t.range) && inputBytes >= pipelineMin && (await plainBytes(inputs, pipelineMin)) >= pipelineMin;
+  // A pipeline when the plan has one: this thread scans, a worker parses and detects.
+  const pipelined = !parallel && plan.mode === 'pipeline' && !everyRecord && workerPatternsKnown && workersAvailable() && tasks.every((t) => !t.range);
   // The budget is for the process: shared among the lanes, or the two stages of a pipeline.
   const heapBudget = Math.floor((options.heapBudget ?? 0) / (parallel ? Math.min(lanes, tasks.length) : pipelined ? 2 : 1));
   // Lanes read on their own threads: every core is busy scanning (input/read.ts).
@@ -191,6 +179,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
       },
       options.signal,
       (task, id) => detectTask(task, id, patterns, detectorOptions, ctx),
+      tasks.map((t) => t.bytes),
     );
     if (options.signal?.aborted) interrupted = true;
   } else {
@@ -302,14 +291,14 @@ async function planTasks(inputs: InputSource[], lanes: number, options: Diagnose
   const tasks: Task[] = [];
   const splits = lanes < 2 || !workersAvailable() ? 1 : lanes;
   for (const input of inputs) {
+    const size = splits > 1 && input.path ? await fileSize(input.path) : 0;
     if (splits > 1 && input.path && input.kind === 'log') {
-      const size = await fileSize(input.path);
       if (size >= (options.splitMinBytes ?? SPLIT_MIN_BYTES) && size > 0 && (await isPlainText(input.path))) {
-        for (const range of splitRanges(size, Math.max(splits, Math.ceil(size / RANGE_BYTES)))) tasks.push({ input, range });
+        for (const range of splitRanges(size, Math.max(splits, Math.ceil(size / RANGE_BYTES)))) tasks.push({ input, range, bytes: range.end - range.start });
         continue;
       }
     }
-    tasks.push({ input, range: null });
+    tasks.push({ input, range: null, bytes: size });
   }
   return tasks;
 }

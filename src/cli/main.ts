@@ -87,7 +87,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
       .option('--redact', 'pseudonymise hosts, IPs, pods, users, buckets, accounts, e-mails and secrets (host-1 …)')
       .option('--redact-map <file>', 'with --redact (implied): write the pseudonym → original mapping to this new file (mode 600; an existing file is refused, a symbolic link always)')
       .option('--force', 'with --redact-map: replace an existing map file')
-      .option('--workers <n>', "scan on n lanes, the main thread and n-1 worker threads (files spread over them, large plain files split); 'auto' (the default): from 384 MiB of plain text, the main thread scans while a worker thread parses and detects, and on 4 cores or more from 1 GiB, one lane per core (up to 4); 1: the main thread alone", parseWorkers)
+      .option('--workers <n>', "scan on n lanes, the main thread and n-1 worker threads (files spread over them, large plain files split); 'auto' (the default): from 384 MiB of plain text, the main thread scans while a worker thread parses and detects, and on 4 cores or more from 1 GiB, one lane per core (the cgroup's CPU quota respected; as many as --max-memory holds); 1: the main thread alone", parseWorkers)
+      .option('--max-memory <size>', 'memory budget of the whole process (e.g. 512M; default 256M): caps the scan lanes started, whatever the machine', (v: string) => parseSize(v, '--max-memory'))
       .option('--job <id>', 'with a cluster URL: only this job (id or prefix; default every job the cluster knows)')
       .option('--header <header>', "with a cluster URL: send this request header, e.g. 'Authorization: Bearer …' (repeatable; values are never printed)", collect, [])
       .option('--max-log-bytes <size>', 'with a cluster URL: read at most this much of each log file, its latest part (e.g. 16M, the default; 0: no limit)')
@@ -183,6 +184,8 @@ export interface ScanOpts {
   workers?: number | 'auto';
   /** --max-inflated, in bytes. */
   maxInflated?: number;
+  /** --max-memory, in bytes. */
+  maxMemory?: number;
   follow?: boolean;
   /** An empty input is not an error (exit 0 instead of 2). */
   allowEmpty?: boolean;
@@ -408,7 +411,7 @@ export async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'form
     const progress = !opts.quiet && (io.stderr as { isTTY?: boolean }).isTTY ? progressLine(io.stderr) : null;
     diagnosis = await diagnosePaths(
       paths,
-      { patterns, patternDirs: opts.patterns, since, until, ignore, signal: controller.signal, workers: opts.workers ?? 'auto', heapBudget: HEAP_BUDGET, live: liveOptions(opts), ...(opts.saveLive ? { saveLive: opts.saveLive } : {}), ...(opts.maxInflated ? { maxInflated: opts.maxInflated } : {}), ...(progress ? { onProgress: progress.update } : {}) },
+      { patterns, patternDirs: opts.patterns, since, until, ignore, signal: controller.signal, workers: opts.workers ?? 'auto', heapBudget: HEAP_BUDGET, live: liveOptions(opts), ...(opts.saveLive ? { saveLive: opts.saveLive } : {}), ...(opts.maxInflated ? { maxInflated: opts.maxInflated } : {}), ...(opts.maxMemory ? { maxMemory: opts.maxMemory } : {}), ...(progress ? { onProgress: progress.update } : {}) },
       io.stdin,
     );
     progress?.clear();

@@ -13,7 +13,7 @@ import type { Pattern } from '../detect/pattern.js';
 import { recordLines, type RawEvent, type RecordForm } from './scanner.js';
 import type { ScanMessage } from './task.js';
 import { heapCheck } from './heap.js';
-import { WORKER_URL, WORKER_YOUNG_MB } from './pool.js';
+import { WORKER_LIMITS, WORKER_URL } from './pool.js';
 
 /** What the detecting worker of a pipeline needs. */
 export interface PipelineSetup {
@@ -148,7 +148,7 @@ export class Pipeline {
   /** Starts the detecting worker; when `signal` fires, the worker drops the records it has not detected yet. */
   static start(setup: PipelineSetup, signal?: AbortSignal): Pipeline {
     const stop = new SharedArrayBuffer(4);
-    const worker = new Worker(WORKER_URL, { workerData: { ...setup, stop }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+    const worker = new Worker(WORKER_URL, { workerData: { ...setup, stop }, resourceLimits: WORKER_LIMITS });
     const p = new Pipeline(worker, setup.literals);
     p.stopFlag = new Int32Array(stop);
     if (signal) {

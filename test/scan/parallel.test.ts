@@ -67,6 +67,48 @@ describe.skipIf(!built)('parallel scan', () => {
   }, 60_000);
 });
 
+describe.skipIf(!built)('shared task queue', () => {
+  it('lanes take the largest tasks first, results are handed on in task order', async () => {
+    const { runPool } = await import('../../dist/scan/pool.js' as string);
+    const taken: number[] = [];
+    const delivered: number[] = [];
+    const tasks = [5, 900, 1, 40, 900, 7].map((n, i) => ({ name: `f${i}`, path: `/nonexistent/${n}`, range: null }));
+    const sizes = [5, 900, 1, 40, 900, 7];
+    const lanes = await runPool(tasks, {} as never, 1, (t: number) => delivered.push(t), undefined, async (_task: unknown, id: number) => {
+      taken.push(id);
+      return { id, state: {} as never, stopped: false };
+    }, sizes);
+    expect(lanes).toBe(1);
+    expect(taken).toEqual([1, 4, 3, 5, 0, 2]);
+    expect(delivered).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('a directory of files of very different sizes gives the diagnosis of one thread', async () => {
+    const { diagnosePaths } = await import('../../dist/diagnose.js' as string);
+    const dir = tempDir();
+    const logs = join(dir, 'logs');
+    mkdirSync(logs);
+    const src = 'samples/rocksdb/rocksdb-hardlink-unsupported/positive-1.17-azure-files';
+    const tm = readFileSync(join(src, 'flink-kubernetes-taskmanager-0-orders-taskmanager-1-1.log'), 'utf8');
+    const noise = (i: number): string => `2024-03-11 09:${String(10 + (i % 40)).padStart(2, '0')}:00,000 ${i % 13 === 0 ? 'WARN ' : 'INFO '} org.example.Job [] - record ${i}\n${i % 31 === 0 ? `java.lang.IllegalStateException: odd state ${i}\n\tat org.example.Job.run(Job.java:${i})\n` : ''}`;
+    // One large file (split into ranges) last in name order, a medium one, many small ones.
+    let large = '';
+    for (let i = 0; i < 20_000; i++) large += noise(i) + (i === 12_000 ? tm : '');
+    writeFileSync(join(logs, 'z-large-taskmanager.log'), large);
+    let medium = '';
+    for (let i = 0; i < 2_000; i++) medium += noise(i * 7);
+    writeFileSync(join(logs, 'm-medium.log'), medium);
+    for (let k = 0; k < 9; k++) writeFileSync(join(logs, `a-small-${k}.log`), noise(k) + noise(k + 31));
+    writeFileSync(join(logs, 'flink-kubernetes-session-0-orders-jobmanager-7d9f8-x2k4q.log'), readFileSync(join(src, 'flink-kubernetes-session-0-orders-jobmanager-7d9f8-x2k4q.log')));
+    const serial = await diagnosePaths([logs], { workers: 1 });
+    const par = await diagnosePaths([logs], { workers: 2, parallelMinBytes: 0, splitMinBytes: 256 << 10 });
+    expect(comparable(par)).toEqual(comparable(serial));
+    expect([serial.stats.threads, par.stats.threads]).toEqual([1, 2]);
+    expect(serial.findings.map((f: any) => f.id)).toContain('rocksdb-hardlink-unsupported');
+    expect(serial.inputs.length).toBe(12);
+  }, 60_000);
+});
+
 describe.skipIf(!built || !existsSync('/proc/self/fd'))('stopping a scan', () => {
   it('closes every file it opened, in-process and on lanes', async () => {
     const { diagnosePaths } = await import('../../dist/diagnose.js' as string);
