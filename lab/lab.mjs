@@ -15,7 +15,9 @@ const USAGE = `usage: npm run lab -- <case> [--flink <version>] [--port <rest po
        npm run lab -- --all [--flink <version>] [--port <rest port>]
        npm run lab -- list          the cases and Flink versions
        npm run lab -- stop          stop every cluster the lab left running (--keep)
---out writes the capture under <dir>/<case>/<version> instead of lab/captures.`;
+--out writes the capture under <dir>/<case>/<version> instead of lab/captures.
+--rest also diagnoses the live cluster through its REST API (flink-doctor http://localhost:<port>)
+and holds it to the same expectations, before the cluster stops.`;
 
 function parse(argv) {
   const o = { cases: [], versions: [], port: 8081, keep: false, all: false };
@@ -25,6 +27,7 @@ function parse(argv) {
     else if (a === '--port') o.port = argv[i + 1] === 'auto' ? (i++, 0) : Number(argv[++i]);
     else if (a === '--out') o.out = argv[++i];
     else if (a === '--keep') o.keep = true;
+    else if (a === '--rest') o.rest = true;
     else if (a === '--all') o.all = true;
     else if (a === '-h' || a === '--help') o.help = true;
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
@@ -54,7 +57,7 @@ async function main() {
   for (const v of versions) {
     for (const c of cases) {
       try {
-        const r = await runCase(c, v, { port: o.port || (await freePort()), keep: o.keep, captures: o.out });
+        const r = await runCase(c, v, { port: o.port || (await freePort()), keep: o.keep, rest: o.rest === true, captures: o.out });
         results.push({ c: c.name, v, ok: r.problems.length === 0, note: r.problems.join('; ') });
       } catch (e) {
         console.error(`  ${c.name} on ${v}: ${e.message}`);

@@ -100,7 +100,7 @@ export async function diagnose(dir) {
  * Runs case c on a Flink version. Returns { dest, problems, seconds, cluster (with keep) }.
  * Every process is stopped on return, on error and on SIGINT/SIGTERM, unless keep is set.
  */
-export async function runCase(c, version, { port = 8081, keep = false, log = console.log, captures = CAPTURES } = {}) {
+export async function runCase(c, version, { port = 8081, keep = false, rest = false, log = console.log, captures = CAPTURES } = {}) {
   const t0 = Date.now();
   const home = await ensureDistribution(version, log);
   const jars = await buildJobs(home, version);
@@ -144,9 +144,18 @@ export async function runCase(c, version, { port = 8081, keep = false, log = con
     await sleep(c.settleMs ?? 3000); // let the appenders write what followed
     const expect = { case: c.name, kind: c.kind, flink: version, ...c.expect(ctx) };
     const dest = capture(c, version, cluster, expect, captures);
+    // --rest: the same expectations held against the live cluster's REST API (flink-doctor
+    // http://localhost:<port>), read before the cluster stops.
+    let restProblems = [];
+    if (rest) {
+      const live = await diagnose(cluster.restUrl);
+      restProblems = checkReport(live, { ...expect, finding: expect.finding ? { ...expect.finding, hosts: [] } : undefined }).map((p) => `REST API: ${p}`);
+      const found = live.findings.map((f) => `${f.id} (${f.severity})`).join(', ') || 'no findings';
+      log(`  flink-doctor ${cluster.restUrl}: ${found}${restProblems.length ? '' : ' — right'}`);
+    }
     if (!keep) await cluster.stop();
     const report = await diagnose(dest);
-    const problems = checkReport(report, expect);
+    const problems = [...checkReport(report, expect), ...restProblems];
     const seconds = (Date.now() - t0) / 1000;
     const found = report.findings.map((f) => `${f.id} (${f.severity})`).join(', ') || 'no findings';
     log(`  captured in ${dest.replace(ROOT + '/', '')}; flink-doctor (exit ${report.exitCode}): ${found}`);
