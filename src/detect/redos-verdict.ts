@@ -1,6 +1,8 @@
-// The ReDoS verdict on the built-in patterns, cached by the hash of their regexes and of the
-// checker's version: checking every built-in regex takes minutes, and the answer changes only when
-// a regex (or the checker) does. User patterns are still checked when they load (pattern.ts).
+// The ReDoS verdict on the built-in patterns, kept with the hash of their regexes and of the
+// checker's version in patterns/redos-verdict.json (committed with the patterns, so a fresh clone
+// does not check again): checking every built-in regex takes minutes, and the answer changes only
+// when a regex (or the checker) does; then it is checked and the file written anew. User patterns
+// are still checked when they load (pattern.ts).
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,8 +11,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { redosCheck, type Condition, type Pattern } from './pattern.js';
 
-/** Where verdicts are kept: node_modules/.cache/flink-doctor (ignored by git, kept by npm ci's node_modules only until it is rebuilt). */
-export const REDOS_CACHE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', '.cache', 'flink-doctor');
+/** Where the verdict is kept: beside the built-in patterns (patterns/redos-verdict.json). */
+export const REDOS_CACHE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'patterns');
 
 /** Every regex of a condition. */
 export function conditionRegexes(c: Condition | undefined): string[] {
@@ -45,7 +47,7 @@ function checkerVersion(): string {
 export function redosVerdict(patterns: Pattern[], cacheDir: string = REDOS_CACHE_DIR): { problems: RedosProblem[]; checked: boolean; hash: string } {
   const list = patterns.flatMap((p) => conditionRegexes(p.match).map((regex) => ({ pattern: p.id, regex })));
   const hash = createHash('sha256').update(checkerVersion()).update('\0').update(JSON.stringify(list)).digest('hex').slice(0, 20);
-  const file = join(cacheDir, `redos-${hash}.json`);
+  const file = join(cacheDir, 'redos-verdict.json');
   if (existsSync(file)) {
     try {
       const cached = JSON.parse(readFileSync(file, 'utf8')) as { hash: string; problems: RedosProblem[] };
@@ -60,7 +62,7 @@ export function redosVerdict(patterns: Pattern[], cacheDir: string = REDOS_CACHE
   });
   try {
     mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(file, JSON.stringify({ hash, regexes: list.length, problems }));
+    writeFileSync(file, JSON.stringify({ hash, regexes: list.length, problems }) + '\n');
   } catch {
     // no cache (read-only tree): the next run checks again
   }
