@@ -40,7 +40,8 @@ export function restartBroker(kill: boolean): void {
 /** A data set: positive sample logs of several patterns, each one log stream with its own key. */
 export function fleetDataSet(max = 12): { key: string; pod: string; lines: string[] }[] {
   const out: { key: string; pod: string; lines: string[] }[] = [];
-  for (const area of readdirSync('samples').sort()) {
+  // The seed failure's area first: the data set always holds it, however many patterns there are.
+  for (const area of readdirSync('samples').sort((a, b) => Number(b === 'rocksdb') - Number(a === 'rocksdb') || a.localeCompare(b))) {
     for (const id of readdirSync(join('samples', area)).sort()) {
       const dir = join('samples', area, id);
       if (!statSync(dir).isDirectory()) continue;
