@@ -9,6 +9,7 @@
 import type { Document, Node } from 'yaml';
 import { yamlLib } from '../lazy.js';
 import type { ConfigEntry } from '../model.js';
+import { mapEntries } from '../input/yaml-map.js';
 
 const OPERATOR_KIND = /^kind:\s*(?:FlinkDeployment|FlinkSessionJob|List)\s*$/m;
 const OPERATOR_API = /^\s*apiVersion:\s*flink\.apache\.org\//m;
@@ -56,29 +57,14 @@ function resources(doc: Document): Resource[] {
 /** spec.flinkConfiguration of every operator resource in the text, with the line of each value. */
 export function operatorConfigEntries(text: string, source: string): ConfigEntry[] | null {
   if (!looksLikeOperatorResource(text.slice(0, 65536))) return null;
-  const { LineCounter, isMap, isScalar, isSeq, parseAllDocuments } = yamlLib();
+  const { LineCounter, isMap, parseAllDocuments } = yamlLib();
   const lineCounter = new LineCounter();
   const entries: ConfigEntry[] = [];
   for (const doc of parseAllDocuments(text, { lineCounter, uniqueKeys: false }) as Document[]) {
     for (const r of resources(doc)) {
       const spec = (r.node as unknown as { get(k: string, keep: boolean): unknown }).get('spec', true);
       const conf = isMap(spec) ? (spec as unknown as { get(k: string, keep: boolean): unknown }).get('flinkConfiguration', true) : null;
-      const visit = (node: unknown, prefix: string): void => {
-        if (!isMap(node)) return;
-        for (const pair of node.items) {
-          const k = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-          const key = prefix ? `${prefix}.${k}` : k;
-          const v = pair.value as Node | null;
-          if (isMap(v)) {
-            visit(v, key);
-            continue;
-          }
-          const value = isSeq(v) ? v.items.map((i) => (isScalar(i) ? String(i.value) : String(i))).join(';') : isScalar(v) ? (v.value === null ? '' : String(v.value)) : v ? String(v) : '';
-          const offset = (pair.key as Node | null)?.range?.[0] ?? 0;
-          entries.push({ key, value, source, line: lineCounter.linePos(offset).line });
-        }
-      };
-      visit(conf, '');
+      entries.push(...mapEntries(conf, source, lineCounter));
     }
   }
   return entries;
