@@ -120,7 +120,11 @@ describe('watch kafka:// (real broker)', () => {
     expect(await stopMember(b)).toBe(0);
     const records = await readTopic(out);
     const found = summary(records);
-    expect([...found.keys()]).toEqual([...reference.keys()]);
+    // No finding is lost. The member that takes over starts from the last commit with fresh state,
+    // so a stream cut there may also show a part on its own (a consequence whose cause the killed
+    // member had read, a trace's tail): extra findings are allowed, missing ones are not.
+    const lost = [...reference.keys()].filter((k) => !found.has(k));
+    expect(lost).toEqual([]);
     const announced = new Map<string, number>();
     for (const r of records) if (r.type === 'finding') announced.set(`${r.group} ${r.finding.id}`, (announced.get(`${r.group} ${r.finding.id}`) ?? 0) + 1);
     // The bound: one announcement, plus at most one per rebalance that moved the finding's partition.
