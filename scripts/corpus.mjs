@@ -60,18 +60,7 @@ export function readCorpus(dir) {
       return { format: 'labels.json', entries, problems: [`labels.json: ${e.message}`] };
     }
     for (const x of list) {
-      entries.push({
-        file: x.file,
-        path: join(dir, x.file),
-        source_url: x.source_url,
-        product: x.product,
-        flink_version: x.flink_version ?? null,
-        side: x.side,
-        label: x.diagnosis,
-        key_evidence: x.expected_key_evidence,
-        also: x.also ?? [],
-        notes: x.notes ?? '',
-      });
+      entries.push(entryOf(dir, x.file, { ...x, label: x.diagnosis, key_evidence: x.expected_key_evidence }));
     }
     return { format: 'labels.json', entries, problems };
   }
@@ -95,18 +84,7 @@ export function readCorpus(dir) {
       problems.push(`${sidecar}: ${e.message}`);
       continue;
     }
-    entries.push({
-      file: name,
-      path: join(dir, name),
-      source_url: meta.source_url,
-      product: meta.product,
-      flink_version: meta.flink_version ?? null,
-      side: meta.side,
-      label: meta.label,
-      key_evidence: meta.key_evidence,
-      also: meta.also ?? [],
-      notes: meta.notes ?? '',
-    });
+    entries.push(entryOf(dir, name, meta));
   }
   return { format: 'sidecars', entries, problems };
 }
@@ -358,4 +336,20 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       process.exit(2);
     },
   );
+}
+
+/** One excerpt: its file, and the metadata of its sidecar (or labels.json entry, fields renamed). */
+function entryOf(dir, file, meta) {
+  return {
+    file,
+    path: join(dir, file),
+    source_url: meta.source_url,
+    product: meta.product,
+    flink_version: meta.flink_version ?? null,
+    side: meta.side,
+    label: meta.label,
+    key_evidence: meta.key_evidence,
+    also: meta.also ?? [],
+    notes: meta.notes ?? '',
+  };
 }

@@ -205,14 +205,21 @@ async function* expandStream(name: string, raw: AsyncIterable<Buffer>, opts: Exp
     case 'flink-operator': {
       // The resource's flinkConfiguration as configuration (with its lines in the file), its status as records.
       const text = await readText(peeked.stream);
+      if (text === null) {
+        opts.warn(name, `operator resource larger than ${MAX_REST_DOCUMENT >> 20} MiB; not read`);
+        return;
+      }
       yield { name, kind: 'config', chunks: once(Buffer.from(text)), gzip: false, format: kind };
       const status = operatorStatusLog(text);
       if (status) yield { name: `${name}!status`, kind: 'log', chunks: once(Buffer.from(status)), gzip: false, format: kind, roleHint: 'jobmanager' };
       return;
     }
-    case 'k8s-events':
-      yield { name, kind: 'log', chunks: once(Buffer.from(eventsLog(await readText(peeked.stream)))), gzip: false, format: kind };
+    case 'k8s-events': {
+      const text = await readText(peeked.stream);
+      if (text === null) opts.warn(name, `events table larger than ${MAX_REST_DOCUMENT >> 20} MiB; not read`);
+      else yield { name, kind: 'log', chunks: once(Buffer.from(eventsLog(text))), gzip: false, format: kind };
       return;
+    }
     case 'cri':
       yield { name, kind: 'log', chunks: mapLines(peeked.stream, criLine), gzip: false, format: kind };
       return;
@@ -237,18 +244,11 @@ async function* expandStream(name: string, raw: AsyncIterable<Buffer>, opts: Exp
  * A document that does not parse is scanned as plain text, with a warning.
  */
 async function* restMembers(name: string, stream: AsyncIterable<Buffer>, opts: ExpandOptions): AsyncGenerator<Member> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const b of stream) {
-    size += b.length;
-    if (size > MAX_REST_DOCUMENT) {
-      opts.warn(name, `REST document larger than ${MAX_REST_DOCUMENT >> 20} MiB; not read`);
-      await drain(stream);
-      return;
-    }
-    parts.push(Buffer.from(b));
+  const text = await readText(stream);
+  if (text === null) {
+    opts.warn(name, `REST document larger than ${MAX_REST_DOCUMENT >> 20} MiB; not read`);
+    return;
   }
-  const text = Buffer.concat(parts).toString('utf8');
   const doc = parseRestDocument(text);
   if (!doc) {
     opts.warn(name, 'looks like a Flink REST document but does not parse as one; read as plain text');
@@ -263,15 +263,15 @@ async function* restMembers(name: string, stream: AsyncIterable<Buffer>, opts: E
   for (const m of rendered) yield { name: m.name, kind: m.kind, chunks: once(Buffer.from(m.text)), gzip: false, format: doc.kind, ...(m.kind === 'log' ? { roleHint: 'jobmanager' as const } : {}) };
 }
 
-/** A whole (small) stream as text, at most MAX_REST_DOCUMENT bytes. */
-async function readText(stream: AsyncIterable<Buffer>): Promise<string> {
+/** A whole (small) stream as text; null (the rest drained) past MAX_REST_DOCUMENT bytes. */
+async function readText(stream: AsyncIterable<Buffer>): Promise<string | null> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const b of stream) {
     size += b.length;
     if (size <= MAX_REST_DOCUMENT) parts.push(Buffer.from(b));
   }
-  return Buffer.concat(parts).toString('utf8');
+  return size > MAX_REST_DOCUMENT ? null : Buffer.concat(parts).toString('utf8');
 }
 
 async function* once(b: Buffer): AsyncGenerator<Buffer> {

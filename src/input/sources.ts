@@ -2,7 +2,7 @@
 // each a stream of large Buffers with gzip recognised by its magic bytes. Problems with one path
 // become warnings; what the bytes mean is decided downstream (scan/, parse/, detect/).
 
-import { createReadStream, fstatSync, promises as fsp, statSync } from 'node:fs';
+import { createReadStream, fstatSync, promises as fsp, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { InputWarning, Role } from '../model.js';
 import { readReused, readReusedFd } from './read.js';
@@ -70,7 +70,6 @@ export async function resolveInputs(
       warnings.push(...capture.warnings);
       const doc = Buffer.from(captureDocument(capture));
       if (options.saveLive) {
-        const { writeFileSync } = await import('node:fs');
         try {
           writeFileSync(options.saveLive, doc);
         } catch (e) {

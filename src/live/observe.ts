@@ -42,7 +42,7 @@ export function observe(archive: RestArchive, now: number): string[] {
     if (job && Array.isArray(job.vertices)) {
       for (const v of job.vertices) {
         if (!isObject(v) || typeof v.id !== 'string') continue;
-        const bp = backPressure(obj(archive.get(`/jobs/${jid}/vertices/${v.id}/backpressure`)), str(v.name) ?? v.id, v.id, jid, name);
+        const bp = backPressure(obj(archive.get(`/jobs/${jid}/vertices/${v.id}/backpressure`)), str(v.name) ?? v.id, jid, name);
         if (bp) out.push(bp);
       }
     }
@@ -150,7 +150,7 @@ function restartLoop(archive: RestArchive, jid: string, name: string): string | 
   return `Job ${name} (${jid}) restarted ${n} times${restarts === null ? ' or more' : ''}${span}.`;
 }
 
-function backPressure(bp: Record<string, unknown> | null, vertex: string, vid: string, jid: string, name: string): string | null {
+function backPressure(bp: Record<string, unknown> | null, vertex: string, jid: string, name: string): string | null {
   if (!bp) return null;
   const level = str(bp.backpressureLevel) ?? str(bp['backpressure-level']);
   if (!level || level.toLowerCase() !== 'high') return null;
