@@ -208,7 +208,7 @@ describe('interrupts and standard input', () => {
   }, 60_000);
 
   // Against the build: the pipeline's worker runs compiled scripts.
-  it.skipIf(!existsSync('dist/scan/worker.bundle.js') || availableParallelism() < 2)('Ctrl-C during a two-thread pipeline is never lost', async () => {
+  it.skipIf(!existsSync('dist/run/worker.bundle.js') || availableParallelism() < 2)('Ctrl-C during a two-thread pipeline is never lost', async () => {
     const { diagnosePaths } = await import('../../dist/diagnose.js' as string);
     const d = tempDir();
     const p = join(d, 'taskmanager.log');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
 
-const built = existsSync('dist/diagnose.js') && existsSync('dist/scan/worker.bundle.js');
+const built = existsSync('dist/diagnose.js') && existsSync('dist/run/worker.bundle.js');
 
 function comparable(d: any): unknown {
   return {
@@ -69,7 +69,7 @@ describe.skipIf(!built)('parallel scan', () => {
 
 describe.skipIf(!built)('shared task queue', () => {
   it('lanes take the largest tasks first, results are handed on in task order', async () => {
-    const { runPool } = await import('../../dist/scan/pool.js' as string);
+    const { runPool } = await import('../../dist/run/pool.js' as string);
     const taken: number[] = [];
     const delivered: number[] = [];
     const tasks = [5, 900, 1, 40, 900, 7].map((n, i) => ({ name: `f${i}`, path: `/nonexistent/${n}`, range: null }));

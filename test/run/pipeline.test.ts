@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
 
-const built = existsSync('dist/diagnose.js') && existsSync('dist/scan/worker.bundle.js');
+const built = existsSync('dist/diagnose.js') && existsSync('dist/run/worker.bundle.js');
 const SAMPLE = 'samples/rocksdb/rocksdb-hardlink-unsupported/positive-1.17-azure-files';
 
 function comparable(d: any): unknown {
