@@ -4,7 +4,8 @@
 // results of several detectors are joined is run/merge.ts's job; correlation comes after.
 
 import type { ConfigEntry, LogEvent, Role, ScannedRecord, Signal, SourceInfo } from '../model.js';
-import { Facts, FACT_LITERALS, extractFacts, hintsFromFileName, roleOfLogger } from './facts.js';
+import { Facts, FACT_LITERALS } from './facts.js';
+import { extractFacts, hintsFromFileName, roleOfLogger } from './extract.js';
 import { identityOf } from './identity.js';
 import { buildEvent } from '../parse/event.js';
 import { appliesTo, type Condition, type Pattern } from './pattern.js';
