@@ -1,5 +1,5 @@
 // Writes dist/cli/bundle.js, the command line and everything it loads at start-up in one file,
-// which the bin runs, and dist/scan/worker.bundle.js, what a scan worker thread runs. Loading one
+// which the bin runs, and dist/run/worker.bundle.js, what a scan worker thread runs. Loading one
 // module instead of some sixty (with commander, chalk and semver) takes a third less start-up
 // time. The libraries loaded only when needed (the YAML parser, the schema validator, archive
 // readers, the ReDoS checker) stay outside. Each bundle sits at the same depth below dist/ as the
@@ -20,4 +20,4 @@ const common = {
 };
 
 await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/bundle.js' });
-await build({ ...common, entryPoints: ['src/scan/worker.ts'], outfile: 'dist/scan/worker.bundle.js' });
+await build({ ...common, entryPoints: ['src/run/worker.ts'], outfile: 'dist/run/worker.bundle.js' });

@@ -8,13 +8,14 @@
 import { open as openFile, stat, type FileHandle } from 'node:fs/promises';
 import type { Finding, InputWarning } from './model.js';
 import { resolveInputs, type InputSource } from './input/sources.js';
-import { buildPrefilter, lazyPrefilter, type Prefilter } from './scan/prefilter.js';
 import { scanStream, type ScanResult } from './scan/scanner.js';
-import { Detector, PROBLEM_LITERALS, TaskFeeder, scanLiterals } from './detect/detector.js';
+import type { Detector } from './detect/detector.js';
 import type { Pattern } from './detect/pattern.js';
+import { detectionSetup, type DetectionSetup } from './setup.js';
 import { correlate } from './correlate/correlate.js';
 import { applyIgnores, type IgnoreRule } from './ignore.js';
-import { runTask } from './scan/task.js';
+import { runTask } from './run/task.js';
+import { TaskFeeder } from './run/merge.js';
 import { jobUnstableFindings } from './unknown/job-unstable.js';
 
 export interface FollowOptions {
@@ -29,18 +30,14 @@ export interface FollowOptions {
   onWarning: (w: InputWarning) => void;
 }
 
-/** What every live detection over one set of patterns shares: the scan literals and prefilters. */
-export interface LiveSetup {
-  patterns: Pattern[];
+/** What every live detection over one set of patterns shares: the detection setup and the ignore rules. */
+export interface LiveSetup extends DetectionSetup {
   ignore: IgnoreRule[];
-  prefilter: Prefilter;
-  problemPrefilter: Prefilter;
 }
 
-/** Builds the prefilters once for many live detections (a Kafka watcher keeps one per source group). */
+/** Builds the setup once for many live detections (a Kafka watcher keeps one per source group). */
 export function liveSetup(patterns: Pattern[], ignore: IgnoreRule[] = []): LiveSetup {
-  const literals = scanLiterals(patterns);
-  return { patterns, ignore, prefilter: buildPrefilter(literals), problemPrefilter: lazyPrefilter([...literals, ...PROBLEM_LITERALS]) };
+  return { ...detectionSetup(patterns), ignore };
 }
 
 /**
@@ -56,7 +53,7 @@ export class LiveDetection {
   private readonly reported = new Map<string, number>();
 
   constructor(readonly setup: LiveSetup) {
-    this.detector = new Detector(setup.patterns, { since: null, until: null, fullScan: false });
+    this.detector = setup.detector();
   }
 
   /** Registers a log source and returns its index. */
@@ -100,7 +97,7 @@ export class LiveDetection {
     const detector = this.detector;
     this.dirty = false;
     for (let i = 0; i < detector.sources.length; i++) detector.finishSource(i);
-    const { findings, checkpoints, jobTransitions } = correlate({ patterns: this.setup.patterns, signals: detector.signals, facts: detector.facts, sources: detector.sources });
+    const { findings, checkpoints, jobTransitions } = correlate({ patterns: this.setup.patterns, signals: detector.applicableSignals(), facts: detector.facts, sources: detector.sources });
     const unstable = final ? jobUnstableFindings({ patterns: this.setup.patterns, findings, unknown: detector.unknown.finish(detector.facts, detector.sources), checkpoints, jobTransitions, sources: detector.sources }) : [];
     const { kept } = applyIgnores([...findings, ...unstable], this.setup.ignore);
     for (const f of kept) {

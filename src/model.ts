@@ -2,8 +2,15 @@
 // Every stage imports its inputs and outputs from here, so the flow stays one-way and the
 // JSON contract (report/json.ts) is a direct projection of these types.
 
-import type { UnknownGroup } from './unknown/groups.js';
-export type { UnknownGroup, UnknownOccurrence } from './unknown/groups.js';
+/**
+ * A record as the scanner cut it, before parsing: its 1-based first line number, its lines, and
+ * the prefilter literals it holds (null when every record is handed on and none were looked for).
+ */
+export interface ScannedRecord {
+  firstLine: number;
+  lines: string[];
+  literals: string[] | null;
+}
 
 /** Process role of a log source. */
 export type Role = 'jobmanager' | 'taskmanager' | 'client' | 'unknown';
@@ -364,4 +371,42 @@ export interface Diagnosis {
   interrupted: boolean;
   /** What the logs cover in time (absent from diagnoses built by hand). */
   coverage?: Coverage;
+}
+
+/** Where one occurrence of an unknown failure stands. */
+export interface UnknownOccurrence {
+  source: string;
+  line: number;
+  time: string | null;
+}
+
+/** One group of unknown failures with the same fingerprint. */
+export interface UnknownGroup {
+  fingerprint: string;
+  exception: string;
+  message: string;
+  frames: string[];
+  level: string | null;
+  count: number;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  sources: string[];
+  roles: Role[];
+  /** 1 = most likely relevant; benign groups rank after all others. */
+  rank: number;
+  score: number;
+  /** Known background noise (demoted). */
+  benign: boolean;
+  /** The innermost exception only wraps another failure whose cause the record does not show. */
+  wrapper: boolean;
+  /** Occurrences within two minutes before a job restart, task failure or failed checkpoint. */
+  nearFailures: number;
+  /** Why it ranks where it does. */
+  reasons: string[];
+  /** A representative occurrence (the most complete record), trimmed to what matters. */
+  sample: { source: string; line: number; text: string[] };
+  /** The representative record's lines as logged (container prefixes removed), capped; for `patterns new`. */
+  record: string[];
+  /** Every occurrence (capped), for `flink-doctor explain`. */
+  occurrences: UnknownOccurrence[];
 }

@@ -20,7 +20,7 @@ import { watchCommand } from '../fleet/cli.js';
 import { exportCommand } from '../export/cli.js';
 import { explainText, findGroup } from './explain.js';
 import { follow } from '../follow.js';
-import { HEAP_BUDGET } from '../scan/heap.js';
+import { HEAP_BUDGET } from '../run/heap.js';
 import { findingJson as toJsonFinding } from '../report/json.js';
 import { parseHeaders, type LiveOptions } from '../live/client.js';
 import { findingText } from '../report/text.js';

@@ -8,7 +8,7 @@
 
 import type { CheckpointRecord, CheckpointRun, Finding, JobSummary, JobTransition, Signal } from '../model.js';
 import { severityRank } from '../model.js';
-import { appliesTo, fillTemplate, type Pattern } from '../detect/pattern.js';
+import { fillTemplate, type Pattern } from '../detect/pattern.js';
 import { buildFinding, byTime, checkFinding, shareJobs, uniq, type Built, type CorrelateInput } from './findings.js';
 import { buildLinks, declaredCauses } from './links.js';
 import { assignCauses, buildNodes, type Node } from './graph.js';
@@ -31,9 +31,8 @@ export interface CorrelateOutput {
 export function correlate(input: CorrelateInput): CorrelateOutput {
   const { patterns, facts, sources } = input;
   const byId = new Map(patterns.map((p) => [p.id, p]));
-  // A pattern for some Flink versions only: a line read before the source's version was known (a
-  // banner further on, or in an earlier byte range read by another lane) is judged here.
-  const signals = input.signals.filter((s) => byId.has(s.patternId) && appliesTo(byId.get(s.patternId)!, sources[s.event.sourceIndex]?.flinkVersion ?? null));
+  // Signals come judged against their source's Flink version (Detector.applicableSignals).
+  const signals = input.signals.filter((s) => byId.has(s.patternId));
   const { checkpoints, checkpointRuns } = buildTimeline(facts);
   const jobTransitions = transitionsOf(facts, sources);
   const names = jobNames(jobTransitions);

@@ -3,7 +3,8 @@
 // change). What the failure led to is added by chain.ts, the impact by job by impact.ts.
 
 import type { ConfigEntry, Evidence, Finding, Role, Signal, SourceInfo } from '../model.js';
-import { roleOfLogger, type CheckpointFact, type Facts } from '../detect/facts.js';
+import type { CheckpointFact, Facts } from '../detect/facts.js';
+import { roleOfLogger } from '../detect/extract.js';
 import { fillTemplate, type Pattern } from '../detect/pattern.js';
 import { analysesOf, analysisNamed, type AnalysisResult } from './analyses/index.js';
 import type { SignalTally } from '../detect/thinning.js';

@@ -1,20 +1,17 @@
 // The detection stage, on each scanning thread: parses the records the scanner cut into events,
 // runs the fact extractors, the patterns whose literals the record holds, and hands unclaimed
-// problems to the unknown-failure collector. A scan worker's results are merged into the main
-// thread's detector (mergeState); correlation comes after.
+// problems to the unknown-failure collector. It knows nothing of threads or byte ranges: how the
+// results of several detectors are joined is run/merge.ts's job; correlation comes after.
 
-import type { ConfigEntry, InputWarning, LogEvent, Role, Signal, SourceInfo } from '../model.js';
-import type { ScanMessage } from '../scan/task.js';
-import { Facts, FACT_LITERALS, extractFacts, hintsFromFileName, roleOfLogger } from './facts.js';
+import type { ConfigEntry, LogEvent, Role, ScannedRecord, Signal, SourceInfo } from '../model.js';
+import { Facts, FACT_LITERALS } from './facts.js';
+import { extractFacts, hintsFromFileName, roleOfLogger } from './extract.js';
 import { identityOf } from './identity.js';
-import type { TimelineState } from './timeline.js';
 import { buildEvent } from '../parse/event.js';
-import type { RawEvent } from '../scan/scanner.js';
-import type { Condition, Pattern } from './pattern.js';
+import { appliesTo, type Condition, type Pattern } from './pattern.js';
 import { UnknownCollector, isProblemEvent } from '../unknown/groups.js';
 import { SignalThinning, mergeTallies, type SignalTally } from './thinning.js';
 import { normaliseEvent, vocabularyOf } from '../parse/normalise.js';
-import { buildPrefilter, type Prefilter } from '../scan/prefilter.js';
 
 const FACT_SET = new Set(FACT_LITERALS);
 
@@ -27,6 +24,16 @@ export const PROBLEM_LITERALS = [' ERROR ', ' WARN ', ' FATAL ', '[ERROR', '[WAR
 /** The literals the scanner must search for, for these patterns. */
 export function scanLiterals(patterns: Pattern[]): string[] {
   return [...FACT_LITERALS, ...patterns.filter((p) => p.match).flatMap((p) => p.prefilterLiterals ?? [])];
+}
+
+/**
+ * A search for many literals at once in a byte range (the scanner's prefilter, scan/prefilter.ts):
+ * the hits' literal indexes. The detector is handed a way to build one (DetectionSetup) for its
+ * second reading of normalised text.
+ */
+export interface LiteralSearch {
+  readonly literals: readonly string[];
+  find(buf: Buffer, from: number, to: number): { count: number; lit: ArrayLike<number> };
 }
 
 export interface DetectorOptions {
@@ -48,14 +55,16 @@ export class Detector {
   private readonly byLiteral = new Map<string, Pattern[]>();
   private readonly signalCounts = new Map<string, number>();
   private readonly thinning = new SignalThinning();
-  /** What was not kept of each pattern's signals (see thinning.ts): filled by tallies(). */
-  private readonly tallied = new Map<string, SignalTally>();
+  /** What was not kept of each pattern's signals (see thinning.ts): filled by tallies(), and by merging another detector's. */
+  readonly tallied = new Map<string, SignalTally>();
   /** For the second reading of unclaimed problems (see secondReading): built on first use. */
-  private normalising: { vocabulary: Set<string>; literals: Prefilter; byIndex: Pattern[][] } | null = null;
+  private normalising: { vocabulary: Set<string>; literals: LiteralSearch; byIndex: Pattern[][] } | null = null;
 
   constructor(
     readonly patterns: Pattern[],
     private readonly opts: DetectorOptions,
+    /** Builds the literal search of the second reading (see secondReading), on first use. */
+    private readonly literalSearch: (literals: string[]) => LiteralSearch,
   ) {
     this.facts.onFailure = (t) => this.unknown.failure(t);
     this.eventPatterns = patterns.filter((p) => p.match);
@@ -85,7 +94,7 @@ export class Detector {
   }
 
   /** Reads one record as the scanner cut it (its line numbers moved by `lineOffset`). */
-  record(sourceIndex: number, raw: RawEvent, lineOffset = 0): void {
+  record(sourceIndex: number, raw: ScannedRecord, lineOffset = 0): void {
     this.event(buildEvent(sourceIndex, raw.firstLine + lineOffset, raw.lines), raw.literals);
   }
 
@@ -150,10 +159,10 @@ export class Detector {
     return claimed;
   }
 
-  private normaliser(): { vocabulary: Set<string>; literals: Prefilter; byIndex: Pattern[][] } {
+  private normaliser(): { vocabulary: Set<string>; literals: LiteralSearch; byIndex: Pattern[][] } {
     if (this.normalising) return this.normalising;
     const lits = [...this.byLiteral.keys()];
-    const prefilter = buildPrefilter(lits);
+    const prefilter = this.literalSearch(lits);
     const byIndex = prefilter.literals.map((l) => this.byLiteral.get(l) ?? []);
     return (this.normalising = { vocabulary: vocabularyOf(this.eventPatterns.flatMap((p) => regexSources(p.match))), literals: prefilter, byIndex });
   }
@@ -162,6 +171,19 @@ export class Detector {
   tallies(): Map<string, SignalTally> {
     mergeTallies(this.tallied, this.thinning.finish((s) => this.signals.push(s)));
     return this.tallied;
+  }
+
+  /**
+   * The signals whose pattern applies to the Flink version of their source, once the sources are
+   * finished (finishSource): a line read before its source's version was known (a banner further
+   * on, or in an earlier byte range) was matched without it, and is judged here.
+   */
+  applicableSignals(): Signal[] {
+    const byId = new Map(this.patterns.map((p) => [p.id, p]));
+    return this.signals.filter((s) => {
+      const p = byId.get(s.patternId);
+      return p !== undefined && appliesTo(p, this.sources[s.event.sourceIndex]?.flinkVersion ?? null);
+    });
   }
 
   /** A pod named by a `kubectl logs --prefix` line: a host of the source, and a hint of its role. */
@@ -176,85 +198,6 @@ export class Detector {
   /** Adds configuration entries read from a configuration file. */
   config(entries: ConfigEntry[]): void {
     for (const c of entries) this.facts.config.push(c);
-  }
-
-  /** The detector's results as plain data (for a scan worker to send). */
-  exportState(warnings: InputWarning[]): DetectorState {
-    const f = this.facts;
-    f.settle();
-    return {
-      omitted: { ...f.omitted },
-      sources: this.sources,
-      config: f.config,
-      checkpoints: f.checkpoints,
-      timeline: f.timeline.export(),
-      taskFailures: f.taskFailures,
-      jobs: f.jobs,
-      sourceFacts: [...f.sources.entries()],
-      tallies: [...this.tallies()],
-      signals: this.signals,
-      unknown: this.unknown.exportGroups(),
-      ungrouped: this.unknown.ungrouped,
-      events: this.events,
-      warnings,
-    };
-  }
-
-  /**
-   * Merges a worker's results. Each of its sources becomes a new source here, except that a
-   * later byte range of a file continues `continueSource`, its lines moved by `lineOffset`.
-   * Returns the worker's source index → this detector's source index.
-   */
-  mergeState(state: DetectorState, continueSource: number | null, lineOffset: number): number[] {
-    const map = state.sources.map((s) => {
-      if (continueSource !== null) {
-        const info = this.sources[continueSource]!;
-        info.bytes += s.bytes;
-        info.lines += s.lines;
-        info.gzip ||= s.gzip;
-        return continueSource;
-      }
-      const i = this.addSource(s.name, s.kind, s.gzip);
-      Object.assign(this.sources[i]!, { bytes: s.bytes, lines: s.lines });
-      return i;
-    });
-    const f = this.facts;
-    const shift = (line: number): number => line + lineOffset;
-    pushAll(f.config, state.config.map((c) => ({ ...c, line: lineOffset && state.sources.some((s) => s.name === c.source && s.kind === 'log') ? shift(c.line) : c.line })));
-    for (const c of state.checkpoints) f.keep('checkpoints', { ...c, source: map[c.source]!, line: shift(c.line) });
-    f.timeline.merge(state.timeline, (local) => map[local]!, lineOffset);
-    for (const t of state.taskFailures) f.keep('taskFailures', { ...t, source: map[t.source]!, line: shift(t.line) });
-    for (const j of state.jobs) f.keep('jobs', { ...j, source: map[j.source]!, line: shift(j.line) });
-    f.omitted.checkpoints += state.omitted.checkpoints;
-    f.omitted.taskFailures += state.omitted.taskFailures;
-    f.omitted.jobs += state.omitted.jobs;
-    for (const [local, sf] of state.sourceFacts) {
-      const target = f.source(map[local]!);
-      for (const [role, v] of sf.votes) f.vote(map[local]!, role, v.score, v.reason);
-      if (sf.versionFromBanner || !target.version) {
-        if (sf.version) target.version = sf.version;
-        target.versionFromBanner ||= sf.versionFromBanner;
-      }
-      target.component ??= sf.component;
-      sf.hosts.forEach((h) => target.hosts.add(h));
-      sf.resourceIds.forEach((r) => target.resourceIds.add(r));
-    }
-    // Signals of one event share it: move each event once.
-    const moved = new Set<LogEvent>();
-    for (const s of state.signals) {
-      if (!moved.has(s.event)) {
-        moved.add(s.event);
-        s.event.sourceIndex = map[s.event.sourceIndex]!;
-        if (lineOffset) shiftEventLines(s.event, lineOffset);
-      }
-      if (lineOffset) s.line += lineOffset;
-      this.signals.push(s);
-    }
-    mergeTallies(this.tallied, state.tallies);
-    this.unknown.mergeGroups(state.unknown, (local) => map[local]!, lineOffset);
-    this.unknown.ungrouped += state.ungrouped;
-    this.events += state.events;
-    return map;
   }
 
   /** Decides a source's role, version and hosts once all its events were read. */
@@ -291,83 +234,4 @@ function regexSources(c: Condition | undefined): string[] {
 /** The event without its lines, frames and chain (only what correlation and evidence read). */
 function compactEvent(e: LogEvent): LogEvent {
   return { ...e, chain: [], frames: [], lines: [e.lines[0] ?? ''], lineNumbers: [e.line] };
-}
-
-/** A detector's results as plain data, sent from a scan worker to the main thread. */
-export interface DetectorState {
-  /** Facts counted but not kept (Facts.omitted). */
-  omitted: Facts['omitted'];
-  sources: SourceInfo[];
-  config: ConfigEntry[];
-  checkpoints: Facts['checkpoints'];
-  timeline: TimelineState;
-  taskFailures: Facts['taskFailures'];
-  jobs: Facts['jobs'];
-  sourceFacts: [number, ReturnType<Facts['source']>][];
-  signals: Signal[];
-  tallies: [string, SignalTally][];
-  unknown: unknown[];
-  ungrouped: number;
-  events: number;
-  warnings: InputWarning[];
-}
-
-/** Feeds one task's scan messages into a detector (in-process, or inside a worker). */
-export class TaskFeeder {
-  /** Task member number → detector source index. */
-  readonly members = new Map<number, number>();
-  stopped = false;
-
-  constructor(
-    private readonly d: Detector,
-    private readonly warnings: InputWarning[],
-    /** Events of a later byte range of a file continue that file's source and line numbers. */
-    private readonly continueSource: number | null = null,
-    private readonly lineOffset = 0,
-  ) {}
-
-  take(msg: ScanMessage): void {
-    const d = this.d;
-    switch (msg.type) {
-      case 'member': {
-        const i = this.continueSource ?? d.addSource(msg.name, msg.kind, false, msg.roleHint, msg.host);
-        this.members.set(msg.member, i);
-        return;
-      }
-      case 'record':
-        d.record(this.members.get(msg.member)!, msg.record, this.lineOffset);
-        return;
-      case 'config': {
-        const info = d.sources[this.members.get(msg.member)!]!;
-        info.bytes = msg.bytes;
-        info.lines = msg.lines;
-        d.config(msg.entries);
-        if (msg.error) this.warnings.push({ source: info.name, message: msg.error });
-        return;
-      }
-      case 'done': {
-        const info = d.sources[this.members.get(msg.member)!]!;
-        info.bytes += msg.bytes;
-        info.lines += msg.lines;
-        info.gzip ||= msg.gzip;
-        if (msg.stopped) this.stopped = true;
-        if (msg.error) this.warnings.push({ source: info.name, message: msg.error });
-        return;
-      }
-      case 'warning':
-        this.warnings.push({ source: msg.source, message: msg.message });
-    }
-  }
-}
-
-/** Moves an event's line numbers by `offset`. */
-export function shiftEventLines(e: LogEvent, offset: number): void {
-  e.line += offset;
-  e.lineNumbers = e.lineNumbers.map((n) => n + offset);
-  for (const c of e.chain) c.line += offset;
-}
-
-/** Appends `items` to `list` (a spread push overflows the stack past about a hundred thousand items). */
-function pushAll<T>(list: T[], items: T[]): void {
-  for (const x of items) list.push(x);
 }

@@ -3,7 +3,7 @@
 // join signals across TaskManager and JobManager logs.
 
 import type { Identity, LogEvent } from '../model.js';
-import { parseLocation } from './facts.js';
+import { parseLocation } from './extract.js';
 
 const TASK_IN_SNAPSHOT = /Could not (?:complete snapshot|perform checkpoint|materialize checkpoint) (\d+) for operator (.+? \(\d+\/\d+\))(?:#\d+)?\./;
 // The attempt id is missing where the REST API's exception history stands in for the log.

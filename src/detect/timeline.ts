@@ -42,9 +42,6 @@ interface JobHistory {
   foldAt: number;
 }
 
-/** A history as plain data (structured-clone safe), to be merged into another. */
-export type TimelineState = [job: string, entries: CheckpointEntry[], folds: CheckpointFold[]][];
-
 /** How final a state is: a later line of lower rank does not overwrite a checkpoint's state. */
 const RANK: Record<CheckpointState, number> = { triggered: 0, aborted: 1, expired: 2, declined: 2, failed: 3, completed: 4 };
 
@@ -123,26 +120,19 @@ export class CheckpointTimeline {
     return best;
   }
 
-  /** The history as plain data. */
-  export(): TimelineState {
+  /** Each job's entries as recorded (no durations filled in) and its folded runs. */
+  recorded(): [job: string, entries: CheckpointEntry[], folds: CheckpointFold[]][] {
     return [...this.jobs].map(([job, h]) => [job, [...h.entries.values()], h.folds]);
   }
 
-  /** Merges another history (a scan worker's): its source indexes through `sourceOf`, its lines moved by `lineOffset`. */
-  merge(state: TimelineState, sourceOf: (local: number) => number, lineOffset: number): void {
-    for (const [job, entries, folds] of state) {
-      const h = this.history(job);
-      for (const f of folds) addFold(h, { ...f, source: sourceOf(f.source), line: f.line + lineOffset }, true);
-      for (const e of entries) {
-        const source = sourceOf(e.source);
-        const line = e.line + lineOffset;
-        if (e.triggeredAt !== null || e.state === 'triggered') this.add(job, { kind: 'triggered', id: e.id, time: e.triggeredAt, source, line });
-        if (e.state !== 'triggered') {
-          this.add(job, { kind: e.state, id: e.id, time: e.endedAt, source, line, reason: e.reason, ...(e.bytes !== null ? { bytes: e.bytes } : {}), ...(e.durationMs !== null ? { durationMs: e.durationMs } : {}) });
-        }
-      }
-      if (h.entries.size > h.foldAt) fold(h);
-    }
+  /**
+   * Adds a run of completed checkpoints of `job` (another history's fold): joined with the runs
+   * it touches, the entries it covers dropped (a run says they completed, which no state outranks).
+   */
+  addRun(job: string, run: CheckpointFold): void {
+    const h = this.history(job);
+    addFold(h, run, true);
+    if (h.entries.size > h.foldAt) fold(h);
   }
 
   private history(job: string): JobHistory {

@@ -5,7 +5,7 @@
 
 import { jsonRecordToLine, looksLikeJsonLog } from '../input/json-log.js';
 import { LineKind } from '../parse/line.js';
-import { lineKindAt } from '../scan/scanner.js';
+import { lineKindAt } from '../scan/lines.js';
 
 /** A record as the watcher reads it, independent of the Kafka client. */
 export interface LogRecordIn {

@@ -4,48 +4,9 @@
 // patterns/noise.yaml, see noise.ts) demoted.
 // Fingerprints come from fingerprint.ts; which groups a report shows is decided by select().
 
-import type { LogEvent, Role, SourceInfo } from '../model.js';
-import type { Facts } from '../detect/facts.js';
+import type { LogEvent, Role, SourceInfo, UnknownGroup, UnknownOccurrence } from '../model.js';
 import { knownNoise } from './noise.js';
 import { fingerprintId, fingerprintParts, framesOf, isWrapperClass, rootCause, type FingerprintParts } from './fingerprint.js';
-
-/** Where one occurrence of an unknown failure stands. */
-export interface UnknownOccurrence {
-  source: string;
-  line: number;
-  time: string | null;
-}
-
-/** One group of unknown failures with the same fingerprint. */
-export interface UnknownGroup {
-  fingerprint: string;
-  exception: string;
-  message: string;
-  frames: string[];
-  level: string | null;
-  count: number;
-  firstSeen: string | null;
-  lastSeen: string | null;
-  sources: string[];
-  roles: Role[];
-  /** 1 = most likely relevant; benign groups rank after all others. */
-  rank: number;
-  score: number;
-  /** Known background noise (demoted). */
-  benign: boolean;
-  /** The innermost exception only wraps another failure whose cause the record does not show. */
-  wrapper: boolean;
-  /** Occurrences within two minutes before a job restart, task failure or failed checkpoint. */
-  nearFailures: number;
-  /** Why it ranks where it does. */
-  reasons: string[];
-  /** A representative occurrence (the most complete record), trimmed to what matters. */
-  sample: { source: string; line: number; text: string[] };
-  /** The representative record's lines as logged (container prefixes removed), capped; for `patterns new`. */
-  record: string[];
-  /** Every occurrence (capped), for `flink-doctor explain`. */
-  occurrences: UnknownOccurrence[];
-}
 
 const MAX_OCCURRENCES = 10_000;
 /** Occurrences stored over all groups; past it, groups keep counting without storing more (bounded memory). */
@@ -62,7 +23,8 @@ const RECENT_GROUPS = 64;
 const MAX_RECORD_LINES = 400;
 const NEAR_FAILURE_MS = 2 * 60 * 1000;
 
-interface Building {
+/** A group while events are collected (roles may still be source indexes). */
+export interface GroupInProgress {
   parts: FingerprintParts;
   id: string;
   level: string | null;
@@ -87,6 +49,13 @@ interface Building {
   near?: number;
 }
 
+/** The facts the ranking reads (detect/facts.ts): when jobs restarted or failed, tasks failed, checkpoints failed. */
+export interface FailureFacts {
+  jobs: readonly { kind: string; to: string | null; timeMs: number | null }[];
+  taskFailures: readonly { timeMs: number | null }[];
+  checkpoints: readonly { kind: string; timeMs: number | null }[];
+}
+
 /** True when an event is a problem worth grouping: ERROR/WARN/FATAL, or it carries an exception. */
 export function isProblemEvent(e: LogEvent): boolean {
   return e.level === 'ERROR' || e.level === 'WARN' || e.level === 'FATAL' || e.chain.some((c) => c.cls !== '') || (!e.hasHeader && BARE_ERROR.test(e.message));
@@ -100,14 +69,14 @@ const BARE_ERROR = /^(?:IO error|Corruption|Invalid argument|Not implemented|Ope
 
 /** Collects unclaimed problem events into fingerprint groups. */
 export class UnknownCollector {
-  private readonly groups = new Map<string, Building>();
+  private readonly groups = new Map<string, GroupInProgress>();
   total = 0;
   /** Problem events whose fingerprint arrived after MAX_GROUPS groups existed. */
   ungrouped = 0;
   /** Occurrences stored so far (see MAX_STORED). */
   private stored = 0;
   /** Groups seen last, newest last (see RECENT_GROUPS). */
-  private recent: Building[] = [];
+  private recent: GroupInProgress[] = [];
 
   /**
    * A failure (job restart, task failure, failed checkpoint) at `timeMs`: the groups seen in the
@@ -121,7 +90,7 @@ export class UnknownCollector {
   /** Drops the least relevant groups down to MAX_GROUPS; their occurrences count as ungrouped. */
   private evict(): void {
     const total = Math.max(1, this.total);
-    const relevance = (g: Building): number => Math.log2(1 + g.count) + 2 * ((g.seq ?? 0) / total) + ((g.near ?? 0) > 0 ? 3 : 0);
+    const relevance = (g: GroupInProgress): number => Math.log2(1 + g.count) + 2 * ((g.seq ?? 0) / total) + ((g.near ?? 0) > 0 ? 3 : 0);
     const ranked = [...this.groups.values()].map((g) => ({ g, r: relevance(g) })).sort((a, b) => a.r - b.r);
     for (const { g } of ranked.slice(0, ranked.length - MAX_GROUPS)) {
       this.groups.delete(g.id);
@@ -190,40 +159,33 @@ export class UnknownCollector {
     }
   }
 
-  /** The groups as plain data (structured-clone safe), to be merged into another collector. */
-  exportGroups(): unknown[] {
+  /** The groups being built, as plain data (structured-clone safe). */
+  building(): GroupInProgress[] {
     return [...this.groups.values()];
   }
 
   /**
-   * Merges groups exported by another collector (a scan worker): numeric roles (source indexes)
-   * go through `sourceOf`, line numbers move by `lineOffset`.
+   * Takes in a group another collector built (its source indexes and lines already made this
+   * collector's): a new group, or joined with the one of the same fingerprint.
    */
-  mergeGroups(data: unknown[], sourceOf: (local: number) => number, lineOffset: number): void {
-    for (const raw of data as Building[]) {
-      const b: Building = { ...raw, roles: new Set([...raw.roles].map((r) => (typeof r === 'number' ? sourceOf(r) : r))) };
-      if (lineOffset) {
-        b.sample = { ...b.sample, line: b.sample.line + lineOffset };
-        b.occurrences = b.occurrences.map((o) => ({ ...o, line: o.line + lineOffset }));
-      }
-      this.total += b.count;
-      const g = this.groups.get(b.id);
-      if (!g) {
-        if (this.groups.size >= MAX_GROUPS + EVICT_SLACK) this.evict();
-        this.groups.set(b.id, b);
-        continue;
-      }
-      if (b.sampleQuality > g.sampleQuality) {
-        g.sample = b.sample;
-        g.record = b.record;
-        g.sampleQuality = b.sampleQuality;
-      }
-      absorb(g, b);
+  absorbGroup(b: GroupInProgress): void {
+    this.total += b.count;
+    const g = this.groups.get(b.id);
+    if (!g) {
+      if (this.groups.size >= MAX_GROUPS + EVICT_SLACK) this.evict();
+      this.groups.set(b.id, b);
+      return;
     }
+    if (b.sampleQuality > g.sampleQuality) {
+      g.sample = b.sample;
+      g.record = b.record;
+      g.sampleQuality = b.sampleQuality;
+    }
+    absorb(g, b);
   }
 
   /** Ranks the groups using the failure times known from the facts. */
-  finish(facts: Facts, sources: SourceInfo[]): UnknownGroup[] {
+  finish(facts: FailureFacts, sources: SourceInfo[]): UnknownGroup[] {
     const failures: number[] = [];
     for (const j of facts.jobs) if (j.timeMs !== null && (j.kind !== 'transition' || j.to === 'RESTARTING' || j.to === 'FAILED' || j.to === 'FAILING')) failures.push(j.timeMs);
     for (const t of facts.taskFailures) if (t.timeMs !== null) failures.push(t.timeMs);
@@ -320,7 +282,7 @@ export function selectUnknown(groups: UnknownGroup[], n: number): { top: Unknown
 }
 
 /** Adds group `g`'s counts, times, sources, roles and occurrences to group `t`. */
-function absorb(t: Building, g: Building): void {
+function absorb(t: GroupInProgress, g: GroupInProgress): void {
   t.count += g.count;
   if (rankLevel(g.level) > rankLevel(t.level)) t.level = g.level;
   for (const s of g.sources) t.sources.add(s);
@@ -342,14 +304,14 @@ function absorb(t: Building, g: Building): void {
  * Folds a group without frames (the one-line form of a failure, e.g. a task failure cause in a
  * JobManager line) into the one group with the same exception and message that has frames.
  */
-function mergeFrameless(list: Building[]): Building[] {
-  const framed = new Map<string, Building[]>();
+function mergeFrameless(list: GroupInProgress[]): GroupInProgress[] {
+  const framed = new Map<string, GroupInProgress[]>();
   for (const g of list) {
     if (g.parts.frames.length === 0) continue;
     const key = `${g.parts.exception}\n${g.parts.message}`;
     framed.set(key, [...(framed.get(key) ?? []), g]);
   }
-  const out: Building[] = [];
+  const out: GroupInProgress[] = [];
   for (const g of list) {
     const targets = g.parts.frames.length === 0 && g.parts.exception ? framed.get(`${g.parts.exception}\n${g.parts.message}`) : undefined;
     if (!targets || targets.length !== 1) {

@@ -3,7 +3,7 @@
 // parts as wildcards), and samples/<area>/<id>/ with the representative record as the positive
 // sample, a near-miss placeholder and expect.yaml. Writing the files is the CLI's job.
 
-import type { UnknownGroup } from './groups.js';
+import type { UnknownGroup } from '../model.js';
 
 /** The generated files, by path relative to the output directory. */
 export interface Scaffold {

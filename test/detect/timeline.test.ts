@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CheckpointTimeline, KEEP, type CheckpointUpdate } from '../../src/detect/timeline.js';
 import { diagnosePaths } from '../../src/diagnose.js';
+import { mergeTimeline } from '../../src/run/merge.js';
 import { timelineText } from '../../src/report/timeline.js';
 import { renderJson } from '../../src/report/json.js';
 import { tempDir } from '../helpers.js';
@@ -72,7 +73,7 @@ describe('checkpoint timeline', () => {
     for (let from = 0; from < ids.length; from += 1700) {
       const part = new CheckpointTimeline();
       fill(part, ids.slice(from, from + 1700), failed);
-      merged.merge(part.export(), (s) => s, 0);
+      mergeTimeline(merged, part.recorded(), (s) => s, 0);
     }
     merged.settle();
     expect(merged.entries(JOB)).toEqual(one.entries(JOB));

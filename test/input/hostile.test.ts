@@ -208,13 +208,13 @@ describe('interrupts and standard input', () => {
   }, 60_000);
 
   // Against the build: the pipeline's worker runs compiled scripts.
-  it.skipIf(!existsSync('dist/scan/worker.bundle.js') || availableParallelism() < 2)('Ctrl-C during a two-thread pipeline is never lost', async () => {
+  it.skipIf(!existsSync('dist/run/worker.bundle.js') || availableParallelism() < 2)('Ctrl-C during a two-thread pipeline is never lost', async () => {
     const { diagnosePaths } = await import('../../dist/diagnose.js' as string);
     const d = tempDir();
     const p = join(d, 'taskmanager.log');
     const line = '2024-03-11 09:00:00,000 WARN  org.apache.flink.runtime.taskexecutor.TaskExecutor [] - java.io.IOException: something failed again\n';
     writeFileSync(p, TM + line.repeat(Math.ceil((48 << 20) / line.length)));
-    const whole = await diagnosePaths([p], { workers: 'auto', pipelineMinBytes: 1 });
+    const whole = await diagnosePaths([p], { workers: 'auto', tuning: { pipelineMinBytes: 1 } });
     expect(whole.stats.threads).toBe(2);
     for (const delay of [0, 50, 400]) {
       const controller = new AbortController();
@@ -223,7 +223,7 @@ describe('interrupts and standard input', () => {
         abortedAt = Date.now();
         controller.abort();
       }, delay);
-      const result = await diagnosePaths([p], { workers: 'auto', pipelineMinBytes: 1, signal: controller.signal });
+      const result = await diagnosePaths([p], { workers: 'auto', tuning: { pipelineMinBytes: 1 }, signal: controller.signal });
       clearTimeout(timer);
       if (abortedAt) expect(Date.now() - abortedAt, 'a limit against hangs, not a measurement').toBeLessThan(10_000);
       // Aborted before the scan ended, or the scan ended first: either way the result says which.

@@ -4,7 +4,8 @@
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { lineKindAt, scanStream, type RawEvent } from '../../src/scan/scanner.js';
+import { scanStream, type RawEvent } from '../../src/scan/scanner.js';
+import { lineKindAt } from '../../src/scan/lines.js';
 import { classify, stripContainerPrefix } from '../../src/parse/line.js';
 import { buildPrefilter } from '../../src/scan/prefilter.js';
 import { buildEvent } from '../../src/parse/event.js';

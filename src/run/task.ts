@@ -1,7 +1,7 @@
 // One unit of scanning work — an input (or a byte range of a large plain file) — turned into a
 // stream of messages: members found, the records cut around hits (parsed by the detector that
 // reads them, on the same thread), configuration entries, warnings, totals. The same code runs
-// in-process and inside scan workers (scan/worker.ts, scan/pool.ts).
+// in-process and inside scan workers (worker.ts, pool.ts).
 
 import { createReadStream } from 'node:fs';
 import type { ConfigEntry, Role } from '../model.js';
@@ -9,19 +9,11 @@ import { expandSource, type InflateBudget, type Member } from '../input/members.
 import type { InputSource } from '../input/sources.js';
 import { isConfigName } from '../input/sources.js';
 import { parseConfigText } from '../input/config-file.js';
-import { alignRange } from './range.js';
+import { alignRange, type ByteRange } from './ranges.js';
 import { readReused } from '../input/read.js';
-import type { Prefilter } from './prefilter.js';
-import { scanStream, type RawEvent } from './scanner.js';
+import type { Prefilter } from '../scan/prefilter.js';
+import { scanStream, type RawEvent } from '../scan/scanner.js';
 import { heapCheck } from './heap.js';
-
-/** A byte range of a plain file, scanned separately and joined by line offsets afterwards. */
-export interface ByteRange {
-  start: number;
-  end: number;
-  /** Position of this range in its file (0 = first). */
-  index: number;
-}
 
 /** What a task reports, in order. `member` numbers count from 0 within the task. */
 export type ScanMessage =
@@ -38,7 +30,7 @@ export interface TaskContext {
   signal?: AbortSignal;
   /** Bytes read so far are reported here (in-process scans only). */
   onBytes?: (n: number) => void;
-  /** Keeps this thread's heap within this many bytes (scan/heap.ts); none when absent. */
+  /** Keeps this thread's heap within this many bytes (heap.ts); none when absent. */
   heapBudget?: number;
   /** Read files on this thread (input/read.ts, ReusedReadOptions.sync): other threads scan too. */
   syncReads?: boolean;

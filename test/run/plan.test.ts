@@ -1,7 +1,7 @@
 // The scan's plan: cores from the cgroup's CPU quota and the affinity, lanes from the input's
 // size, the cores and the memory budget.
 import { describe, expect, it } from 'vitest';
-import { AUTO_LANES_MIN_BYTES, AUTO_PIPELINE_MIN_BYTES, BASE_MEMORY, DEFAULT_MAX_MEMORY, LANE_MEMORY, PIPELINE_MEMORY, cgroupCpuLimit, memoryLanes, parseCfsQuota, parseCpuMax, planLanes, usableCores } from '../../src/scan/plan.js';
+import { AUTO_LANES_MIN_BYTES, AUTO_PIPELINE_MIN_BYTES, BASE_MEMORY, DEFAULT_MAX_MEMORY, LANE_MEMORY, PIPELINE_MEMORY, cgroupCpuLimit, memoryLanes, parseCfsQuota, parseCpuMax, planLanes, usableCores } from '../../src/run/plan.js';
 
 const MiB = 1 << 20;
 const GiB = 1 << 30;

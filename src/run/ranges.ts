@@ -3,8 +3,15 @@
 // begins a record: a header or a blank line), so every record is read by exactly one range.
 
 import { readReused } from '../input/read.js';
-import { findBoundary } from './scanner.js';
-import type { ByteRange } from './task.js';
+import { findBoundary } from '../scan/lines.js';
+
+/** A byte range of a plain file, scanned separately and joined by line offsets afterwards. */
+export interface ByteRange {
+  start: number;
+  end: number;
+  /** Position of this range in its file (0 = first). */
+  index: number;
+}
 
 const CHUNK = 1 << 20;
 /** How far past a nominal offset a boundary is looked for before settling for a line start. */

@@ -3,7 +3,7 @@
 // collect); when a scan ends, one if the heap holds more than the budget.
 
 import { describe, expect, it } from 'vitest';
-import { HEAP_BUDGET, heapCheck, heapCollections, heapSettle } from '../../src/scan/heap.js';
+import { HEAP_BUDGET, heapCheck, heapCollections, heapSettle } from '../../src/run/heap.js';
 import { getHeapStatistics } from 'node:v8';
 import { diagnosePaths } from '../../src/diagnose.js';
 

@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
 
-const built = existsSync('dist/diagnose.js') && existsSync('dist/scan/worker.bundle.js');
+const built = existsSync('dist/diagnose.js') && existsSync('dist/run/worker.bundle.js');
 const SAMPLE = 'samples/rocksdb/rocksdb-hardlink-unsupported/positive-1.17-azure-files';
 
 function comparable(d: any): unknown {
@@ -45,7 +45,7 @@ describe.skipIf(!built || availableParallelism() < 2)('pipelined scan', () => {
     writeFileSync(join(dir, 'logs', 'flink-taskexecutor-noise.log'), body);
     writeFileSync(join(dir, 'logs', 'rotated.log.gz'), gzipSync(readFileSync('samples/rocksdb/rocksdb-hardlink-unsupported/positive-1.9-decline-log4j1.log')));
     const serial = await diagnosePaths([join(dir, 'logs')], { workers: 1 });
-    const piped = await diagnosePaths([join(dir, 'logs')], { workers: 'auto', pipelineMinBytes: 0 });
+    const piped = await diagnosePaths([join(dir, 'logs')], { workers: 'auto', tuning: { pipelineMinBytes: 0 } });
     expect(piped.stats.threads).toBe(2);
     expect(serial.stats.threads).toBe(1);
     expect(comparable(piped)).toEqual(comparable(serial));
@@ -60,7 +60,7 @@ describe.skipIf(!built || availableParallelism() < 2)('pipelined scan', () => {
     const inst = '/mnt/share/rocks/job_5e1c0a9b7d3f2e4c6a8b0d1f3e5a7c9b_op_X__1_1__uuid_1';
     writeFileSync(file, Buffer.concat([Buffer.alloc(12 << 20, 0x61), Buffer.from(` org.rocksdb.RocksDBException: while link file to ${inst}/chk-3.tmp/1.sst: ${inst}/db/1.sst: Not supported`)]));
     const serial = await diagnosePaths([file], { workers: 1 });
-    const piped = await diagnosePaths([file], { workers: 'auto', pipelineMinBytes: 0 });
+    const piped = await diagnosePaths([file], { workers: 'auto', tuning: { pipelineMinBytes: 0 } });
     expect(piped.stats.threads).toBe(2);
     expect(comparable(piped)).toEqual(comparable(serial));
     expect(piped.findings.map((f: any) => f.id)).toEqual(['rocksdb-hardlink-unsupported']);
@@ -77,7 +77,7 @@ describe.skipIf(!built || availableParallelism() < 2)('pipelined scan', () => {
       const c = new AbortController();
       if (delay === 0) c.abort();
       else setTimeout(() => c.abort(), delay);
-      const d = await diagnosePaths([dir], { workers: 'auto', pipelineMinBytes: 0, signal: c.signal });
+      const d = await diagnosePaths([dir], { workers: 'auto', tuning: { pipelineMinBytes: 0 }, signal: c.signal });
       expect(d.interrupted).toBe(true);
     }
     for (let i = 0; i < 50 && openFds() > before; i++) await new Promise((r) => setTimeout(r, 20));

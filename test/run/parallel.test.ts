@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
 
-const built = existsSync('dist/diagnose.js') && existsSync('dist/scan/worker.bundle.js');
+const built = existsSync('dist/diagnose.js') && existsSync('dist/run/worker.bundle.js');
 
 function comparable(d: any): unknown {
   return {
@@ -36,7 +36,7 @@ describe.skipIf(!built)('parallel scan', () => {
     writeFileSync(file, body);
     const serial = await diagnosePaths([file], { workers: 0 });
     for (const splitMinBytes of [1, 1000]) {
-      const par = await diagnosePaths([file], { workers: 2, parallelMinBytes: 0, splitMinBytes });
+      const par = await diagnosePaths([file], { workers: 2, tuning: { parallelMinBytes: 0, splitMinBytes } });
       expect(comparable(par)).toEqual(comparable(serial));
       expect(par.stats.threads).toBe(2);
     }
@@ -61,7 +61,7 @@ describe.skipIf(!built)('parallel scan', () => {
     }
     writeFileSync(join(dir, 'logs', 'other.log'), readFileSync('samples/rocksdb/rocksdb-hardlink-unsupported/positive-1.9-decline-log4j1.log'));
     const serial = await diagnosePaths([join(dir, 'logs')], { workers: 0 });
-    const par = await diagnosePaths([join(dir, 'logs')], { workers: 2, parallelMinBytes: 0 });
+    const par = await diagnosePaths([join(dir, 'logs')], { workers: 2, tuning: { parallelMinBytes: 0 } });
     expect(comparable(par)).toEqual(comparable(serial));
     expect([serial.stats.threads, par.stats.threads]).toEqual([1, 2]);
   }, 60_000);
@@ -69,7 +69,7 @@ describe.skipIf(!built)('parallel scan', () => {
 
 describe.skipIf(!built)('shared task queue', () => {
   it('lanes take the largest tasks first, results are handed on in task order', async () => {
-    const { runPool } = await import('../../dist/scan/pool.js' as string);
+    const { runPool } = await import('../../dist/run/pool.js' as string);
     const taken: number[] = [];
     const delivered: number[] = [];
     const tasks = [5, 900, 1, 40, 900, 7].map((n, i) => ({ name: `f${i}`, path: `/nonexistent/${n}`, range: null }));
@@ -101,7 +101,7 @@ describe.skipIf(!built)('shared task queue', () => {
     for (let k = 0; k < 9; k++) writeFileSync(join(logs, `a-small-${k}.log`), noise(k) + noise(k + 31));
     writeFileSync(join(logs, 'flink-kubernetes-session-0-orders-jobmanager-7d9f8-x2k4q.log'), readFileSync(join(src, 'flink-kubernetes-session-0-orders-jobmanager-7d9f8-x2k4q.log')));
     const serial = await diagnosePaths([logs], { workers: 1 });
-    const par = await diagnosePaths([logs], { workers: 2, parallelMinBytes: 0, splitMinBytes: 256 << 10 });
+    const par = await diagnosePaths([logs], { workers: 2, tuning: { parallelMinBytes: 0, splitMinBytes: 256 << 10 } });
     expect(comparable(par)).toEqual(comparable(serial));
     expect([serial.stats.threads, par.stats.threads]).toEqual([1, 2]);
     expect(serial.findings.map((f: any) => f.id)).toContain('rocksdb-hardlink-unsupported');
@@ -123,7 +123,7 @@ describe.skipIf(!built || !existsSync('/proc/self/fd'))('stopping a scan', () =>
         const c = new AbortController();
         if (delay === 0) c.abort();
         else setTimeout(() => c.abort(), delay);
-        const d = await diagnosePaths([dir], { workers, signal: c.signal, parallelMinBytes: 0 });
+        const d = await diagnosePaths([dir], { workers, signal: c.signal, tuning: { parallelMinBytes: 0 } });
         expect(d.interrupted).toBe(true);
       }
     }
@@ -164,7 +164,7 @@ describe('patterns for some Flink versions', () => {
       writeFileSync(file, failure + noise + banner(version) + noise);
       const ids = async (opts: object): Promise<boolean> => (await diagnosePaths([file], { patternDirs: [join(dir, 'patterns')], ...opts })).findings.some((f: any) => f.id === 'old-only');
       expect(await ids({ workers: 0 })).toBe(expected);
-      expect(await ids({ workers: 2, parallelMinBytes: 0, splitMinBytes: 1 })).toBe(expected);
+      expect(await ids({ workers: 2, tuning: { parallelMinBytes: 0, splitMinBytes: 1 } })).toBe(expected);
     }
   }, 60_000);
 });

@@ -8,24 +8,12 @@
 
 import { parentPort, Worker } from 'node:worker_threads';
 import type { InputWarning } from '../model.js';
-import { Detector, TaskFeeder, type DetectorOptions, type DetectorState } from '../detect/detector.js';
-import type { Pattern } from '../detect/pattern.js';
-import { recordLines, type RawEvent, type RecordForm } from './scanner.js';
+import type { DetectionSetup } from '../setup.js';
+import { exportState, TaskFeeder, type DetectorState } from './merge.js';
+import { recordLines, type RawEvent, type RecordForm } from '../scan/record.js';
 import type { ScanMessage } from './task.js';
 import { heapCheck } from './heap.js';
-import { WORKER_LIMITS, WORKER_URL } from './pool.js';
-
-/** What the detecting worker of a pipeline needs. */
-export interface PipelineSetup {
-  role: 'pipeline';
-  patternDirs: string[];
-  /** The literals records name, by index (the problem prefilter's, a superset of the prefilter's). */
-  literals: string[];
-  detector: DetectorOptions;
-  heapBudget?: number;
-  /** One Int32 set to 1 by the scanning thread on Ctrl-C: the worker skips the records still queued. */
-  stop?: SharedArrayBuffer;
-}
+import { WORKER_LIMITS, WORKER_URL, type PipelineSetup } from './protocol.js';
 
 /** From the detecting thread to the scanning one: a batch of records was detected, or the results. */
 type FromDetector = { kind: 'ack'; bytes: number } | { kind: 'state'; state: DetectorState };
@@ -223,10 +211,10 @@ export class Pipeline {
   }
 }
 
-/** The detecting thread's side (run by scan/worker.ts): feeds what arrives to one detector, then posts its state. */
-export function detectInWorker(setup: PipelineSetup, patterns: Pattern[]): void {
+/** The detecting thread's side (run by worker.ts): feeds what arrives to one detector, then posts its state. */
+export function detectInWorker(setup: PipelineSetup, detection: DetectionSetup): void {
   const port = parentPort!;
-  const detector = new Detector(patterns, setup.detector);
+  const detector = detection.detector();
   const warnings: InputWarning[] = [];
   // One feeder a task: each numbers its members from 0.
   const feeders: TaskFeeder[] = [];
@@ -244,7 +232,7 @@ export function detectInWorker(setup: PipelineSetup, patterns: Pattern[]): void 
       if (setup.heapBudget) heapCheck(m.scanned, setup.heapBudget);
       port.postMessage({ kind: 'ack', bytes: m.buffer.byteLength } satisfies FromDetector);
     } else {
-      port.postMessage({ kind: 'state', state: detector.exportState(warnings) } satisfies FromDetector);
+      port.postMessage({ kind: 'state', state: exportState(detector, warnings) } satisfies FromDetector);
     }
   });
 }

@@ -3,36 +3,8 @@
 // does not depend on timing. The tasks wait in one shared queue, largest first: whichever lane is
 // free takes the next one, so no lane idles while another still has a large file ahead of it.
 
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { WorkerReply, WorkerSetup, WorkerTask } from './worker.js';
-
-// The worker's bundle (scripts/bundle.mjs), found from this module or from the start-up bundle in
-// dist/cli/.
-export const WORKER_URL = new URL('../scan/worker.bundle.js', import.meta.url);
-
-/**
- * Young generation of a worker's heap (MiB). V8's default lets a new thread's young generation
- * grow to 32 MiB; a scan's short-lived objects (records, events) die young in an eighth of that
- * (measured: no slower), and each lane costs 25 MiB less resident memory.
- */
-export const WORKER_YOUNG_MB = 12;
-/**
- * Old generation of a worker's heap (MiB). Set explicitly so that a lane's heap does not grow
- * with the machine's memory (V8 sizes its default from it). What a lane keeps is bounded (the
- * detector's fact tails and unknown groups, one task's results); the scan's heap budget
- * (scan/heap.ts) collects well before this; the limit stops a runaway, it is not a working size.
- */
-export const WORKER_OLD_MB = 96;
-
-/** The heap limits every scan worker starts with. */
-export const WORKER_LIMITS = { maxYoungGenerationSizeMb: WORKER_YOUNG_MB, maxOldGenerationSizeMb: WORKER_OLD_MB };
-
-/** True when the built worker script is available (not when running from TypeScript sources). */
-export function workersAvailable(): boolean {
-  return existsSync(fileURLToPath(WORKER_URL));
-}
+import { WORKER_LIMITS, WORKER_URL, type WorkerReply, type WorkerSetup, type WorkerTask } from './protocol.js';
 
 /**
  * Runs `tasks` on `n` lanes — the calling thread (through `local`, when given) and worker threads

@@ -1,0 +1,312 @@
+// How a scan uses the machine: the cores it may use (the CPU quota of its cgroup and the cores
+// Node reports, whichever is fewer), and how many lanes fit in a memory budget. The lane plan is a
+// pure function of the input's size, the cores and the budget, so that what a scan starts does not
+// depend on how much memory the machine has. The execution plan adds the tasks: one per input,
+// a large plain file split into byte ranges when lanes run.
+
+import { readFileSync } from 'node:fs';
+import { open as openFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import type { InputSource } from '../input/sources.js';
+import { sniffPlain } from '../input/members.js';
+import type { DetectionSetup } from '../setup.js';
+import { splitRanges, type ByteRange } from './ranges.js';
+import { workersAvailable } from './protocol.js';
+
+const MiB = 1 << 20;
+
+/** The whole process's memory budget when none is given (DiagnoseOptions.maxMemory, --max-memory). */
+export const DEFAULT_MAX_MEMORY = 256 * MiB;
+
+/**
+ * Resident memory of a scan on the calling thread alone: Node, the code, the patterns, the heap
+ * kept within its budget (heap.ts), the read ring. Measured on two cores (24 GiB): 1 GiB
+ * bench log, --workers 1, peak RSS 119–124 MiB (GNU time %M), rounded up.
+ */
+export const BASE_MEMORY = 128 * MiB;
+/**
+ * Resident memory each further lane (a worker thread) adds: its isolate and compiled code, its
+ * heap within WORKER_OLD_MB and WORKER_YOUNG_MB (pool.ts), its read ring (3 × 1 MiB) and the
+ * results it holds before they are merged. Measured on two cores: 33–38 MiB, 1 GiB bench log,
+ * --workers 2 against --workers 1, rounded up. With the default budget: 4 lanes.
+ */
+export const LANE_MEMORY = 40 * MiB;
+/**
+ * Resident memory a pipeline's detecting worker adds: a lane's isolate and heap, and at most
+ * MAX_IN_FLIGHT (8 MiB) of records handed on and not yet detected, without read buffers.
+ */
+export const PIPELINE_MEMORY = 40 * MiB;
+
+/**
+ * With 'auto', lanes are used from this much input on. A worker thread first loads its code and
+ * patterns and compiles its hot paths (about 0.3 s of processor time). Measured on two cores: two
+ * lanes slower than one below about 1 GiB of logs, faster above. Not yet measured on more cores:
+ * with cores to spare the start-up overlaps the calling thread's work, and the threshold is likely
+ * lower there.
+ */
+export const AUTO_LANES_MIN_BYTES = 1 << 30;
+/**
+ * Cores from which 'auto' uses lanes rather than a pipeline. On two cores a pipeline was measured
+ * faster at every size (1 GiB: 0.89 s against 0.99 s; 4 GiB: 2.7 s against 2.8–3.4 s) with less
+ * processor time and memory: a lane compiles all of the code again, the pipeline's worker only its
+ * half. Three cores are not measured; from four, lanes have cores to themselves (measured on 16
+ * cores: 4 lanes 6.1 s, 8 lanes 4.5 s, 16 lanes 3.8 s on 4 GiB, against 17.6 s on one).
+ */
+export const AUTO_LANES_MIN_CORES = 4;
+/**
+ * With 'auto', a pipeline (the calling thread scans, a worker parses and detects) is used from this
+ * much plain text on when lanes are not: on two cores the worker's start-up was measured to cost
+ * as much as it saves at about 256 MiB. Measured again on two loaded cores (load average 6–7,
+ * medians of 3 alternated runs, wall time): 128 MiB, one thread 1.17 s against the pipeline
+ * 1.40 s; 256 MiB, 1.41 s against 1.54 s; 1 GiB (load 8–9), 3.84 s against 3.64 s. Not yet
+ * measured on more cores (there lanes take over from AUTO_LANES_MIN_BYTES).
+ * Compressed input keeps the second core busy inflating.
+ */
+export const AUTO_PIPELINE_MIN_BYTES = 384 << 20;
+
+/** Cores a cgroup v2 `cpu.max` allows ("max 100000": no limit, "150000 100000": 1.5), or null. */
+export function parseCpuMax(text: string): number | null {
+  const [quota, period] = text.trim().split(/\s+/);
+  if (quota === undefined || quota === 'max') return null;
+  return cores(Number(quota), Number(period ?? 100000));
+}
+
+/** Cores a cgroup v1 CFS quota allows (`cpu.cfs_quota_us`, `cpu.cfs_period_us`; quota -1: no limit), or null. */
+export function parseCfsQuota(quota: string, period: string): number | null {
+  return cores(Number(quota.trim()), Number(period.trim()));
+}
+
+function cores(quota: number, period: number): number | null {
+  if (!Number.isFinite(quota) || !Number.isFinite(period) || quota <= 0 || period <= 0) return null;
+  return quota / period;
+}
+
+type ReadText = (path: string) => string | null;
+
+const readText: ReadText = (path) => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+};
+
+/** The CPU quota of this process's cgroup, in cores (v2 first, then v1), or null when there is none. */
+export function cgroupCpuLimit(read: ReadText = readText): number | null {
+  const v2 = read('/sys/fs/cgroup/cpu.max');
+  if (v2 !== null) return parseCpuMax(v2);
+  for (const dir of ['/sys/fs/cgroup/cpu', '/sys/fs/cgroup/cpu,cpuacct']) {
+    const quota = read(`${dir}/cpu.cfs_quota_us`);
+    const period = read(`${dir}/cpu.cfs_period_us`);
+    if (quota !== null && period !== null) return parseCfsQuota(quota, period);
+  }
+  return null;
+}
+
+/**
+ * Cores a scan may use: os.availableParallelism() (the CPU affinity: taskset, cpusets), lowered to
+ * the cgroup's CPU quota (a container limited to 1.5 cores gets 1: a second thread would be
+ * throttled, not run).
+ */
+export function usableCores(parallelism = availableParallelism(), quota = cgroupCpuLimit()): number {
+  const n = quota === null ? parallelism : Math.min(parallelism, Math.floor(quota));
+  return Math.max(1, n);
+}
+
+/** Lanes a memory budget holds: the calling thread's, and one per LANE_MEMORY left above BASE_MEMORY. */
+export function memoryLanes(maxMemory: number): number {
+  return Math.max(1, 1 + Math.floor((maxMemory - BASE_MEMORY) / LANE_MEMORY));
+}
+
+export interface PlanInput {
+  /** Size of the input files on disk. */
+  inputBytes: number;
+  /** Size of the plain-text inputs (a pipeline's threshold counts only these). */
+  plainBytes: number;
+  /** Cores the scan may use (usableCores). */
+  cores: number;
+  /** The process's memory budget, in bytes. */
+  maxMemory: number;
+  /** Lanes asked for, or 'auto'. */
+  workers: number | 'auto';
+  /** Threshold overrides (DiagnoseOptions.pipelineMinBytes); the constants above when absent. */
+  pipelineMinBytes?: number;
+}
+
+export interface LanePlan {
+  /** 'one': the calling thread alone; 'pipeline': it scans, a worker detects; 'lanes': lanes threads each scan and detect. */
+  mode: 'one' | 'pipeline' | 'lanes';
+  lanes: number;
+  /** Why fewer lanes than asked for run, when so. */
+  limitedBy?: 'cores' | 'memory';
+}
+
+/**
+ * The scan's lanes. Asked-for lanes are capped by the cores and the memory budget; 'auto' uses
+ * lanes on AUTO_LANES_MIN_CORES cores or more from AUTO_LANES_MIN_BYTES (one per core, as many as
+ * the budget holds), else a pipeline on two cores or more from AUTO_PIPELINE_MIN_BYTES of plain
+ * text when the budget holds its worker, else the calling thread alone.
+ */
+export function planLanes(p: PlanInput): LanePlan {
+  const byMemory = memoryLanes(p.maxMemory);
+  if (p.workers !== 'auto') {
+    const asked = Math.max(1, p.workers);
+    const lanes = Math.min(asked, p.cores, byMemory);
+    const limitedBy = lanes === asked ? undefined : lanes === byMemory && byMemory < p.cores ? 'memory' : 'cores';
+    return { mode: lanes > 1 ? 'lanes' : 'one', lanes, ...(limitedBy ? { limitedBy } : {}) };
+  }
+  if (p.cores >= AUTO_LANES_MIN_CORES && p.inputBytes >= AUTO_LANES_MIN_BYTES && byMemory > 1) {
+    const lanes = Math.min(p.cores, byMemory);
+    return { mode: 'lanes', lanes, ...(lanes < p.cores ? { limitedBy: 'memory' as const } : {}) };
+  }
+  const pipelineMin = p.pipelineMinBytes ?? AUTO_PIPELINE_MIN_BYTES;
+  if (p.cores >= 2 && p.plainBytes >= pipelineMin && p.inputBytes >= pipelineMin) {
+    if (p.maxMemory >= BASE_MEMORY + PIPELINE_MEMORY) return { mode: 'pipeline', lanes: 1 };
+    return { mode: 'one', lanes: 1, limitedBy: 'memory' };
+  }
+  return { mode: 'one', lanes: 1 };
+}
+
+/** Thresholds of the execution plan; the constants below unless a caller (a test) sets them. */
+export interface Tuning {
+  /** Inputs smaller than this are scanned on the calling thread, whatever the lanes asked for. */
+  parallelMinBytes: number;
+  /** Plain files from this size are split into byte ranges when lanes run. */
+  splitMinBytes: number;
+  /** With 'auto': plain text from which the calling thread scans and a worker detects. */
+  pipelineMinBytes: number;
+  /** Size of the byte ranges a split file is cut into. */
+  rangeBytes: number;
+}
+
+/** Inputs below this size are scanned in-process: starting workers would cost more than it saves. */
+export const PARALLEL_MIN_BYTES = 64 * MiB;
+/** Plain files from this size are split into byte ranges scanned in parallel. */
+export const SPLIT_MIN_BYTES = 128 * MiB;
+/**
+ * Size of the byte ranges a large file is split into: small enough that a worker which starts
+ * late (a new thread loads its code and patterns first) still gets its share, and that the lanes
+ * end together; large enough that merging the ranges' results costs little.
+ */
+export const RANGE_BYTES = 64 * MiB;
+
+export const TUNING: Tuning = { parallelMinBytes: PARALLEL_MIN_BYTES, splitMinBytes: SPLIT_MIN_BYTES, pipelineMinBytes: AUTO_PIPELINE_MIN_BYTES, rangeBytes: RANGE_BYTES };
+
+/** What a caller asks of the execution. */
+export interface ExecutionSettings {
+  /** Lanes (the calling thread and workers - 1 worker threads; 0 or 1: the calling thread alone), or 'auto' (planLanes). */
+  workers?: number | 'auto';
+  /** Memory budget of the whole process, in bytes (default DEFAULT_MAX_MEMORY). */
+  maxMemory?: number;
+  /** Keeps the JavaScript heap of the scanning threads within this many bytes in all (run/heap.ts); off when absent. */
+  heapBudget?: number;
+  /** Threshold overrides (tests force small byte ranges and lanes on small inputs with them). */
+  tuning?: Partial<Tuning>;
+}
+
+/** One unit of scanning: an input, or a byte range of a large plain file. */
+export interface Task {
+  input: InputSource;
+  range: ByteRange | null;
+  /** Bytes on disk (the range's, or the file's; 0 when unknown): the pool takes large tasks first. */
+  bytes: number;
+}
+
+export interface ExecutionPlan {
+  /** 'one': the calling thread alone; 'pipeline': it scans, a worker detects; 'lanes': tasks spread over lanes. */
+  mode: 'one' | 'pipeline' | 'lanes';
+  /** Threads that scan or detect. */
+  lanes: number;
+  tasks: Task[];
+  /** Size of the inputs on disk (0 when not needed: no lanes, no progress). */
+  inputBytes: number;
+  /** Heap budget of each scanning thread (0: none), and of the calling thread once the scan is done. */
+  heapBudget: number;
+  settleBudget: number;
+}
+
+/**
+ * The execution plan of a scan: the lane plan (planLanes) for the inputs' size, the cores and the
+ * memory budget, and its tasks. Lanes run only when the setup's patterns can be loaded again by a
+ * worker, the built worker exists, every input is a file and the input is large enough; a pipeline
+ * only when records are cut around hits and no file was split.
+ */
+export async function planExecution(inputs: InputSource[], setup: DetectionSetup, settings: ExecutionSettings, withProgress = false): Promise<ExecutionPlan> {
+  const tuning = { ...TUNING, ...settings.tuning };
+  const workers = settings.workers ?? 0;
+  const inputBytes = workers === 'auto' || workers > 1 || withProgress ? await totalBytes(inputs) : 0;
+  const cores = usableCores();
+  // The files are opened to tell plain text only when they are large enough in all.
+  const plain = workers === 'auto' && cores >= 2 && inputBytes >= tuning.pipelineMinBytes ? await plainBytes(inputs, tuning.pipelineMinBytes) : 0;
+  const lanePlan = planLanes({ inputBytes, plainBytes: plain, cores, maxMemory: settings.maxMemory ?? DEFAULT_MAX_MEMORY, workers, pipelineMinBytes: tuning.pipelineMinBytes });
+  const canStart = setup.patternDirs !== null && workersAvailable();
+  const tasks = await planTasks(inputs, canStart ? lanePlan.lanes : 1, tuning);
+  let mode: ExecutionPlan['mode'] = 'one';
+  if (lanePlan.lanes > 1 && tasks.length > 1 && canStart && tasks.every((t) => t.input.path) && inputBytes >= tuning.parallelMinBytes) mode = 'lanes';
+  else if (lanePlan.mode === 'pipeline' && !setup.everyRecord && canStart && tasks.every((t) => !t.range)) mode = 'pipeline';
+  const lanes = mode === 'lanes' ? Math.min(lanePlan.lanes, tasks.length) : mode === 'pipeline' ? 2 : 1;
+  // The budget is for the process: shared among the lanes, or the two stages of a pipeline.
+  const budget = settings.heapBudget ?? 0;
+  return { mode, lanes, tasks, inputBytes, heapBudget: Math.floor(budget / lanes), settleBudget: budget };
+}
+
+/** One task per input; large plain files become one task per byte range when lanes may run. */
+async function planTasks(inputs: InputSource[], lanes: number, tuning: Tuning): Promise<Task[]> {
+  const tasks: Task[] = [];
+  for (const input of inputs) {
+    const size = lanes > 1 && input.path ? await fileSize(input.path) : 0;
+    if (lanes > 1 && input.path && input.kind === 'log' && size >= tuning.splitMinBytes && size > 0 && (await isPlainText(input.path))) {
+      for (const range of splitRanges(size, Math.max(lanes, Math.ceil(size / tuning.rangeBytes)))) tasks.push({ input, range, bytes: range.end - range.start });
+      continue;
+    }
+    tasks.push({ input, range: null, bytes: size });
+  }
+  return tasks;
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Total size of the inputs that are files (on disk), and of standard input redirected from one. */
+async function totalBytes(inputs: InputSource[]): Promise<number> {
+  let n = 0;
+  const seen = new Set<string>();
+  for (const input of inputs) {
+    if (!input.path) n += input.size ?? 0;
+    if (!input.path || seen.has(input.path)) continue;
+    seen.add(input.path);
+    n += await fileSize(input.path);
+  }
+  return n;
+}
+
+/** Size of the plain-text inputs (not compressed or archived; standard input counts as plain), summed until `enough`. */
+async function plainBytes(inputs: InputSource[], enough: number): Promise<number> {
+  let n = 0;
+  for (const input of inputs) {
+    if (n >= enough) break;
+    if (input.kind !== 'log') continue;
+    if (!input.path) n += input.size ?? 0;
+    else if (await isPlainText(input.path)) n += await fileSize(input.path);
+  }
+  return n;
+}
+
+/** True when the file is plain text (no gzip, archive or container wrapper), so it can be split. */
+async function isPlainText(path: string): Promise<boolean> {
+  // A file that cannot be read is not plain text to plan with; the scan reports it.
+  const fh = await openFile(path, 'r').catch(() => null);
+  if (!fh) return false;
+  try {
+    const head = Buffer.alloc(8192);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    return sniffPlain(head.subarray(0, bytesRead));
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,73 @@
+// The worker protocol: where a worker's code is, the heap limits every worker starts with, and
+// the messages between the calling thread and a worker — a lane's setup, tasks and replies
+// (pool.ts, lanes.ts), a pipeline's setup (pipeline.ts, which also defines its record batches).
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { DetectorOptions } from '../detect/detector.js';
+import type { DetectorState } from './merge.js';
+import type { ByteRange } from './ranges.js';
+
+// The worker's bundle (scripts/bundle.mjs), found from this module or from the start-up bundle in
+// dist/cli/.
+export const WORKER_URL = new URL('../run/worker.bundle.js', import.meta.url);
+
+/**
+ * Young generation of a worker's heap (MiB). V8's default lets a new thread's young generation
+ * grow to 32 MiB; a scan's short-lived objects (records, events) die young in an eighth of that
+ * (measured: no slower), and each lane costs 25 MiB less resident memory.
+ */
+export const WORKER_YOUNG_MB = 12;
+/**
+ * Old generation of a worker's heap (MiB). Set explicitly so that a lane's heap does not grow
+ * with the machine's memory (V8 sizes its default from it). What a lane keeps is bounded (the
+ * detector's fact tails and unknown groups, one task's results); the scan's heap budget
+ * (heap.ts) collects well before this; the limit stops a runaway, it is not a working size.
+ */
+export const WORKER_OLD_MB = 96;
+
+/** The heap limits every scan worker starts with. */
+export const WORKER_LIMITS = { maxYoungGenerationSizeMb: WORKER_YOUNG_MB, maxOldGenerationSizeMb: WORKER_OLD_MB };
+
+/** True when the built worker script is available (not when running from TypeScript sources). */
+export function workersAvailable(): boolean {
+  return existsSync(fileURLToPath(WORKER_URL));
+}
+
+/** Settings every task of a lane's worker shares. */
+export interface WorkerSetup {
+  role: 'lane';
+  patternDirs: string[];
+  detector: DetectorOptions;
+  heapBudget?: number;
+  /** Inflated bytes allowed per compressed member (DiagnoseOptions.maxInflated). */
+  maxInflated?: number;
+}
+
+/** A task sent to a worker. */
+export interface WorkerTask {
+  id: number;
+  name: string;
+  path: string;
+  range: ByteRange | null;
+}
+
+/** What a worker posts for a task. */
+export interface WorkerReply {
+  id: number;
+  state: DetectorState;
+  stopped: boolean;
+}
+
+/** What the detecting worker of a pipeline needs. */
+export interface PipelineSetup {
+  role: 'pipeline';
+  patternDirs: string[];
+  /** The literals records name, by index (the problem prefilter's, a superset of the prefilter's). */
+  literals: string[];
+  detector: DetectorOptions;
+  heapBudget?: number;
+  /** One Int32 set to 1 by the scanning thread on Ctrl-C: the worker skips the records still queued. */
+  stop?: SharedArrayBuffer;
+}
+
