@@ -4,7 +4,7 @@
 
 import type { ConfigEntry, Evidence, Finding, Role, Signal, SourceInfo } from '../model.js';
 import { roleOfLogger, type CheckpointFact, type Facts } from '../detect/facts.js';
-import { fillTemplate, type Pattern } from '../detect/pattern.js';
+import { fillTemplate, type Pattern } from '../detect/pattern-spec.js';
 import { analysesOf, analysisNamed, type AnalysisResult } from './analyses/index.js';
 import type { SignalTally } from '../detect/thinning.js';
 import { mergeHosts } from '../hosts.js';
