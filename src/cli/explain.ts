@@ -3,7 +3,7 @@
 // and redaction are diagnose.ts's; grouping is src/unknown/'s.
 
 import type { Diagnosis, UnknownGroup } from '../model.js';
-import { benignLabel, unknownTitle } from '../report/common.js';
+import { benignLabel, unknownTitle } from '../report/unknown-section.js';
 import { visibleDeep } from '../report/escape.js';
 import { diagnoseForCli } from './diagnose.js';
 import { UsageError, writeReport, type Io } from './io.js';
