@@ -23,7 +23,7 @@ import { correlate } from './correlate/correlate.js';
 import { applyIgnores, type IgnoreRule } from './ignore.js';
 import { MAX_GROUPS } from './unknown/groups.js';
 import { FACT_TAIL } from './detect/facts.js';
-import { jobUnstableFindings } from './unknown/job-unstable.js';
+import { jobUnstableFindings } from './correlate/job-unstable.js';
 import { coverage } from './coverage.js';
 
 /** How far a scan has got. */

@@ -15,7 +15,7 @@ import type { Pattern } from './detect/pattern.js';
 import { correlate } from './correlate/correlate.js';
 import { applyIgnores, type IgnoreRule } from './ignore.js';
 import { runTask } from './scan/task.js';
-import { jobUnstableFindings } from './unknown/job-unstable.js';
+import { jobUnstableFindings } from './correlate/job-unstable.js';
 
 export interface FollowOptions {
   patterns: Pattern[];

@@ -30,7 +30,7 @@ export interface PatternSpec {
   match?: Condition;
   /**
    * A finding made without `match`: a registered analysis that judges configuration alone
-   * (correlate/analyses), or `job-unstable` (unknown/job-unstable.ts: a job that restarted, failed
+   * (correlate/analyses), or `job-unstable` (correlate/job-unstable.ts: a job that restarted, failed
    * or stopped checkpointing while no other finding explains it).
    */
   check?: string;
