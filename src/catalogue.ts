@@ -1,6 +1,6 @@
 // Renders the pattern catalogue (docs/patterns.md) from the pattern files; a test keeps it current.
 
-import type { Pattern } from './detect/pattern.js';
+import type { Pattern } from './detect/pattern-spec.js';
 
 /** Markdown catalogue of all patterns, grouped by area. */
 export function renderCatalogue(patterns: Pattern[]): string {

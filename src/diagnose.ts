@@ -16,7 +16,7 @@ import { runDetection, type Detected, type Progress } from './run/run.js';
 import { correlate } from './correlate/correlate.js';
 import { applyIgnores, type IgnoreRule } from './ignore.js';
 import { MAX_GROUPS } from './unknown/groups.js';
-import { jobUnstableFindings } from './unknown/job-unstable.js';
+import { jobUnstableFindings } from './correlate/job-unstable.js';
 import { coverage } from './coverage.js';
 
 export type { Progress } from './run/run.js';

@@ -16,7 +16,7 @@ import { correlate } from './correlate/correlate.js';
 import { applyIgnores, type IgnoreRule } from './ignore.js';
 import { runTask } from './run/task.js';
 import { TaskFeeder } from './run/merge.js';
-import { jobUnstableFindings } from './unknown/job-unstable.js';
+import { jobUnstableFindings } from './correlate/job-unstable.js';
 
 export interface FollowOptions {
   patterns: Pattern[];

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { globLib, yamlLib } from './lazy.js';
 import { diagnosePaths } from './diagnose.js';
-import type { Pattern } from './detect/pattern.js';
+import type { Pattern } from './detect/pattern-spec.js';
 import type { Diagnosis } from './model.js';
 
 /** One sample and what must fire on it. */

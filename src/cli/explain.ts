@@ -1,9 +1,13 @@
 // `flink-doctor explain <fingerprint> [paths…]`: finds one unknown-failure group in a diagnosis
 // and prints every occurrence (source:line and time) with the representative trace. Scanning
-// and redaction are main.ts's; grouping is src/unknown/'s.
+// and redaction are diagnose.ts's; grouping is src/unknown/'s.
 
 import type { Diagnosis, UnknownGroup } from '../model.js';
-import { benignLabel, unknownTitle } from '../report/common.js';
+import { benignLabel, unknownTitle } from '../report/unknown-section.js';
+import { visibleDeep } from '../report/escape.js';
+import { diagnoseForCli } from './diagnose.js';
+import { UsageError, writeReport, type Io } from './io.js';
+import type { ExplainOpts } from './options.js';
 
 /** Lines of the representative record printed; the rest is counted. */
 const MAX_TRACE_LINES = 80;
@@ -34,4 +38,13 @@ export function explainText(g: UnknownGroup, d: Diagnosis): string {
   if (g.record.length > MAX_TRACE_LINES) out.push(`  … ${g.record.length - MAX_TRACE_LINES} more lines`);
   out.push('', `A pattern from it: flink-doctor patterns new --from ${g.fingerprint} <the same paths>`);
   return out.join('\n') + '\n';
+}
+
+export async function explainAction(fingerprint: string, paths: string[], opts: ExplainOpts, io: Io): Promise<number> {
+  const diagnosis = await diagnoseForCli(paths, opts, io);
+  if (!diagnosis) return 2;
+  const group = findGroup(diagnosis, fingerprint);
+  if (typeof group === 'string') throw new UsageError(group);
+  writeReport(opts.format === 'json' ? JSON.stringify(group, null, 2) + '\n' : explainText(visibleDeep(group), visibleDeep(diagnosis)), opts, io);
+  return diagnosis.interrupted ? 130 : 0;
 }

@@ -13,7 +13,8 @@ import { LONG_LITERAL } from '../scan/prefilter.js';
 import { coverageProblems, firedIds, readSampleCases, runSamples } from '../samples.js';
 import { ID_RE, PLACEHOLDER_MARK, scaffoldPattern } from '../unknown/scaffold.js';
 import { findGroup } from './explain.js';
-import { diagnoseForCli, UsageError, type Io } from './main.js';
+import { diagnoseForCli } from './diagnose.js';
+import { UsageError, type Io } from './io.js';
 
 const BUILTIN_SAMPLES = resolve(BUILTIN_PATTERN_DIR, '..', 'samples');
 

@@ -5,7 +5,7 @@
 
 import type { CausalStep, Consequence, Evidence, SourceInfo } from '../model.js';
 import type { CheckpointFact, JobFact, TaskFailureFact } from '../detect/facts.js';
-import type { Pattern } from '../detect/pattern.js';
+import type { Pattern } from '../detect/pattern-spec.js';
 import { evidenceOf, type Built } from './findings.js';
 import { EVENT_TITLES } from './links.js';
 import { isTaskFailure, type Node } from './graph.js';

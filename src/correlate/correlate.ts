@@ -8,7 +8,7 @@
 
 import type { CheckpointRecord, CheckpointRun, Finding, JobSummary, JobTransition, Signal } from '../model.js';
 import { severityRank } from '../model.js';
-import { fillTemplate, type Pattern } from '../detect/pattern.js';
+import { fillTemplate, type Pattern } from '../detect/pattern-spec.js';
 import { buildFinding, byTime, checkFinding, shareJobs, uniq, type Built, type CorrelateInput } from './findings.js';
 import { buildLinks, declaredCauses } from './links.js';
 import { assignCauses, buildNodes, type Node } from './graph.js';

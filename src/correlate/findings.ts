@@ -5,7 +5,7 @@
 import type { ConfigEntry, Evidence, Finding, Role, Signal, SourceInfo } from '../model.js';
 import type { CheckpointFact, Facts } from '../detect/facts.js';
 import { roleOfLogger } from '../detect/extract.js';
-import { fillTemplate, type Pattern } from '../detect/pattern.js';
+import { fillTemplate, type Pattern } from '../detect/pattern-spec.js';
 import { analysesOf, analysisNamed, type AnalysisResult } from './analyses/index.js';
 import type { SignalTally } from '../detect/thinning.js';
 import { mergeHosts } from '../hosts.js';

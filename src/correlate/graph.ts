@@ -9,7 +9,7 @@ import type { Severity, Signal, SourceInfo } from '../model.js';
 import { severityRank } from '../model.js';
 import type { CheckpointFact, Facts, JobFact, TaskFailureFact } from '../detect/facts.js';
 import { parseLocation } from '../detect/extract.js';
-import type { IdentityName, Pattern } from '../detect/pattern.js';
+import type { IdentityName, Pattern } from '../detect/pattern-spec.js';
 import { ANY_ROOT, type Link } from './links.js';
 import { alike, identityKeys, signalIds, sourceTm, type Ids } from './identities.js';
 

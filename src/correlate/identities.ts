@@ -3,7 +3,7 @@
 // captures (`identity:`) or the TaskManager log it came from; and when two nodes name one alike.
 
 import type { Signal, SourceInfo } from '../model.js';
-import type { IdentityName, Pattern } from '../detect/pattern.js';
+import type { IdentityName, Pattern } from '../detect/pattern-spec.js';
 
 /** The identities a node names. */
 export interface Ids {

@@ -6,7 +6,7 @@
 
 import type { Finding, JobImpact, SourceInfo } from '../model.js';
 import type { Facts } from '../detect/facts.js';
-import { fillTemplate, type Pattern } from '../detect/pattern.js';
+import { fillTemplate, type Pattern } from '../detect/pattern-spec.js';
 import { analysesOf } from './analyses/index.js';
 import { formatIds, hostsOf, naturalCompare, uniq, type Built } from './findings.js';
 import { descendants } from './chain.js';

@@ -5,7 +5,7 @@
 // A consequence pattern that declares no cause keeps the default: any root failure of its job
 // before it, or one naming the same checkpoint.
 
-import { durationMs, type IdentityName, type Pattern } from '../detect/pattern.js';
+import { durationMs, type IdentityName, type Pattern } from '../detect/pattern-spec.js';
 
 /** Stands for a signal of any pattern of role root, as the cause of a link. */
 export const ANY_ROOT = '*';

@@ -9,7 +9,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { redosCheck, type Condition, type Pattern } from './pattern.js';
+import { redosCheck } from './pattern-compile.js';
+import type { Condition, Pattern } from './pattern-spec.js';
 
 /** Where the verdict is kept: beside the built-in patterns (patterns/redos-verdict.json). */
 export const REDOS_CACHE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'patterns');

@@ -4,7 +4,7 @@
 // groups unnamed, \uXXXX written as \x{XXXX}). The platform's engine runs this first filter;
 // flink-doctor confirms and correlates its hits. Each dialect's printer is its own module.
 
-import type { Condition, Pattern } from '../detect/pattern.js';
+import type { Condition, Pattern } from '../detect/pattern-spec.js';
 import { literalsOfRegex, score } from '../detect/literals.js';
 
 /** A pattern as a single-line filter, with what the filter leaves out. */

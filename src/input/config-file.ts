@@ -1,11 +1,11 @@
 // Reads a flink-conf.yaml (flat `key: value` lines) or config.yaml (nested YAML, Flink 1.19+)
-// into configuration entries with the line where each value stands (yaml-map.ts flattens nested
+// into configuration entries with the line where each value stands (src/yaml-map.ts flattens nested
 // maps); a Flink operator resource gives its flinkConfiguration (live/operator.ts).
 
 import { yamlLib } from '../lazy.js';
 import type { ConfigEntry } from '../model.js';
 import { operatorConfigEntries } from '../live/operator.js';
-import { mapEntries } from './yaml-map.js';
+import { mapEntries } from '../yaml-map.js';
 
 /** Parses configuration text; returns entries and an error message when the text is not YAML. */
 export function parseConfigText(text: string, source: string): { entries: ConfigEntry[]; error: string | null } {

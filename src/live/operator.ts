@@ -9,7 +9,7 @@
 import type { Document, Node } from 'yaml';
 import { yamlLib } from '../lazy.js';
 import type { ConfigEntry } from '../model.js';
-import { mapEntries } from '../input/yaml-map.js';
+import { mapEntries } from '../yaml-map.js';
 
 const OPERATOR_KIND = /^kind:\s*(?:FlinkDeployment|FlinkSessionJob|List)\s*$/m;
 const OPERATOR_API = /^\s*apiVersion:\s*flink\.apache\.org\//m;

@@ -6,61 +6,15 @@
 
 import { isIPv4, isIPv6 } from 'node:net';
 import type { ConfigEntry, Diagnosis } from '../model.js';
+import { NOT_SENT, OPEN, Pseudonyms, type RedactionEntry } from './pseudonyms.js';
+import { CODE_ROOTS, HARMLESS, HOST_KEY, K8S_SAFE, looksLikeName, looksRandom, MASK, PUBLIC_ENDPOINTS, PUBLIC_HOSTS, SECRET_KEY, SERVICE_SUFFIXES, TLDS, TOKEN, USER_KEY, type RedactionKind } from './vocabulary.js';
 
-/** Kinds of redacted values; each has its own numbering. */
-export type RedactionKind = 'host' | 'ip' | 'user' | 'bucket' | 'account' | 'email' | 'secret';
-
-/** One pseudonym and what it stands for (`original` is null for secrets: they are never written out). */
-export interface RedactionEntry {
-  kind: RedactionKind;
-  pseudonym: string;
-  original: string | null;
-}
-
-// Placeholders are written as private-use characters while a string is processed, so that later
-// rules never re-match a pseudonym; they become readable names at the end.
-const OPEN = '\uE000';
-const CLOSE = '\uE001';
-const DIGIT0 = 0xe010;
-const SENTINEL = /\uE000([\uE010-\uE019]+)\uE001/g;
-const NOT_SENT = '\\uE000-\\uE0FF';
-
-/** Values that carry no information about the site and stay as they are. */
-const HARMLESS = new Set(['localhost', 'localhost.localdomain', '127.0.0.1', '0.0.0.0', '::1', '::', 'flink', 'root']);
-/** Public documentation hosts that references point to. */
-const PUBLIC_HOSTS = /(^|\.)(apache\.org|github\.com|github\.io|githubusercontent\.com|stackoverflow\.com|kubernetes\.io|rocksdb\.org|amazon\.com|microsoft\.com|google\.com|openjdk\.org|oracle\.com|maven\.org|ververica\.com)$/i;
-/** Public object-store endpoints named whole (path-style URLs: the bucket is the first path segment). */
-const PUBLIC_ENDPOINTS = /^(?:storage\.googleapis\.com|storage\.cloud\.google\.com|s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?)$/i;
-/** Masks the unknown-failure fingerprints put in place of variable parts (`<host>`, `<host:port>`, `<n>` …): kept as they are. */
-const MASK = /<[a-z]+(?::[a-z]+)?>/g;
-/** Top-level domains that mark a dotted token as a host name (class names end in a capitalised word instead). */
-const TLDS = new Set('com net org io local internal lan corp intra intranet cloud dev app svc localdomain home arpa cn de uk fr nl jp ru eu us co ai in br au ch se no fi dk es it pl be at cz kr sg hk tw ca biz info'.split(' '));
-/** Java/Scala package roots: a dotted token starting with one of these is code, not a host. */
-const CODE_ROOTS = /^(java|javax|jdk|sun|scala|akka|pekko|kotlin|org\.apache|org\.rocksdb|io\.netty|com\.google|com\.amazonaws|software\.amazon|com\.microsoft|com\.fasterxml|org\.slf4j|ch\.qos|org\.eclipse)\./;
-/** Cloud storage endpoints: the label before the suffix is an account or bucket, the suffix is kept. */
-const SERVICE_SUFFIXES: Array<[RegExp, RedactionKind]> = [
-  [/\.(?:blob|dfs|file|queue|table)\.core\.windows\.net$/i, 'account'],
-  [/\.(?:blob|dfs|file)\.core\.chinacloudapi\.cn$/i, 'account'],
-  [/\.s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?$/i, 'bucket'],
-  [/\.storage\.googleapis\.com$/i, 'bucket'],
-  [/\.oss-[a-z0-9-]+\.aliyuncs\.com$/i, 'bucket'],
-];
-/** Key names whose values are secrets (checked on the last segments of a key). */
-const SECRET_KEY = /(pass(word|wd)?|pwd|secret|token|credential|api[._-]?key|access[._-]?key|account\.key|private[._-]?key|auth[._-]?params|service[._-]?key|basic[._-]?auth|jaas\.config|sas[._-]?token|signature|^sig$|x-amz-signature|x-amz-credential|x-amz-security-token|awsaccesskeyid|session[._-]?token|client[._-]?secret|http-headers)/i;
-/** Key names whose values are host names or host:port lists. */
-const HOST_KEY = /(^|[._-])(address|host|hostname|bind-host|quorum|bootstrap\.servers|servers|brokers|namenode)$/i;
-/** Key names whose values are user names. */
-const USER_KEY = /(^|[._-])(user|username|user\.name|principal|login)$/i;
-
-const TOKEN = '[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?';
-const K8S_SAFE = '[bcdfghjklmnpqrstvwxz2456789]';
+export type { RedactionEntry } from './pseudonyms.js';
+export type { RedactionKind } from './vocabulary.js';
 
 /** A stable pseudonymiser for one report: the same value always gets the same name. */
 export class Redactor {
-  private readonly byOriginal = new Map<string, number>();
-  private readonly entries: Array<{ kind: RedactionKind; original: string; pseudonym: string }> = [];
-  private readonly counters = new Map<RedactionKind, number>();
-  private readonly pseudonyms = new Set<string>();
+  private readonly names = new Pseudonyms();
   private literal: RegExp | null = null;
 
   /** Redacts a deep copy of the diagnosis; the input is left untouched. */
@@ -69,7 +23,7 @@ export class Redactor {
     // wherever it occurs, even where no rule would recognise it (a pod name in a file name …).
     // A JSON copy, not structuredClone: objects shared between findings must be redacted once each.
     this.walkDiagnosis(JSON.parse(JSON.stringify(d)) as Diagnosis);
-    this.literal = this.buildLiteral();
+    this.literal = this.names.literal();
     const copy = JSON.parse(JSON.stringify(d)) as Diagnosis;
     this.walkDiagnosis(copy);
     return copy;
@@ -95,7 +49,7 @@ export class Redactor {
     out += this.textRaw(s.slice(last));
     // Pieces of a discovered name or secret: any piece of a secret; of a name, pieces that are not
     // plain words (they hold a digit, a separator or mixed case: `gke-acme-prod-default-pool-`).
-    const known = this.entries.filter((e) => e.kind !== 'ip' && e.original.length >= 8);
+    const known = this.names.entries.filter((e) => e.kind !== 'ip' && e.original.length >= 8);
     if (known.length > 0) {
       out = out.replace(/[A-Za-z0-9+/=_.-]{6,}/g, (piece) => {
         const wordy = !/[\d_.\/+=-]/.test(piece) && !(/[a-z]/.test(piece) && /[A-Z]/.test(piece));
@@ -108,14 +62,12 @@ export class Redactor {
 
   /** The mapping, in the order the pseudonyms were assigned. */
   mapping(): RedactionEntry[] {
-    return this.entries.map((e) => ({ kind: e.kind, pseudonym: e.pseudonym, original: e.kind === 'secret' ? null : e.original }));
+    return this.names.mapping();
   }
 
   /** The mapping as a small text file (pseudonym → original), for the user's own use only. */
   mappingText(): string {
-    const lines = ['# flink-doctor --redact mapping: pseudonym → original value. Keep this file private.', '# Secrets are not written here; their pseudonyms only tell where the same secret occurs.'];
-    for (const e of this.mapping()) lines.push(`${e.pseudonym}\t${e.original ?? '(secret, not recorded)'}`);
-    return lines.join('\n') + '\n';
+    return this.names.mappingText();
   }
 
   // ── traversal ────────────────────────────────────────────────────────────────────────────
@@ -268,7 +220,7 @@ export class Redactor {
   private textRaw(s: string): string {
     if (!s) return s;
     let t = s;
-    if (this.literal) t = t.replace(this.literal, (m) => this.put(this.entries[this.byOriginal.get(m)!]!.kind, m));
+    if (this.literal) t = t.replace(this.literal, (m) => this.put(this.names.kindOf(m), m));
     for (const rule of this.rules) t = t.replace(rule.re, rule.fn as (...a: string[]) => string);
     return t;
   }
@@ -403,52 +355,13 @@ export class Redactor {
     return this.put('host', m);
   }
 
-  // ── mapping ──────────────────────────────────────────────────────────────────────────────
+  // ── pseudonyms ───────────────────────────────────────────────────────────────────────────
 
   private put(kind: RedactionKind, original: string): string {
-    if (this.pseudonyms.has(original)) return original; // already redacted
-    let i = this.byOriginal.get(original);
-    if (i === undefined) {
-      const n = (this.counters.get(kind) ?? 0) + 1;
-      this.counters.set(kind, n);
-      i = this.entries.length;
-      this.entries.push({ kind, original, pseudonym: `${kind}-${n}` });
-      this.byOriginal.set(original, i);
-      this.pseudonyms.add(`${kind}-${n}`);
-    }
-    return OPEN + String(i).replace(/\d/g, (d) => String.fromCharCode(DIGIT0 + +d)) + CLOSE;
+    return this.names.put(kind, original);
   }
 
   private finish(s: string): string {
-    return s.replace(SENTINEL, (_m, digits: string) => {
-      const i = +[...digits].map((c) => c.charCodeAt(0) - DIGIT0).join('');
-      return this.entries[i]!.pseudonym;
-    });
+    return this.names.finish(s);
   }
-
-  /** One regex matching every discovered value long enough to be replaced blindly. */
-  private buildLiteral(): RegExp | null {
-    const vals = this.entries.map((e) => e.original).filter((v) => v.length >= 4 && !HARMLESS.has(v.toLowerCase()));
-    if (vals.length === 0) return null;
-    vals.sort((a, b) => b.length - a.length);
-    const alt = vals.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-    return new RegExp(`(?<![A-Za-z0-9${NOT_SENT}])(?:${alt})(?![A-Za-z0-9])`, 'g');
-  }
-}
-
-/** A token after "host", "pod" … that names a machine rather than being an ordinary word or an id. */
-function looksLikeName(tok: string): boolean {
-  if (HARMLESS.has(tok.toLowerCase())) return false;
-  if (!/[-._\d]/.test(tok)) return false;
-  if (/^[\d.]+$/.test(tok) && !isIPv4(tok)) return false; // numbers, versions
-  if (/^[0-9a-f]{32}$/i.test(tok)) return false; // Flink ids
-  if (/^container_/.test(tok)) return false; // YARN container ids are Flink/YARN identities
-  if (/^[A-Za-z]+(\.[A-Z][A-Za-z]*)+$/.test(tok)) return false; // Class.Name
-  return true;
-}
-
-function looksRandom(s: string): boolean {
-  const core = s.replace(/=+$/, '');
-  if (/^[0-9a-f]+$/i.test(core)) return false; // hex ids (Flink job, vertex, attempt ids)
-  return /[A-Z]/.test(core) && /[a-z]/.test(core) && /\d/.test(core) && !/^\//.test(core);
 }

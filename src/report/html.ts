@@ -6,7 +6,10 @@
 
 import type { CheckpointRecord, Diagnosis, Finding } from '../model.js';
 import { VERSION } from '../version.js';
-import { benignLabel, causeText, countLine, elide, environmentRows, formatBytes, formatDuration, isoMs, noFindingLine, orderedFindings, shortPaths, textBlocks, trimLine, unknownCountLine, unknownHeading, unknownTitle, unknownView, unknownWhere } from './common.js';
+import { countLine, formatBytes, formatDuration, isoMs, noFindingLine, orderedFindings, shortPaths } from './common.js';
+import { environmentRows } from './environment.js';
+import { causeText, elide, textBlocks, trimLine } from './prose.js';
+import { benignLabel, unknownCountLine, unknownHeading, unknownTitle, unknownView, unknownWhere } from './unknown-section.js';
 import { causeNotFoundText, chainLines } from './chain.js';
 import { buildTimelines, describeRow, FAILED_STATES, jobTitle, timelineSummary, type JobTimeline } from './timeline.js';
 

@@ -5,7 +5,10 @@
 // directory; evidence lines carry the full path.
 
 import type { Diagnosis, Finding } from '../model.js';
-import { benignLabel, causeText, countLine, elide, environmentRows, noFindingLine, orderedFindings, shortPaths, textBlocks, trimLine, unknownHeading, unknownTitle, unknownView, unknownWhere } from './common.js';
+import { countLine, noFindingLine, orderedFindings, shortPaths } from './common.js';
+import { environmentRows } from './environment.js';
+import { causeText, elide, textBlocks, trimLine } from './prose.js';
+import { benignLabel, unknownHeading, unknownTitle, unknownView, unknownWhere } from './unknown-section.js';
 import { buildTimelines, describeRow, FAILED_STATES, jobTitle, timelineSummary } from './timeline.js';
 import { formatBytes, formatDuration } from './common.js';
 

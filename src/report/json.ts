@@ -3,7 +3,7 @@
 
 import type { Diagnosis, Finding, UnknownGroup } from '../model.js';
 import { VERSION } from '../version.js';
-import { DEFAULT_UNKNOWN } from './common.js';
+import { DEFAULT_UNKNOWN } from './unknown-section.js';
 
 /** Occurrences of an unknown group listed in JSON; `flink-doctor explain` lists them all. */
 const JSON_OCCURRENCES = 20;

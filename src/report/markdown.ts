@@ -5,7 +5,10 @@
 // timeline table (timeline.ts), muted findings and warnings. Jira users have --format jira.
 
 import type { Diagnosis, Finding } from '../model.js';
-import { benignLabel, causeText, countLine, elide, environmentRows, noFindingLine, orderedFindings, shortPaths, textBlocks, trimLine, unknownHeading, unknownTitle, unknownView, unknownWhere } from './common.js';
+import { countLine, noFindingLine, orderedFindings, shortPaths } from './common.js';
+import { environmentRows } from './environment.js';
+import { causeText, elide, textBlocks, trimLine } from './prose.js';
+import { benignLabel, unknownHeading, unknownTitle, unknownView, unknownWhere } from './unknown-section.js';
 import { timelineMarkdown } from './timeline.js';
 import { causeNotFoundText, chainLines } from './chain.js';
 

@@ -6,7 +6,10 @@
 
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Diagnosis, Finding, Severity, UnknownGroup } from '../model.js';
-import { benignLabel, causeText, countLine, elide, environmentRows, noFindingLine, orderedFindings, shortPaths, textBlocks, trimLine, unknownCountLine, unknownHeading, unknownTitle, unknownView, unknownWhere, wrap, type TextBlock } from './common.js';
+import { countLine, noFindingLine, orderedFindings, shortPaths } from './common.js';
+import { environmentRows } from './environment.js';
+import { causeText, elide, textBlocks, trimLine, wrap, type TextBlock } from './prose.js';
+import { benignLabel, unknownCountLine, unknownHeading, unknownTitle, unknownView, unknownWhere } from './unknown-section.js';
 import { timelineText } from './timeline.js';
 import { causeNotFoundText, chainLines } from './chain.js';
 

@@ -223,7 +223,7 @@ describe('causal links as pattern data', () => {
   it('the schema names exactly the registered analyses', () => {
     const schema = JSON.parse(readFileSync('patterns/schema.json', 'utf8'));
     expect([...schema.definitions.analysisName.enum].sort()).toEqual(analysisNames());
-    // job-unstable is the one check that is not an analysis (unknown/job-unstable.ts).
+    // job-unstable is the one check that is not an analysis (correlate/job-unstable.ts).
     for (const c of schema.properties.check.enum) if (c !== 'job-unstable') expect(analysisNames()).toContain(c);
   });
 

@@ -6,7 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPatternFile, QUADRATIC_MAX_TEXT } from '../../src/detect/pattern.js';
+import { loadPatternFile } from '../../src/detect/pattern.js';
+import { QUADRATIC_MAX_TEXT } from '../../src/detect/pattern-compile.js';
 import type { LogEvent } from '../../src/model.js';
 import { tempDir } from '../helpers.js';
 

@@ -4,11 +4,11 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { BUILTIN_PATTERN_DIR, loadPatterns } from '../detect/pattern.js';
-import { UsageError, type Io } from '../cli/main.js';
-import { lineQuery } from './query.js';
-import { logqlRules } from './logql.js';
-import { elasticsearchSearches } from './elasticsearch.js';
-import { sigmaRules } from './sigma.js';
+import { elasticsearchSearches } from '../export/elasticsearch.js';
+import { logqlRules } from '../export/logql.js';
+import { lineQuery } from '../export/query.js';
+import { sigmaRules } from '../export/sigma.js';
+import { UsageError, type Io } from './io.js';
 
 interface ExportFlags {
   to: 'logql' | 'elasticsearch' | 'sigma';

@@ -1,10 +1,11 @@
 // A YAML mapping as configuration entries: nested maps flattened to dotted keys, lists joined
 // with ';' (Flink's own list separator for dirs), each value with the line its key stands on.
-// Used for config.yaml (config-file.ts) and a Flink operator resource's flinkConfiguration.
+// Used for config.yaml (input/config-file.ts) and a Flink operator resource's flinkConfiguration
+// (live/operator.ts).
 
 import type { LineCounter, Node } from 'yaml';
-import { yamlLib } from '../lazy.js';
-import type { ConfigEntry } from '../model.js';
+import { yamlLib } from './lazy.js';
+import type { ConfigEntry } from './model.js';
 
 /** The entries of a mapping node (nothing for another node), keys prefixed with `prefix`. */
 export function mapEntries(node: unknown, source: string, lineCounter: LineCounter, prefix = ''): ConfigEntry[] {

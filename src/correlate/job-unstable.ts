@@ -4,7 +4,7 @@
 // likely cause. Without it such a log would read "No known failure found." and exit 0.
 
 import { severityRank, type CheckpointRecord, type Evidence, type Finding, type JobTransition, type Severity, type SourceInfo, type UnknownGroup } from '../model.js';
-import { fillTemplate, type Pattern } from '../detect/pattern.js';
+import { fillTemplate, type Pattern } from '../detect/pattern-spec.js';
 
 export interface JobUnstableInput {
   patterns: Pattern[];

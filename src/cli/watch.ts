@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { BUILTIN_PATTERN_DIR, loadPatterns } from '../detect/pattern.js';
 import { readIgnoreFile } from '../ignore.js';
 import { liveSetup } from '../follow.js';
-import { UsageError, type Io } from '../cli/main.js';
+import { UsageError, type Io } from './io.js';
 
 interface WatchFlags {
   group: string;
@@ -54,7 +54,7 @@ export function watchCommand(program: Command, io: Io, state: { code: number }):
 }
 
 async function watchAction(addressText: string, flags: WatchFlags, io: Io): Promise<number> {
-  const { AddressError, parseKafkaAddress, watchKafka } = await import('./watch.js');
+  const { AddressError, parseKafkaAddress, watchKafka } = await import('../fleet/watch.js');
   let address;
   try {
     address = parseKafkaAddress(addressText);

@@ -1,0 +1,136 @@
+// What a pattern is: the content of a pattern file (PatternSpec), the loaded and compiled
+// pattern (Pattern), the error a bad file gives (PatternError, naming file and field), and the
+// small helpers that read a pattern's values (durations, version ranges, text templates).
+// Loading is in pattern.ts, compiling in pattern-compile.ts.
+
+import semver from 'semver';
+import type { LogEvent, Severity } from '../model.js';
+
+/** A condition as written in a pattern file. */
+export type Condition =
+  | { message: string }
+  | { header: string }
+  | { text: string }
+  | { exception: string }
+  | { frame: string }
+  | { logger: string }
+  | { level: string[] }
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition };
+
+/** A pattern file's content. */
+export interface PatternSpec {
+  id: string;
+  title: string;
+  severity: Severity;
+  area: string;
+  flink?: string;
+  literals?: string[];
+  match?: Condition;
+  /**
+   * A finding made without `match`: a registered analysis that judges configuration alone
+   * (correlate/analyses), or `job-unstable` (correlate/job-unstable.ts: a job that restarted, failed
+   * or stopped checkpointing while no other finding explains it).
+   */
+  check?: string;
+  role?: 'root' | 'consequence';
+  /** false: the finding says what happened to a job (it failed, it stopped restarting), not why; the job-unstable check still looks for the cause. */
+  explainsJob?: boolean;
+  /** A standalone consequence after each occurrence of which a checkpoint of the job was triggered is informational. */
+  transient?: 'until-next-checkpoint';
+  /** Identity fields (job, checkpoint, task, host), `text`, or names of captured fields. */
+  occurrenceKey?: string[];
+  /** Registered analyses (correlate/analyses.ts) that add facts, configuration and values. */
+  analysis?: string | string[];
+  config?: string[];
+  /** Pattern ids whose finding makes this one redundant (it is then not reported). */
+  supersededBy?: string[];
+  /** Captured groups that name an identity the correlator joins on. */
+  identity?: Partial<Record<IdentityName, string | string[]>>;
+  /** What this failure can cause, and what can cause it. */
+  causes?: (CausalLinkSpec & { effect: string })[];
+  causedBy?: (CausalLinkSpec & { cause: string })[];
+  /** What to look for when no declared cause is in the input. */
+  lookFor?: string;
+  /** Impact sentences chosen by what the failure led to (the first whose `when` holds). */
+  outcomes?: { when: { consequences?: string[]; checkpoints?: boolean }; impact: string }[];
+  summary: string;
+  cause: string;
+  remediation: string;
+  verify: string;
+  references: string[];
+}
+
+/** The identities the correlator joins on. */
+export const IDENTITY_NAMES = ['taskmanager', 'host', 'job', 'checkpoint', 'attempt', 'task'] as const;
+export type IdentityName = (typeof IDENTITY_NAMES)[number];
+
+/** One declared causal link, seen from either end. */
+export interface CausalLinkSpec {
+  /** Identities both sides must name, and name alike. */
+  join?: IdentityName[];
+  /** Identities that must be alike where both sides name them. */
+  agree?: IdentityName[];
+  /** Longest time from cause to effect, e.g. `5m`; without it only `join` decides. */
+  within?: string;
+}
+
+/** Milliseconds of a duration written `500ms`, `90s`, `5m` or `1h`; null when malformed. */
+export function durationMs(text: string): number | null {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(text.trim());
+  if (!m) return null;
+  return +m[1]! * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+}
+
+/** Result of a condition on an event: captured fields and the decisive line. */
+export interface MatchResult {
+  fields: Record<string, string>;
+  line: number;
+  text: string;
+}
+
+/** A loaded, compiled pattern. */
+export interface Pattern extends PatternSpec {
+  file: string;
+  /** Literals for the prefilter, or null when the pattern must see every record. */
+  prefilterLiterals: string[] | null;
+  matches(event: LogEvent, flinkVersion: string | null): MatchResult | null;
+}
+
+/** An error in a pattern file, worded for the person who wrote it. */
+export class PatternError extends Error {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    readonly reason: string,
+    readonly hint: string,
+  ) {
+    super(`${file}: ${field}: ${reason}${hint ? ` (${hint})` : ''}`);
+  }
+}
+
+
+/** True when a pattern applies to Flink `version` (always when the pattern names no versions or the version is unknown). */
+export function appliesTo(p: Pick<Pattern, 'flink'>, version: string | null): boolean {
+  return !p.flink || !version || inRange(version, p.flink);
+}
+
+/** True when Flink `version` is in `range` (always when the version does not parse). */
+export function inRange(version: string, range: string): boolean {
+  const v = semver.coerce(version);
+  return !v || semver.satisfies(v, range);
+}
+
+
+/**
+ * Fills `{name}` placeholders from values; `{name|fallback}` uses the fallback when the value is
+ * missing; unknown names without a fallback stay visible as `{name}`.
+ */
+export function fillTemplate(text: string, values: Record<string, string | undefined>): string {
+  return text.replace(/\{([a-zA-Z][\w.]*)(?:\|([^{}]*))?\}/g, (all, k: string, fallback: string | undefined) => {
+    const v = values[k];
+    if (v !== undefined && v !== '') return v;
+    return fallback ?? all;
+  });
+}
