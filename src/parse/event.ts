@@ -98,6 +98,8 @@ export function buildEvent(sourceIndex: number, firstLine: number, rawLines: str
     const body = message.replace(/^Exception in thread "[^"]*" /, '').replace(/^(?:Caused by|Suppressed):\s*/, '');
     const ex = splitExceptionLine(body) ?? inlineException(body) ?? bareException(body);
     if (ex) chain.push({ cls: ex.cls, message: ex.message, line: firstLine, kind: message.startsWith('Caused by') ? 'caused-by' : 'exception', firstFrame: 0 });
+    // A fragment that starts inside a trace: its first line is a frame of the cut-off exception.
+    else if (message.startsWith('at ') && /^at [\w$.<>/]+\(/.test(message)) frames.push(message.slice(3));
   }
   let last: ChainLink | null = chain[chain.length - 1] ?? null;
   for (let i = 1; i < lines.length; i++) {

@@ -58,6 +58,22 @@ describe('normalisation', () => {
 });
 
 describe('end to end on pasted fragments', () => {
+  it('keeps the first line of a fragment that starts inside a trace as a frame', () => {
+    const e = buildEvent(0, 1, ['\tat org.apache.flink.client.cli.CliFrontend.loadCustomCommandLines(CliFrontend.java:1192)', '\tat org.apache.flink.client.cli.CliFrontend.main(CliFrontend.java:1118)', 'Caused by: java.lang.ClassNotFoundException: org.apache.hadoop.conf.Configuration']);
+    expect(e.frames).toEqual(['org.apache.flink.client.cli.CliFrontend.loadCustomCommandLines(CliFrontend.java:1192)', 'org.apache.flink.client.cli.CliFrontend.main(CliFrontend.java:1118)']);
+    expect(e.chain.map((c) => c.cls)).toEqual(['java.lang.ClassNotFoundException']);
+  });
+
+  it('does not take the client probing for the YARN command line, cut above its header, for missing Hadoop', async () => {
+    const d = await stdin(
+      '\tat org.apache.flink.client.cli.CliFrontend.loadCustomCommandLines(CliFrontend.java:1192)\n' +
+        '\tat org.apache.flink.client.cli.CliFrontend.main(CliFrontend.java:1118)\n' +
+        'Caused by: java.lang.ClassNotFoundException: org.apache.hadoop.conf.Configuration\n' +
+        '\tat java.net.URLClassLoader.findClass(URLClassLoader.java:382)\n',
+    );
+    expect(d.findings.map((f) => f.id)).not.toContain('hadoop-classes-missing');
+  });
+
   it('names a hard-link failure whose message a tracker wrapped inside a word gap, with the log line as evidence', async () => {
     const d = await stdin(
       '2024-05-02 10:41:07,118 WARN  org.apache.flink.runtime.taskmanager.Task [] - Map (1/1) switched from RUNNING to FAILED.\n' +
