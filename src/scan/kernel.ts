@@ -52,7 +52,10 @@ interface TableImage {
 }
 
 /** How the kernel runs a search's passes: 'wu-manber' or 'teddy' forces one way for every pass that has it, 'auto' chooses by measured cost. */
-export type SearchEngine = 'auto' | 'wu-manber' | 'teddy';
+export type SearchEngine = 'auto' | PassWay;
+
+/** How one pass of a search runs. */
+export type PassWay = 'wu-manber' | 'teddy';
 
 /** Chunks at least this large are timed for the choice of a search; this many of them. */
 const CALIBRATE_BYTES = 256 << 10;
@@ -114,24 +117,31 @@ export class ScanKernel {
    * position then literal order, or null when the kernel cannot take the prefilter or the buffer
    * or the hits overflowed. For tests and benchmarks.
    */
-  find(prefilter: Prefilter, buf: Buffer, limit: number, engine: SearchEngine): Int32Array | null {
+  find(prefilter: Prefilter, buf: Buffer, limit: number, engine: SearchEngine | readonly PassWay[]): Int32Array | null {
     const tables = prefilter.tables();
     if (!tables || !this.load(tables)) return null;
     const base = this.place(buf);
     if (base < 0) return null;
     if (tables.passes.length === 0) return new Int32Array(0);
+    const image = this.images.get(tables)!;
     const saved = this.searchEngine;
-    this.searchEngine = engine;
-    try {
-      const n = this.search(this.images.get(tables)!, base, base + limit);
-      if (n < 0) return null;
-      const first = this.at('HITS') >> 2;
-      const hits = this.i32.slice(first, first + 2 * n);
-      for (let i = 0; i < hits.length; i += 2) hits[i] -= base;
-      return hits;
-    } finally {
-      this.searchEngine = saved;
+    let n: number;
+    if (typeof engine === 'string') {
+      this.searchEngine = engine;
+      try {
+        n = this.search(image, base, base + limit);
+      } finally {
+        this.searchEngine = saved;
+      }
+    } else {
+      const mask = engine.reduce((m, way, k) => (way === 'teddy' ? m | (1 << k) : m), 0);
+      n = this.ex.find(base, base + limit, mask & image.teddyPasses);
     }
+    if (n < 0) return null;
+    const first = this.at('HITS') >> 2;
+    const hits = this.i32.slice(first, first + 2 * n);
+    for (let i = 0; i < hits.length; i += 2) hits[i] -= base;
+    return hits;
   }
 
   /** Where `buf` lies in the kernel's memory: in place when it is a lent buffer, else copied to SCRATCH; -1 when too large. */
@@ -143,7 +153,7 @@ export class ScanKernel {
   }
 
   /** How each pass of a prefilter's search runs, once chosen: 'teddy' or 'wu-manber' per pass; null before the choice or when the kernel cannot take the prefilter. */
-  searchOf(prefilter: Prefilter): SearchEngine[] | null {
+  searchOf(prefilter: Prefilter): PassWay[] | null {
     const tables = prefilter.tables();
     const image = tables ? this.images.get(tables) : undefined;
     if (!image || image.choice === null) return null;
