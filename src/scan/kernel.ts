@@ -45,8 +45,9 @@ interface TableImage {
   teddy: { masks: Uint8Array; head: Uint16Array; window: Uint32Array; offset: Uint16Array; lists: Uint16Array } | null;
   /** The passes Teddy can run (bit k: pass k). */
   teddyPasses: number;
-  /** The passes run by Teddy, once the calibration chose; before, the time each choice took on the chunks searched every way. */
+  /** The passes run by Teddy (bit k: pass k), once the calibration chose; before, the ways still in the running and the time each took on the chunks searched every way. */
   choice: number | null;
+  ways: number[] | null;
   timed: number[];
   chunks: number;
 }
@@ -60,6 +61,9 @@ export type PassWay = 'wu-manber' | 'teddy';
 /** Chunks at least this large are timed for the choice of a search; this many of them. */
 const CALIBRATE_BYTES = 256 << 10;
 const CALIBRATE_CHUNKS = 4;
+/** Before that, every way is timed on this many bytes of the first chunk, and a way slower than SAMPLE_SLACK times the fastest drops out. */
+const SAMPLE_BYTES = 64 << 10;
+const SAMPLE_SLACK = 2;
 
 /** Buffers lent from the kernel's memory; give them back with release() once no read is in flight. */
 export interface Lease {
@@ -166,17 +170,34 @@ export class ScanKernel {
     if (forced !== 'auto' || image.teddyPasses === 0) return this.ex.find(from, to, forced === 'teddy' ? image.teddyPasses : 0);
     if (image.choice !== null) return this.ex.find(from, to, image.choice);
     if (to - from < CALIBRATE_BYTES) return this.ex.find(from, to, 0);
-    // Every subset of the passes Teddy can run; each choice's hits are the same, the last run's stay.
-    const choices = image.timed.map((_, c) => c).filter((c) => (c & ~image.teddyPasses) === 0);
+    // The ways: every subset of the passes Teddy can run. A sample of the first chunk weeds out
+    // those far slower than the fastest (Teddy over hundreds of literals), so that the chunks
+    // searched every way cost little more than one search each.
+    if (!image.ways) {
+      const all = image.timed.map((_, c) => c).filter((c) => (c & ~image.teddyPasses) === 0);
+      const t = all.map((c) => {
+        const t0 = performance.now();
+        this.ex.find(from, from + SAMPLE_BYTES, c);
+        return performance.now() - t0;
+      });
+      const best = Math.min(...t);
+      image.ways = all.filter((_, i) => t[i]! <= best * SAMPLE_SLACK);
+      if (image.ways.length === 1) {
+        image.choice = image.ways[0]!;
+        return this.ex.find(from, to, image.choice);
+      }
+    }
+    // Each way on the whole chunk, in turns first; their hits are the same, the last run's stay.
+    const ways = image.ways;
     let n = 0;
-    for (let i = 0; i < choices.length; i++) {
-      const c = choices[(i + image.chunks) % choices.length]!;
+    for (let i = 0; i < ways.length; i++) {
+      const c = ways[(i + image.chunks) % ways.length]!;
       const t0 = performance.now();
       n = this.ex.find(from, to, c);
       image.timed[c]! += performance.now() - t0;
       if (n < 0) return n;
     }
-    if (++image.chunks >= CALIBRATE_CHUNKS) image.choice = choices.reduce((a, b) => (image.timed[b]! < image.timed[a]! ? b : a));
+    if (++image.chunks >= CALIBRATE_CHUNKS) image.choice = ways.reduce((a, b) => (image.timed[b]! < image.timed[a]! ? b : a));
     return n;
   }
 
@@ -257,7 +278,7 @@ export class ScanKernel {
       out.push({ m: p.m, reach: p.reach, shift: p.shift, head, lists: Uint16Array.from(lists) });
     }
     const teddy = this.teddyImage(tables);
-    return { passes: out, meta, bytes: flat, teddy: teddy?.image ?? null, teddyPasses: teddy?.passes ?? 0, choice: null, timed: [0, 0, 0, 0], chunks: 0 };
+    return { passes: out, meta, bytes: flat, teddy: teddy?.image ?? null, teddyPasses: teddy?.passes ?? 0, choice: null, ways: null, timed: [0, 0, 0, 0], chunks: 0 };
   }
 
   /** Teddy's tables of the passes that have them, laid out as kernel.wat's TEDDY region holds them; null when none has or they do not fit. */
