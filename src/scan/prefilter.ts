@@ -180,7 +180,7 @@ class WuManber implements Pass, PassTables {
   readonly candidates: (Int32Array | undefined)[] = new Array(65536);
   readonly offset: Int32Array;
   readonly reach: number;
-  readonly teddy: TeddyTables | null;
+  private teddyBuilt: TeddyTables | null | undefined;
   private readonly lanes: HitList[] = [makeHits(), makeHits(), makeHits(), makeHits()];
 
   constructor(
@@ -209,7 +209,12 @@ class WuManber implements Pass, PassTables {
     }
     for (const [h, list] of table) this.candidates[h] = Int32Array.from(list);
     this.reach = maxOffset + m - 1;
-    this.teddy = teddyTables(bytes, ids);
+  }
+
+  /** Teddy's tables for this pass, built when the kernel first asks (a prefilter searched in JavaScript never needs them). */
+  get teddy(): TeddyTables | null {
+    if (this.teddyBuilt === undefined) this.teddyBuilt = teddyTables(this.bytes, this.ids);
+    return this.teddyBuilt;
   }
 
   /** Compares the literals whose window ends at `pos` (block `h`); keeps those starting in [lo, hi) and ending by `to`. */
@@ -433,23 +438,36 @@ export function teddyTables(bytes: readonly Buffer[], ids: readonly number[]): T
     if (g) g.push(li);
     else groups.set(window[li]!, [li]);
   });
-  // Weight of the bytes with high nibble h and low nibble l.
+  // Share of the text's bytes with high nibble h and low nibble l: nib[h << 4 | l].
   const nib = new Float64Array(256);
   let total = 0;
   for (let x = 0; x < 256; x++) total += BYTE_WEIGHT[x]!;
-  for (let x = 0; x < 256; x++) nib[((x >> 4) << 4) | (x & 15)] = BYTE_WEIGHT[x]! / total;
-  // Per bucket and window byte: the low and high nibbles present, as 16-bit sets.
-  const lo = Array.from({ length: 8 }, () => [0, 0, 0]);
-  const hi = Array.from({ length: 8 }, () => [0, 0, 0]);
+  for (let x = 0; x < 256; x++) nib[x] = BYTE_WEIGHT[x]! / total;
+  // Per bucket and window byte: the low and high nibbles present (16-bit sets), the share of
+  // bytes that pass the two masks, and what adding a low nibble l or a high nibble h would add to
+  // it (the bytes of l with a high nibble present, of h with a low nibble present).
+  const lo = new Int32Array(24);
+  const hi = new Int32Array(24);
+  const share = new Float64Array(24);
+  const addLo = new Float64Array(24 * 16);
+  const addHi = new Float64Array(24 * 16);
   const size = new Array<number>(8).fill(0);
-  const pass = (los: number[], his: number[]): number => {
-    let p = 1;
-    for (let j = 0; j < TEDDY_WINDOW; j++) {
-      let s = 0;
-      for (let h = 0; h < 16; h++) if (his[j]! & (1 << h)) for (let l = 0; l < 16; l++) if (los[j]! & (1 << l)) s += nib[(h << 4) | l]!;
-      p *= s;
-    }
-    return p;
+  /** The share of bytes passing bucket k's masks for window byte j (i = 3k + j) once byte x is added to them. */
+  const shareWith = (i: number, x: number): number => {
+    const l = x & 15;
+    const h = x >> 4;
+    const newL = (lo[i]! & (1 << l)) === 0;
+    const newH = (hi[i]! & (1 << h)) === 0;
+    return share[i]! + (newL ? addLo[16 * i + l]! : 0) + (newH ? addHi[16 * i + h]! : 0) + (newL && newH ? nib[x]! : 0);
+  };
+  const add = (i: number, x: number): void => {
+    share[i] = shareWith(i, x);
+    const l = x & 15;
+    const h = x >> 4;
+    if ((hi[i]! & (1 << h)) === 0) for (let y = 0; y < 16; y++) addLo[16 * i + y] = addLo[16 * i + y]! + nib[(h << 4) | y]!;
+    if ((lo[i]! & (1 << l)) === 0) for (let y = 0; y < 16; y++) addHi[16 * i + y] = addHi[16 * i + y]! + nib[(y << 4) | l]!;
+    lo[i] = lo[i]! | (1 << l);
+    hi[i] = hi[i]! | (1 << h);
   };
   const bucketOf = new Array<number>(bytes.length);
   const order = [...groups.entries()].sort((a, b) => windowWeight(b[0]) - windowWeight(a[0]) || a[0] - b[0]);
@@ -457,19 +475,18 @@ export function teddyTables(bytes: readonly Buffer[], ids: readonly number[]): T
     let best = 0;
     let bestCost = Infinity;
     for (let k = 0; k < 8; k++) {
-      const los = lo[k]!.map((m, j) => m | (1 << ((w >> (8 * j)) & 15)));
-      const his = hi[k]!.map((m, j) => m | (1 << ((w >> (8 * j + 4)) & 15)));
-      const before = size[k]! === 0 ? 0 : pass(lo[k]!, hi[k]!) * size[k]!;
-      const cost = pass(los, his) * (size[k]! + ids.length) - before;
-      if (cost < bestCost) {
-        bestCost = cost;
+      let before = size[k]!;
+      let after = size[k]! + ids.length;
+      for (let j = 0; j < TEDDY_WINDOW; j++) {
+        before *= share[3 * k + j]!;
+        after *= shareWith(3 * k + j, (w >> (8 * j)) & 255);
+      }
+      if (after - before < bestCost) {
+        bestCost = after - before;
         best = k;
       }
     }
-    for (let j = 0; j < TEDDY_WINDOW; j++) {
-      lo[best]![j] |= 1 << ((w >> (8 * j)) & 15);
-      hi[best]![j] |= 1 << ((w >> (8 * j + 4)) & 15);
-    }
+    for (let j = 0; j < TEDDY_WINDOW; j++) add(3 * best + j, (w >> (8 * j)) & 255);
     size[best] = size[best]! + ids.length;
     for (const li of ids) bucketOf[li] = best;
   }
@@ -477,8 +494,8 @@ export function teddyTables(bytes: readonly Buffer[], ids: readonly number[]): T
   for (let k = 0; k < 8; k++) {
     for (let j = 0; j < TEDDY_WINDOW; j++) {
       for (let n = 0; n < 16; n++) {
-        if (lo[k]![j]! & (1 << n)) masks[32 * j + n] = masks[32 * j + n]! | (1 << k);
-        if (hi[k]![j]! & (1 << n)) masks[32 * j + 16 + n] = masks[32 * j + 16 + n]! | (1 << k);
+        if (lo[3 * k + j]! & (1 << n)) masks[32 * j + n] = masks[32 * j + n]! | (1 << k);
+        if (hi[3 * k + j]! & (1 << n)) masks[32 * j + 16 + n] = masks[32 * j + 16 + n]! | (1 << k);
       }
     }
   }
