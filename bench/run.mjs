@@ -9,12 +9,13 @@
 // the ratio to grep, peak RSS and the threads that scanned, and checks every injected incident
 // was found. A scaling table follows: the largest log and the directory on 1, 2, 4, 8, 16 lanes
 // (--workers N; as many as the machine's usable cores, or the counts given with --lanes), with
-// the ratios to one lane, to grep and to ripgrep when installed, medians of the same alternated
-// runs; --max-memory is passed on when given (else the default budget caps the lanes, and the
+// the ratios to one lane, to grep and to ripgrep, medians of the same alternated runs; --max-memory is passed on when given (else the default budget caps the lanes, and the
 // threads column says how many ran).
 // Then the Kafka scenario (bench/kafka.mjs) when a broker runs.
-// Usage: npm run bench [-- --sizes 256,1024,4096 --runs 3 --quick --lanes 1,2,4 --max-memory 1G
-// --density 0.2 --dense-sizes 256,1024 --dense-only --no-kafka]
+// ripgrep is a second baseline beside grep when it is on the PATH or named by RG=path (`rg -c -F`
+// over the same strings): every row then shows its time and the ratio to it.
+// Usage: [RG=path] npm run bench [-- --sizes 256,1024,4096 --runs 3 --quick --lanes 1,2,4
+// --max-memory 1G --density 0.2 --dense-sizes 256,1024 --dense-only --no-kafka]
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -67,20 +68,23 @@ function report(json) {
 }
 
 const rows = [];
-function scenario(name, bytes, fdCmd, grepCmd) {
-  // Alternate the two commands run by run, so both see the same machine state.
+function scenario(name, bytes, fdCmd, grepCmd, rgCmd = null) {
+  // Alternate the commands run by run, so all see the same machine state.
   const fdRuns = [];
   const grepRuns = [];
+  const rgRuns = [];
   let seen = { missing: [], threads: 0 };
   for (let i = 0; i < runs; i++) {
     const f = measureOnce(fdCmd, i === 0);
     if (i === 0) seen = report(f.stdout);
     fdRuns.push(f);
     grepRuns.push(measureOnce(grepCmd, false));
+    if (rgBin && rgCmd) rgRuns.push(measureOnce(rgCmd, false));
   }
   const med = (xs, key = 'secs') => xs.map((x) => x[key]).sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const fd = med(fdRuns);
   const gr = med(grepRuns);
+  const rgs = rgRuns.length ? med(rgRuns) : null;
   const row = {
     scenario: name,
     MiB: Math.round(bytes / 1048576),
@@ -90,6 +94,8 @@ function scenario(name, bytes, fdCmd, grepCmd) {
     'MB/s': Math.round(bytes / 1e6 / fd),
     'grep s': gr.toFixed(2),
     'ratio fd/grep': (fd / gr).toFixed(2),
+    'rg s': rgs ? rgs.toFixed(2) : 'n/a',
+    'ratio fd/rg': rgs ? (fd / rgs).toFixed(2) : 'n/a',
     'peak RSS MiB': hasTime ? Math.round(Math.max(...fdRuns.map((x) => x.rss)) / 1024) : 'n/a',
     incidents: seen.missing.length === 0 ? 'all found' : `MISSING ${seen.missing.join(',')}`,
   };
@@ -111,6 +117,13 @@ function measureOnce(cmd, capture) {
 const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 const fdJson = `node ${q(bin)} --format json -q`;
 const grepE = `LC_ALL=C grep -c -E ${q(grepPattern)}`;
+// ripgrep: RG=path, else rg on the PATH; none: its columns say n/a.
+const rgBin = process.env.RG || (spawnSync('rg', ['--version']).status === 0 ? 'rg' : null);
+if (process.env.RG && spawnSync(process.env.RG, ['--version']).status !== 0) {
+  console.error(`bench: RG=${process.env.RG} does not run`);
+  process.exit(2);
+}
+const rgF = rgBin ? `${q(rgBin)} -c -F -f ${q(join(here, 'grep-baseline-triggers.txt'))}` : null;
 
 // Warm the page cache for every input before timing.
 const warm = (p) => execFileSync('bash', ['-c', `cat ${q(p)} > /dev/null`]);
@@ -121,7 +134,7 @@ const lanes = {};
 for (const size of denseSizes) {
   const p = await file(`tm-dense-${density}-${size}.log`, size, { density, seed: 7 });
   warm(p);
-  scenario(`hit-dense TaskManager log (${Math.round(density * 100)} % failures)`, statSync(p).size, `${fdJson} ${q(p)}`, `${grepE} ${q(p)}`);
+  scenario(`hit-dense TaskManager log (${Math.round(density * 100)} % failures)`, statSync(p).size, `${fdJson} ${q(p)}`, `${grepE} ${q(p)}`, `${rgF} ${q(p)}`);
 }
 if (denseOnly) sizes.length = 0;
 // One thread on one core: on one thread, the compiler's and collector's helper threads and the
@@ -130,13 +143,13 @@ const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 for (const size of sizes) {
   const p = await file(`tm-${size}.log`, size);
   warm(p);
-  const auto = scenario(`one TaskManager log`, statSync(p).size, `${fdJson} ${q(p)}`, `${grepE} ${q(p)}`);
-  if (hasTaskset && size === Math.max(...sizes)) lanes.large = [scenario(`one TaskManager log, one core (taskset -c 0, --workers 1)`, statSync(p).size, `taskset -c 0 ${fdJson} --workers 1 ${q(p)}`, `${grepE} ${q(p)}`), auto];
+  const auto = scenario(`one TaskManager log`, statSync(p).size, `${fdJson} ${q(p)}`, `${grepE} ${q(p)}`, `${rgF} ${q(p)}`);
+  if (hasTaskset && size === Math.max(...sizes)) lanes.large = [scenario(`one TaskManager log, one core (taskset -c 0, --workers 1)`, statSync(p).size, `taskset -c 0 ${fdJson} --workers 1 ${q(p)}`, `${grepE} ${q(p)}`, `taskset -c 0 ${rgF} -j 1 ${q(p)}`), auto];
 }
 if (!denseOnly) {
   const p = await file(`tm-${big}.log`, big);
   warm(p);
-  lanes.file = [scenario(`one TaskManager log, --workers 1`, statSync(p).size, `${fdJson} --workers 1 ${q(p)}`, `${grepE} ${q(p)}`)];
+  lanes.file = [scenario(`one TaskManager log, --workers 1`, statSync(p).size, `${fdJson} --workers 1 ${q(p)}`, `${grepE} ${q(p)}`, `${rgF} ${q(p)}`)];
 }
 
 if (!denseOnly) {
@@ -149,8 +162,8 @@ for (let i = 0; i < 8; i++) {
   dirBytes += statSync(p).size;
 }
 const grepDir = `LC_ALL=C grep -r -c -E ${q(grepPattern)} ${q(dir)}`;
-lanes.dir = [scenario(`directory of 8 files, --workers 1`, dirBytes, `${fdJson} --workers 1 ${q(dir)}`, grepDir), scenario(`directory of 8 files`, dirBytes, `${fdJson} ${q(dir)}`, grepDir)];
-if (hasTaskset) lanes.core = [scenario(`directory of 8 files, one core (taskset -c 0, --workers 1)`, dirBytes, `taskset -c 0 ${fdJson} --workers 1 ${q(dir)}`, grepDir), lanes.dir[1]];
+lanes.dir = [scenario(`directory of 8 files, --workers 1`, dirBytes, `${fdJson} --workers 1 ${q(dir)}`, grepDir, `${rgF} -j 1 ${q(dir)}`), scenario(`directory of 8 files`, dirBytes, `${fdJson} ${q(dir)}`, grepDir, `${rgF} ${q(dir)}`)];
+if (hasTaskset) lanes.core = [scenario(`directory of 8 files, one core (taskset -c 0, --workers 1)`, dirBytes, `taskset -c 0 ${fdJson} --workers 1 ${q(dir)}`, grepDir, `taskset -c 0 ${rgF} -j 1 ${q(dir)}`), lanes.dir[1]];
 
 const plain = await file(`tm-${big}.log`, big);
 const gz = join(out, `tm-${big}.log.gz`);
@@ -159,8 +172,8 @@ if (!existsSync(gz)) {
   execFileSync('bash', ['-c', `gzip -c ${q(plain)} > ${q(gz)}`]);
 }
 warm(gz);
-scenario(`same log gzipped`, statSync(plain).size, `${fdJson} ${q(gz)}`, `gzip -dc ${q(gz)} | ${grepE}`);
-scenario(`same log on stdin`, statSync(plain).size, `${fdJson} - < ${q(plain)}`, `${grepE} < ${q(plain)}`);
+scenario(`same log gzipped`, statSync(plain).size, `${fdJson} ${q(gz)}`, `gzip -dc ${q(gz)} | ${grepE}`, `gzip -dc ${q(gz)} | ${rgF}`);
+scenario(`same log on stdin`, statSync(plain).size, `${fdJson} - < ${q(plain)}`, `${grepE} < ${q(plain)}`, `${rgF} < ${q(plain)}`);
 
 // Memory bound: a 100 MiB line without a newline, with a failure at its end.
 const longLine = join(out, 'long-line-100m.log');
@@ -170,12 +183,12 @@ if (!existsSync(longLine)) {
 }
 const ll = measureOnce(`${fdJson} ${q(longLine)}`, true);
 const llFound = JSON.parse(ll.stdout).findings.some((f) => f.id === 'rocksdb-hardlink-unsupported');
-rows.push({ scenario: '100 MiB line, no newline', MiB: 100, 'flink-doctor s': ll.secs.toFixed(2), 'cpu s': hasTime ? ll.cpu.toFixed(2) : 'n/a', threads: JSON.parse(ll.stdout).stats.threads, 'MB/s': Math.round((100 * 1048576) / 1e6 / ll.secs), 'grep s': '', 'ratio fd/grep': '', 'peak RSS MiB': hasTime ? Math.round(ll.rss / 1024) : 'n/a', incidents: llFound ? 'found' : 'MISSING' });
+rows.push({ scenario: '100 MiB line, no newline', MiB: 100, 'flink-doctor s': ll.secs.toFixed(2), 'cpu s': hasTime ? ll.cpu.toFixed(2) : 'n/a', threads: JSON.parse(ll.stdout).stats.threads, 'MB/s': Math.round((100 * 1048576) / 1e6 / ll.secs), 'grep s': '', 'ratio fd/grep': '', 'rg s': '', 'ratio fd/rg': '', 'peak RSS MiB': hasTime ? Math.round(ll.rss / 1024) : 'n/a', incidents: llFound ? 'found' : 'MISSING' });
 }
 
 const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
 console.log(`flink-doctor benchmark — node ${process.version}, ${cpu}, ${runs} run(s) each, medians, page cache warm`);
-console.log(`baseline: LC_ALL=C grep -c -E over the ${triggers.length} strings in bench/grep-baseline-triggers.txt`);
+console.log(`baseline: LC_ALL=C grep -c -E over the ${triggers.length} strings in bench/grep-baseline-triggers.txt; ${rgBin ? `${spawnSync(rgBin, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]} (${rgBin}), rg -c -F -f over the same strings` : 'ripgrep: not found (put rg on the PATH or set RG=path)'}`);
 console.table(rows);
 const auto = rows.find((r) => r.scenario === 'one TaskManager log' && r.MiB === big);
 if (auto) lanes.file.push({ fd: Number(auto['flink-doctor s']), threads: auto.threads });
@@ -189,8 +202,8 @@ for (const [what, [one, many]] of Object.entries(lanes)) {
 const { usableCores } = await import(join(root, 'dist', 'scan', 'plan.js'));
 const cores = usableCores();
 const laneCounts = flag('--lanes', null)?.split(',').map(Number) ?? [1, 2, 4, 8, 16].filter((n) => n <= cores).concat(cores > 1 && ![2, 4, 8, 16].includes(cores) ? [cores] : []);
-const rg = spawnSync('rg', ['--version']).status === 0;
-const rgPattern = `rg -c -F ${triggers.map((t) => `-e ${q(t)}`).join(' ')}`;
+const rg = rgBin !== null;
+const rgPattern = rgF;
 function scaling(name, path, bytes, grepCmd, rgCmd) {
   const fd = new Map(laneCounts.map((n) => [n, []]));
   const threads = new Map();

@@ -4,6 +4,10 @@
 // so that a chunk read into one is scanned where it lies; other buffers are copied in first.
 // What the records mean is scanner.ts's business; it keeps a JavaScript path for whatever the
 // kernel declines (no built kernel, tables or buffers too large, more results than fit).
+// The kernel runs each pass of a search (long literals, short literals) in one of two ways that
+// find the same hits, Wu-Manber (scalar, skips ahead) or Teddy (SIMD, looks at every position):
+// which is cheaper depends on the literals and the text, so the first large chunks of each
+// pattern set are searched every way, timed, and the cheapest is kept.
 
 import { existsSync, readFileSync } from 'node:fs';
 import type { Prefilter, SearchTables } from './prefilter.js';
@@ -17,7 +21,7 @@ const PAD = 64;
 interface Exports {
   memory: WebAssembly.Memory;
   setPass(k: number, m: number, reach: number, passes: number): void;
-  find(from: number, to: number): number;
+  find(from: number, to: number, teddy: number): number;
   lines(from: number, limit: number, bufEnd: number, problems: number, col: number, nHits: number): number;
   newlines: WebAssembly.Global;
   [layout: string]: unknown;
@@ -37,7 +41,29 @@ interface TableImage {
   passes: { m: number; reach: number; shift: Uint8Array; head: Uint16Array; lists: Uint16Array }[];
   meta: Uint32Array;
   bytes: Uint8Array;
+  /** Teddy's tables (kernel.wat's TEDDY region), null when no pass suits it. */
+  teddy: { masks: Uint8Array; head: Uint16Array; window: Uint32Array; offset: Uint16Array; lists: Uint16Array } | null;
+  /** The passes Teddy can run (bit k: pass k). */
+  teddyPasses: number;
+  /** The passes run by Teddy (bit k: pass k), once the calibration chose; before, the ways still in the running and the time each took on the chunks searched every way. */
+  choice: number | null;
+  ways: number[] | null;
+  timed: number[];
+  chunks: number;
 }
+
+/** How the kernel runs a search's passes: 'wu-manber' or 'teddy' forces one way for every pass that has it, 'auto' chooses by measured cost. */
+export type SearchEngine = 'auto' | PassWay;
+
+/** How one pass of a search runs. */
+export type PassWay = 'wu-manber' | 'teddy';
+
+/** Chunks at least this large are timed for the choice of a search; this many of them. */
+const CALIBRATE_BYTES = 256 << 10;
+const CALIBRATE_CHUNKS = 4;
+/** Before that, every way is timed on this many bytes of the first chunk, and a way slower than SAMPLE_SLACK times the fastest drops out. */
+const SAMPLE_BYTES = 64 << 10;
+const SAMPLE_SLACK = 2;
 
 /** Buffers lent from the kernel's memory; give them back with release() once no read is in flight. */
 export interface Lease {
@@ -55,6 +81,8 @@ export class ScanKernel {
   /** Pool slots (1 MiB + PAD each, from POOL to the end of memory): true when lent. */
   private readonly slots: boolean[];
   private readonly slotBytes = (1 << 20) + PAD;
+  /** How to run the searches: 'auto' chooses by measured cost per pattern set; the others force one way (tests, benchmarks). */
+  searchEngine: SearchEngine = 'auto';
 
   constructor(module: WebAssembly.Module) {
     this.ex = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
@@ -73,15 +101,9 @@ export class ScanKernel {
   scan(prefilter: Prefilter, buf: Buffer, limit: number, problems: boolean, col: number): KernelScan | null {
     const tables = prefilter.tables();
     if (!tables || !this.load(tables)) return null;
-    let base: number;
-    if (buf.buffer === this.ex.memory.buffer) {
-      base = buf.byteOffset;
-    } else {
-      if (buf.length > this.at('SCRATCH_SIZE')) return null;
-      base = this.at('SCRATCH');
-      this.mem.set(buf, base);
-    }
-    const nHits = tables.passes.length === 0 ? 0 : this.ex.find(base, base + limit);
+    const base = this.place(buf);
+    if (base < 0) return null;
+    const nHits = tables.passes.length === 0 ? 0 : this.search(this.images.get(tables)!, base, base + limit);
     if (nHits < 0) return null;
     const count = this.ex.lines(base, base + limit, base + buf.length, problems ? 1 : 0, col, nHits);
     if (count < 0) return null;
@@ -92,6 +114,91 @@ export class ScanKernel {
       records[i + 1] -= base;
     }
     return { records, count, newlines: this.ex.newlines.value as number };
+  }
+
+  /**
+   * The search alone over `buf[0, limit)`, run the given way: (position, literal index) pairs in
+   * position then literal order, or null when the kernel cannot take the prefilter or the buffer
+   * or the hits overflowed. For tests and benchmarks.
+   */
+  find(prefilter: Prefilter, buf: Buffer, limit: number, engine: SearchEngine | readonly PassWay[]): Int32Array | null {
+    const tables = prefilter.tables();
+    if (!tables || !this.load(tables)) return null;
+    const base = this.place(buf);
+    if (base < 0) return null;
+    if (tables.passes.length === 0) return new Int32Array(0);
+    const image = this.images.get(tables)!;
+    const saved = this.searchEngine;
+    let n: number;
+    if (typeof engine === 'string') {
+      this.searchEngine = engine;
+      try {
+        n = this.search(image, base, base + limit);
+      } finally {
+        this.searchEngine = saved;
+      }
+    } else {
+      const mask = engine.reduce((m, way, k) => (way === 'teddy' ? m | (1 << k) : m), 0);
+      n = this.ex.find(base, base + limit, mask & image.teddyPasses);
+    }
+    if (n < 0) return null;
+    const first = this.at('HITS') >> 2;
+    const hits = this.i32.slice(first, first + 2 * n);
+    for (let i = 0; i < hits.length; i += 2) hits[i] -= base;
+    return hits;
+  }
+
+  /** Where `buf` lies in the kernel's memory: in place when it is a lent buffer, else copied to SCRATCH; -1 when too large. */
+  private place(buf: Buffer): number {
+    if (buf.buffer === this.ex.memory.buffer) return buf.byteOffset;
+    if (buf.length > this.at('SCRATCH_SIZE')) return -1;
+    this.mem.set(buf, this.at('SCRATCH'));
+    return this.at('SCRATCH');
+  }
+
+  /** How each pass of a prefilter's search runs, once chosen: 'teddy' or 'wu-manber' per pass; null before the choice or when the kernel cannot take the prefilter. */
+  searchOf(prefilter: Prefilter): PassWay[] | null {
+    const tables = prefilter.tables();
+    const image = tables ? this.images.get(tables) : undefined;
+    if (!image || image.choice === null) return null;
+    return image.passes.map((_, k) => (image.choice! & (1 << k) ? 'teddy' : 'wu-manber'));
+  }
+
+  /** Runs the search on [from, to) of the memory into HITS: the forced way, the chosen one, or, while choosing, every way, timed. */
+  private search(image: TableImage, from: number, to: number): number {
+    const forced = this.searchEngine;
+    if (forced !== 'auto' || image.teddyPasses === 0) return this.ex.find(from, to, forced === 'teddy' ? image.teddyPasses : 0);
+    if (image.choice !== null) return this.ex.find(from, to, image.choice);
+    if (to - from < CALIBRATE_BYTES) return this.ex.find(from, to, 0);
+    // The ways: every subset of the passes Teddy can run. A sample of the first chunk weeds out
+    // those far slower than the fastest (Teddy over hundreds of literals), so that the chunks
+    // searched every way cost little more than one search each.
+    if (!image.ways) {
+      const all = image.timed.map((_, c) => c).filter((c) => (c & ~image.teddyPasses) === 0);
+      const t = all.map((c) => {
+        const t0 = performance.now();
+        this.ex.find(from, from + SAMPLE_BYTES, c);
+        return performance.now() - t0;
+      });
+      const best = Math.min(...t);
+      image.ways = all.filter((_, i) => t[i]! <= best * SAMPLE_SLACK);
+      if (image.ways.length === 1) {
+        image.choice = image.ways[0]!;
+        return this.ex.find(from, to, image.choice);
+      }
+    }
+    // Each way on the whole chunk, in turns first; their hits are the same, the last run's stay.
+    const ways = image.ways;
+    let n = 0;
+    for (let i = 0; i < ways.length; i++) {
+      const c = ways[(i + image.chunks) % ways.length]!;
+      const t0 = performance.now();
+      n = this.ex.find(from, to, c);
+      image.timed[c]! += performance.now() - t0;
+      if (n < 0) return n;
+    }
+    if (++image.chunks >= CALIBRATE_CHUNKS) image.choice = ways.reduce((a, b) => (image.timed[b]! < image.timed[a]! ? b : a));
+    return n;
   }
 
   /** Lends `count` buffers of `size` bytes from the kernel's memory, or null when none are free. */
@@ -128,6 +235,14 @@ export class ScanKernel {
     });
     this.mem.set(new Uint8Array(image.meta.buffer), this.at('META'));
     this.mem.set(image.bytes, this.at('BYTES'));
+    if (image.teddy) {
+      const t = image.teddy;
+      this.mem.set(t.masks, this.at('TEDDY'));
+      this.mem.set(new Uint8Array(t.head.buffer), this.at('TEDDY_HEAD'));
+      this.mem.set(new Uint8Array(t.window.buffer), this.at('TEDDY_WIN'));
+      this.mem.set(new Uint8Array(t.offset.buffer), this.at('TEDDY_OFF'));
+      this.mem.set(new Uint8Array(t.lists.buffer), this.at('TEDDY_LISTS'));
+    }
     this.loaded = tables;
     return true;
   }
@@ -162,7 +277,33 @@ export class ScanKernel {
       if (lists.length > 32768) return null;
       out.push({ m: p.m, reach: p.reach, shift: p.shift, head, lists: Uint16Array.from(lists) });
     }
-    return { passes: out, meta, bytes: flat };
+    const teddy = this.teddyImage(tables);
+    return { passes: out, meta, bytes: flat, teddy: teddy?.image ?? null, teddyPasses: teddy?.passes ?? 0, choice: null, ways: null, timed: [0, 0, 0, 0], chunks: 0 };
+  }
+
+  /** Teddy's tables of the passes that have them, laid out as kernel.wat's TEDDY region holds them; null when none has or they do not fit. */
+  private teddyImage(tables: SearchTables): { image: NonNullable<TableImage['teddy']>; passes: number } | null {
+    const n = tables.bytes.length;
+    const image = { masks: new Uint8Array(192), head: new Uint16Array(16), window: new Uint32Array(n), offset: new Uint16Array(n), lists: new Uint16Array(0) };
+    const lists: number[] = [];
+    let passes = 0;
+    tables.passes.forEach((p, k) => {
+      const t = p.teddy;
+      if (!t || p.ids.some((li) => t.offset[li]! > 0xffff)) return;
+      passes |= 1 << k;
+      image.masks.set(t.masks, 96 * k);
+      t.buckets.forEach((ids, b) => {
+        image.head[8 * k + b] = lists.length;
+        lists.push(ids.length, ...ids);
+      });
+      for (const li of p.ids) {
+        image.window[li] = t.window[li]!;
+        image.offset[li] = t.offset[li]!;
+      }
+    });
+    if (passes === 0 || lists.length * 2 > this.at('TEDDY_LISTS_SIZE')) return null;
+    image.lists = Uint16Array.from(lists);
+    return { image, passes };
   }
 }
 

@@ -1,6 +1,10 @@
 ;; The scan kernel: the byte-level part of scanner.ts's `process`, over a buffer in this module's
-;; memory. `find` is the prefilter (prefilter.ts's Wu-Manber search, up to two passes, four
-;; cursors each) and `lines` walks the lines with SIMD newline search, checks each for a problem
+;; memory. `find` is the prefilter (prefilter.ts's search, up to two passes: the long literals
+;; and the short ones), each pass run either by Wu-Manber (scalar, four cursors, skips) or by
+;; Teddy (SIMD: nibble masks of one 3-byte window per literal looked up 16 positions at a time with
+;; a byte shuffle, candidates compared in full; kernel.ts times both on a pattern set's first
+;; chunks and keeps the cheaper for each pass), and `lines` walks
+;; the lines with SIMD newline search, checks each for a problem
 ;; (an ERROR/WARN/FATAL level at a fixed column, the first frame of a stack trace) and places
 ;; each hit on its line. Both write plain records that scanner.ts turns into events. The tables
 ;; are built in JavaScript (prefilter.ts) and copied in by kernel.ts; a result that does not fit
@@ -29,6 +33,17 @@
   ;; Buffers from outside the memory are copied here.
   (global $SCRATCH (export "SCRATCH") i32 (i32.const 3145728))
   (global $SCRATCH_SIZE (export "SCRATCH_SIZE") i32 (i32.const 8388608))
+  ;; Teddy's tables (64 KiB, between SCRATCH and POOL): per pass the six nibble masks (96 bytes),
+  ;; the shuffle result of a block (16 bytes), per pass each bucket's list index u16[8], per
+  ;; literal its window (3 bytes, little-endian) u32 and window start u16, and the bucket lists
+  ;; (count, literal ids…; list indexes count u16 entries from TEDDY_LISTS).
+  (global $TEDDY (export "TEDDY") i32 (i32.const 11534336))
+  (global $TEDDY_M i32 (i32.const 11534528))
+  (global $TEDDY_HEAD (export "TEDDY_HEAD") i32 (i32.const 11534544))
+  (global $TEDDY_WIN (export "TEDDY_WIN") i32 (i32.const 11534592))
+  (global $TEDDY_OFF (export "TEDDY_OFF") i32 (i32.const 11557376))
+  (global $TEDDY_LISTS (export "TEDDY_LISTS") i32 (i32.const 11569152))
+  (global $TEDDY_LISTS_SIZE (export "TEDDY_LISTS_SIZE") i32 (i32.const 30720))
   ;; Reused read buffers (input/read.ts) live from here to the end, 64 bytes apart.
   (global $POOL (export "POOL") i32 (i32.const 11599872))
 
@@ -226,15 +241,21 @@
     (local.get $total))
 
   ;; Every occurrence of every literal starting in [$from, $to) and ending by $to, sorted by
-  ;; position then literal, into HITS; returns their number, or -1 when a list overflowed.
-  (func (export "find") (param $from i32) (param $to i32) (result i32)
+  ;; position then literal, into HITS; returns their number, or -1 when a list overflowed. Pass k
+  ;; runs by Teddy when bit k of $teddy is set, else by Wu-Manber.
+  (func (export "find") (param $from i32) (param $to i32) (param $teddy i32) (result i32)
     (local $l i32) (local $na i32) (local $nb i32) (local $a i32) (local $b i32) (local $o i32)
     (local $ea i32) (local $eb i32) (local $takeA i32)
     (global.set $overflow (i32.const 0))
     (memory.fill (global.get $COUNTS) (i32.const 0) (i32.const 32))
-    (call $pass (i32.const 0) (local.get $from) (local.get $to))
+    (if (i32.and (local.get $teddy) (i32.const 1))
+      (then (call $teddy (i32.const 0) (local.get $from) (local.get $to)))
+      (else (call $pass (i32.const 0) (local.get $from) (local.get $to))))
     (if (i32.gt_u (global.get $passes) (i32.const 1))
-      (then (call $pass (i32.const 1) (local.get $from) (local.get $to))))
+      (then
+        (if (i32.and (local.get $teddy) (i32.const 2))
+          (then (call $teddy (i32.const 1) (local.get $from) (local.get $to)))
+          (else (call $pass (i32.const 1) (local.get $from) (local.get $to))))))
     (if (global.get $overflow) (then (return (i32.const -1))))
     (if (i32.le_u (global.get $passes) (i32.const 1))
       (then (return (call $concat (i32.const 0) (global.get $HITS)))))
@@ -265,6 +286,118 @@
         (local.set $o (i32.add (local.get $o) (i32.const 8)))
         (br $merge)))
     (i32.add (local.get $na) (local.get $nb)))
+
+  ;; 1 when the $len bytes at $a and $b are the same.
+  (func $equal (param $a i32) (param $b i32) (param $len i32) (result i32)
+    (local $j i32)
+    (block $differ
+      (loop $eight
+        (if (i32.le_s (i32.add (local.get $j) (i32.const 8)) (local.get $len))
+          (then
+            (br_if $differ (i64.ne (i64.load (i32.add (local.get $a) (local.get $j)))
+                                   (i64.load (i32.add (local.get $b) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $eight))))
+      (loop $one
+        (if (i32.lt_s (local.get $j) (local.get $len))
+          (then
+            (br_if $differ (i32.ne (i32.load8_u (i32.add (local.get $a) (local.get $j)))
+                                   (i32.load8_u (i32.add (local.get $b) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $one))))
+      (return (i32.const 1)))
+    (i32.const 0))
+
+  ;; Compares the literals of the buckets in $bk (their lists' indexes at $head) whose window is
+  ;; the 3 bytes at $pos, and adds to list $l + the quarter it starts in ($s1, $s2, $s3 the
+  ;; quarters' starts) each that starts at or after $from and ends by $to.
+  (func $teddyVerify (param $pos i32) (param $bk i32) (param $head i32) (param $l i32) (param $from i32) (param $to i32) (param $s1 i32) (param $s2 i32) (param $s3 i32)
+    (local $w i32) (local $e i32) (local $n i32) (local $li i32) (local $start i32) (local $md i32)
+    (local.set $w (i32.and (i32.load (local.get $pos)) (i32.const 0xffffff)))
+    (block $bucketsDone
+      (loop $bucket
+        (br_if $bucketsDone (i32.eqz (local.get $bk)))
+        (local.set $e (i32.add (global.get $TEDDY_LISTS)
+          (i32.shl (i32.load16_u (i32.add (local.get $head) (i32.shl (i32.ctz (local.get $bk)) (i32.const 1)))) (i32.const 1))))
+        (local.set $bk (i32.and (local.get $bk) (i32.sub (local.get $bk) (i32.const 1))))
+        (local.set $n (i32.load16_u (local.get $e)))
+        (block $litsDone
+          (loop $lit
+            (br_if $litsDone (i32.eqz (local.get $n)))
+            (local.set $e (i32.add (local.get $e) (i32.const 2)))
+            (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+            (local.set $li (i32.load16_u (local.get $e)))
+            (br_if $lit (i32.ne (local.get $w) (i32.load (i32.add (global.get $TEDDY_WIN) (i32.shl (local.get $li) (i32.const 2))))))
+            (local.set $start (i32.sub (local.get $pos) (i32.load16_u (i32.add (global.get $TEDDY_OFF) (i32.shl (local.get $li) (i32.const 1))))))
+            (br_if $lit (i32.lt_s (local.get $start) (local.get $from)))
+            (local.set $md (i32.add (global.get $META) (i32.mul (local.get $li) (i32.const 12))))
+            (br_if $lit (i32.gt_s (i32.add (local.get $start) (i32.load offset=4 (local.get $md))) (local.get $to)))
+            (br_if $lit (i32.eqz (call $equal (local.get $start) (i32.load (local.get $md)) (i32.load offset=4 (local.get $md)))))
+            (call $add
+              (i32.add (local.get $l)
+                (i32.add (i32.add (i32.ge_s (local.get $start) (local.get $s1)) (i32.ge_s (local.get $start) (local.get $s2)))
+                         (i32.ge_s (local.get $start) (local.get $s3))))
+              (local.get $start) (local.get $li))
+            (br $lit)))
+        (br $bucket))))
+
+  ;; Pass $k by Teddy: every occurrence of each of its literals starting in [$from, $to) and
+  ;; ending by $to, into lists 4k..4k+3 by the quarter of the range it starts in.
+  (func $teddy (param $k i32) (param $from i32) (param $to i32)
+    (local $p i32) (local $last i32) (local $bits i32) (local $i i32) (local $q i32) (local $t i32) (local $head i32) (local $l i32)
+    (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $m v128) (local $v v128) (local $nib v128)
+    (local $lo0 v128) (local $hi0 v128) (local $lo1 v128) (local $hi1 v128) (local $lo2 v128) (local $hi2 v128)
+    (local.set $nib (i8x16.splat (i32.const 15)))
+    (local.set $t (i32.add (global.get $TEDDY) (i32.mul (local.get $k) (i32.const 96))))
+    (local.set $head (i32.add (global.get $TEDDY_HEAD) (i32.shl (local.get $k) (i32.const 4))))
+    (local.set $l (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $lo0 (v128.load (local.get $t)))
+    (local.set $hi0 (v128.load offset=16 (local.get $t)))
+    (local.set $lo1 (v128.load offset=32 (local.get $t)))
+    (local.set $hi1 (v128.load offset=48 (local.get $t)))
+    (local.set $lo2 (v128.load offset=64 (local.get $t)))
+    (local.set $hi2 (v128.load offset=80 (local.get $t)))
+    (local.set $q (i32.shr_u (i32.sub (local.get $to) (local.get $from)) (i32.const 2)))
+    (local.set $s1 (i32.add (local.get $from) (local.get $q)))
+    (local.set $s2 (i32.add (local.get $s1) (local.get $q)))
+    (local.set $s3 (i32.add (local.get $s2) (local.get $q)))
+    ;; The last position a window can start at.
+    (local.set $last (i32.sub (local.get $to) (i32.const 3)))
+    (local.set $p (local.get $from))
+    (block $done
+      (loop $block
+        (br_if $done (i32.gt_s (local.get $p) (local.get $last)))
+        ;; The buckets (bits of $m's bytes) whose masks the 3-byte windows starting at the 16
+        ;; positions from $p pass: for each window byte, the low-nibble mask shuffled by the low
+        ;; nibbles and the high-nibble mask by the high nibbles, and'ed.
+        (local.set $v (v128.load (local.get $p)))
+        (local.set $m (v128.and (i8x16.swizzle (local.get $lo0) (v128.and (local.get $v) (local.get $nib)))
+                                (i8x16.swizzle (local.get $hi0) (i8x16.shr_u (local.get $v) (i32.const 4)))))
+        (local.set $v (v128.load offset=1 (local.get $p)))
+        (local.set $m (v128.and (local.get $m)
+                                (v128.and (i8x16.swizzle (local.get $lo1) (v128.and (local.get $v) (local.get $nib)))
+                                          (i8x16.swizzle (local.get $hi1) (i8x16.shr_u (local.get $v) (i32.const 4))))))
+        (local.set $v (v128.load offset=2 (local.get $p)))
+        (local.set $m (v128.and (local.get $m)
+                                (v128.and (i8x16.swizzle (local.get $lo2) (v128.and (local.get $v) (local.get $nib)))
+                                          (i8x16.swizzle (local.get $hi2) (i8x16.shr_u (local.get $v) (i32.const 4))))))
+        (if (v128.any_true (local.get $m))
+          (then
+            (local.set $bits (i8x16.bitmask (i8x16.ne (local.get $m) (v128.const i64x2 0 0))))
+            (if (i32.lt_s (i32.sub (local.get $last) (local.get $p)) (i32.const 15))
+              (then (local.set $bits (i32.and (local.get $bits) (i32.sub (i32.shl (i32.const 2) (i32.sub (local.get $last) (local.get $p))) (i32.const 1))))))
+            (v128.store (global.get $TEDDY_M) (local.get $m))
+            (block $candsDone
+              (loop $cands
+                (br_if $candsDone (i32.eqz (local.get $bits)))
+                (local.set $i (i32.ctz (local.get $bits)))
+                (local.set $bits (i32.and (local.get $bits) (i32.sub (local.get $bits) (i32.const 1))))
+                (call $teddyVerify (i32.add (local.get $p) (local.get $i)) (i32.load8_u (i32.add (global.get $TEDDY_M) (local.get $i)))
+                  (local.get $head) (local.get $l) (local.get $from) (local.get $to) (local.get $s1) (local.get $s2) (local.get $s3))
+                (br $cands)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $block))))
+
 
   ;; Byte at $i, or -1 at or past $end (a JavaScript Buffer read past its end gives undefined).
   (func $byte (param $i i32) (param $end i32) (result i32)
