@@ -325,7 +325,12 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
       if (loggerRoles.size >= 10_000) loggerRoles.clear();
       loggerRoles.set(logger, role);
     }
-    if (role !== null) facts.vote(src, role, 1, () => `${LOGGER_SIDE[role!]} logger ${shortLogger(logger)}`);
+    if (role !== null) {
+      // Most records add to a vote already cast: no reason text (nor a closure for it) is made then.
+      const v = facts.source(src).votes.get(role);
+      if (v) v.score += 1;
+      else facts.vote(src, role, 1, `${LOGGER_SIDE[role]} logger ${shortLogger(logger)}`);
+    }
   }
   const sf = facts.source(src);
   if (sf.version === null) {
