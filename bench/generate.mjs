@@ -3,7 +3,12 @@
 // text, checkpoint lines, and injected incidents whose presence the benchmark then checks. With a
 // density, that share of the records are failures instead of noise (a crash-looping job: declined
 // and failed checkpoints, tasks failing, restarts, exceptions of the application's own).
+// With a WARN density above 1, the harmless background is that many times as dense in records at
+// WARN or above (the default log has about 47,000 per GiB): Kafka clients that cannot reach a
+// broker for a moment, application WARNs with short traces (a share of them: --traces), Kafka
+// config dumps and 2–8 KB lines, while every checkpoint still completes.
 // Usage: node bench/generate.mjs <out-file> <size-MiB> [--role tm|jm] [--seed N] [--density 0..1]
+//   [--warn-density N] [--traces 0..1]
 
 import { createWriteStream } from 'node:fs';
 
@@ -72,6 +77,33 @@ function incident(kind, t, cp) {
   }
 }
 
+/** Share of the default log's records at WARN (the warn-density multiplies it). */
+const BASE_WARN_SHARE = 0.016;
+const KAFKA_CONFIG = ['acks = -1', 'batch.size = 16384', 'bootstrap.servers = [kafka-0.kafka.svc:9092, kafka-1.kafka.svc:9092, kafka-2.kafka.svc:9092]', 'buffer.memory = 33554432', 'client.dns.lookup = use_all_dns_ips', 'client.id = producer-orders-sink-1', 'compression.type = lz4', 'connections.max.idle.ms = 540000', 'delivery.timeout.ms = 120000', 'enable.idempotence = true', 'linger.ms = 5', 'max.block.ms = 60000', 'max.in.flight.requests.per.connection = 5', 'metadata.max.age.ms = 300000', 'reconnect.backoff.max.ms = 1000', 'reconnect.backoff.ms = 50', 'request.timeout.ms = 30000', 'retries = 2147483647', 'retry.backoff.ms = 100', 'security.protocol = PLAINTEXT', 'transaction.timeout.ms = 900000', 'transactional.id = orders-sink-0-17'];
+
+/**
+ * One record of harmless background noise at WARN (or a config dump, or a long line): what a busy
+ * but healthy job writes while its Kafka brokers come and go and its lookups retry.
+ */
+function noise(r, t, traces) {
+  const node = Math.floor(r() * 3);
+  const client = r() < 0.5 ? `Consumer clientId=consumer-orders-${Math.floor(r() * 8)}, groupId=orders` : `Producer clientId=producer-orders-sink-${Math.floor(r() * 4)}`;
+  const x = r();
+  if (x < 0.4) return line(t, 'WARN', 'org.apache.kafka.clients.NetworkClient', `[${client}] Connection to node ${node} (kafka-${node}.kafka.svc.cluster.local/10.0.3.${10 + node}:9092) could not be established. Broker may not be available.`);
+  if (x < 0.5) return line(t, 'WARN', 'org.apache.kafka.clients.NetworkClient', `[${client}] Error while fetching metadata with correlation id ${Math.floor(r() * 1e5)} : {orders=LEADER_NOT_AVAILABLE}`);
+  if (x < 0.55) return line(t, 'INFO', 'org.apache.kafka.clients.producer.ProducerConfig', 'ProducerConfig values: ') + KAFKA_CONFIG.map((k) => `\t${k}\n`).join('');
+  if (x < 0.6) return line(t, 'INFO', 'com.example.orders.EnrichmentFunction', `Cache snapshot ${Math.floor(r() * 1e6)}: ${'k'.repeat(2048 + Math.floor(r() * 6144))}`);
+  if (x < 0.8) {
+    const head = line(t, 'WARN', 'com.example.orders.CustomerClient', `Lookup of customer ${Math.floor(r() * 1e7)} failed, retrying in ${50 + Math.floor(r() * 200)} ms`);
+    return r() < traces ? head + 'java.net.SocketException: Connection reset\n\tat java.base/sun.nio.ch.NioSocketImpl.implRead(NioSocketImpl.java:323)\n\tat com.example.orders.CustomerClient.fetch(CustomerClient.java:57)\n' : head;
+  }
+  if (x < 0.9) {
+    const head = line(t, 'WARN', 'org.apache.flink.runtime.metrics.ReporterSetup', `Metric reporter prom could not report group ${Math.floor(r() * 100)}, skipping this round`);
+    return r() < traces ? head + 'java.lang.IllegalStateException: gauge value is not a number\n\tat com.example.metrics.QueueGauge.getValue(QueueGauge.java:31)\n' : head;
+  }
+  return line(t, 'WARN', 'org.apache.flink.runtime.taskexecutor.slot.TaskSlotTableImpl', `Slot ${Math.floor(r() * 8)} for job ${JOB} is being released after ${Math.floor(r() * 30)} ms idle.`);
+}
+
 const CP = 'org.apache.flink.runtime.checkpoint.CheckpointCoordinator';
 const EG = 'org.apache.flink.runtime.executiongraph.ExecutionGraph';
 
@@ -100,7 +132,10 @@ function failure(r, t, cp) {
 }
 
 /** Writes `sizeMiB` of log to `out`; resolves to the list of injected incident kinds. `density`: share of records that are failures. */
-export async function generate(out, sizeMiB, { seed = 42, role = 'tm', density = 0 } = {}) {
+export async function generate(out, sizeMiB, { seed = 42, role = 'tm', density = 0, warnDensity = 1, traces = 0.3 } = {}) {
+  // Records beyond the default WARN share, in the default log's place (a density of 1 leaves it as it was).
+  // (A tenth of the extra records are config dumps and long lines, which also take room: 1.25 makes up for it.)
+  const extraNoise = Math.max(0, warnDensity - 1) * BASE_WARN_SHARE * 1.25;
   const r = rng(seed);
   const target = sizeMiB * 1024 * 1024;
   const ws = createWriteStream(out);
@@ -120,6 +155,11 @@ export async function generate(out, sizeMiB, { seed = 42, role = 'tm', density =
     for (let i = 0; i < 200; i++) {
       t += Math.floor(r() * 40);
       const x = r();
+      if (extraNoise > 0 && r() < extraNoise) {
+        chunk += noise(r, t, traces);
+        if (r() < 0.004) chunk += line(t, 'INFO', CP, `Completed checkpoint ${cp++} for job ${JOB} (${Math.floor(r() * 1e7)} bytes, checkpointDuration=${Math.floor(r() * 900)} ms, finalizationTime=2 ms).`);
+        continue;
+      }
       if (density > 0 && r() < density) {
         if (r() < 0.05) cp++;
         chunk += failure(r, t, cp);
@@ -148,12 +188,20 @@ export async function generate(out, sizeMiB, { seed = 42, role = 'tm', density =
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [out, size] = process.argv.slice(2);
   if (!out || !size) {
-    console.error('usage: node bench/generate.mjs <out-file> <size-MiB> [--role tm|jm] [--seed N] [--density 0..1]');
+    console.error('usage: node bench/generate.mjs <out-file> <size-MiB> [--role tm|jm] [--seed N] [--density 0..1] [--warn-density N] [--traces 0..1]');
     process.exit(2);
   }
   const roleIdx = process.argv.indexOf('--role');
   const seedIdx = process.argv.indexOf('--seed');
   const densityIdx = process.argv.indexOf('--density');
-  const kinds = await generate(out, Number(size), { role: roleIdx > 0 ? process.argv[roleIdx + 1] : 'tm', seed: seedIdx > 0 ? Number(process.argv[seedIdx + 1]) : 42, density: densityIdx > 0 ? Number(process.argv[densityIdx + 1]) : 0 });
+  const warnIdx = process.argv.indexOf('--warn-density');
+  const tracesIdx = process.argv.indexOf('--traces');
+  const kinds = await generate(out, Number(size), {
+    role: roleIdx > 0 ? process.argv[roleIdx + 1] : 'tm',
+    seed: seedIdx > 0 ? Number(process.argv[seedIdx + 1]) : 42,
+    density: densityIdx > 0 ? Number(process.argv[densityIdx + 1]) : 0,
+    warnDensity: warnIdx > 0 ? Number(process.argv[warnIdx + 1]) : 1,
+    traces: tracesIdx > 0 ? Number(process.argv[tracesIdx + 1]) : 0.3,
+  });
   console.log(`wrote ${out}: ${size} MiB, incidents: ${kinds.join(', ')}`);
 }

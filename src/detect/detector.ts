@@ -109,6 +109,7 @@ export class Detector {
     let candidates: Iterable<Pattern>;
     if (this.opts.fullScan || literals === null) candidates = this.eventPatterns;
     else if (literals.length === 0) candidates = this.slow;
+    else if (literals.length === 1 && this.slow.length === 0) candidates = this.byLiteral.get(literals[0]!) ?? [];
     else {
       const set = new Set<Pattern>(this.slow);
       for (const l of literals) for (const p of this.byLiteral.get(l) ?? []) set.add(p);

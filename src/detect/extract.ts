@@ -117,7 +117,12 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
       if (loggerRoles.size >= 10_000) loggerRoles.clear();
       loggerRoles.set(logger, role);
     }
-    if (role !== null) facts.vote(src, role, 1, () => `${LOGGER_SIDE[role!]} logger ${shortLogger(logger)}`);
+    if (role !== null) {
+      // Most records add to a vote already cast: no reason text (nor a closure for it) is made then.
+      const v = facts.source(src).votes.get(role);
+      if (v) v.score += 1;
+      else facts.vote(src, role, 1, `${LOGGER_SIDE[role]} logger ${shortLogger(logger)}`);
+    }
   }
   const sf = facts.source(src);
   if (sf.version === null) {
@@ -134,12 +139,15 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
   // Every fact line holds one of FACT_LITERALS: records that hold none skip the regexes below.
   if (!e.hasHeader || !mayHoldFact) return false;
   let m: RegExpExecArray | null = null;
+  // Each regex below is anchored at the message's start (but the task transition's): a look at the
+  // first character skips those that cannot match, most of them on most records.
+  const c0 = msg.charCodeAt(0);
   const base = { time: e.time, timeMs: e.timeMs, source: src, line: e.line, get text(): string { return facts.detail(e.lines[0] ?? msg); } };
-  if ((m = RE.config.exec(msg))) {
+  if (c0 === 76 /* L */ && (m = RE.config.exec(msg))) {
     facts.config.push({ key: m[1]!.trim(), value: m[2]!.trim(), source: facts.names[src] ?? String(src), line: e.line });
     return false;
   }
-  if ((m = RE.banner.exec(msg))) {
+  if ((c0 === 83 /* S */ || mayBeSpace(c0)) && (m = RE.banner.exec(msg))) {
     const component = m[1]!;
     sf.version = m[2]!.trim();
     sf.versionFromBanner = true;
@@ -149,7 +157,7 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
     else if (JM_COMPONENT.test(component)) facts.vote(src, 'jobmanager', 100, `banner "Starting ${component}"`);
     return false;
   }
-  if ((m = RE.tmResource.exec(msg))) {
+  if (c0 === 83 && (m = RE.tmResource.exec(msg))) {
     const rid = m[1]!.replace(/\(.*\)$/, '');
     sf.resourceIds.add(rid);
     const host = /^([^:]+):\d+-[0-9a-f]{6}$/.exec(rid);
@@ -157,7 +165,7 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
     facts.vote(src, 'taskmanager', 50, 'TaskManager start line');
     return false;
   }
-  if ((m = RE.rpcEndpoint.exec(msg))) {
+  if (c0 === 83 && (m = RE.rpcEndpoint.exec(msg))) {
     if (m[1]!.endsWith('TaskExecutor')) {
       sf.hosts.add(m[2]!);
       facts.vote(src, 'taskmanager', 20, 'TaskExecutor RPC endpoint');
@@ -166,28 +174,28 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
     }
     return false;
   }
-  if ((m = RE.triggered.exec(msg))) {
+  if (c0 === 84 /* T */ && (m = RE.triggered.exec(msg))) {
     facts.checkpoint(checkpointFact(base, { kind: 'triggered', id: +m[1]!, job: jobId(m[2]!), reason: null }));
     return false;
   }
-  if ((m = RE.completed.exec(msg))) {
+  if (c0 === 67 /* C */ && (m = RE.completed.exec(msg))) {
     const ms = m[4] ?? m[5];
     facts.checkpoint(checkpointFact(base, { kind: 'completed', id: +m[1]!, job: jobId(m[2]!), reason: null, bytes: +m[3]!, ...(ms ? { durationMs: +ms } : {}) }));
     return false;
   }
-  if ((m = RE.declined.exec(msg))) {
+  if (c0 === 68 /* D */ && (m = RE.declined.exec(msg))) {
     facts.checkpoint(checkpointFact(base, { kind: 'declined', id: +m[1]!, job: jobId(m[3]!), attempt: own(m[2]!), ...(m[4] ? { location: facts.intern(m[4])! } : {}), reason: facts.intern(reasonOf(e)) }));
     return false;
   }
-  if ((m = RE.discarded.exec(msg))) {
+  if (c0 === 68 && (m = RE.discarded.exec(msg))) {
     facts.checkpoint(checkpointFact(base, { kind: 'discarded', id: +m[1]!, job: jobId(m[2]!), reason: facts.intern(reasonOf(e)) }));
     return false;
   }
-  if ((m = RE.expired.exec(msg))) {
+  if (c0 === 67 && (m = RE.expired.exec(msg))) {
     facts.checkpoint(checkpointFact(base, { kind: 'expired', id: +m[1]!, job: jobId(m[2]!), reason: 'Checkpoint expired before completing.' }));
     return false;
   }
-  if ((m = RE.failedComplete.exec(msg)) || (m = RE.failedTrigger.exec(msg))) {
+  if (c0 === 70 /* F */ && ((m = RE.failedComplete.exec(msg)) || (m = RE.failedTrigger.exec(msg)))) {
     const reason = facts.intern(reasonOf(e));
     const aborted = reason !== null && /FailoverRegion is restarting|Task has failed|The job has failed|CheckpointCoordinator shutdown|Coordinator is suspending|subsumed/.test(reason);
     const expired = reason !== null && /expired before completing/.test(reason);
@@ -195,33 +203,38 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
     facts.checkpoint(checkpointFact(base, { kind: aborted ? 'aborted' : expired ? 'expired' : 'failed', id, job: jobId(m[2]!), reason }));
     return aborted;
   }
-  if ((m = RE.triggerFailedDueTo.exec(msg))) {
+  if (c0 === 84 && (m = RE.triggerFailedDueTo.exec(msg))) {
     facts.checkpoint(checkpointFact(base, { kind: 'failed', id: +m[1]!, job: jobId(m[2]!), reason: facts.intern(m[3]!.slice(0, 300)) }));
     return false;
   }
-  if ((m = RE.restoring.exec(msg))) {
+  if (c0 === 82 /* R */ && (m = RE.restoring.exec(msg))) {
     facts.checkpoint(checkpointFact(base, { kind: 'restored', id: +m[2]!, job: jobId(m[1]!), reason: null }));
     return false;
   }
-  if ((m = RE.jobTransition.exec(msg))) {
+  if (c0 === 74 /* J */ && (m = RE.jobTransition.exec(msg))) {
     facts.keep('jobs', { ...base, kind: 'transition', job: jobId(m[2]!), name: facts.intern(m[1]!)!, from: facts.intern(m[3]!)!, to: facts.intern(m[4]!)!, cause: facts.intern(reasonOf(e)) });
     facts.vote(src, 'jobmanager', 5, 'job state changes');
     return false;
   }
-  if ((m = RE.taskTransition.exec(msg))) {
+  if (msg.includes(' to FAILED') && (m = RE.taskTransition.exec(msg))) {
     const loc = m[4] ? parseLocation(m[4]) : { resourceId: null, host: null };
     facts.keep('taskFailures', { ...base, task: facts.intern(m[1]!)!, attempt: own(m[2]!), host: facts.intern(loc.host), resourceId: facts.intern(loc.resourceId) });
     return false;
   }
-  if ((m = RE.restartTask.exec(msg)) || (m = RE.restartGlobal.exec(msg))) {
+  if (((c0 >= 48 && c0 <= 57) || c0 === 84) && ((m = RE.restartTask.exec(msg)) || (m = RE.restartGlobal.exec(msg)))) {
     const global = RE.restartGlobal.test(msg);
     facts.keep('jobs', { ...base, kind: global ? 'global-failover' : 'restart', job: null, name: null, from: null, to: null, cause: facts.intern(reasonOf(e)) });
     return false;
   }
-  if ((m = RE.terminal.exec(msg))) {
+  if (c0 === 74 && (m = RE.terminal.exec(msg))) {
     facts.keep('jobs', { ...base, kind: 'terminal', job: jobId(m[1]!), name: null, from: null, to: facts.intern(m[2]!)!, cause: facts.intern(reasonOf(e)) });
   }
   return false;
+}
+
+/** True when a character may be one of `\s` (a superset: every code point from U+1680 up). */
+function mayBeSpace(c: number): boolean {
+  return c <= 32 || c === 0xa0 || c >= 0x1680;
 }
 
 /** The process role a logger name belongs to, when only one side uses it. */

@@ -137,8 +137,23 @@ export function maskMessage(text: string): string {
   return t;
 }
 
+/** Normalised frames by their text (bounded: cleared when full): a crash loop logs the same frames over and over. */
+const frameMemo = new Map<string, string>();
+
 /** Normalises a stack frame: no location, no module prefix, lambda and synthetic numbers masked. */
 export function normaliseFrame(frame: string): string {
+  if (frame.length > 400) return maskFrame(frame);
+  let n = frameMemo.get(frame);
+  if (n === undefined) {
+    n = maskFrame(frame);
+    if (frameMemo.size >= 8192) frameMemo.clear();
+    // The key is a copy: the frame may be a slice of its whole record.
+    frameMemo.set((' ' + frame).slice(1), n);
+  }
+  return n;
+}
+
+function maskFrame(frame: string): string {
   return frame
     .replace(/\(.*$/, '')
     .replace(/^[\w.]*(?:@[\w.-]*)?\/{1,2}(?=[\w$])/, '')
@@ -195,8 +210,13 @@ export function fingerprintParts(e: LogEvent): FingerprintParts {
   const root = rootCause(e.chain);
   const ex = rootException(e);
   if (!root || !ex) return { exception: '', message: normaliseMessage(e.message), frames: [] };
-  const own = framesOf(e, root).map(normaliseFrame);
-  const app = own.filter((f) => !isPlumbing(f)).slice(0, 3);
+  // The first three application frames of the root's own frames (normalised one by one until found).
+  const app: string[] = [];
+  for (const raw of framesOf(e, root)) {
+    const f = normaliseFrame(raw);
+    if (!isPlumbing(f)) app.push(f);
+    if (app.length === 3) break;
+  }
   return { exception: ex.cls, message: normaliseMessage(ex.message), frames: app };
 }
 
