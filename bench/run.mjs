@@ -166,16 +166,18 @@ if (!denseOnly) {
   lanes.file = [scenario(`one TaskManager log, --workers 1`, statSync(p).size, `${fdJson} --workers 1 ${q(p)}`, `${grepE} ${q(p)}`, `${rgF} ${q(p)}`)];
 }
 
+// The directory scenario's input, also timed by the scaling table (not with --dense-only).
+let dir, dirBytes, grepDir;
 if (!denseOnly) {
-const dir = join(out, 'dir-8x' + big / 8);
+dir = join(out, 'dir-8x' + big / 8);
 mkdirSync(dir, { recursive: true });
-let dirBytes = 0;
+dirBytes = 0;
 for (let i = 0; i < 8; i++) {
   const p = await file(`dir-8x${big / 8}/flink-flink-${i === 0 ? 'standalonesession' : 'taskexecutor'}-0-host${i}.log`, big / 8, { seed: 100 + i, role: i === 0 ? 'jm' : 'tm' });
   warm(p);
   dirBytes += statSync(p).size;
 }
-const grepDir = `LC_ALL=C grep -r -c -E ${q(grepPattern)} ${q(dir)}`;
+grepDir = `LC_ALL=C grep -r -c -E ${q(grepPattern)} ${q(dir)}`;
 lanes.dir = [scenario(`directory of 8 files, --workers 1`, dirBytes, `${fdJson} --workers 1 ${q(dir)}`, grepDir, `${rgF} -j 1 ${q(dir)}`), scenario(`directory of 8 files`, dirBytes, `${fdJson} ${q(dir)}`, grepDir, `${rgF} ${q(dir)}`)];
 if (hasTaskset) lanes.core = [scenario(`directory of 8 files, one core (taskset -c 0, --workers 1)`, dirBytes, `taskset -c 0 ${fdJson} --workers 1 ${q(dir)}`, grepDir, `taskset -c 0 ${rgF} -j 1 ${q(dir)}`), lanes.dir[1]];
 
