@@ -78,11 +78,6 @@ export class Detector {
     }
   }
 
-  /** True when some pattern needs to see every record. */
-  get needsEveryRecord(): boolean {
-    return this.slow.length > 0;
-  }
-
   /** Registers a source (a file, an archive member, a YARN container, stdin) and returns its index. */
   addSource(name: string, kind: 'log' | 'config', gzip: boolean, roleHint?: Role, host?: string): number {
     const i = this.sources.length;
