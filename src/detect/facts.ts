@@ -310,11 +310,13 @@ function reasonOf(e: LogEvent): string | null {
 
 /**
  * Reads the facts an event carries into `facts` (`mayHoldFact` false: the record holds no
- * FACT_LITERALS, so only role votes and the version are read). Returns true when the event only records a
+ * FACT_LITERALS, so only role votes and the version are read). A logger's role vote and the
+ * version of a classpath line are read only when `seenByEveryScan()` says that the fast scan
+ * hands this record on too (any record may carry them). Returns true when the event only records a
  * consequence of another failure (a pending checkpoint aborted because tasks restart or the
  * coordinator stops), which needs no unknown-failure group of its own.
  */
-export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boolean {
+export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true, seenByEveryScan: () => boolean = () => true): boolean {
   const src = e.sourceIndex;
   const msg = e.message;
   if (e.logger) {
@@ -325,12 +327,12 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
       if (loggerRoles.size >= 10_000) loggerRoles.clear();
       loggerRoles.set(logger, role);
     }
-    if (role !== null) facts.vote(src, role, 1, () => `${LOGGER_SIDE[role!]} logger ${shortLogger(logger)}`);
+    if (role !== null && seenByEveryScan()) facts.vote(src, role, 1, () => `${LOGGER_SIDE[role!]} logger ${shortLogger(logger)}`);
   }
   const sf = facts.source(src);
   if (sf.version === null) {
     for (const l of e.lines) {
-      if (l.includes('flink-dist')) {
+      if (l.includes('flink-dist') && seenByEveryScan()) {
         const m = RE.distJar.exec(l);
         if (m) {
           sf.version = m[1]!;
