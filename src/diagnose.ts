@@ -236,6 +236,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
       else if (info.bytes > 1 << 20 && info.lines <= 1) warnings.push({ source: info.name, message: 'no line breaks found: this may not be a text log' });
     }
     detector.finishSource(i);
+    if (detector.facts.source(i).undated) warnings.push({ source: info.name, message: `timestamps without a year (MM-dd HH:mm:ss) were read as in the 12 months up to today: year ${new Date().getUTCFullYear()}, or the year before for dates after today` });
   }
 
   // The report is built on a heap that holds what the scan kept, not what it threw away (the

@@ -9,6 +9,7 @@ import { Facts, FACT_LITERALS, extractFacts, hintsFromFileName, roleOfLogger } f
 import { identityOf } from './identity.js';
 import type { TimelineState } from './timeline.js';
 import { buildEvent } from '../parse/event.js';
+import { isUndatedHeader } from '../parse/line.js';
 import type { RawEvent } from '../scan/scanner.js';
 import type { Condition, Pattern } from './pattern.js';
 import { UnknownCollector, isProblemEvent } from '../unknown/groups.js';
@@ -102,6 +103,7 @@ export class Detector {
     const { since, until } = this.opts;
     if (e.timeMs !== null && ((since !== null && e.timeMs < since) || (until !== null && e.timeMs > until))) return;
     this.events++;
+    if (e.timeMs !== null && e.lines[0]!.charCodeAt(2) === 45 && isUndatedHeader(e.lines[0]!)) this.facts.source(e.sourceIndex).undated = true;
     let seen: boolean | undefined;
     const seenByEveryScan = (): boolean => (seen ??= this.seenByEveryScan(e, literals));
     if (e.pod && seenByEveryScan()) this.podSeen(e.sourceIndex, e.pod.name);
@@ -263,6 +265,7 @@ export class Detector {
         target.versionFromBanner ||= sf.versionFromBanner;
       }
       target.component ??= sf.component;
+      target.undated ||= sf.undated;
       sf.hosts.forEach((h) => target.hosts.add(h));
       sf.resourceIds.forEach((r) => target.resourceIds.add(r));
     }
