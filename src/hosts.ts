@@ -48,3 +48,33 @@ export function mergeHosts(hosts: string[], sources: SourceInfo[]): MergedHost[]
   }
   return out;
 }
+
+/** RocksDB's own log file names: `LOG` and its rolled `LOG.old.<time>`; in a db_log_dir, `<instance path>_LOG`. */
+const ROCKSDB_LOG = /(?:^|[\\/!_])LOG(?:\.old\.\d+)?$/;
+
+/** True for a source that is a RocksDB instance's own LOG file. */
+export function isRocksDbLog(name: string): boolean {
+  return ROCKSDB_LOG.test(name);
+}
+
+/**
+ * A RocksDB LOG file names no host, but it sits in the directory tree of the TaskManager it
+ * belongs to (`tm-1/flink-…-taskexecutor-….log` beside `tm-1/…/job_…/db/LOG`). Each LOG source
+ * without hosts takes the hosts of the TaskManager logs nearest above it, when those name one
+ * process; when the nearest directory holds several TaskManagers' logs it stays unattributed.
+ */
+export function attributeRocksDbLogs(sources: SourceInfo[]): void {
+  const tms = sources.filter((s) => s.kind === 'log' && s.role === 'taskmanager' && s.hosts.length > 0 && !isRocksDbLog(s.name));
+  for (const s of sources) {
+    if (s.kind !== 'log' || s.hosts.length > 0 || !isRocksDbLog(s.name)) continue;
+    const parts = s.name.split(/[\\/]/);
+    for (let n = parts.length - 1; n > 0; n--) {
+      const dir = parts.slice(0, n).join('/') + '/';
+      const near = tms.filter((t) => t.name.replace(/\\/g, '/').startsWith(dir));
+      if (near.length === 0) continue;
+      const named = new Set(near.map((t) => [...t.hosts].sort().join('\n')));
+      if (named.size === 1) s.hosts = [...near[0]!.hosts];
+      break;
+    }
+  }
+}

@@ -25,6 +25,7 @@ export const FACT_LITERALS = [
   ' to recover the failed task',
   'to recover from a global failure',
   'terminal state ',
+  'Host name (Env):',
 ];
 
 /** A JobManager line about one checkpoint. */
@@ -220,6 +221,7 @@ const RE = {
   config: /^Loading (?:dynamic )?configuration property: ([^,]+), (.*)$/,
   banner: /^\s*Starting (.+?) \(Version: ([^,]+), (?:Scala: [^,]+, )?Rev:/,
   tmResource: /^Starting TaskManager with ResourceID: (\S+)/,
+  rocksDbHost: /^Host name \(Env\):\s+(\S+)/,
   rpcEndpoint: /^Starting RPC endpoint for (\S+) at \S+?:\/\/flink@([^:/]+):\d+/,
   triggered: new RegExp(String.raw`^Triggering checkpoint (\d+) (?:\(type=.+\) )?@ \d+ for job (${J})\.`),
   completed: new RegExp(String.raw`^Completed checkpoint (\d+) for job (${J}) \((\d+) bytes(?: in (\d+) ms|, checkpointDuration=(\d+) ms)?`),
@@ -369,6 +371,11 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true, seen
     facts.vote(src, 'taskmanager', 50, 'TaskManager start line');
     return false;
   }
+  if ((m = RE.rocksDbHost.exec(msg))) {
+    // A RocksDB LOG's summary: the host RocksDB runs on (its TaskManager's).
+    sf.hosts.add(m[1]!);
+    return false;
+  }
   if ((m = RE.rpcEndpoint.exec(msg))) {
     if (m[1]!.endsWith('TaskExecutor')) {
       sf.hosts.add(m[2]!);
@@ -458,6 +465,9 @@ export function hintsFromFileName(path: string): { role: Role | null; host: stri
     const role: Role = /taskexecutor|taskmanager/.test(d) ? 'taskmanager' : /session|job|application/.test(d) ? 'jobmanager' : 'unknown';
     return { role, host: std[2]! };
   }
+  // RocksDB's own log (`<instance>/db/LOG`, `LOG.old.<time>`; `<instance path with _>_LOG` in a
+  // db_log_dir such as Flink's log directory): RocksDB state lives on TaskManagers.
+  if (/(?:^|_)LOG(?:\.old\.\d+)?$/.test(name)) return { role: 'taskmanager', host: null };
   const lower = path.toLowerCase();
   if (/taskmanager|taskexecutor|(^|[^a-z])tm[-_.\d]/.test(lower)) return { role: 'taskmanager', host: null };
   if (/jobmanager|standalonesession|entrypoint|(^|[^a-z])jm[-_.\d]/.test(lower)) return { role: 'jobmanager', host: null };

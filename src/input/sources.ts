@@ -34,7 +34,7 @@ export interface InputSource {
 
 const CHUNK = 1 << 20;
 /** File names read from a walked directory (as globs, for the documentation; walk() matches LOG_FILE_NAME). */
-export const LOG_GLOBS = ['**/*.log', '**/*.log.[0-9]*', '**/*.out', '**/*.out.[0-9]*', '**/*.err', '**/*.err.[0-9]*', '**/*.gz', '**/*.txt', '**/*.tar', '**/*.tgz', '**/*.zip', '**/*.json', '**/*.yaml', '**/*.yml', `**/${'[0-9a-f]'.repeat(32)}`];
+export const LOG_GLOBS = ['**/*.log', '**/*.log.[0-9]*', '**/*.out', '**/*.out.[0-9]*', '**/*.err', '**/*.err.[0-9]*', '**/*.gz', '**/*.txt', '**/*.tar', '**/*.tgz', '**/*.zip', '**/*.json', '**/*.yaml', '**/*.yml', `**/${'[0-9a-f]'.repeat(32)}`, '**/LOG', '**/LOG.old.[0-9]*', '**/*_LOG', '**/*_LOG.old.[0-9]*'];
 export const CONFIG_NAMES = ['flink-conf.yaml', 'flink-conf.yml', 'config.yaml', 'config.yml'];
 
 /** True when a file name is a Flink configuration file. */
@@ -99,7 +99,7 @@ export async function resolveInputs(
     }
     if (st.isDirectory()) {
       const found = await walk(p, warnings);
-      if (found.length === 0) warnings.push({ source: p, message: 'directory holds no log files (*.log, *.log.N, *.out, *.err, *.gz, *.txt, *.tar, *.tgz, *.zip), no REST documents (*.json, HistoryServer archives) and no flink-conf.yaml/config.yaml' });
+      if (found.length === 0) warnings.push({ source: p, message: 'directory holds no log files (*.log, *.log.N, *.out, *.err, *.gz, *.txt, *.tar, *.tgz, *.zip, RocksDB LOG), no REST documents (*.json, HistoryServer archives) and no flink-conf.yaml/config.yaml' });
       for (const f of found) add(fileSource(f));
     } else if (st.isFile()) {
       add(fileSource(p));
@@ -111,7 +111,7 @@ export async function resolveInputs(
 }
 
 /** File names LOG_GLOBS match (the last path component). */
-const LOG_FILE_NAME = /\.(?:log|out|err)(?:\.[0-9].*)?$|\.(?:gz|txt|tar|tgz|zip|json|ya?ml)$|^[0-9a-f]{32}$/;
+const LOG_FILE_NAME = /\.(?:log|out|err)(?:\.[0-9].*)?$|\.(?:gz|txt|tar|tgz|zip|json|ya?ml)$|^[0-9a-f]{32}$|(?:^|_)LOG(?:\.old\.\d+)?$/;
 /** Directories below a walked one followed at most (a bound on pathological trees, not on cycles). */
 const MAX_WALK_DEPTH = 64;
 

@@ -1,5 +1,5 @@
 // Line-level parsing: container prefixes (kubectl --prefix/--timestamps, CRI, docker-compose),
-// log header layouts (log4j1, log4j2, logback, generic timestamp + level) and the classification
+// log header layouts (log4j1, log4j2, logback, RocksDB's LOG, generic timestamp + level) and the classification
 // of a line as header, continuation (stack trace) or other text. Event assembly is in event.ts.
 
 import type { LogHeader } from '../model.js';
@@ -47,6 +47,9 @@ const STANDARD = new RegExp(
     LEVELS +
     String.raw`)\s+(?:\[([^\]]*)\]\s+)?([\w$.\-]+)\s+(?:\[[^\]]*\]\s+)?-\s?(.*)$`,
 );
+// RocksDB's own LOG file: `2024/05/01-12:00:00.123456 7f8b2c3fe700 [WARN] [db/file.cc:123] message`;
+// the level is written only when it is not INFO, the source place not on header-level lines.
+const ROCKSDB = /^(\d{4}\/\d{2}\/\d{2}-\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?) {1,4}([0-9a-f]{1,16}) {1,4}(?:\[(DEBUG|WARN|ERROR|FATAL)\] {1,4})?(?:\[([^\]\s]{1,200}):\d+\] {0,4})?(.*)$/;
 const TIMESTAMP = /^(\d{4})[-/](\d{2})[-/](\d{2})[ T-](\d{2}):(\d{2}):(\d{2})(?:[,.](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?/;
 const TIME_ONLY = /^(\d{2}):(\d{2}):(\d{2})(?:[,.](\d{1,9}))?\s/;
 // `MM-dd HH:mm:ss.SSS` (log4j `%d{MM-dd HH:mm:ss.SSS}`): a date without its year.
@@ -69,6 +72,11 @@ export function parseHeader(text: string): Header | null {
         thread: std[2] ?? std[4] ?? null,
         message: std[6]!,
       };
+    }
+    const r = text.charCodeAt(4) === 47 /* / */ && text.charCodeAt(10) === 45 /* - */ ? ROCKSDB.exec(text) : null;
+    if (r) {
+      const ts = readTimestamp(r[1]!);
+      return { time: ts.iso, timeMs: ts.ms, level: r[3] ?? 'INFO', logger: r[4] ?? null, thread: r[2]!, message: r[5]! };
     }
     const t = TIMESTAMP.exec(text);
     if (t) {
