@@ -86,7 +86,7 @@ export function formatBytes(n: number): string {
   return i === 0 ? `${n} bytes` : `${n.toFixed(n < 10 ? 1 : 0)} ${units[i]}`;
 }
 
-const LOG_NAME = /(?:\.log(?:\.\d+)?|\.out(?:\.\d+)?|\.err(?:\.\d+)?|\.txt|\.gz|\.tgz|\.tar|\.zip)$|(?:^|\/)(?:jobmanager|taskmanager)[^/]*$|(?:^|\/)(?:stdout|stderr)$|(?:^|\/|_)LOG(?:\.old\.\d+)?$/;
+const LOG_NAME = /(?:\.log(?:\.\d+)?|\.out(?:\.\d+)?|\.err(?:\.\d+)?|\.txt|\.gz|\.tgz|\.tar|\.zip)$|(?:^|\/)(?:jobmanager|taskmanager)[^/]*$|(?:^|\/)(?:stdout|stderr)$|(?:^|\/|_)LOG(?:\.old\.\d+)?$/i;
 /** Bytes needed to recognise a format (tar's magic is at offset 257); more is used when already read. */
 const HEAD_BYTES = 512;
 

@@ -2,6 +2,7 @@
 // db_log_dir such as Flink's log directory) are read in directory scans as TaskManager logs: their
 // header layout is parsed, the host they name (or their TaskManager's, from the directory tree) is theirs.
 
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -92,5 +93,15 @@ describe('RocksDB LOG files in a directory scan', () => {
     expect(rocks.length).toBeGreaterThan(0);
     expect(rocks.every((g) => g.benign)).toBe(true);
     expect(d.findings.map((f) => f.id)).toContain('rocksdb-localdir-on-shared-fs');
+  });
+
+  it('a LOG inside a support bundle archive is read too', async () => {
+    const { dir, tm1 } = bundle();
+    writeFileSync(join(tm1, 'rocksdb', INSTANCE, 'db', 'LOG'), [...ROCKS_HEAD, LINK_FAILED('/mnt/share/rocksdb')].join('\n') + '\n');
+    const out = join(tempDir(), 'bundle.tgz');
+    execFileSync('tar', ['-czf', out, '-C', dir, '.']);
+    const d = await diagnosePaths([out], { ignore: [] });
+    expect(d.inputs.find((s) => s.name.endsWith('/db/LOG'))).toMatchObject({ role: 'taskmanager' });
+    expect(d.findings.map((f) => f.id)).toContain('rocksdb-hardlink-unsupported');
   });
 });
