@@ -1,10 +1,14 @@
 // One TaskManager is often named several ways: its pod or host name, its IP, its resource id
 // (`10.0.0.3:6122-a1b2c3`, `orders-taskmanager-1-1`). The names one log source carries belong to
-// one process, so they are merged into one host: the name first, its IPs after it.
+// one process, so they are merged into one host: the name first, its IPs after it. A host name
+// from a log file's name (`flink-<user>-taskexecutor-<n>-<host>.log`) is the machine's, true as
+// it is; several TaskManagers on one machine share it and are told apart by their addresses.
 
 import type { SourceInfo } from './model.js';
 
-const IP = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[?[0-9a-f:]+\]?)$/i;
+// IPv4, or IPv6 (hex groups with at least two colons: a host name of hex letters, `cafe` or
+// `db`, is a name).
+const IP = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[?(?=[0-9a-f]*:[0-9a-f]*:)[0-9a-f:]+\]?)$/i;
 
 /** A host with the other names it goes by. */
 export interface MergedHost {
@@ -42,7 +46,11 @@ export function mergeHosts(hosts: string[], sources: SourceInfo[]): MergedHost[]
     const group = groups.find((g) => g.includes(h));
     const members = group ? hosts.filter((x) => group.includes(x)) : [h];
     members.forEach((m) => taken.add(m));
-    const name = members.find((m) => !IP.test(m) && !/:\d+-[0-9a-f]{6}$/.test(m)) ?? members[0]!;
+    // A machine name that several processes share (TaskManagers on one machine, each on its own
+    // address) names none of them: the address comes first then, the machine name after it.
+    const own = (m: string): boolean => groups.filter((g) => g.includes(m)).length <= 1;
+    const named = (m: string): boolean => !IP.test(m) && !/:\d+-[0-9a-f]{6}$/.test(m);
+    const name = members.find((m) => named(m) && own(m)) ?? members.find((m) => own(m) && !/:\d+-[0-9a-f]{6}$/.test(m)) ?? members.find(named) ?? members[0]!;
     const aliases = members.filter((m) => m !== name);
     out.push({ name, aliases, label: aliases.length ? `${name} (${aliases.join(', ')})` : name });
   }

@@ -459,7 +459,8 @@ function shortLogger(l: string): string {
 export function hintsFromFileName(path: string): { role: Role | null; host: string | null } {
   const name = path.split(/[\\/]/).pop() ?? path;
   const daemons = 'standalonesession|taskexecutor|standalonejob|kubernetes-session|kubernetes-application|kubernetes-taskmanager|historyserver|sql-gateway|zookeeper';
-  const std = new RegExp(`^flink-(?:[^-]*-)?(${daemons})-\\d+-(.+?)\\.(?:log|out|err)(?:\\.\\d+)?(?:\\.gz)?$`).exec(name);
+  // The user may hold dashes (`flink-svc-flink-taskexecutor-0-host.log`).
+  const std = new RegExp(`^flink-(?:.*?-)?(${daemons})-\\d+-(.+?)\\.(?:log|out|err)(?:\\.\\d+)?(?:\\.gz)?$`).exec(name);
   if (std) {
     const d = std[1]!;
     const role: Role = /taskexecutor|taskmanager/.test(d) ? 'taskmanager' : /session|job|application/.test(d) ? 'jobmanager' : 'unknown';
