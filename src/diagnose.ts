@@ -25,7 +25,7 @@ import { MAX_GROUPS } from './unknown/groups.js';
 import { FACT_TAIL } from './detect/facts.js';
 import { jobUnstableFindings } from './unknown/job-unstable.js';
 import { coverage } from './coverage.js';
-import { attributeRocksDbLogs } from './hosts.js';
+import { attributeRocksDbLogs, shareHostsOfOneProcess } from './hosts.js';
 
 /** How far a scan has got. */
 export interface Progress {
@@ -239,7 +239,9 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     detector.finishSource(i);
     if (detector.facts.source(i).undated) warnings.push({ source: info.name, message: `timestamps without a year (MM-dd HH:mm:ss) were read as in the 12 months up to today: year ${new Date().getUTCFullYear()}, or the year before for dates after today` });
   }
-  // RocksDB LOG files name no host: each takes its TaskManager's, from the directory tree.
+  // A Flink process's .out file shares the hosts of its .log; RocksDB LOG files name no host:
+  // each takes its TaskManager's, from the directory tree.
+  shareHostsOfOneProcess(detector.sources);
   attributeRocksDbLogs(detector.sources);
 
   // The report is built on a heap that holds what the scan kept, not what it threw away (the

@@ -33,7 +33,16 @@ function aliasGroups(sources: SourceInfo[]): string[][] {
     const named = names.filter((n) => !IP.test(n) && !/:\d+-[0-9a-f]{6}$/.test(n));
     if (new Set(named).size <= 1 && names.length > 1) groups.push([...new Set(names)]);
   }
-  return groups;
+  // Sources of one process (its .log and .out, rolled files) make one group: an address or a
+  // resource id is one process's, a host name may be a machine's that several processes share.
+  const merged: string[][] = [];
+  for (const g of groups) {
+    const same = merged.filter((m) => g.some((n) => (IP.test(n) || /:\d+-[0-9a-f]{6}$/.test(n)) && m.includes(n)));
+    const union = [...new Set([...same.flat(), ...g])];
+    for (const m of same) merged.splice(merged.indexOf(m), 1);
+    merged.push(union);
+  }
+  return merged;
 }
 
 /** Merges host names that denote the same process (per the sources), keeping first-seen order. */
@@ -43,7 +52,10 @@ export function mergeHosts(hosts: string[], sources: SourceInfo[]): MergedHost[]
   const taken = new Set<string>();
   for (const h of hosts) {
     if (taken.has(h)) continue;
-    const group = groups.find((g) => g.includes(h));
+    // A name in several groups (a machine several processes share) joins the group of another
+    // of the listed names, or stays on its own.
+    const containing = groups.filter((g) => g.includes(h));
+    const group = containing.length === 1 ? containing[0] : containing.find((g) => g.some((m) => m !== h && hosts.includes(m) && groups.filter((x) => x.includes(m)).length === 1));
     const members = group ? hosts.filter((x) => group.includes(x)) : [h];
     members.forEach((m) => taken.add(m));
     // A machine name that several processes share (TaskManagers on one machine, each on its own
@@ -84,5 +96,28 @@ export function attributeRocksDbLogs(sources: SourceInfo[]): void {
       if (named.size === 1) s.hosts = [...near[0]!.hosts];
       break;
     }
+  }
+}
+
+/** `flink-<user>-<daemon>-<n>-<host>` of Flink's log file names (`.log`, `.out`, `.err`, rolled, gzipped). */
+const FLINK_STEM = /^(.*[\\/!])?(flink-.+-\d+-.+?)\.(?:log|out|err)(?:\.\d+)?(?:\.gz)?$/;
+
+/**
+ * The files of one Flink process (`…-taskexecutor-0-vm.log`, its `.out`, its rolled `.log.1`) in
+ * one directory share their hosts: the `.out` file, which names no address, is the same
+ * TaskManager as the `.log` beside it.
+ */
+export function shareHostsOfOneProcess(sources: SourceInfo[]): void {
+  const byStem = new Map<string, SourceInfo[]>();
+  for (const s of sources) {
+    const m = s.kind === 'log' ? FLINK_STEM.exec(s.name) : null;
+    if (!m) continue;
+    const key = `${m[1] ?? ''}${m[2]}`;
+    byStem.set(key, [...(byStem.get(key) ?? []), s]);
+  }
+  for (const group of byStem.values()) {
+    if (group.length < 2) continue;
+    const hosts = [...new Set(group.flatMap((s) => s.hosts))];
+    for (const s of group) s.hosts = [...s.hosts, ...hosts.filter((h) => !s.hosts.includes(h))];
   }
 }

@@ -1,7 +1,7 @@
 // Host names: what a log file's name, a source's names and a RocksDB LOG's place say about hosts.
 
 import { describe, expect, it } from 'vitest';
-import { attributeRocksDbLogs, isRocksDbLog, mergeHosts } from '../src/hosts.js';
+import { attributeRocksDbLogs, isRocksDbLog, mergeHosts, shareHostsOfOneProcess } from '../src/hosts.js';
 import { hintsFromFileName } from '../src/detect/facts.js';
 import type { SourceInfo } from '../src/model.js';
 
@@ -55,5 +55,24 @@ describe('RocksDB LOG sources', () => {
     expect(near.hosts).toEqual(['w1']);
     expect(top.hosts).toEqual([]);
     expect(named.hosts).toEqual(['rocks-host']);
+  });
+});
+
+describe('files of one process', () => {
+  it('a .out file shares the hosts of the .log of the same process; the machine name alone is no one process', () => {
+    const log0 = source('/l/flink-root-taskexecutor-0-vm.log', ['127.0.0.2', 'vm'], ['127.0.0.2:35000-5b1c2d']);
+    const out0 = source('/l/flink-root-taskexecutor-0-vm.out', ['vm']);
+    const log1 = source('/l/flink-root-taskexecutor-1-vm.log', ['127.0.0.3', 'vm'], ['127.0.0.3:35001-6c2d3e']);
+    const out1 = source('/l/flink-root-taskexecutor-1-vm.out', ['vm']);
+    const other = source('/other/flink-root-taskexecutor-0-vm.out', ['vm']);
+    // Before sharing, the .out's lone machine name belongs to neither TaskManager.
+    expect(mergeHosts(['vm'], [log0, out0, log1, out1]).map((h) => h.label)).toEqual(['vm']);
+    shareHostsOfOneProcess([log0, out0, log1, out1, other]);
+    expect(out0.hosts).toEqual(['vm', '127.0.0.2']);
+    expect(out1.hosts).toEqual(['vm', '127.0.0.3']);
+    expect(other.hosts).toEqual(['vm']);
+    const all = [log0, out0, log1, out1];
+    expect(mergeHosts(out0.hosts, all).map((h) => h.label)).toEqual(['127.0.0.2 (vm)']);
+    expect(mergeHosts(['vm', '127.0.0.2', '127.0.0.3'], all).map((h) => h.label)).toEqual(['127.0.0.2 (vm)', '127.0.0.3 (vm)']);
   });
 });
