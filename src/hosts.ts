@@ -29,9 +29,10 @@ function aliasGroups(sources: SourceInfo[]): string[][] {
       const ip = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+-[0-9a-f]{6}$/.exec(r);
       if (ip) names.push(ip[1]!);
     }
-    // A source whose names hold several pods (kubectl logs --prefix of many pods) is not one process.
+    // A source whose names hold several pods (kubectl logs --prefix of many pods) or several
+    // TaskManager resource ids (logs of several processes concatenated) is not one process.
     const named = names.filter((n) => !IP.test(n) && !/:\d+-[0-9a-f]{6}$/.test(n));
-    if (new Set(named).size <= 1 && names.length > 1) groups.push([...new Set(names)]);
+    if (new Set(named).size <= 1 && new Set(s.resourceIds).size <= 1 && names.length > 1) groups.push([...new Set(names)]);
   }
   // Sources of one process (its .log and .out, rolled files) make one group: an address or a
   // resource id is one process's, a host name may be a machine's that several processes share.

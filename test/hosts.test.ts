@@ -31,6 +31,10 @@ describe('mergeHosts', () => {
     const tm1 = source('b.log', ['10.0.0.3', 'worker2']);
     expect(mergeHosts(['10.0.0.2', 'worker1', '10.0.0.3', 'worker2'], [tm0, tm1]).map((h) => h.label)).toEqual(['worker1 (10.0.0.2)', 'worker2 (10.0.0.3)']);
   });
+  it('logs of several TaskManagers in one source (concatenated on stdin) are not one process', () => {
+    const cat = source('<stdin>', ['127.0.0.2', '127.0.0.3', 'vm'], ['127.0.0.2:34501-cdf38e', '127.0.0.3:34173-3ab8b4']);
+    expect(mergeHosts(['127.0.0.2', '127.0.0.3', 'vm'], [cat]).map((h) => h.label)).toEqual(['127.0.0.2', '127.0.0.3', 'vm']);
+  });
   it('a host name of hex letters is a name, not an IPv6 address', () => {
     const tm = source('a.log', ['10.0.0.2', 'cafe']);
     expect(mergeHosts(['10.0.0.2', 'cafe'], [tm]).map((h) => h.label)).toEqual(['cafe (10.0.0.2)']);
