@@ -265,7 +265,8 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
     warnings.push({ source: '(all inputs)', message: `more distinct unknown problems than the ${MAX_GROUPS} groups kept: the least relevant (rare, long unseen, never just before a failure) were dropped; ${detector.unknown.ungrouped} of their occurrences were counted but not grouped` });
   }
   const paths = new Map(inputs.filter((i) => i.path).map((i) => [i.name, i.path!]));
-  const covered = await coverage({ sources, paths, findings: [...kept, ...muted], checkpoints, jobTransitions, unknown, signals, since: options.since ?? null, until: options.until ?? null });
+  const streamEdges = new Map(inputs.filter((i) => i.edges).map((i) => [i.name, i.edges!]));
+  const covered = await coverage({ sources, paths, streamEdges, findings: [...kept, ...muted], checkpoints, jobTransitions, unknown, signals, since: options.since ?? null, until: options.until ?? null });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   // A stop asked for at any point of the scan marks the result, even when every input was read.
   if (options.signal?.aborted) interrupted = true;

@@ -2,6 +2,7 @@
 // each a stream of large Buffers with gzip recognised by its magic bytes. Problems with one path
 // become warnings; what the bytes mean is decided downstream (scan/, parse/, detect/).
 
+import { StreamEdges, withEdges } from './edges.js';
 import { createReadStream, fstatSync, promises as fsp, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { InputWarning, Role } from '../model.js';
@@ -27,6 +28,8 @@ export interface InputSource {
   openReused?(sync: boolean): AsyncIterable<Buffer>;
   /** Bytes left to read, when known without a path (standard input redirected from a file). */
   size?: number;
+  /** For a stream that cannot be read again (stdin): its head and tail, kept as it is read. */
+  edges?: StreamEdges;
   /** The role and host the input is known to come from (a log read from a cluster's REST API). */
   roleHint?: Role;
   host?: string;
@@ -87,7 +90,8 @@ export async function resolveInputs(
       }
       // Standard input redirected from a file is read like a file, through reused buffers.
       const size = stdin === process.stdin ? stdinFileSize() : null;
-      add({ name: '<stdin>', kind: 'log', open: () => stdin as AsyncIterable<Buffer>, ...(size !== null ? { openReused: () => readReusedFd(0), size } : {}) });
+      const edges = new StreamEdges();
+      add({ name: '<stdin>', kind: 'log', open: () => withEdges(stdin as AsyncIterable<Buffer>, edges), edges, ...(size !== null ? { openReused: () => withEdges(readReusedFd(0), edges), size } : {}) });
       continue;
     }
     let st;
