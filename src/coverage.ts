@@ -1,5 +1,5 @@
 // What the logs cover in time: each log source's first and last timestamp (read from the head and
-// the tail of a plain file, else the earliest and latest time the scan kept from it), the overall
+// the tail of a plain file or of standard input, else the earliest and latest time the scan kept from it), the overall
 // span, the --since/--until window, and TaskManager clocks that run behind the JobManager's (a
 // TaskManager failing checkpoint N before the JobManager triggered it). An operator reads it to
 // judge whether the logs cover the incident.
@@ -17,6 +17,8 @@ export interface CoverageInput {
   sources: SourceInfo[];
   /** Source name → file path, for plain files that can be read again. */
   paths: Map<string, string>;
+  /** Source name → the head and tail bytes kept of a stream that cannot be read again (stdin). */
+  streamEdges?: Map<string, { head: Buffer; tail: Buffer }>;
   findings: Finding[];
   checkpoints: CheckpointRecord[];
   jobTransitions: JobTransition[];
@@ -35,23 +37,30 @@ function lineTime(line: string): { iso: string; ms: number } | null {
   return t.iso && t.ms !== null ? { iso: t.iso, ms: t.ms } : null;
 }
 
+type Edges = { first: { iso: string; ms: number } | null; last: { iso: string; ms: number } | null };
+
+/** First and last timestamp of a log's head and tail bytes; null for gzip or binary data. */
+function timesAtEdges(head: Buffer, tail: Buffer): Edges | null {
+  if (head.includes(0)) return null; // gzip or binary: the scan's own times are used
+  let first = null;
+  for (const l of head.toString('utf8').split('\n')) if ((first = lineTime(l))) break;
+  const lines = tail.toString('utf8').split('\n');
+  let last = null;
+  for (let i = lines.length - 1; i >= 0 && !last; i--) last = lineTime(lines[i]!);
+  return { first, last };
+}
+
 /** First and last timestamp of a plain file, from its head and tail; null when it cannot be read. */
-async function fileEdges(path: string): Promise<{ first: { iso: string; ms: number } | null; last: { iso: string; ms: number } | null } | null> {
+async function fileEdges(path: string): Promise<Edges | null> {
   let fh;
   try {
     fh = await openFile(path, 'r');
     const size = (await fh.stat()).size;
     const head = Buffer.alloc(Math.min(EDGE_BYTES, size));
     await fh.read(head, 0, head.length, 0);
-    if (head.includes(0)) return null; // gzip or binary: the scan's own times are used
-    let first = null;
-    for (const l of head.toString('utf8').split('\n')) if ((first = lineTime(l))) break;
     const tail = Buffer.alloc(Math.min(EDGE_BYTES, size));
     await fh.read(tail, 0, tail.length, size - tail.length);
-    const lines = tail.toString('utf8').split('\n');
-    let last = null;
-    for (let i = lines.length - 1; i >= 0 && !last; i--) last = lineTime(lines[i]!);
-    return { first, last };
+    return timesAtEdges(head, tail);
   } catch {
     return null;
   } finally {
@@ -91,7 +100,8 @@ export async function coverage(input: CoverageInput): Promise<Coverage> {
   for (const s of input.sources) {
     if (s.kind !== 'log' || s.bytes === 0) continue;
     const path = input.paths.get(s.name);
-    const edges = path && !s.gzip ? await fileEdges(path) : null;
+    const stream = input.streamEdges?.get(s.name);
+    const edges = s.gzip ? null : path ? await fileEdges(path) : stream ? timesAtEdges(stream.head, stream.tail) : null;
     const kept = seen.get(s.name);
     const first = edges?.first?.iso ?? kept?.first[1] ?? null;
     const last = edges?.last?.iso ?? kept?.last[1] ?? null;

@@ -18,6 +18,7 @@ import { applyIgnores, type IgnoreRule } from './ignore.js';
 import { MAX_GROUPS } from './unknown/groups.js';
 import { jobUnstableFindings } from './correlate/job-unstable.js';
 import { coverage } from './coverage.js';
+import { attributeRocksDbLogs, shareHostsOfOneProcess } from './hosts.js';
 
 export type { Progress } from './run/run.js';
 
@@ -68,6 +69,13 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   const { facts, signals, sources, unknown: collector } = detected;
   const warnings = [...initialWarnings, ...detected.warnings];
   warnings.push(...sourceWarnings(sources, warnings));
+  for (const [i, sf] of facts.sources) {
+    if (sf.undated) warnings.push({ source: sources[i]?.name ?? String(i), message: `timestamps without a year (MM-dd HH:mm:ss) were read as in the 12 months up to today: year ${new Date().getUTCFullYear()}, or the year before for dates after today` });
+  }
+  // A Flink process's .out file shares the hosts of its .log; RocksDB LOG files name no host:
+  // each takes its TaskManager's, from the directory tree.
+  shareHostsOfOneProcess(sources);
+  attributeRocksDbLogs(sources);
 
   // → findings
   const { findings, checkpoints, checkpointRuns, jobTransitions, jobs } = correlate({ patterns, signals, facts, sources, tallies: detected.tallies });
@@ -81,7 +89,8 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
 
   // → the report's data
   const paths = new Map(inputs.filter((i) => i.path).map((i) => [i.name, i.path!]));
-  const covered = await coverage({ sources, paths, findings: [...kept, ...muted], checkpoints, jobTransitions, unknown, signals, since: options.since ?? null, until: options.until ?? null });
+  const streamEdges = new Map(inputs.filter((i) => i.edges).map((i) => [i.name, i.edges!]));
+  const covered = await coverage({ sources, paths, streamEdges, findings: [...kept, ...muted], checkpoints, jobTransitions, unknown, signals, since: options.since ?? null, until: options.until ?? null });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return {
     findings: kept,

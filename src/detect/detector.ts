@@ -8,6 +8,7 @@ import { Facts, FACT_LITERALS } from './facts.js';
 import { extractFacts, hintsFromFileName, roleOfLogger } from './extract.js';
 import { identityOf } from './identity.js';
 import { buildEvent } from '../parse/event.js';
+import { isUndatedHeader } from '../parse/line.js';
 import { appliesTo, type Condition, type Pattern } from './pattern.js';
 import { UnknownCollector, isProblemEvent } from '../unknown/groups.js';
 import { SignalThinning, mergeTallies, type SignalTally } from './thinning.js';
@@ -20,6 +21,12 @@ const FULL_SIGNALS = 200;
 
 /** Extra literals that find problem lines in layouts without a fixed level column. */
 export const PROBLEM_LITERALS = [' ERROR ', ' WARN ', ' FATAL ', '[ERROR', '[WARN', 'Exception', 'Error: ', 'IO error: ', 'Caused by: '];
+
+const PROBLEM_SET = new Set(PROBLEM_LITERALS);
+/** A level as the problem literals find it on a line with no fixed level column. */
+const LEVEL_LITERAL = / (?:ERROR|WARN|FATAL) |\[(?:ERROR|WARN)/;
+/** A stack frame as the scanner finds one: indented `at `. */
+const FRAME_LINE = /^[\t ]{1,12}at /;
 
 /** The literals the scanner must search for, for these patterns. */
 export function scanLiterals(patterns: Pattern[]): string[] {
@@ -57,6 +64,8 @@ export class Detector {
   private readonly thinning = new SignalThinning();
   /** What was not kept of each pattern's signals (see thinning.ts): filled by tallies(), and by merging another detector's. */
   readonly tallied = new Map<string, SignalTally>();
+  /** The scan literals (what makes a record a candidate of the fast scan): built on first use. */
+  private scanSearch: LiteralSearch | null = null;
   /** For the second reading of unclaimed problems (see secondReading): built on first use. */
   private normalising: { vocabulary: Set<string>; literals: LiteralSearch; byIndex: Pattern[][] } | null = null;
 
@@ -98,8 +107,11 @@ export class Detector {
     const { since, until } = this.opts;
     if (e.timeMs !== null && ((since !== null && e.timeMs < since) || (until !== null && e.timeMs > until))) return;
     this.events++;
-    if (e.pod) this.podSeen(e.sourceIndex, e.pod.name);
-    const consequence = extractFacts(e, this.facts, literals === null || literals.some((l) => FACT_SET.has(l)));
+    if (e.timeMs !== null && e.lines[0]!.charCodeAt(2) === 45 && isUndatedHeader(e.lines[0]!)) this.facts.source(e.sourceIndex).undated = true;
+    let seen: boolean | undefined;
+    const seenByEveryScan = (): boolean => (seen ??= this.seenByEveryScan(e, literals));
+    if (e.pod && seenByEveryScan()) this.podSeen(e.sourceIndex, e.pod.name);
+    const consequence = extractFacts(e, this.facts, literals === null || literals.some((l) => FACT_SET.has(l)), seenByEveryScan);
     const version = this.facts.sources.get(e.sourceIndex)?.version ?? null;
     let candidates: Iterable<Pattern>;
     if (this.opts.fullScan || literals === null) candidates = this.eventPatterns;
@@ -120,6 +132,23 @@ export class Detector {
     const problem = isProblemEvent(e);
     if (!claimed && problem) claimed = this.secondReading(e, version);
     if (!claimed && !consequence && problem) this.unknown.add(e, this.facts.names[e.sourceIndex] ?? '?', e.logger ? roleOfLogger(e.logger) : null);
+  }
+
+  /**
+   * True when every scan hands this record on: it holds a scan literal, its header's level is
+   * ERROR, WARN or FATAL written as the level literals find it (` WARN `, `[ERROR`), or it holds
+   * an indented stack frame. The fast scan reads only such records (and some more); the full scan
+   * reads every one. Evidence that any record may carry (a logger that names the process's role,
+   * the flink-dist jar of a classpath line or a frame, a kubectl pod prefix) is read only from
+   * these, so both scans decide a source's role, version and hosts alike.
+   */
+  private seenByEveryScan(e: LogEvent, literals: string[] | null): boolean {
+    if (literals !== null && literals.some((l) => !PROBLEM_SET.has(l))) return true;
+    if ((e.level === 'ERROR' || e.level === 'WARN' || e.level === 'FATAL') && LEVEL_LITERAL.test(e.lines[0] ?? '')) return true;
+    if (e.frames.length > 0 && e.lines.some((l) => FRAME_LINE.test(l))) return true;
+    this.scanSearch ??= this.literalSearch(scanLiterals(this.patterns));
+    const text = e.lines.join('\n');
+    return this.scanSearch.find(Buffer.from(text), 0, Buffer.byteLength(text)).count > 0;
   }
 
   private signal(p: Pattern, e: LogEvent, fields: Record<string, string>, line: number, text: string): void {

@@ -10,6 +10,7 @@ const RE = {
   config: /^Loading (?:dynamic )?configuration property: ([^,]+), (.*)$/,
   banner: /^\s*Starting (.+?) \(Version: ([^,]+), (?:Scala: [^,]+, )?Rev:/,
   tmResource: /^Starting TaskManager with ResourceID: (\S+)/,
+  rocksDbHost: /^Host name \(Env\):\s+(\S+)/,
   rpcEndpoint: /^Starting RPC endpoint for (\S+) at \S+?:\/\/flink@([^:/]+):\d+/,
   triggered: new RegExp(String.raw`^Triggering checkpoint (\d+) (?:\(type=.+\) )?@ \d+ for job (${J})\.`),
   completed: new RegExp(String.raw`^Completed checkpoint (\d+) for job (${J}) \((\d+) bytes(?: in (\d+) ms|, checkpointDuration=(\d+) ms)?`),
@@ -102,11 +103,13 @@ function reasonOf(e: LogEvent): string | null {
 
 /**
  * Reads the facts an event carries into `facts` (`mayHoldFact` false: the record holds no
- * FACT_LITERALS, so only role votes and the version are read). Returns true when the event only records a
+ * FACT_LITERALS, so only role votes and the version are read). A logger's role vote and the
+ * version of a classpath line are read only when `seenByEveryScan()` says that the fast scan
+ * hands this record on too (any record may carry them). Returns true when the event only records a
  * consequence of another failure (a pending checkpoint aborted because tasks restart or the
  * coordinator stops), which needs no unknown-failure group of its own.
  */
-export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boolean {
+export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true, seenByEveryScan: () => boolean = () => true): boolean {
   const src = e.sourceIndex;
   const msg = e.message;
   if (e.logger) {
@@ -117,7 +120,7 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
       if (loggerRoles.size >= 10_000) loggerRoles.clear();
       loggerRoles.set(logger, role);
     }
-    if (role !== null) {
+    if (role !== null && seenByEveryScan()) {
       // Most records add to a vote already cast: no reason text (nor a closure for it) is made then.
       const v = facts.source(src).votes.get(role);
       if (v) v.score += 1;
@@ -127,7 +130,7 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
   const sf = facts.source(src);
   if (sf.version === null) {
     for (const l of e.lines) {
-      if (l.includes('flink-dist')) {
+      if (l.includes('flink-dist') && seenByEveryScan()) {
         const m = RE.distJar.exec(l);
         if (m) {
           sf.version = m[1]!;
@@ -163,6 +166,11 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true): boo
     const host = /^([^:]+):\d+-[0-9a-f]{6}$/.exec(rid);
     if (host) sf.hosts.add(host[1]!);
     facts.vote(src, 'taskmanager', 50, 'TaskManager start line');
+    return false;
+  }
+  if (c0 === 72 /* H */ && (m = RE.rocksDbHost.exec(msg))) {
+    // A RocksDB LOG's summary: the host RocksDB runs on (its TaskManager's).
+    sf.hosts.add(m[1]!);
     return false;
   }
   if (c0 === 83 && (m = RE.rpcEndpoint.exec(msg))) {
@@ -253,12 +261,16 @@ function shortLogger(l: string): string {
 export function hintsFromFileName(path: string): { role: Role | null; host: string | null } {
   const name = path.split(/[\\/]/).pop() ?? path;
   const daemons = 'standalonesession|taskexecutor|standalonejob|kubernetes-session|kubernetes-application|kubernetes-taskmanager|historyserver|sql-gateway|zookeeper';
-  const std = new RegExp(`^flink-(?:[^-]*-)?(${daemons})-\\d+-(.+?)\\.(?:log|out|err)(?:\\.\\d+)?(?:\\.gz)?$`).exec(name);
+  // The user may hold dashes (`flink-svc-flink-taskexecutor-0-host.log`).
+  const std = new RegExp(`^flink-(?:.*?-)?(${daemons})-\\d+-(.+?)\\.(?:log|out|err)(?:\\.\\d+)?(?:\\.gz)?$`).exec(name);
   if (std) {
     const d = std[1]!;
     const role: Role = /taskexecutor|taskmanager/.test(d) ? 'taskmanager' : /session|job|application/.test(d) ? 'jobmanager' : 'unknown';
     return { role, host: std[2]! };
   }
+  // RocksDB's own log (`<instance>/db/LOG`, `LOG.old.<time>`; `<instance path with _>_LOG` in a
+  // db_log_dir such as Flink's log directory): RocksDB state lives on TaskManagers.
+  if (/(?:^|_)LOG(?:\.old\.\d+)?$/.test(name)) return { role: 'taskmanager', host: null };
   const lower = path.toLowerCase();
   if (/taskmanager|taskexecutor|(^|[^a-z])tm[-_.\d]/.test(lower)) return { role: 'taskmanager', host: null };
   if (/jobmanager|standalonesession|entrypoint|(^|[^a-z])jm[-_.\d]/.test(lower)) return { role: 'jobmanager', host: null };

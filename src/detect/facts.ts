@@ -25,6 +25,7 @@ export const FACT_LITERALS = [
   ' to recover the failed task',
   'to recover from a global failure',
   'terminal state ',
+  'Host name (Env):',
 ];
 
 /** A JobManager line about one checkpoint. */
@@ -81,6 +82,8 @@ export interface SourceFacts {
   component: string | null;
   hosts: Set<string>;
   resourceIds: Set<string>;
+  /** Header timestamps without a year (`MM-dd HH:mm:ss`) were read: the year was inferred. */
+  undated: boolean;
 }
 
 /** Facts of each list kept from its start (checkpoint failures, task failures, job state changes). */
@@ -190,7 +193,7 @@ export class Facts {
   source(i: number): SourceFacts {
     let s = this.sources.get(i);
     if (!s) {
-      s = { votes: new Map(), version: null, versionFromBanner: false, component: null, hosts: new Set(), resourceIds: new Set() };
+      s = { votes: new Map(), version: null, versionFromBanner: false, component: null, hosts: new Set(), resourceIds: new Set(), undated: false };
       this.sources.set(i, s);
     }
     return s;

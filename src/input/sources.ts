@@ -2,6 +2,7 @@
 // each a stream of large Buffers with gzip recognised by its magic bytes. Problems with one path
 // become warnings; what the bytes mean is decided downstream (scan/, parse/, detect/).
 
+import { StreamEdges, withEdges } from './edges.js';
 import { createReadStream, fstatSync, promises as fsp, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { InputWarning, Role } from '../model.js';
@@ -27,6 +28,8 @@ export interface InputSource {
   openReused?(sync: boolean): AsyncIterable<Buffer>;
   /** Bytes left to read, when known without a path (standard input redirected from a file). */
   size?: number;
+  /** For a stream that cannot be read again (stdin): its head and tail, kept as it is read. */
+  edges?: StreamEdges;
   /** The role and host the input is known to come from (a log read from a cluster's REST API). */
   roleHint?: Role;
   host?: string;
@@ -34,7 +37,7 @@ export interface InputSource {
 
 const CHUNK = 1 << 20;
 /** File names read from a walked directory (as globs, for the documentation; walk() matches LOG_FILE_NAME). */
-export const LOG_GLOBS = ['**/*.log', '**/*.log.[0-9]*', '**/*.out', '**/*.out.[0-9]*', '**/*.err', '**/*.err.[0-9]*', '**/*.gz', '**/*.txt', '**/*.tar', '**/*.tgz', '**/*.zip', '**/*.json', '**/*.yaml', '**/*.yml', `**/${'[0-9a-f]'.repeat(32)}`];
+export const LOG_GLOBS = ['**/*.log', '**/*.log.[0-9]*', '**/*.out', '**/*.out.[0-9]*', '**/*.err', '**/*.err.[0-9]*', '**/*.gz', '**/*.txt', '**/*.tar', '**/*.tgz', '**/*.zip', '**/*.json', '**/*.yaml', '**/*.yml', `**/${'[0-9a-f]'.repeat(32)}`, '**/LOG', '**/LOG.old.[0-9]*', '**/*_LOG', '**/*_LOG.old.[0-9]*'];
 export const CONFIG_NAMES = ['flink-conf.yaml', 'flink-conf.yml', 'config.yaml', 'config.yml'];
 
 /** True when a file name is a Flink configuration file. */
@@ -87,7 +90,8 @@ export async function resolveInputs(
       }
       // Standard input redirected from a file is read like a file, through reused buffers.
       const size = stdin === process.stdin ? stdinFileSize() : null;
-      add({ name: '<stdin>', kind: 'log', open: () => stdin as AsyncIterable<Buffer>, ...(size !== null ? { openReused: () => readReusedFd(0), size } : {}) });
+      const edges = new StreamEdges();
+      add({ name: '<stdin>', kind: 'log', open: () => withEdges(stdin as AsyncIterable<Buffer>, edges), edges, ...(size !== null ? { openReused: () => withEdges(readReusedFd(0), edges), size } : {}) });
       continue;
     }
     let st;
@@ -99,7 +103,7 @@ export async function resolveInputs(
     }
     if (st.isDirectory()) {
       const found = await walk(p, warnings);
-      if (found.length === 0) warnings.push({ source: p, message: 'directory holds no log files (*.log, *.log.N, *.out, *.err, *.gz, *.txt, *.tar, *.tgz, *.zip), no REST documents (*.json, HistoryServer archives) and no flink-conf.yaml/config.yaml' });
+      if (found.length === 0) warnings.push({ source: p, message: 'directory holds no log files (*.log, *.log.N, *.out, *.err, *.gz, *.txt, *.tar, *.tgz, *.zip, RocksDB LOG), no REST documents (*.json, HistoryServer archives) and no flink-conf.yaml/config.yaml' });
       for (const f of found) add(fileSource(f));
     } else if (st.isFile()) {
       add(fileSource(p));
@@ -111,7 +115,7 @@ export async function resolveInputs(
 }
 
 /** File names LOG_GLOBS match (the last path component). */
-const LOG_FILE_NAME = /\.(?:log|out|err)(?:\.[0-9].*)?$|\.(?:gz|txt|tar|tgz|zip|json|ya?ml)$|^[0-9a-f]{32}$/;
+const LOG_FILE_NAME = /\.(?:log|out|err)(?:\.[0-9].*)?$|\.(?:gz|txt|tar|tgz|zip|json|ya?ml)$|^[0-9a-f]{32}$|(?:^|_)LOG(?:\.old\.\d+)?$/;
 /** Directories below a walked one followed at most (a bound on pathological trees, not on cycles). */
 const MAX_WALK_DEPTH = 64;
 

@@ -1,5 +1,5 @@
 // Line-level parsing: container prefixes (kubectl --prefix/--timestamps, CRI, docker-compose),
-// log header layouts (log4j1, log4j2, logback, generic timestamp + level) and the classification
+// log header layouts (log4j1, log4j2, logback, RocksDB's LOG, generic timestamp + level) and the classification
 // of a line as header, continuation (stack trace) or other text. Event assembly is in event.ts.
 
 import type { LogHeader } from '../model.js';
@@ -47,8 +47,13 @@ const STANDARD = new RegExp(
     LEVELS +
     String.raw`)\s+(?:\[([^\]]*)\]\s+)?([\w$.\-]+)\s+(?:\[[^\]]*\]\s+)?-\s?(.*)$`,
 );
+// RocksDB's own LOG file: `2024/05/01-12:00:00.123456 7f8b2c3fe700 [WARN] [db/file.cc:123] message`;
+// the level is written only when it is not INFO, the source place not on header-level lines.
+const ROCKSDB = /^(\d{4}\/\d{2}\/\d{2}-\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?) {1,4}([0-9a-f]{1,16}) {1,4}(?:\[(DEBUG|WARN|ERROR|FATAL)\] {1,4})?(?:\[([^\]\s]{1,200}):\d+\] {0,4})?(.*)$/;
 const TIMESTAMP = /^(\d{4})[-/](\d{2})[-/](\d{2})[ T-](\d{2}):(\d{2}):(\d{2})(?:[,.](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?/;
 const TIME_ONLY = /^(\d{2}):(\d{2}):(\d{2})(?:[,.](\d{1,9}))?\s/;
+// `MM-dd HH:mm:ss.SSS` (log4j `%d{MM-dd HH:mm:ss.SSS}`): a date without its year.
+const YEARLESS = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):([0-5]\d):([0-5]\d|60)(?:[,.](\d{1,9}))?(?=\s|$)/;
 const LEVEL_WORD = new RegExp(String.raw`(?:^|[\s\[(])(${LEVELS})(?=[\s\]):])`);
 const LEVEL_FIRST = new RegExp(String.raw`^\[?(${LEVELS})\]?[\s:]`);
 
@@ -68,11 +73,21 @@ export function parseHeader(text: string): Header | null {
         message: std[6]!,
       };
     }
+    const r = text.charCodeAt(4) === 47 /* / */ && text.charCodeAt(10) === 45 /* - */ ? ROCKSDB.exec(text) : null;
+    if (r) {
+      const ts = readTimestamp(r[1]!);
+      return { time: ts.iso, timeMs: ts.ms, level: r[3] ?? 'INFO', logger: r[4] ?? null, thread: r[2]!, message: r[5]! };
+    }
     const t = TIMESTAMP.exec(text);
     if (t) {
       const ts = readTimestamp(t[0]);
       const rest = text.slice(t[0].length);
       return genericRest(ts.iso, ts.ms, rest);
+    }
+    const y = YEARLESS.exec(text);
+    if (y) {
+      const ts = readTimestamp(y[0]);
+      return genericRest(ts.iso, ts.ms, text.slice(y[0].length));
     }
     const to = TIME_ONLY.exec(text);
     if (to) return genericRest(null, null, text.slice(to[0].length));
@@ -110,8 +125,11 @@ function normaliseLevel(l: string): string {
 let minuteText = '';
 let minuteMs = 0;
 
-/** Reads `yyyy-MM-dd HH:mm:ss[,.]SSS[zone]` into an ISO string (zone kept only when written) and ms. */
-export function readTimestamp(s: string): { iso: string | null; ms: number | null } {
+/**
+ * Reads `yyyy-MM-dd HH:mm:ss[,.]SSS[zone]` into an ISO string (zone kept only when written) and ms.
+ * `MM-dd HH:mm:ss[,.]SSS` (no year) is read as in the year before `now` (yearOfUndated).
+ */
+export function readTimestamp(s: string, now = Date.now()): { iso: string | null; ms: number | null } {
   // The usual layout, `2024-03-11 09:00:00,123` with nothing after it, without a regex: the
   // minute's start is computed once per minute of log.
   if (s.length === 23 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58 && (s.charCodeAt(19) === 44 || s.charCodeAt(19) === 46) && (s.charCodeAt(10) === 32 || s.charCodeAt(10) === 84)) {
@@ -130,7 +148,7 @@ export function readTimestamp(s: string): { iso: string | null; ms: number | nul
     }
   }
   const t = TIMESTAMP.exec(s);
-  if (!t) return { iso: null, ms: null };
+  if (!t) return s.charCodeAt(2) === 45 ? readUndated(s, now) : { iso: null, ms: null };
   const frac = (t[7] ?? '').padEnd(3, '0').slice(0, 3);
   const zone = t[8] ?? '';
   const iso = `${t[1]}-${t[2]}-${t[3]}T${t[4]}:${t[5]}:${t[6]}${t[7] ? '.' + frac : ''}${zone}`;
@@ -139,6 +157,31 @@ export function readTimestamp(s: string): { iso: string | null; ms: number | nul
     const z = /([+-])(\d{2}):?(\d{2})/.exec(zone)!;
     ms -= (z[1] === '-' ? -1 : 1) * (+z[2]! * 60 + +z[3]!) * 60000;
   }
+  return { iso, ms: Number.isFinite(ms) ? ms : null };
+}
+
+/**
+ * The year of a date written without one (`MM-dd HH:mm:ss`): the year of `now`, or the year
+ * before when that would put the date more than a day after `now` (a December line read in
+ * January). A log read long after it was written gets the wrong year: the report says so.
+ */
+export function yearOfUndated(month: number, day: number, now = Date.now()): number {
+  const year = new Date(now).getUTCFullYear();
+  return Date.UTC(year, month - 1, day) > now + 86_400_000 ? year - 1 : year;
+}
+
+/** True when a header line's timestamp has no year (`MM-dd HH:mm:ss`). */
+export function isUndatedHeader(text: string): boolean {
+  return text.charCodeAt(2) === 45 && YEARLESS.test(text);
+}
+
+function readUndated(s: string, now: number): { iso: string | null; ms: number | null } {
+  const y = YEARLESS.exec(s);
+  if (!y) return { iso: null, ms: null };
+  const year = yearOfUndated(+y[1]!, +y[2]!, now);
+  const frac = (y[6] ?? '').padEnd(3, '0').slice(0, 3);
+  const iso = `${year}-${y[1]}-${y[2]}T${y[3]}:${y[4]}:${y[5]}${y[6] ? '.' + frac : ''}`;
+  const ms = Date.UTC(year, +y[1]! - 1, +y[2]!, +y[3]!, +y[4]!, +y[5]!, +frac);
   return { iso, ms: Number.isFinite(ms) ? ms : null };
 }
 
@@ -163,7 +206,7 @@ function digits2(s: string, i: number): number {
 /** True when the line parses as a header (what parseHeader would not return null for). */
 function isHeaderLine(text: string): boolean {
   const c = text.charCodeAt(0);
-  if (c >= 48 && c <= 57) return TIMESTAMP.test(text) || TIME_ONLY.test(text);
+  if (c >= 48 && c <= 57) return TIMESTAMP.test(text) || TIME_ONLY.test(text) || isUndatedHeader(text);
   return LEVEL_FIRST.test(text);
 }
 

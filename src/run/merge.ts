@@ -92,6 +92,7 @@ export function mergeState(d: Detector, state: DetectorState, continueSource: nu
       target.versionFromBanner ||= sf.versionFromBanner;
     }
     target.component ??= sf.component;
+    target.undated ||= sf.undated;
     sf.hosts.forEach((h) => target.hosts.add(h));
     sf.resourceIds.forEach((r) => target.resourceIds.add(r));
   }

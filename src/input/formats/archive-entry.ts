@@ -3,7 +3,7 @@
 
 import { isConfigName } from '../sources.js';
 
-const LOG_NAME = /(?:\.log(?:\.\d+)?|\.out(?:\.\d+)?|\.err(?:\.\d+)?|\.txt|\.gz|\.tgz|\.tar|\.zip)$|(?:^|\/)(?:jobmanager|taskmanager)[^/]*$|(?:^|\/)(?:stdout|stderr)$/i;
+const LOG_NAME = /(?:\.log(?:\.\d+)?|\.out(?:\.\d+)?|\.err(?:\.\d+)?|\.txt|\.gz|\.tgz|\.tar|\.zip)$|(?:^|\/)(?:jobmanager|taskmanager)[^/]*$|(?:^|\/)(?:stdout|stderr)$|(?:^|\/|_)LOG(?:\.old\.\d+)?$/i;
 
 /** True when an archive member's name looks like a log or a Flink configuration file. */
 export function isLogMemberName(name: string): boolean {
