@@ -60,4 +60,13 @@ describe('architecture', () => {
     for (const f of files) if (!state.has(f)) visit(f);
     expect(cycles).toEqual([]);
   });
+
+  it('no source file is over 400 lines without the reason written at its top', () => {
+    const long = [...graph.keys()]
+      .map((f) => ({ f, text: readFileSync(join(SRC, f), 'utf8') }))
+      .filter(({ text }) => text.split('\n').length > 401)
+      .filter(({ text }) => !/^\/\/ Over 400 lines: \S/m.test(text.split('\n').slice(0, 15).join('\n')))
+      .map(({ f }) => f);
+    expect(long).toEqual([]);
+  });
 });

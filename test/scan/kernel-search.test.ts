@@ -6,7 +6,8 @@
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { buildPrefilter, teddyTables, type Prefilter } from '../../src/scan/prefilter.js';
+import { buildPrefilter, type Prefilter } from '../../src/scan/prefilter.js';
+import { teddyTables } from '../../src/scan/teddy.js';
 import { scanKernel, type SearchEngine } from '../../src/scan/kernel.js';
 import { scanStream, type RawEvent, type ScanOptions } from '../../src/scan/scanner.js';
 import { PROBLEM_LITERALS } from '../../src/detect/detector.js';
