@@ -40,6 +40,11 @@ describe('architecture', () => {
     expect(bad).toEqual([]);
   });
 
+  it('input/ reads bytes and imports nothing from scan/ or run/ (execution lends it buffers)', () => {
+    const bad = [...graph].filter(([f]) => layer(f) === 'input').flatMap(([f, deps]) => deps.filter((d) => ['scan', 'run'].includes(layer(d))).map((d) => `${f} → ${d}`));
+    expect(bad).toEqual([]);
+  });
+
   it('no import cycles among the model, parse/, scan/, detect/, unknown/, correlate/, run/ and the pipeline', () => {
     const inside = new Set(['model', 'parse', 'scan', 'detect', 'unknown', 'correlate', 'run', 'setup', 'diagnose']);
     const files = [...graph.keys()].filter((f) => inside.has(layer(f)));

@@ -2,12 +2,12 @@
 // than the read itself (the kernel maps and zeroes new pages, and the garbage collector runs on
 // the external memory), so the plain-text scan path reads every file through the same few
 // buffers, fetching the next chunk while the current one is scanned (or, on a thread that shares
-// the machine with other scanning threads, reading it synchronously). The buffers are lent by the
-// scan kernel (scan/kernel.ts) when it is built, so that the kernel scans them where they lie.
+// the machine with other scanning threads, reading it synchronously). The buffers come from the
+// lender execution registers (lendRingBuffers: the scan kernel's memory, so that the kernel scans
+// them where they lie), else they are allocated here.
 
 import { read, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { scanKernel } from '../scan/kernel.js';
 
 /** Chunks read ahead of the one being scanned. */
 const AHEAD = 2;
@@ -90,10 +90,19 @@ async function* syncRing(fd: number, start: number, size: number): AsyncGenerato
   }
 }
 
-/** `count` buffers of `size` bytes for a ring: lent by the scan kernel when it can, else allocated. */
+/** Buffers lent for a ring, given back with release() once no read is in flight; null: none to lend. */
+export type RingLender = (count: number, size: number) => { buffers: Buffer[]; release: () => void } | null;
+
+let lender: RingLender = () => null;
+
+/** Where the rings of this thread take their buffers from (the scan kernel's memory: run/task.ts). */
+export function lendRingBuffers(l: RingLender): void {
+  lender = l;
+}
+
+/** `count` buffers of `size` bytes for a ring: lent when the lender can, else allocated. */
 function ringBuffers(count: number, size: number): { buffers: Buffer[]; release: () => void } {
-  const lease = scanKernel()?.lease(count, size);
-  return lease ?? { buffers: Array.from({ length: count }, () => Buffer.allocUnsafeSlow(size)), release: () => undefined };
+  return lender(count, size) ?? { buffers: Array.from({ length: count }, () => Buffer.allocUnsafeSlow(size)), release: () => undefined };
 }
 
 /**

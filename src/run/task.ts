@@ -10,10 +10,15 @@ import type { InputSource } from '../input/sources.js';
 import { isConfigName } from '../input/sources.js';
 import { parseConfigText } from '../input/config-file.js';
 import { alignRange, type ByteRange } from './ranges.js';
-import { readReused } from '../input/read.js';
+import { lendRingBuffers, readReused } from '../input/read.js';
 import type { Prefilter } from '../scan/prefilter.js';
 import { scanStream, type RawEvent } from '../scan/scanner.js';
+import { scanKernel } from '../scan/kernel.js';
 import { heapCheck } from './heap.js';
+
+// The rings that read files for the scan (input/read.ts) take their buffers from the scan
+// kernel's memory, where the kernel scans them without a copy.
+lendRingBuffers((count, size) => scanKernel()?.lease(count, size) ?? null);
 
 /** What a task reports, in order. `member` numbers count from 0 within the task. */
 export type ScanMessage =
