@@ -109,28 +109,37 @@ const GROWTH = 40;
 describe('built-in patterns run in linear time on hostile lines built from their own words', () => {
   for (const p of patterns) {
     it(p.id, () => {
-      const slow: string[] = [];
       const plain = 'while link file to /a/b/c.sst '.repeat(HUGE / 30);
-      const limit = 3 * fastest(2, () => YARDSTICK.exec(plain)) + 20;
+      const yardstick = (): number => 3 * fastest(2, () => YARDSTICK.exec(plain)) + 20;
+      /** What is slow of one regex on lines of one unit, against the yardstick's `limit`. */
+      const check = (re: RegExp, src: string, u: string, limit: number): string[] => {
+        const slow: string[] = [];
+        const short = line(u, SHORT);
+        const long = line(u, LONG);
+        const huge = line(u, HUGE);
+        const a = fastest(3, () => re.exec(short));
+        if (a > limit) {
+          // Already slow on the short line: the long one could run for hours.
+          return [`${src.slice(0, 60)} on ${JSON.stringify(u.slice(0, 50))}: ${a.toFixed(1)} ms on ${SHORT} characters`];
+        }
+        const b = fastest(3, () => re.exec(long));
+        if (b > GROWTH * a + 5) slow.push(`${src.slice(0, 60)} on ${JSON.stringify(u.slice(0, 50))}: ${a.toFixed(2)} ms → ${b.toFixed(2)} ms`);
+        const c = b > limit ? b : fastest(2, () => re.exec(huge));
+        if (c > limit) slow.push(`${src.slice(0, 60)} on ${JSON.stringify(u.slice(0, 50))}: ${c.toFixed(1)} ms on ${HUGE} characters (limit ${limit.toFixed(1)} ms)`);
+        // The whole pattern: event parsing, normalisation and every condition.
+        const t = timed(() => p.matches(buildEvent(0, 1, [huge]), null));
+        if (t > 2 * limit) slow.push(`pattern on ${JSON.stringify(u.slice(0, 50))}: ${t.toFixed(1)} ms`);
+        return slow;
+      };
+      const slow: string[] = [];
+      const limit = yardstick();
       for (const src of regexes(p.match)) {
         const re = new RegExp(src, 'm');
         for (const u of units(src)) {
-          const short = line(u, SHORT);
-          const long = line(u, LONG);
-          const huge = line(u, HUGE);
-          const a = fastest(3, () => re.exec(short));
-          if (a > limit) {
-            // Already slow on the short line: the long one could run for hours.
-            slow.push(`${src.slice(0, 60)} on ${JSON.stringify(u.slice(0, 50))}: ${a.toFixed(1)} ms on ${SHORT} characters`);
-            continue;
-          }
-          const b = fastest(3, () => re.exec(long));
-          if (b > GROWTH * a + 5) slow.push(`${src.slice(0, 60)} on ${JSON.stringify(u.slice(0, 50))}: ${a.toFixed(2)} ms → ${b.toFixed(2)} ms`);
-          const c = b > limit ? b : fastest(2, () => re.exec(huge));
-          if (c > limit) slow.push(`${src.slice(0, 60)} on ${JSON.stringify(u.slice(0, 50))}: ${c.toFixed(1)} ms on ${HUGE} characters (limit ${limit.toFixed(1)} ms)`);
-          // The whole pattern: event parsing, normalisation and every condition.
-          const t = timed(() => p.matches(buildEvent(0, 1, [huge]), null));
-          if (t > 2 * limit) slow.push(`pattern on ${JSON.stringify(u.slice(0, 50))}: ${t.toFixed(1)} ms`);
+          // A busy machine can stall one measurement: what is slow is measured again, with the
+          // yardstick too, and only what is slow both times counts (super-linear work is slow
+          // every time).
+          if (check(re, src, u, limit).length > 0) slow.push(...check(re, src, u, yardstick()));
         }
       }
       expect(slow).toEqual([]);
