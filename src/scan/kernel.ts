@@ -7,7 +7,11 @@
 // The kernel runs each pass of a search (long literals, short literals) in one of two ways that
 // find the same hits, Wu-Manber (scalar, skips ahead) or Teddy (SIMD, looks at every position):
 // which is cheaper depends on the literals and the text, so the first large chunks of each
-// pattern set are searched every way, timed, and the cheapest is kept.
+// pattern set are searched every way, timed, and the cheapest is kept. Each way's cost is the
+// least it took per byte over several runs, and each way runs once untimed first: a single
+// timing can be inflated many times over (the first call compiling the code, the thread
+// descheduled on a busy machine), and choosing Teddy for hundreds of literals on such a figure
+// made a whole scan several times slower.
 
 import { existsSync, readFileSync } from 'node:fs';
 import type { Prefilter, SearchTables } from './prefilter.js';
@@ -45,10 +49,10 @@ interface TableImage {
   teddy: { masks: Uint8Array; head: Uint16Array; window: Uint32Array; offset: Uint16Array; lists: Uint16Array } | null;
   /** The passes Teddy can run (bit k: pass k). */
   teddyPasses: number;
-  /** The passes run by Teddy (bit k: pass k), once the calibration chose; before, the ways still in the running and the time each took on the chunks searched every way. */
+  /** The passes run by Teddy (bit k: pass k), once the calibration chose; before, the ways still in the running and the least time per byte each took (ms, Infinity before its first run). */
   choice: number | null;
   ways: number[] | null;
-  timed: number[];
+  cost: number[];
   chunks: number;
 }
 
@@ -61,8 +65,10 @@ export type PassWay = 'wu-manber' | 'teddy';
 /** Chunks at least this large are timed for the choice of a search; this many of them. */
 const CALIBRATE_BYTES = 256 << 10;
 const CALIBRATE_CHUNKS = 4;
-/** Before that, every way is timed on this many bytes of the first chunk, and a way slower than SAMPLE_SLACK times the fastest drops out. */
+/** Before that, every way runs once untimed on WARM_BYTES, then is timed SAMPLE_ROUNDS times in turn on SAMPLE_BYTES of the first chunk, and a way slower than SAMPLE_SLACK times the fastest (by their least times) drops out. */
+const WARM_BYTES = 4 << 10;
 const SAMPLE_BYTES = 64 << 10;
+const SAMPLE_ROUNDS = 3;
 const SAMPLE_SLACK = 2;
 
 /** Buffers lent from the kernel's memory; give them back with release() once no read is in flight. */
@@ -174,14 +180,11 @@ export class ScanKernel {
     // those far slower than the fastest (Teddy over hundreds of literals), so that the chunks
     // searched every way cost little more than one search each.
     if (!image.ways) {
-      const all = image.timed.map((_, c) => c).filter((c) => (c & ~image.teddyPasses) === 0);
-      const t = all.map((c) => {
-        const t0 = performance.now();
-        this.ex.find(from, from + SAMPLE_BYTES, c);
-        return performance.now() - t0;
-      });
-      const best = Math.min(...t);
-      image.ways = all.filter((_, i) => t[i]! <= best * SAMPLE_SLACK);
+      const all = image.cost.map((_, c) => c).filter((c) => (c & ~image.teddyPasses) === 0);
+      for (const c of all) this.ex.find(from, from + WARM_BYTES, c);
+      for (let r = 0; r < SAMPLE_ROUNDS; r++) for (const c of all) this.timed(image, c, from, from + SAMPLE_BYTES);
+      const best = Math.min(...all.map((c) => image.cost[c]!));
+      image.ways = all.filter((c) => image.cost[c]! <= best * SAMPLE_SLACK);
       if (image.ways.length === 1) {
         image.choice = image.ways[0]!;
         return this.ex.find(from, to, image.choice);
@@ -191,13 +194,18 @@ export class ScanKernel {
     const ways = image.ways;
     let n = 0;
     for (let i = 0; i < ways.length; i++) {
-      const c = ways[(i + image.chunks) % ways.length]!;
-      const t0 = performance.now();
-      n = this.ex.find(from, to, c);
-      image.timed[c]! += performance.now() - t0;
+      n = this.timed(image, ways[(i + image.chunks) % ways.length]!, from, to);
       if (n < 0) return n;
     }
-    if (++image.chunks >= CALIBRATE_CHUNKS) image.choice = ways.reduce((a, b) => (image.timed[b]! < image.timed[a]! ? b : a));
+    if (++image.chunks >= CALIBRATE_CHUNKS) image.choice = ways.reduce((a, b) => (image.cost[b]! < image.cost[a]! ? b : a));
+    return n;
+  }
+
+  /** Runs way `c` on [from, to), keeping its least time per byte in image.cost; returns find's answer. */
+  private timed(image: TableImage, c: number, from: number, to: number): number {
+    const t0 = performance.now();
+    const n = this.ex.find(from, to, c);
+    image.cost[c] = Math.min(image.cost[c]!, (performance.now() - t0) / (to - from));
     return n;
   }
 
@@ -278,7 +286,7 @@ export class ScanKernel {
       out.push({ m: p.m, reach: p.reach, shift: p.shift, head, lists: Uint16Array.from(lists) });
     }
     const teddy = this.teddyImage(tables);
-    return { passes: out, meta, bytes: flat, teddy: teddy?.image ?? null, teddyPasses: teddy?.passes ?? 0, choice: null, ways: null, timed: [0, 0, 0, 0], chunks: 0 };
+    return { passes: out, meta, bytes: flat, teddy: teddy?.image ?? null, teddyPasses: teddy?.passes ?? 0, choice: null, ways: null, cost: [Infinity, Infinity, Infinity, Infinity], chunks: 0 };
   }
 
   /** Teddy's tables of the passes that have them, laid out as kernel.wat's TEDDY region holds them; null when none has or they do not fit. */
