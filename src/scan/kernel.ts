@@ -11,10 +11,13 @@
 // least it took per byte over several runs, and each way runs once untimed first: a single
 // timing can be inflated many times over (the first call compiling the code, the thread
 // descheduled on a busy machine), and choosing Teddy for hundreds of literals on such a figure
-// made a whole scan several times slower.
+// made a whole scan several times slower. Before that, the first large chunk a pattern set meets
+// retunes its search: each literal is entered by the window rarest in that chunk rather than by
+// a model of log text (prefilter.ts's tunedTables), which finds the same hits with far fewer
+// comparisons.
 
 import { existsSync, readFileSync } from 'node:fs';
-import type { Prefilter, SearchTables } from './prefilter.js';
+import { tunedTables, type Prefilter, type SearchTables } from './prefilter.js';
 
 /** Where the assembled kernel may be, seen from this module, the start-up bundle and the sources. */
 const LOCATIONS = ['./kernel.wasm', '../scan/kernel.wasm', '../../dist/scan/kernel.wasm'];
@@ -62,7 +65,9 @@ export type SearchEngine = 'auto' | PassWay;
 /** How one pass of a search runs. */
 export type PassWay = 'wu-manber' | 'teddy';
 
-/** Chunks at least this large are timed for the choice of a search; this many of them. */
+/** The most of a chunk whose blocks are counted to retune a search. */
+const TUNE_BYTES = 1 << 20;
+/** Chunks at least this large retune a search and are timed for the choice of its ways; this many of them. */
 const CALIBRATE_BYTES = 256 << 10;
 const CALIBRATE_CHUNKS = 4;
 /** Before that, every way runs once untimed on WARM_BYTES, then is timed SAMPLE_ROUNDS times in turn on SAMPLE_BYTES of the first chunk, and a way slower than SAMPLE_SLACK times the fastest (by their least times) drops out. */
@@ -84,6 +89,8 @@ export class ScanKernel {
   private readonly at: (name: string) => number;
   private loaded: SearchTables | null = null;
   private readonly images = new WeakMap<SearchTables, TableImage | null>();
+  /** Each pattern set's tables retuned to the text (tunedTables), once a large chunk was met. */
+  private readonly tuned = new WeakMap<SearchTables, SearchTables>();
   /** Pool slots (1 MiB + PAD each, from POOL to the end of memory): true when lent. */
   private readonly slots: boolean[];
   private readonly slotBytes = (1 << 20) + PAD;
@@ -105,7 +112,7 @@ export class ScanKernel {
    * overflowed: the caller scans in JavaScript instead. The records are valid until the next call.
    */
   scan(prefilter: Prefilter, buf: Buffer, limit: number, problems: boolean, col: number): KernelScan | null {
-    const tables = prefilter.tables();
+    const tables = this.tablesFor(prefilter, buf, limit);
     if (!tables || !this.load(tables)) return null;
     const base = this.place(buf);
     if (base < 0) return null;
@@ -128,7 +135,7 @@ export class ScanKernel {
    * or the hits overflowed. For tests and benchmarks.
    */
   find(prefilter: Prefilter, buf: Buffer, limit: number, engine: SearchEngine | readonly PassWay[]): Int32Array | null {
-    const tables = prefilter.tables();
+    const tables = engine === 'auto' ? this.tablesFor(prefilter, buf, limit) : prefilter.tables();
     if (!tables || !this.load(tables)) return null;
     const base = this.place(buf);
     if (base < 0) return null;
@@ -154,6 +161,18 @@ export class ScanKernel {
     return hits;
   }
 
+  /** The tables to search `buf[0, limit)` with: the prefilter's, retuned to the text on the first chunk of at least CALIBRATE_BYTES. */
+  private tablesFor(prefilter: Prefilter, buf: Buffer, limit: number): SearchTables | null {
+    const tables = prefilter.tables();
+    if (!tables || tables.passes.length === 0) return tables;
+    let tuned = this.tuned.get(tables);
+    if (!tuned && limit >= CALIBRATE_BYTES) {
+      tuned = tunedTables(tables, buf.subarray(0, Math.min(limit, TUNE_BYTES)));
+      this.tuned.set(tables, tuned);
+    }
+    return tuned ?? tables;
+  }
+
   /** Where `buf` lies in the kernel's memory: in place when it is a lent buffer, else copied to SCRATCH; -1 when too large. */
   private place(buf: Buffer): number {
     if (buf.buffer === this.ex.memory.buffer) return buf.byteOffset;
@@ -164,7 +183,8 @@ export class ScanKernel {
 
   /** How each pass of a prefilter's search runs, once chosen: 'teddy' or 'wu-manber' per pass; null before the choice or when the kernel cannot take the prefilter. */
   searchOf(prefilter: Prefilter): PassWay[] | null {
-    const tables = prefilter.tables();
+    const own = prefilter.tables();
+    const tables = own ? (this.tuned.get(own) ?? own) : null;
     const image = tables ? this.images.get(tables) : undefined;
     if (!image || image.choice === null) return null;
     return image.passes.map((_, k) => (image.choice! & (1 << k) ? 'teddy' : 'wu-manber'));
