@@ -90,6 +90,21 @@ describe('scan kernel', () => {
     );
   });
 
+  it('hands on the records the JavaScript path hands on when chunks are large enough to retune the search to the text', async () => {
+    const lines = fc.sample(LINE, { numRuns: 40_000, seed: 7 });
+    const buf = Buffer.from(lines.join('\n') + '\n');
+    expect(buf.length).toBeGreaterThan(1 << 20);
+    for (const problems of [false, true]) {
+      // Fresh pattern sets, so that this test's first large chunk is the one they are retuned on.
+      const prefilter = buildPrefilter([...LITERALS]);
+      const problemPrefilter = buildPrefilter([...LITERALS, ...PROBLEM_LITERALS]);
+      const opts: ScanOptions = { prefilter, problemPrefilter, problems, chunkBytes: 300 << 10 };
+      const js = await scan(pieces(buf, [300 << 10, 700 << 10]), { ...opts, kernel: false });
+      expect(js.records.length).toBeGreaterThan(100);
+      expect(await scan(pieces(buf, [300 << 10, 700 << 10]), opts)).toEqual(js);
+    }
+  });
+
   it('walks lines of any length, with newlines at every offset of a 64-byte block and the range ending anywhere', () => {
     const k = scanKernel()!;
     const literal = 'Could not complete snapshot';
