@@ -401,12 +401,13 @@ function quietestWindow(b: Buffer, m: number): number {
 /**
  * Start of the m-byte window of `b` whose blocks are rarest by `counts` (occurrences of each
  * block index in a sample of the text): its last block (what triggers a comparison) weighs a
- * hundred times the others (what shorten shifts).
+ * hundred times the others (what shorten shifts). Between windows the sample rates alike (blocks
+ * it does not hold), the byte model decides: its weight is a small fraction of one occurrence.
  */
 function rarestWindow(b: Buffer, m: number, counts: Uint32Array): number {
   let best = 0;
   let bestCost = Infinity;
-  const c = (q: number): number => counts[block(b[q - 2]!, b[q - 1]!, b[q]!)]!;
+  const c = (q: number): number => counts[block(b[q - 2]!, b[q - 1]!, b[q]!)]! + 0.01 * BYTE_WEIGHT[b[q - 2]!]! * BYTE_WEIGHT[b[q - 1]!]! * BYTE_WEIGHT[b[q]!]!;
   for (let o = 0; o + m <= b.length; o++) {
     let cost = 100 * c(o + m - 1);
     for (let q = o + 2; q < o + m - 1; q++) cost += c(q);

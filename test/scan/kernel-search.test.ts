@@ -125,6 +125,14 @@ describe('kernel search: Teddy and Wu-Manber', () => {
     );
   });
 
+  it('retune by the byte model where the sample does not tell windows apart (an empty sample: the windows of the model)', () => {
+    const prefilter = buildPrefilter(['while link file to', 'Could not complete snapshot', 'java.lang.OutOfMemoryError: Java heap space']);
+    const own = prefilter.tables()!.passes[0]!;
+    const tuned = tunedTables(prefilter.tables()!, Buffer.alloc(0)).passes[0]!;
+    expect([...tuned.offset]).toEqual([...own.offset]);
+    expect([...own.offset].some((o) => o > 0)).toBe(true);
+  });
+
   it('retune the search to the first large chunk of the text: fewer comparisons for literals the byte model misjudges, the same hits', () => {
     const k = scanKernel()!;
     // Capitals such as Q, X, Z, J make up the byte model's rarest windows; here they are the text's commonest.
