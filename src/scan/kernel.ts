@@ -132,7 +132,9 @@ export class ScanKernel {
   /**
    * The search alone over `buf[0, limit)`, run the given way: (position, literal index) pairs in
    * position then literal order, or null when the kernel cannot take the prefilter or the buffer
-   * or the hits overflowed. For tests and benchmarks.
+   * or the hits overflowed. 'auto' searches as a scan does (with the tables retuned to the text
+   * once a large chunk was met, the way chosen by timing); a forced way, with the prefilter's own
+   * tables. For tests and benchmarks.
    */
   find(prefilter: Prefilter, buf: Buffer, limit: number, engine: SearchEngine | readonly PassWay[]): Int32Array | null {
     const tables = engine === 'auto' ? this.tablesFor(prefilter, buf, limit) : prefilter.tables();
