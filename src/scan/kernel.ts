@@ -7,10 +7,17 @@
 // The kernel runs each pass of a search (long literals, short literals) in one of two ways that
 // find the same hits, Wu-Manber (scalar, skips ahead) or Teddy (SIMD, looks at every position):
 // which is cheaper depends on the literals and the text, so the first large chunks of each
-// pattern set are searched every way, timed, and the cheapest is kept.
+// pattern set are searched every way, timed, and the cheapest is kept. Each way's cost is the
+// least it took per byte over several runs, and each way runs once untimed first: a single
+// timing can be inflated many times over (the first call compiling the code, the thread
+// descheduled on a busy machine), and choosing Teddy for hundreds of literals on such a figure
+// made a whole scan several times slower. Before that, the first large chunk a pattern set meets
+// retunes its search: each literal is entered by the window rarest in that chunk rather than by
+// a model of log text (prefilter.ts's tunedTables), which finds the same hits with far fewer
+// comparisons.
 
 import { existsSync, readFileSync } from 'node:fs';
-import type { Prefilter, SearchTables } from './prefilter.js';
+import { tunedTables, type Prefilter, type SearchTables } from './prefilter.js';
 
 /** Where the assembled kernel may be, seen from this module, the start-up bundle and the sources. */
 const LOCATIONS = ['./kernel.wasm', '../scan/kernel.wasm', '../../dist/scan/kernel.wasm'];
@@ -45,10 +52,10 @@ interface TableImage {
   teddy: { masks: Uint8Array; head: Uint16Array; window: Uint32Array; offset: Uint16Array; lists: Uint16Array } | null;
   /** The passes Teddy can run (bit k: pass k). */
   teddyPasses: number;
-  /** The passes run by Teddy (bit k: pass k), once the calibration chose; before, the ways still in the running and the time each took on the chunks searched every way. */
+  /** The passes run by Teddy (bit k: pass k), once the calibration chose; before, the ways still in the running and the least time per byte each took (ms, Infinity before its first run). */
   choice: number | null;
   ways: number[] | null;
-  timed: number[];
+  cost: number[];
   chunks: number;
 }
 
@@ -58,11 +65,15 @@ export type SearchEngine = 'auto' | PassWay;
 /** How one pass of a search runs. */
 export type PassWay = 'wu-manber' | 'teddy';
 
-/** Chunks at least this large are timed for the choice of a search; this many of them. */
+/** The most of a chunk whose blocks are counted to retune a search. */
+const TUNE_BYTES = 1 << 20;
+/** Chunks at least this large retune a search and are timed for the choice of its ways; this many of them. */
 const CALIBRATE_BYTES = 256 << 10;
 const CALIBRATE_CHUNKS = 4;
-/** Before that, every way is timed on this many bytes of the first chunk, and a way slower than SAMPLE_SLACK times the fastest drops out. */
+/** Before that, every way runs once untimed on WARM_BYTES, then is timed SAMPLE_ROUNDS times in turn on SAMPLE_BYTES of the first chunk, and a way slower than SAMPLE_SLACK times the fastest (by their least times) drops out. */
+const WARM_BYTES = 4 << 10;
 const SAMPLE_BYTES = 64 << 10;
+const SAMPLE_ROUNDS = 3;
 const SAMPLE_SLACK = 2;
 
 /** Buffers lent from the kernel's memory; give them back with release() once no read is in flight. */
@@ -78,6 +89,8 @@ export class ScanKernel {
   private readonly at: (name: string) => number;
   private loaded: SearchTables | null = null;
   private readonly images = new WeakMap<SearchTables, TableImage | null>();
+  /** Each pattern set's tables retuned to the text (tunedTables), once a large chunk was met. */
+  private readonly tuned = new WeakMap<SearchTables, SearchTables>();
   /** Pool slots (1 MiB + PAD each, from POOL to the end of memory): true when lent. */
   private readonly slots: boolean[];
   private readonly slotBytes = (1 << 20) + PAD;
@@ -99,7 +112,7 @@ export class ScanKernel {
    * overflowed: the caller scans in JavaScript instead. The records are valid until the next call.
    */
   scan(prefilter: Prefilter, buf: Buffer, limit: number, problems: boolean, col: number): KernelScan | null {
-    const tables = prefilter.tables();
+    const tables = this.tablesFor(prefilter, buf, limit);
     if (!tables || !this.load(tables)) return null;
     const base = this.place(buf);
     if (base < 0) return null;
@@ -119,10 +132,12 @@ export class ScanKernel {
   /**
    * The search alone over `buf[0, limit)`, run the given way: (position, literal index) pairs in
    * position then literal order, or null when the kernel cannot take the prefilter or the buffer
-   * or the hits overflowed. For tests and benchmarks.
+   * or the hits overflowed. 'auto' searches as a scan does (with the tables retuned to the text
+   * once a large chunk was met, the way chosen by timing); a forced way, with the prefilter's own
+   * tables. For tests and benchmarks.
    */
   find(prefilter: Prefilter, buf: Buffer, limit: number, engine: SearchEngine | readonly PassWay[]): Int32Array | null {
-    const tables = prefilter.tables();
+    const tables = engine === 'auto' ? this.tablesFor(prefilter, buf, limit) : prefilter.tables();
     if (!tables || !this.load(tables)) return null;
     const base = this.place(buf);
     if (base < 0) return null;
@@ -148,6 +163,18 @@ export class ScanKernel {
     return hits;
   }
 
+  /** The tables to search `buf[0, limit)` with: the prefilter's, retuned to the text on the first chunk of at least CALIBRATE_BYTES. */
+  private tablesFor(prefilter: Prefilter, buf: Buffer, limit: number): SearchTables | null {
+    const tables = prefilter.tables();
+    if (!tables || tables.passes.length === 0) return tables;
+    let tuned = this.tuned.get(tables);
+    if (!tuned && limit >= CALIBRATE_BYTES) {
+      tuned = tunedTables(tables, buf.subarray(0, Math.min(limit, TUNE_BYTES)));
+      this.tuned.set(tables, tuned);
+    }
+    return tuned ?? tables;
+  }
+
   /** Where `buf` lies in the kernel's memory: in place when it is a lent buffer, else copied to SCRATCH; -1 when too large. */
   private place(buf: Buffer): number {
     if (buf.buffer === this.ex.memory.buffer) return buf.byteOffset;
@@ -158,7 +185,8 @@ export class ScanKernel {
 
   /** How each pass of a prefilter's search runs, once chosen: 'teddy' or 'wu-manber' per pass; null before the choice or when the kernel cannot take the prefilter. */
   searchOf(prefilter: Prefilter): PassWay[] | null {
-    const tables = prefilter.tables();
+    const own = prefilter.tables();
+    const tables = own ? (this.tuned.get(own) ?? own) : null;
     const image = tables ? this.images.get(tables) : undefined;
     if (!image || image.choice === null) return null;
     return image.passes.map((_, k) => (image.choice! & (1 << k) ? 'teddy' : 'wu-manber'));
@@ -174,14 +202,11 @@ export class ScanKernel {
     // those far slower than the fastest (Teddy over hundreds of literals), so that the chunks
     // searched every way cost little more than one search each.
     if (!image.ways) {
-      const all = image.timed.map((_, c) => c).filter((c) => (c & ~image.teddyPasses) === 0);
-      const t = all.map((c) => {
-        const t0 = performance.now();
-        this.ex.find(from, from + SAMPLE_BYTES, c);
-        return performance.now() - t0;
-      });
-      const best = Math.min(...t);
-      image.ways = all.filter((_, i) => t[i]! <= best * SAMPLE_SLACK);
+      const all = image.cost.map((_, c) => c).filter((c) => (c & ~image.teddyPasses) === 0);
+      for (const c of all) this.ex.find(from, from + WARM_BYTES, c);
+      for (let r = 0; r < SAMPLE_ROUNDS; r++) for (const c of all) this.timed(image, c, from, from + SAMPLE_BYTES);
+      const best = Math.min(...all.map((c) => image.cost[c]!));
+      image.ways = all.filter((c) => image.cost[c]! <= best * SAMPLE_SLACK);
       if (image.ways.length === 1) {
         image.choice = image.ways[0]!;
         return this.ex.find(from, to, image.choice);
@@ -191,13 +216,18 @@ export class ScanKernel {
     const ways = image.ways;
     let n = 0;
     for (let i = 0; i < ways.length; i++) {
-      const c = ways[(i + image.chunks) % ways.length]!;
-      const t0 = performance.now();
-      n = this.ex.find(from, to, c);
-      image.timed[c]! += performance.now() - t0;
+      n = this.timed(image, ways[(i + image.chunks) % ways.length]!, from, to);
       if (n < 0) return n;
     }
-    if (++image.chunks >= CALIBRATE_CHUNKS) image.choice = ways.reduce((a, b) => (image.timed[b]! < image.timed[a]! ? b : a));
+    if (++image.chunks >= CALIBRATE_CHUNKS) image.choice = ways.reduce((a, b) => (image.cost[b]! < image.cost[a]! ? b : a));
+    return n;
+  }
+
+  /** Runs way `c` on [from, to), keeping its least time per byte in image.cost; returns find's answer. */
+  private timed(image: TableImage, c: number, from: number, to: number): number {
+    const t0 = performance.now();
+    const n = this.ex.find(from, to, c);
+    image.cost[c] = Math.min(image.cost[c]!, (performance.now() - t0) / (to - from));
     return n;
   }
 
@@ -278,7 +308,7 @@ export class ScanKernel {
       out.push({ m: p.m, reach: p.reach, shift: p.shift, head, lists: Uint16Array.from(lists) });
     }
     const teddy = this.teddyImage(tables);
-    return { passes: out, meta, bytes: flat, teddy: teddy?.image ?? null, teddyPasses: teddy?.passes ?? 0, choice: null, ways: null, timed: [0, 0, 0, 0], chunks: 0 };
+    return { passes: out, meta, bytes: flat, teddy: teddy?.image ?? null, teddyPasses: teddy?.passes ?? 0, choice: null, ways: null, cost: [Infinity, Infinity, Infinity, Infinity], chunks: 0 };
   }
 
   /** Teddy's tables of the passes that have them, laid out as kernel.wat's TEDDY region holds them; null when none has or they do not fit. */

@@ -1,6 +1,6 @@
 ;; The scan kernel: the byte-level part of scanner.ts's `process`, over a buffer in this module's
 ;; memory. `find` is the prefilter (prefilter.ts's search, up to two passes: the long literals
-;; and the short ones), each pass run either by Wu-Manber (scalar, four cursors, skips) or by
+;; and the short ones), each pass run either by Wu-Manber (scalar, eight cursors, skips) or by
 ;; Teddy (SIMD: nibble masks of one 3-byte window per literal looked up 16 positions at a time with
 ;; a byte shuffle, candidates compared in full; kernel.ts times both on a pattern set's first
 ;; chunks and keeps the cheaper for each pass), and `lines` walks
@@ -23,7 +23,8 @@
   (global $META_SIZE (export "META_SIZE") i32 (i32.const 65536))
   (global $BYTES (export "BYTES") i32 (i32.const 589824))
   (global $BYTES_SIZE (export "BYTES_SIZE") i32 (i32.const 262144))
-  ;; Hits of each (pass, cursor): 8 lists of 8192 (position, literal) pairs, their counts after.
+  ;; Hits of each (pass, cursor): 2 x CURSORS lists of LIST_CAP (position, literal) pairs, their
+  ;; counts after.
   (global $LISTS i32 (i32.const 851968))
   (global $COUNTS i32 (i32.const 1376256))
   ;; The sorted hits of a search: (position, literal) pairs.
@@ -47,7 +48,8 @@
   ;; Reused read buffers (input/read.ts) live from here to the end, 64 bytes apart.
   (global $POOL (export "POOL") i32 (i32.const 11599872))
 
-  (global $LIST_CAP i32 (i32.const 8192))
+  (global $LIST_CAP i32 (i32.const 4096))
+  (global $CURSORS i32 (i32.const 8))
   (global $HIT_CAP i32 (i32.const 65536))
 
   ;; --- Search settings, set by kernel.ts with `setPass`.
@@ -152,57 +154,88 @@
         (local.set $pos (i32.add (local.get $pos) (i32.const 1)))
         (br $step))))
 
-  ;; Pass $k over [$from, $to): four cursors over four quarters stepped in turn, so that their
-  ;; table lookups overlap; one cursor for ranges under 64 KiB. Hits go to lists 4k..4k+3.
+  ;; Pass $k over [$from, $to): 8 cursors over 8 equal parts stepped in turn, so that their
+  ;; table lookups overlap; one cursor for ranges under 64 KiB. Hits go to lists 8k..8k+7.
   (func $pass (param $k i32) (param $from i32) (param $to i32)
-    (local $shift i32) (local $head i32) (local $lists i32) (local $m1 i32) (local $reach i32) (local $l i32)
-    (local $q i32) (local $s1 i32) (local $s2 i32) (local $s3 i32)
-    (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
-    (local $e0 i32) (local $e1 i32) (local $e2 i32)
-    (local $h0 i32) (local $h1 i32) (local $h2 i32) (local $h3 i32)
-    (local $v0 i32) (local $v1 i32) (local $v2 i32) (local $v3 i32)
+    (local $shift i32) (local $head i32) (local $lists i32) (local $m1 i32) (local $reach i32) (local $l i32) (local $q i32)
+    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $s4 i32) (local $s5 i32) (local $s6 i32) (local $s7 i32) (local $s8 i32)
+    (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32) (local $p4 i32) (local $p5 i32) (local $p6 i32) (local $p7 i32)
+    (local $e0 i32) (local $e1 i32) (local $e2 i32) (local $e3 i32) (local $e4 i32) (local $e5 i32) (local $e6 i32) (local $e7 i32)
+    (local $h0 i32) (local $h1 i32) (local $h2 i32) (local $h3 i32) (local $h4 i32) (local $h5 i32) (local $h6 i32) (local $h7 i32)
+    (local $v0 i32) (local $v1 i32) (local $v2 i32) (local $v3 i32) (local $v4 i32) (local $v5 i32) (local $v6 i32) (local $v7 i32)
     (if (i32.eqz (local.get $k))
       (then (local.set $shift (global.get $PASS0)) (local.set $m1 (i32.sub (global.get $mA) (i32.const 1))) (local.set $reach (global.get $reachA)))
       (else (local.set $shift (global.get $PASS1)) (local.set $m1 (i32.sub (global.get $mB) (i32.const 1))) (local.set $reach (global.get $reachB))))
     (local.set $head (i32.add (local.get $shift) (i32.const 65536)))
     (local.set $lists (i32.add (local.get $shift) (i32.const 196608)))
-    (local.set $l (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $l (i32.mul (local.get $k) (global.get $CURSORS)))
     (if (i32.lt_s (i32.sub (local.get $to) (local.get $from)) (i32.const 65536))
       (then
         (call $run (local.get $shift) (local.get $l) (i32.add (local.get $from) (local.get $m1)) (local.get $to) (local.get $from) (local.get $to) (local.get $to))
         (return)))
-    (local.set $q (i32.shr_u (i32.sub (local.get $to) (local.get $from)) (i32.const 2)))
-    (local.set $s1 (i32.add (local.get $from) (local.get $q)))
+    (local.set $q (i32.div_u (i32.sub (local.get $to) (local.get $from)) (global.get $CURSORS)))
+    (local.set $s0 (local.get $from))
+    (local.set $s1 (i32.add (local.get $s0) (local.get $q)))
     (local.set $s2 (i32.add (local.get $s1) (local.get $q)))
     (local.set $s3 (i32.add (local.get $s2) (local.get $q)))
+    (local.set $s4 (i32.add (local.get $s3) (local.get $q)))
+    (local.set $s5 (i32.add (local.get $s4) (local.get $q)))
+    (local.set $s6 (i32.add (local.get $s5) (local.get $q)))
+    (local.set $s7 (i32.add (local.get $s6) (local.get $q)))
+    (local.set $s8 (local.get $to))
     (local.set $e0 (i32.add (local.get $s1) (local.get $reach)))
-    (local.set $e1 (i32.add (local.get $s2) (local.get $reach)))
-    (local.set $e2 (i32.add (local.get $s3) (local.get $reach)))
     (if (i32.gt_s (local.get $e0) (local.get $to)) (then (local.set $e0 (local.get $to))))
+    (local.set $p0 (i32.add (local.get $s0) (local.get $m1)))
+    (local.set $e1 (i32.add (local.get $s2) (local.get $reach)))
     (if (i32.gt_s (local.get $e1) (local.get $to)) (then (local.set $e1 (local.get $to))))
-    (if (i32.gt_s (local.get $e2) (local.get $to)) (then (local.set $e2 (local.get $to))))
-    (local.set $p0 (i32.add (local.get $from) (local.get $m1)))
     (local.set $p1 (i32.add (local.get $s1) (local.get $m1)))
+    (local.set $e2 (i32.add (local.get $s3) (local.get $reach)))
+    (if (i32.gt_s (local.get $e2) (local.get $to)) (then (local.set $e2 (local.get $to))))
     (local.set $p2 (i32.add (local.get $s2) (local.get $m1)))
+    (local.set $e3 (i32.add (local.get $s4) (local.get $reach)))
+    (if (i32.gt_s (local.get $e3) (local.get $to)) (then (local.set $e3 (local.get $to))))
     (local.set $p3 (i32.add (local.get $s3) (local.get $m1)))
+    (local.set $e4 (i32.add (local.get $s5) (local.get $reach)))
+    (if (i32.gt_s (local.get $e4) (local.get $to)) (then (local.set $e4 (local.get $to))))
+    (local.set $p4 (i32.add (local.get $s4) (local.get $m1)))
+    (local.set $e5 (i32.add (local.get $s6) (local.get $reach)))
+    (if (i32.gt_s (local.get $e5) (local.get $to)) (then (local.set $e5 (local.get $to))))
+    (local.set $p5 (i32.add (local.get $s5) (local.get $m1)))
+    (local.set $e6 (i32.add (local.get $s7) (local.get $reach)))
+    (if (i32.gt_s (local.get $e6) (local.get $to)) (then (local.set $e6 (local.get $to))))
+    (local.set $p6 (i32.add (local.get $s6) (local.get $m1)))
+    (local.set $e7 (local.get $to))
+    (local.set $p7 (i32.add (local.get $s7) (local.get $m1)))
     (block $tails
       (loop $step
         (br_if $tails (i32.ge_s (local.get $p0) (local.get $e0)))
         (br_if $tails (i32.ge_s (local.get $p1) (local.get $e1)))
         (br_if $tails (i32.ge_s (local.get $p2) (local.get $e2)))
-        (br_if $tails (i32.ge_s (local.get $p3) (local.get $to)))
+        (br_if $tails (i32.ge_s (local.get $p3) (local.get $e3)))
+        (br_if $tails (i32.ge_s (local.get $p4) (local.get $e4)))
+        (br_if $tails (i32.ge_s (local.get $p5) (local.get $e5)))
+        (br_if $tails (i32.ge_s (local.get $p6) (local.get $e6)))
+        (br_if $tails (i32.ge_s (local.get $p7) (local.get $e7)))
         (local.set $h0 (i32.shr_u (i32.mul (i32.and (i32.load (i32.sub (local.get $p0) (i32.const 2))) (i32.const 0xffffff)) (i32.const 0x9e3779b1)) (i32.const 16)))
         (local.set $h1 (i32.shr_u (i32.mul (i32.and (i32.load (i32.sub (local.get $p1) (i32.const 2))) (i32.const 0xffffff)) (i32.const 0x9e3779b1)) (i32.const 16)))
         (local.set $h2 (i32.shr_u (i32.mul (i32.and (i32.load (i32.sub (local.get $p2) (i32.const 2))) (i32.const 0xffffff)) (i32.const 0x9e3779b1)) (i32.const 16)))
         (local.set $h3 (i32.shr_u (i32.mul (i32.and (i32.load (i32.sub (local.get $p3) (i32.const 2))) (i32.const 0xffffff)) (i32.const 0x9e3779b1)) (i32.const 16)))
+        (local.set $h4 (i32.shr_u (i32.mul (i32.and (i32.load (i32.sub (local.get $p4) (i32.const 2))) (i32.const 0xffffff)) (i32.const 0x9e3779b1)) (i32.const 16)))
+        (local.set $h5 (i32.shr_u (i32.mul (i32.and (i32.load (i32.sub (local.get $p5) (i32.const 2))) (i32.const 0xffffff)) (i32.const 0x9e3779b1)) (i32.const 16)))
+        (local.set $h6 (i32.shr_u (i32.mul (i32.and (i32.load (i32.sub (local.get $p6) (i32.const 2))) (i32.const 0xffffff)) (i32.const 0x9e3779b1)) (i32.const 16)))
+        (local.set $h7 (i32.shr_u (i32.mul (i32.and (i32.load (i32.sub (local.get $p7) (i32.const 2))) (i32.const 0xffffff)) (i32.const 0x9e3779b1)) (i32.const 16)))
         (local.set $v0 (i32.load8_u (i32.add (local.get $shift) (local.get $h0))))
         (local.set $v1 (i32.load8_u (i32.add (local.get $shift) (local.get $h1))))
         (local.set $v2 (i32.load8_u (i32.add (local.get $shift) (local.get $h2))))
         (local.set $v3 (i32.load8_u (i32.add (local.get $shift) (local.get $h3))))
+        (local.set $v4 (i32.load8_u (i32.add (local.get $shift) (local.get $h4))))
+        (local.set $v5 (i32.load8_u (i32.add (local.get $shift) (local.get $h5))))
+        (local.set $v6 (i32.load8_u (i32.add (local.get $shift) (local.get $h6))))
+        (local.set $v7 (i32.load8_u (i32.add (local.get $shift) (local.get $h7))))
         (if (local.get $v0)
           (then (local.set $p0 (i32.add (local.get $p0) (local.get $v0))))
           (else
-            (call $verify (local.get $head) (local.get $lists) (local.get $l) (local.get $p0) (local.get $h0) (local.get $from) (local.get $s1) (local.get $to))
+            (call $verify (local.get $head) (local.get $lists) (i32.add (local.get $l) (i32.const 0)) (local.get $p0) (local.get $h0) (local.get $s0) (local.get $s1) (local.get $to))
             (local.set $p0 (i32.add (local.get $p0) (i32.const 1)))))
         (if (local.get $v1)
           (then (local.set $p1 (i32.add (local.get $p1) (local.get $v1))))
@@ -217,15 +250,39 @@
         (if (local.get $v3)
           (then (local.set $p3 (i32.add (local.get $p3) (local.get $v3))))
           (else
-            (call $verify (local.get $head) (local.get $lists) (i32.add (local.get $l) (i32.const 3)) (local.get $p3) (local.get $h3) (local.get $s3) (local.get $to) (local.get $to))
+            (call $verify (local.get $head) (local.get $lists) (i32.add (local.get $l) (i32.const 3)) (local.get $p3) (local.get $h3) (local.get $s3) (local.get $s4) (local.get $to))
             (local.set $p3 (i32.add (local.get $p3) (i32.const 1)))))
+        (if (local.get $v4)
+          (then (local.set $p4 (i32.add (local.get $p4) (local.get $v4))))
+          (else
+            (call $verify (local.get $head) (local.get $lists) (i32.add (local.get $l) (i32.const 4)) (local.get $p4) (local.get $h4) (local.get $s4) (local.get $s5) (local.get $to))
+            (local.set $p4 (i32.add (local.get $p4) (i32.const 1)))))
+        (if (local.get $v5)
+          (then (local.set $p5 (i32.add (local.get $p5) (local.get $v5))))
+          (else
+            (call $verify (local.get $head) (local.get $lists) (i32.add (local.get $l) (i32.const 5)) (local.get $p5) (local.get $h5) (local.get $s5) (local.get $s6) (local.get $to))
+            (local.set $p5 (i32.add (local.get $p5) (i32.const 1)))))
+        (if (local.get $v6)
+          (then (local.set $p6 (i32.add (local.get $p6) (local.get $v6))))
+          (else
+            (call $verify (local.get $head) (local.get $lists) (i32.add (local.get $l) (i32.const 6)) (local.get $p6) (local.get $h6) (local.get $s6) (local.get $s7) (local.get $to))
+            (local.set $p6 (i32.add (local.get $p6) (i32.const 1)))))
+        (if (local.get $v7)
+          (then (local.set $p7 (i32.add (local.get $p7) (local.get $v7))))
+          (else
+            (call $verify (local.get $head) (local.get $lists) (i32.add (local.get $l) (i32.const 7)) (local.get $p7) (local.get $h7) (local.get $s7) (local.get $s8) (local.get $to))
+            (local.set $p7 (i32.add (local.get $p7) (i32.const 1)))))
         (br $step)))
-    (call $run (local.get $shift) (local.get $l) (local.get $p0) (local.get $e0) (local.get $from) (local.get $s1) (local.get $to))
+    (call $run (local.get $shift) (i32.add (local.get $l) (i32.const 0)) (local.get $p0) (local.get $e0) (local.get $s0) (local.get $s1) (local.get $to))
     (call $run (local.get $shift) (i32.add (local.get $l) (i32.const 1)) (local.get $p1) (local.get $e1) (local.get $s1) (local.get $s2) (local.get $to))
     (call $run (local.get $shift) (i32.add (local.get $l) (i32.const 2)) (local.get $p2) (local.get $e2) (local.get $s2) (local.get $s3) (local.get $to))
-    (call $run (local.get $shift) (i32.add (local.get $l) (i32.const 3)) (local.get $p3) (local.get $to) (local.get $s3) (local.get $to) (local.get $to)))
+    (call $run (local.get $shift) (i32.add (local.get $l) (i32.const 3)) (local.get $p3) (local.get $e3) (local.get $s3) (local.get $s4) (local.get $to))
+    (call $run (local.get $shift) (i32.add (local.get $l) (i32.const 4)) (local.get $p4) (local.get $e4) (local.get $s4) (local.get $s5) (local.get $to))
+    (call $run (local.get $shift) (i32.add (local.get $l) (i32.const 5)) (local.get $p5) (local.get $e5) (local.get $s5) (local.get $s6) (local.get $to))
+    (call $run (local.get $shift) (i32.add (local.get $l) (i32.const 6)) (local.get $p6) (local.get $e6) (local.get $s6) (local.get $s7) (local.get $to))
+    (call $run (local.get $shift) (i32.add (local.get $l) (i32.const 7)) (local.get $p7) (local.get $e7) (local.get $s7) (local.get $s8) (local.get $to)))
 
-  ;; Copies lists $first..$first+3 one after the other to $out; returns the number of hits.
+  ;; Copies the CURSORS lists from $first one after the other to $out; returns the number of hits.
   (func $concat (param $first i32) (param $out i32) (result i32)
     (local $l i32) (local $n i32) (local $total i32)
     (local.set $l (local.get $first))
@@ -237,7 +294,7 @@
         (i32.shl (local.get $n) (i32.const 3)))
       (local.set $total (i32.add (local.get $total) (local.get $n)))
       (local.set $l (i32.add (local.get $l) (i32.const 1)))
-      (br_if $each (i32.lt_u (local.get $l) (i32.add (local.get $first) (i32.const 4)))))
+      (br_if $each (i32.lt_u (local.get $l) (i32.add (local.get $first) (global.get $CURSORS)))))
     (local.get $total))
 
   ;; Every occurrence of every literal starting in [$from, $to) and ending by $to, sorted by
@@ -247,7 +304,7 @@
     (local $l i32) (local $na i32) (local $nb i32) (local $a i32) (local $b i32) (local $o i32)
     (local $ea i32) (local $eb i32) (local $takeA i32)
     (global.set $overflow (i32.const 0))
-    (memory.fill (global.get $COUNTS) (i32.const 0) (i32.const 32))
+    (memory.fill (global.get $COUNTS) (i32.const 0) (i32.shl (global.get $CURSORS) (i32.const 3)))
     (if (i32.and (local.get $teddy) (i32.const 1))
       (then (call $teddy (i32.const 0) (local.get $from) (local.get $to)))
       (else (call $pass (i32.const 0) (local.get $from) (local.get $to))))
@@ -263,7 +320,7 @@
     (local.set $a (global.get $RECS))
     (local.set $na (call $concat (i32.const 0) (local.get $a)))
     (local.set $b (i32.add (global.get $RECS) (i32.const 524288)))
-    (local.set $nb (call $concat (i32.const 4) (local.get $b)))
+    (local.set $nb (call $concat (global.get $CURSORS) (local.get $b)))
     (local.set $ea (i32.add (local.get $a) (i32.shl (local.get $na) (i32.const 3))))
     (local.set $eb (i32.add (local.get $b) (i32.shl (local.get $nb) (i32.const 3))))
     (local.set $o (global.get $HITS))
@@ -309,9 +366,11 @@
     (i32.const 0))
 
   ;; Compares the literals of the buckets in $bk (their lists' indexes at $head) whose window is
-  ;; the 3 bytes at $pos, and adds to list $l + the quarter it starts in ($s1, $s2, $s3 the
-  ;; quarters' starts) each that starts at or after $from and ends by $to.
-  (func $teddyVerify (param $pos i32) (param $bk i32) (param $head i32) (param $l i32) (param $from i32) (param $to i32) (param $s1 i32) (param $s2 i32) (param $s3 i32)
+  ;; the 3 bytes at $pos, and adds to list $l + the part of the range it starts in (parts of $q
+  ;; bytes from $from, the last one running to $to) each that starts at or after $from and ends by
+  ;; $to.
+  (func $teddyVerify (param $pos i32) (param $bk i32) (param $head i32) (param $l i32) (param $from i32) (param $to i32) (param $q i32)
+    (local $part i32)
     (local $w i32) (local $e i32) (local $n i32) (local $li i32) (local $start i32) (local $md i32)
     (local.set $w (i32.and (i32.load (local.get $pos)) (i32.const 0xffffff)))
     (block $bucketsDone
@@ -333,34 +392,32 @@
             (local.set $md (i32.add (global.get $META) (i32.mul (local.get $li) (i32.const 12))))
             (br_if $lit (i32.gt_s (i32.add (local.get $start) (i32.load offset=4 (local.get $md))) (local.get $to)))
             (br_if $lit (i32.eqz (call $equal (local.get $start) (i32.load (local.get $md)) (i32.load offset=4 (local.get $md)))))
-            (call $add
-              (i32.add (local.get $l)
-                (i32.add (i32.add (i32.ge_s (local.get $start) (local.get $s1)) (i32.ge_s (local.get $start) (local.get $s2)))
-                         (i32.ge_s (local.get $start) (local.get $s3))))
-              (local.get $start) (local.get $li))
+            (local.set $part (i32.div_u (i32.sub (local.get $start) (local.get $from)) (local.get $q)))
+            (if (i32.ge_u (local.get $part) (global.get $CURSORS))
+              (then (local.set $part (i32.sub (global.get $CURSORS) (i32.const 1)))))
+            (call $add (i32.add (local.get $l) (local.get $part)) (local.get $start) (local.get $li))
             (br $lit)))
         (br $bucket))))
 
   ;; Pass $k by Teddy: every occurrence of each of its literals starting in [$from, $to) and
-  ;; ending by $to, into lists 4k..4k+3 by the quarter of the range it starts in.
+  ;; ending by $to, into the pass's lists by the part of the range it starts in (as $pass's
+  ;; cursors split it).
   (func $teddy (param $k i32) (param $from i32) (param $to i32)
     (local $p i32) (local $last i32) (local $bits i32) (local $i i32) (local $q i32) (local $t i32) (local $head i32) (local $l i32)
-    (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $m v128) (local $v v128) (local $nib v128)
+    (local $m v128) (local $v v128) (local $nib v128)
     (local $lo0 v128) (local $hi0 v128) (local $lo1 v128) (local $hi1 v128) (local $lo2 v128) (local $hi2 v128)
     (local.set $nib (i8x16.splat (i32.const 15)))
     (local.set $t (i32.add (global.get $TEDDY) (i32.mul (local.get $k) (i32.const 96))))
     (local.set $head (i32.add (global.get $TEDDY_HEAD) (i32.shl (local.get $k) (i32.const 4))))
-    (local.set $l (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $l (i32.mul (local.get $k) (global.get $CURSORS)))
     (local.set $lo0 (v128.load (local.get $t)))
     (local.set $hi0 (v128.load offset=16 (local.get $t)))
     (local.set $lo1 (v128.load offset=32 (local.get $t)))
     (local.set $hi1 (v128.load offset=48 (local.get $t)))
     (local.set $lo2 (v128.load offset=64 (local.get $t)))
     (local.set $hi2 (v128.load offset=80 (local.get $t)))
-    (local.set $q (i32.shr_u (i32.sub (local.get $to) (local.get $from)) (i32.const 2)))
-    (local.set $s1 (i32.add (local.get $from) (local.get $q)))
-    (local.set $s2 (i32.add (local.get $s1) (local.get $q)))
-    (local.set $s3 (i32.add (local.get $s2) (local.get $q)))
+    (local.set $q (i32.div_u (i32.sub (local.get $to) (local.get $from)) (global.get $CURSORS)))
+    (if (i32.eqz (local.get $q)) (then (local.set $q (i32.const 1))))
     ;; The last position a window can start at.
     (local.set $last (i32.sub (local.get $to) (i32.const 3)))
     (local.set $p (local.get $from))
@@ -393,7 +450,7 @@
                 (local.set $i (i32.ctz (local.get $bits)))
                 (local.set $bits (i32.and (local.get $bits) (i32.sub (local.get $bits) (i32.const 1))))
                 (call $teddyVerify (i32.add (local.get $p) (local.get $i)) (i32.load8_u (i32.add (global.get $TEDDY_M) (local.get $i)))
-                  (local.get $head) (local.get $l) (local.get $from) (local.get $to) (local.get $s1) (local.get $s2) (local.get $s3))
+                  (local.get $head) (local.get $l) (local.get $from) (local.get $to) (local.get $q))
                 (br $cands)))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $block))))
@@ -411,10 +468,10 @@
   ;; on the line that holds it, in line order (a line's problem record before its hits). Returns
   ;; the number of records (-1 when RECS overflowed); `newlines` gets the newlines in the range.
   (func (export "lines") (param $from i32) (param $limit i32) (param $bufEnd i32) (param $problems i32) (param $col i32) (param $nHits i32) (result i32)
-    (local $p i32) (local $ls i32) (local $end i32) (local $mask i32) (local $left i32)
+    (local $p i32) (local $ls i32) (local $end i32) (local $mask i64) (local $blk i32) (local $left i32)
     (local $lineNo i32) (local $o i32) (local $oEnd i32) (local $hit i32) (local $hitEnd i32)
     (local $prevFrame i32) (local $frame i32) (local $problem i32) (local $c i32) (local $q i32) (local $a i32)
-    (local $ten v128)
+    (local $ten v128) (local $n0 v128) (local $n1 v128) (local $n2 v128) (local $n3 v128)
     (local.set $ten (i8x16.splat (i32.const 10)))
     (local.set $o (global.get $RECS))
     (local.set $oEnd (i32.add (global.get $RECS) (i32.const 1048576)))
@@ -424,8 +481,9 @@
     (local.set $ls (local.get $from))
     (block $done
       (loop $line
-        ;; The next line end: a newline in this 16-byte block, else the limit after the last block.
-        (if (i32.eqz (local.get $mask))
+        ;; The next line end: the next newline of the current 64-byte block (bits of $mask), else of
+        ;; the next block that holds one (blocks without one cost a test each), else the limit.
+        (if (i64.eqz (local.get $mask))
           (then
             (block $found
               (loop $scan
@@ -435,28 +493,30 @@
                     ;; The last line has no newline: it ends at the limit.
                     (local.set $end (local.get $limit))
                     (br $found)))
-                ;; 64 bytes without a newline (lines are long) are passed over in one step.
-                (if (i32.le_u (i32.add (local.get $p) (i32.const 64)) (local.get $limit))
+                (local.set $n0 (i8x16.eq (v128.load (local.get $p)) (local.get $ten)))
+                (local.set $n1 (i8x16.eq (v128.load offset=16 (local.get $p)) (local.get $ten)))
+                (local.set $n2 (i8x16.eq (v128.load offset=32 (local.get $p)) (local.get $ten)))
+                (local.set $n3 (i8x16.eq (v128.load offset=48 (local.get $p)) (local.get $ten)))
+                (if (v128.any_true (v128.or (v128.or (local.get $n0) (local.get $n1)) (v128.or (local.get $n2) (local.get $n3))))
                   (then
-                    (if (i32.eqz (v128.any_true
-                          (v128.or
-                            (v128.or (i8x16.eq (v128.load (local.get $p)) (local.get $ten))
-                                     (i8x16.eq (v128.load offset=16 (local.get $p)) (local.get $ten)))
-                            (v128.or (i8x16.eq (v128.load offset=32 (local.get $p)) (local.get $ten))
-                                     (i8x16.eq (v128.load offset=48 (local.get $p)) (local.get $ten))))))
-                      (then
-                        (local.set $p (i32.add (local.get $p) (i32.const 64)))
-                        (br $scan)))))
-                (local.set $mask (i8x16.bitmask (i8x16.eq (v128.load (local.get $p)) (local.get $ten))))
-                (local.set $left (i32.sub (local.get $limit) (local.get $p)))
-                (if (i32.lt_u (local.get $left) (i32.const 16))
-                  (then (local.set $mask (i32.and (local.get $mask) (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1))))))
-                (local.set $p (i32.add (local.get $p) (i32.const 16)))
-                (br_if $scan (i32.eqz (local.get $mask)))))))
-        (if (local.get $mask)
+                    (local.set $mask
+                      (i64.or
+                        (i64.or (i64.extend_i32_u (i8x16.bitmask (local.get $n0)))
+                                (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $n1))) (i64.const 16)))
+                        (i64.or (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $n2))) (i64.const 32))
+                                (i64.shl (i64.extend_i32_u (i8x16.bitmask (local.get $n3))) (i64.const 48)))))
+                    ;; Bytes at or past the limit are not the range's.
+                    (local.set $left (i32.sub (local.get $limit) (local.get $p)))
+                    (if (i32.lt_u (local.get $left) (i32.const 64))
+                      (then (local.set $mask (i64.and (local.get $mask)
+                        (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $left))) (i64.const 1))))))
+                    (local.set $blk (local.get $p))))
+                (local.set $p (i32.add (local.get $p) (i32.const 64)))
+                (br_if $scan (i64.eqz (local.get $mask)))))))
+        (if (i64.ne (local.get $mask) (i64.const 0))
           (then
-            (local.set $end (i32.add (i32.sub (local.get $p) (i32.const 16)) (i32.ctz (local.get $mask))))
-            (local.set $mask (i32.and (local.get $mask) (i32.sub (local.get $mask) (i32.const 1))))))
+            (local.set $end (i32.add (local.get $blk) (i32.wrap_i64 (i64.ctz (local.get $mask)))))
+            (local.set $mask (i64.and (local.get $mask) (i64.sub (local.get $mask) (i64.const 1))))))
         ;; The line [$ls, $end).
         (if (local.get $problems)
           (then

@@ -90,6 +90,55 @@ describe('scan kernel', () => {
     );
   });
 
+  it('hands on the records the JavaScript path hands on when chunks are large enough to retune the search to the text', async () => {
+    const lines = fc.sample(LINE, { numRuns: 40_000, seed: 7 });
+    const buf = Buffer.from(lines.join('\n') + '\n');
+    expect(buf.length).toBeGreaterThan(1 << 20);
+    for (const problems of [false, true]) {
+      // Fresh pattern sets, so that this test's first large chunk is the one they are retuned on.
+      const prefilter = buildPrefilter([...LITERALS]);
+      const problemPrefilter = buildPrefilter([...LITERALS, ...PROBLEM_LITERALS]);
+      const opts: ScanOptions = { prefilter, problemPrefilter, problems, chunkBytes: 300 << 10 };
+      const js = await scan(pieces(buf, [300 << 10, 700 << 10]), { ...opts, kernel: false });
+      expect(js.records.length).toBeGreaterThan(100);
+      expect(await scan(pieces(buf, [300 << 10, 700 << 10]), opts)).toEqual(js);
+    }
+  });
+
+  it('walks lines of any length, with newlines at every offset of a 64-byte block and the range ending anywhere', () => {
+    const k = scanKernel()!;
+    const literal = 'Could not complete snapshot';
+    const prefilter = buildPrefilter([literal]);
+    const col = 4;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 200 }), fc.constantFrom('ERROR', 'WARN ', 'FATAL', 'INFO ', `x ${literal}`)), { maxLength: 80 }),
+        fc.nat(),
+        (lines, cut) => {
+          const buf = Buffer.from(lines.map(([len, text]) => `0123${text}${'z'.repeat(len)}`.slice(0, len)).join('\n'));
+          // Newlines past the range's end, where the kernel's 64-byte loads reach, are not its lines.
+          const limit = cut % (buf.length + 1);
+          const hits = prefilter.find(buf, 0, limit);
+          const want: number[] = [];
+          let h = 0;
+          let lineNo = 0;
+          for (let ls = 0; ls < limit; lineNo++) {
+            const nl = buf.indexOf(10, ls);
+            const end = nl >= 0 && nl < limit ? nl : limit;
+            const level = buf.toString('latin1', ls + col, ls + col + 2);
+            if (end - ls > col + 2 && ['ER', 'WA', 'FA'].includes(level)) want.push(ls, ls, lineNo, -1);
+            for (; h < hits.count && hits.pos[h]! <= end; h++) want.push(hits.pos[h]!, ls, lineNo, hits.lit[h]!);
+            ls = end + 1;
+          }
+          const got = k.scan(prefilter, buf, limit, true, col)!;
+          expect([...got.records]).toEqual(want);
+          expect(got.newlines).toBe(buf.subarray(0, limit).filter((b) => b === 10).length);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('finds literals anywhere in large ranges (four cursors), like the JavaScript search', async () => {
     const prefilter = buildPrefilter(LITERALS);
     await fc.assert(
@@ -110,7 +159,7 @@ describe('scan kernel', () => {
     const prefilter = buildPrefilter(LITERALS);
     // 70,000 WARN lines in one chunk: more problem records than the kernel keeps.
     const warn = Buffer.from('2024-03-11 09:16:10,812 WARN  a.B [] - x\n'.repeat(70_000));
-    // One literal over 8,192 times in a quarter of a chunk: more hits than a cursor keeps.
+    // One literal over 4,096 times in an eighth of a chunk: more hits than a cursor keeps.
     const hits = Buffer.from('Completed checkpoint 1\n'.repeat(40_000));
     for (const buf of [warn, hits]) {
       const opts: ScanOptions = { prefilter, problems: true, chunkBytes: 8 << 20 };
