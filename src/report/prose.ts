@@ -77,10 +77,17 @@ export function textBlocks(text: string): TextBlock[] {
     const indented = /^\s+/.test(lines[0]!);
     if (!indented && !ITEM.test(lines[0]!.trim())) inItem = false;
     let cur: TextBlock | null = null;
+    /** Where the text of the line before starts (its indent, past an item marker); -1: none, or it ends with a colon. */
+    let textColumn = -1;
     for (const raw of lines) {
       const l = raw.trim();
       const item = ITEM.exec(l);
-      if (CODE_LINE.test(l)) {
+      const indent = raw.length - raw.trimStart().length;
+      // A sentence wrapped before a `key: value` or a command word goes on at the column of its
+      // text: a code line stands deeper, after a colon, or on its own.
+      const goesOn = cur !== null && cur.kind !== 'code' && textColumn >= 0 && indent <= textColumn;
+      textColumn = l.endsWith(':') ? -1 : indent + (item && !/^\d+\.\d/.test(l) ? item[1]!.length + 1 : 0);
+      if (CODE_LINE.test(l) && !goesOn) {
         if (cur?.kind === 'code') cur.text += `\n${l}`;
         else out.push((cur = { kind: 'code', text: l, inItem: inItem && indented }));
         cur.yaml = (cur.yaml ?? true) && YAML_LINE.test(l);

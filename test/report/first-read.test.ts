@@ -290,3 +290,38 @@ describe('user errors', () => {
     expect(r.stderr).toContain('warning:');
   }, 30_000);
 });
+
+describe('pattern prose: code lines and wrapped sentences', () => {
+  it('a sentence wrapped before a `key: value` or a command word goes on as prose; code stands deeper, after a colon, or alone', () => {
+    const text = [
+      '1. Enable unaligned checkpoints, optionally with',
+      '   execution.checkpointing.aligned-checkpoint-timeout: 30s; buffer debloating',
+      '   shortens barrier travel time.',
+      '2. Give the TaskManager more heap, e.g.:',
+      '     taskmanager.memory.task.heap.size: 2g',
+      '   or for the JobManager',
+      '       jobmanager.memory.heap.size: 2g',
+      '',
+      'Set it in the configuration:',
+      'state.backend.rocksdb.localdir: /tmp/rocksdb',
+      '',
+      'kubectl get pods',
+      '',
+      'On the TaskManager host, create and delete a file in the',
+      'directory (touch <dir>/probe && rm <dir>/probe, or',
+      'hdfs dfs -touchz … when it is HDFS).',
+    ].join('\n');
+    const blocks = textBlocks(text).map((b) => `${b.kind}: ${b.text}`);
+    expect(blocks).toEqual([
+      'item: Enable unaligned checkpoints, optionally with execution.checkpointing.aligned-checkpoint-timeout: 30s; buffer debloating shortens barrier travel time.',
+      'item: Give the TaskManager more heap, e.g.:',
+      'code: taskmanager.memory.task.heap.size: 2g',
+      'prose: or for the JobManager',
+      'code: jobmanager.memory.heap.size: 2g',
+      'prose: Set it in the configuration:',
+      'code: state.backend.rocksdb.localdir: /tmp/rocksdb',
+      'code: kubectl get pods',
+      'prose: On the TaskManager host, create and delete a file in the directory (touch <dir>/probe && rm <dir>/probe, or hdfs dfs -touchz … when it is HDFS).',
+    ]);
+  });
+});
