@@ -203,7 +203,8 @@ export class Facts {
   /** Records a checkpoint line: on its job's timeline and, unless routine (triggered, completed), as a fact of its own. */
   checkpoint(c: CheckpointFact): void {
     if (c.id !== null && c.job !== null && c.kind !== 'restored') {
-      this.timeline.add(c.job, { kind: c.kind, id: c.id, time: c.time, source: c.source, line: c.line, reason: c.reason, ...(c.bytes !== undefined ? { bytes: c.bytes } : {}), ...(c.durationMs !== undefined ? { durationMs: c.durationMs } : {}) });
+      // The fact itself is the update (the timeline keeps none of it but its values).
+      this.timeline.add(c.job, c as CheckpointFact & { id: number; kind: Exclude<CheckpointFact['kind'], 'restored'> });
     }
     if (c.kind !== 'triggered' && c.kind !== 'completed') this.keep('checkpoints', c);
   }
