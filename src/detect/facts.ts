@@ -147,6 +147,16 @@ export class Facts {
     this.omitted[kind]++;
   }
 
+  /**
+   * Counts facts another detector read and did not keep (its `omitted`): they lie between facts
+   * kept, and move no place in the ring of latest facts (settle() turns the ring by the facts
+   * written into it, not by those counted).
+   */
+  addOmitted(kind: 'checkpoints' | 'taskFailures' | 'jobs', n: number): void {
+    this.omitted[kind] += n;
+    this.ringBase[kind] += n;
+  }
+
   /** Puts each list's latest facts back in the order they were read (before the lists are read or exported). */
   settle(): void {
     for (const kind of ['checkpoints', 'taskFailures', 'jobs'] as const) {
