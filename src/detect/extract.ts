@@ -115,12 +115,7 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true, seen
   const msg = e.message;
   if (e.logger) {
     const logger = e.logger;
-    let role = loggerRoles.get(logger);
-    if (role === undefined) {
-      role = JM_LOGGER.test(logger) ? 'jobmanager' : TM_LOGGER.test(logger) ? 'taskmanager' : CLIENT_LOGGER.test(logger) ? 'client' : null;
-      if (loggerRoles.size >= 10_000) loggerRoles.clear();
-      loggerRoles.set(logger, role);
-    }
+    const role = roleOfLogger(logger);
     if (role !== null && seenByEveryScan()) {
       // Most records add to a vote already cast: no reason text (nor a closure for it) is made then.
       const v = facts.source(src).votes.get(role);
@@ -250,11 +245,15 @@ function mayBeSpace(c: number): boolean {
 }
 
 /** The process role a logger name belongs to, when only one side uses it. */
-export function roleOfLogger(logger: string): Role | null {
-  if (JM_LOGGER.test(logger)) return 'jobmanager';
-  if (TM_LOGGER.test(logger)) return 'taskmanager';
-  if (CLIENT_LOGGER.test(logger)) return 'client';
-  return null;
+export function roleOfLogger(logger: string): 'jobmanager' | 'taskmanager' | 'client' | null {
+  let role = loggerRoles.get(logger);
+  if (role === undefined) {
+    role = JM_LOGGER.test(logger) ? 'jobmanager' : TM_LOGGER.test(logger) ? 'taskmanager' : CLIENT_LOGGER.test(logger) ? 'client' : null;
+    if (loggerRoles.size >= 10_000) loggerRoles.clear();
+    // The key is a copy: the logger may be a slice of its whole record.
+    loggerRoles.set(own(logger), role);
+  }
+  return role;
 }
 
 function shortLogger(l: string): string {
