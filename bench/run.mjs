@@ -18,7 +18,8 @@
 // ripgrep is a second baseline beside grep when it is on the PATH or named by RG=path (`rg -c -F`
 // over the same strings): every row then shows its time and the ratio to it.
 // Usage: [RG=path] npm run bench [-- --sizes 256,1024,4096 --runs 3 --quick --lanes 1,2,4
-// --max-memory 1G --density 0.2 --dense-sizes 256,1024 --dense-only --warn-density 6 --no-kafka]
+// --max-memory 1G --density 0.2 --dense-sizes 256,1024 --dense-only --warn-density 6 --no-kafka
+// --out DIR]
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -28,14 +29,14 @@ import { generate, INCIDENTS } from './generate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const out = join(here, 'out');
-mkdirSync(out, { recursive: true });
-
 const args = process.argv.slice(2);
 const flag = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : dflt;
 };
+// Generated logs (several GiB) go to --out DIR (or FLINK_DOCTOR_BENCH_OUT), by default bench/out.
+const out = flag('--out', process.env.FLINK_DOCTOR_BENCH_OUT || join(here, 'out'));
+mkdirSync(out, { recursive: true });
 const quick = args.includes('--quick');
 const sizes = (flag('--sizes', quick ? '256' : '256,1024,4096')).split(',').map(Number);
 const runs = Number(flag('--runs', quick ? '1' : '3'));
@@ -141,6 +142,7 @@ for (const size of denseSizes) {
   const p = await file(`tm-dense-${density}-${size}.log`, size, { density, seed: 7 });
   warm(p);
   scenario(`hit-dense TaskManager log (${Math.round(density * 100)} % failures)`, statSync(p).size, `${fdJson} ${q(p)}`, `${grepE} ${q(p)}`, `${rgF} ${q(p)}`);
+  scenario(`hit-dense TaskManager log (${Math.round(density * 100)} % failures), --workers 1`, statSync(p).size, `${fdJson} --workers 1 ${q(p)}`, `${grepE} ${q(p)}`, `${rgF} ${q(p)}`);
 }
 // A noisy but healthy log: the large log's kind, with warnDensity times its records at WARN or above.
 if (warnDensity > 1) {
@@ -215,7 +217,7 @@ for (const [what, [one, many]] of Object.entries(lanes)) {
   console.log(`${input}: ${base} ${one.fd.toFixed(2)} s, the default (${many.threads} thread${many.threads === 1 ? '' : 's'}) ${many.fd.toFixed(2)} s: ${(one.fd / many.fd).toFixed(2)}x`);
 }
 // Scaling: the same inputs on 1, 2, 4, … lanes, alternated run by run with the baselines.
-const { usableCores } = await import(join(root, 'dist', 'scan', 'plan.js'));
+const { usableCores } = await import(join(root, 'dist', 'run', 'plan.js'));
 const cores = usableCores();
 const laneCounts = flag('--lanes', null)?.split(',').map(Number) ?? [1, 2, 4, 8, 16].filter((n) => n <= cores).concat(cores > 1 && ![2, 4, 8, 16].includes(cores) ? [cores] : []);
 const rg = rgBin !== null;

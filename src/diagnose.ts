@@ -13,6 +13,7 @@ import { FACT_TAIL } from './detect/facts.js';
 import { detectionSetup } from './setup.js';
 import { planExecution, type ExecutionSettings } from './run/plan.js';
 import { runDetection, type Detected, type Progress } from './run/run.js';
+import { heapSettle } from './run/heap.js';
 import { correlate } from './correlate/correlate.js';
 import { applyIgnores, type IgnoreRule } from './ignore.js';
 import { MAX_GROUPS } from './unknown/groups.js';
@@ -91,6 +92,9 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   const paths = new Map(inputs.filter((i) => i.path).map((i) => [i.name, i.path!]));
   const streamEdges = new Map(inputs.filter((i) => i.edges).map((i) => [i.name, i.edges!]));
   const covered = await coverage({ sources, paths, streamEdges, findings: [...kept, ...muted], checkpoints, jobTransitions, unknown, signals, since: options.since ?? null, until: options.until ?? null });
+  // Correlation's working data (a node per signal and kept fact, its indexes) is garbage now: it is
+  // collected before the report is built, instead of the heap growing past it for the report.
+  if (options.heapBudget) heapSettle(options.heapBudget);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return {
     findings: kept,

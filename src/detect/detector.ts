@@ -3,8 +3,8 @@
 // problems to the unknown-failure collector. It knows nothing of threads or byte ranges: how the
 // results of several detectors are joined is run/merge.ts's job; correlation comes after.
 
-import type { ConfigEntry, LogEvent, Role, ScannedRecord, Signal, SourceInfo } from '../model.js';
-import { Facts, FACT_LITERALS } from './facts.js';
+import type { ConfigEntry, Identity, LogEvent, Role, ScannedRecord, Signal, SourceInfo } from '../model.js';
+import { Facts, FACT_LITERALS, own } from './facts.js';
 import { extractFacts, hintsFromFileName, roleOfLogger } from './extract.js';
 import { identityOf } from './identity.js';
 import { buildEvent } from '../parse/event.js';
@@ -154,8 +154,11 @@ export class Detector {
   private signal(p: Pattern, e: LogEvent, fields: Record<string, string>, line: number, text: string): void {
     const n = (this.signalCounts.get(p.id) ?? 0) + 1;
     this.signalCounts.set(p.id, n);
-    const signal: Signal = { patternId: p.id, event: n <= FULL_SIGNALS ? e : compactEvent(e), fields, identity: identityOf(e, fields), line, text };
-    if (this.thinning.keep(signal)) this.signals.push(signal);
+    const signal: Signal = { patternId: p.id, event: e, fields, identity: identityOf(e, fields), line, text };
+    if (!this.thinning.keep(signal)) return;
+    // Past the first signals of a pattern, a kept signal holds copies of what it reads, not slices
+    // of its record: a slice keeps the whole record (its trace included) alive for the whole scan.
+    this.signals.push(n <= FULL_SIGNALS ? signal : ownSignal(signal));
   }
 
   /**
@@ -194,7 +197,8 @@ export class Detector {
 
   /** The signals counted but not kept, by pattern, once the scan is done (the latest of each is added to the signals). */
   tallies(): Map<string, SignalTally> {
-    mergeTallies(this.tallied, this.thinning.finish((s) => this.signals.push(s)));
+    // The latest signal not kept is past the first FULL_SIGNALS of its pattern: kept as those are.
+    mergeTallies(this.tallied, this.thinning.finish((s) => this.signals.push(ownSignal(s))));
     return this.tallied;
   }
 
@@ -256,7 +260,28 @@ function regexSources(c: Condition | undefined): string[] {
   return Object.values(c) as string[];
 }
 
-/** The event without its lines, frames and chain (only what correlation and evidence read). */
-function compactEvent(e: LogEvent): LogEvent {
-  return { ...e, chain: [], frames: [], lines: [e.lines[0] ?? ''], lineNumbers: [e.line] };
+/**
+ * A signal whose event is without its lines, frames and chain (only what correlation and evidence
+ * read), its strings copies that hold their own characters (see own()).
+ */
+function ownSignal(s: Signal): Signal {
+  const e = s.event;
+  const fields: Record<string, string> = {};
+  for (const k in s.fields) fields[k] = own(s.fields[k]!);
+  const identity: Identity = {};
+  for (const k in s.identity) {
+    const v = s.identity[k as keyof Identity];
+    (identity as Record<string, unknown>)[k] = typeof v === 'string' ? own(v) : v;
+  }
+  const event: LogEvent = {
+    ...e,
+    logger: e.logger === null ? null : own(e.logger),
+    thread: e.thread === null ? null : own(e.thread),
+    message: own(e.message),
+    chain: [],
+    frames: [],
+    lines: [own(e.lines[0] ?? '')],
+    lineNumbers: [e.line],
+  };
+  return { patternId: s.patternId, event, fields, identity, line: s.line, text: own(s.text) };
 }

@@ -71,18 +71,19 @@ function jobId(id: string): string {
 }
 
 function checkpointFact(
-  base: { time: string | null; timeMs: number | null; source: number; line: number; text: string },
+  e: LogEvent,
+  text: () => string,
   f: Pick<CheckpointFact, 'kind' | 'id' | 'job' | 'reason'> & Partial<Pick<CheckpointFact, 'bytes' | 'durationMs' | 'attempt' | 'location'>>,
 ): CheckpointFact {
   return {
     kind: f.kind,
     job: f.job,
     id: f.id,
-    time: base.time,
-    timeMs: base.timeMs,
-    source: base.source,
-    line: base.line,
-    text: f.kind === 'triggered' || f.kind === 'completed' || f.kind === 'restored' ? '' : base.text,
+    time: e.time,
+    timeMs: e.timeMs,
+    source: e.sourceIndex,
+    line: e.line,
+    text: f.kind === 'triggered' || f.kind === 'completed' || f.kind === 'restored' ? '' : text(),
     reason: f.reason,
     bytes: f.bytes,
     durationMs: f.durationMs,
@@ -114,12 +115,7 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true, seen
   const msg = e.message;
   if (e.logger) {
     const logger = e.logger;
-    let role = loggerRoles.get(logger);
-    if (role === undefined) {
-      role = JM_LOGGER.test(logger) ? 'jobmanager' : TM_LOGGER.test(logger) ? 'taskmanager' : CLIENT_LOGGER.test(logger) ? 'client' : null;
-      if (loggerRoles.size >= 10_000) loggerRoles.clear();
-      loggerRoles.set(logger, role);
-    }
+    const role = roleOfLogger(logger);
     if (role !== null && seenByEveryScan()) {
       // Most records add to a vote already cast: no reason text (nor a closure for it) is made then.
       const v = facts.source(src).votes.get(role);
@@ -145,7 +141,10 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true, seen
   // Each regex below is anchored at the message's start (but the task transition's): a look at the
   // first character skips those that cannot match, most of them on most records.
   const c0 = msg.charCodeAt(0);
-  const base = { time: e.time, timeMs: e.timeMs, source: src, line: e.line, get text(): string { return facts.detail(e.lines[0] ?? msg); } };
+  // The fact's line, kept as evidence by the first facts only (Facts.detail). The facts below are
+  // object literals of one shape each: a spread of an object with a getter builds each one
+  // property by property, and a crash loop makes hundreds of thousands of them.
+  const text = (): string => facts.detail(e.lines[0] ?? msg);
   if (c0 === 76 /* L */ && (m = RE.config.exec(msg))) {
     facts.config.push({ key: m[1]!.trim(), value: m[2]!.trim(), source: facts.names[src] ?? String(src), line: e.line });
     return false;
@@ -183,24 +182,24 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true, seen
     return false;
   }
   if (c0 === 84 /* T */ && (m = RE.triggered.exec(msg))) {
-    facts.checkpoint(checkpointFact(base, { kind: 'triggered', id: +m[1]!, job: jobId(m[2]!), reason: null }));
+    facts.checkpoint(checkpointFact(e, text, { kind: 'triggered', id: +m[1]!, job: jobId(m[2]!), reason: null }));
     return false;
   }
   if (c0 === 67 /* C */ && (m = RE.completed.exec(msg))) {
     const ms = m[4] ?? m[5];
-    facts.checkpoint(checkpointFact(base, { kind: 'completed', id: +m[1]!, job: jobId(m[2]!), reason: null, bytes: +m[3]!, ...(ms ? { durationMs: +ms } : {}) }));
+    facts.checkpoint(checkpointFact(e, text, { kind: 'completed', id: +m[1]!, job: jobId(m[2]!), reason: null, bytes: +m[3]!, ...(ms ? { durationMs: +ms } : {}) }));
     return false;
   }
   if (c0 === 68 /* D */ && (m = RE.declined.exec(msg))) {
-    facts.checkpoint(checkpointFact(base, { kind: 'declined', id: +m[1]!, job: jobId(m[3]!), attempt: own(m[2]!), ...(m[4] ? { location: facts.intern(m[4])! } : {}), reason: facts.intern(reasonOf(e)) }));
+    facts.checkpoint(checkpointFact(e, text, { kind: 'declined', id: +m[1]!, job: jobId(m[3]!), attempt: own(m[2]!), ...(m[4] ? { location: facts.intern(m[4])! } : {}), reason: facts.intern(reasonOf(e)) }));
     return false;
   }
   if (c0 === 68 && (m = RE.discarded.exec(msg))) {
-    facts.checkpoint(checkpointFact(base, { kind: 'discarded', id: +m[1]!, job: jobId(m[2]!), reason: facts.intern(reasonOf(e)) }));
+    facts.checkpoint(checkpointFact(e, text, { kind: 'discarded', id: +m[1]!, job: jobId(m[2]!), reason: facts.intern(reasonOf(e)) }));
     return false;
   }
   if (c0 === 67 && (m = RE.expired.exec(msg))) {
-    facts.checkpoint(checkpointFact(base, { kind: 'expired', id: +m[1]!, job: jobId(m[2]!), reason: 'Checkpoint expired before completing.' }));
+    facts.checkpoint(checkpointFact(e, text, { kind: 'expired', id: +m[1]!, job: jobId(m[2]!), reason: 'Checkpoint expired before completing.' }));
     return false;
   }
   if (c0 === 70 /* F */ && ((m = RE.failedComplete.exec(msg)) || (m = RE.failedTrigger.exec(msg)))) {
@@ -208,34 +207,34 @@ export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true, seen
     const aborted = reason !== null && /FailoverRegion is restarting|Task has failed|The job has failed|CheckpointCoordinator shutdown|Coordinator is suspending|subsumed/.test(reason);
     const expired = reason !== null && /expired before completing/.test(reason);
     const id = /^\d+$/.test(m[1]!) ? +m[1]! : null;
-    facts.checkpoint(checkpointFact(base, { kind: aborted ? 'aborted' : expired ? 'expired' : 'failed', id, job: jobId(m[2]!), reason }));
+    facts.checkpoint(checkpointFact(e, text, { kind: aborted ? 'aborted' : expired ? 'expired' : 'failed', id, job: jobId(m[2]!), reason }));
     return aborted;
   }
   if (c0 === 84 && (m = RE.triggerFailedDueTo.exec(msg))) {
-    facts.checkpoint(checkpointFact(base, { kind: 'failed', id: +m[1]!, job: jobId(m[2]!), reason: facts.intern(m[3]!.slice(0, 300)) }));
+    facts.checkpoint(checkpointFact(e, text, { kind: 'failed', id: +m[1]!, job: jobId(m[2]!), reason: facts.intern(m[3]!.slice(0, 300)) }));
     return false;
   }
   if (c0 === 82 /* R */ && (m = RE.restoring.exec(msg))) {
-    facts.checkpoint(checkpointFact(base, { kind: 'restored', id: +m[2]!, job: jobId(m[1]!), reason: null }));
+    facts.checkpoint(checkpointFact(e, text, { kind: 'restored', id: +m[2]!, job: jobId(m[1]!), reason: null }));
     return false;
   }
   if (c0 === 74 /* J */ && (m = RE.jobTransition.exec(msg))) {
-    facts.keep('jobs', { ...base, kind: 'transition', job: jobId(m[2]!), name: facts.intern(m[1]!)!, from: facts.intern(m[3]!)!, to: facts.intern(m[4]!)!, cause: facts.intern(reasonOf(e)) });
+    facts.keep('jobs', { time: e.time, timeMs: e.timeMs, source: src, line: e.line, text: text(), kind: 'transition', job: jobId(m[2]!), name: facts.intern(m[1]!)!, from: facts.intern(m[3]!)!, to: facts.intern(m[4]!)!, cause: facts.intern(reasonOf(e)) });
     facts.vote(src, 'jobmanager', 5, 'job state changes');
     return false;
   }
   if (msg.includes(' to FAILED') && (m = RE.taskTransition.exec(msg))) {
     const loc = m[4] ? parseLocation(m[4]) : { resourceId: null, host: null };
-    facts.keep('taskFailures', { ...base, task: facts.intern(m[1]!)!, attempt: own(m[2]!), host: facts.intern(loc.host), resourceId: facts.intern(loc.resourceId) });
+    facts.keep('taskFailures', { time: e.time, timeMs: e.timeMs, source: src, line: e.line, text: text(), task: facts.intern(m[1]!)!, attempt: own(m[2]!), host: facts.intern(loc.host), resourceId: facts.intern(loc.resourceId) });
     return false;
   }
   if (((c0 >= 48 && c0 <= 57) || c0 === 84) && ((m = RE.restartTask.exec(msg)) || (m = RE.restartGlobal.exec(msg)))) {
     const global = RE.restartGlobal.test(msg);
-    facts.keep('jobs', { ...base, kind: global ? 'global-failover' : 'restart', job: null, name: null, from: null, to: null, cause: facts.intern(reasonOf(e)) });
+    facts.keep('jobs', { time: e.time, timeMs: e.timeMs, source: src, line: e.line, text: text(), kind: global ? 'global-failover' : 'restart', job: null, name: null, from: null, to: null, cause: facts.intern(reasonOf(e)) });
     return false;
   }
   if (c0 === 74 && (m = RE.terminal.exec(msg))) {
-    facts.keep('jobs', { ...base, kind: 'terminal', job: jobId(m[1]!), name: null, from: null, to: facts.intern(m[2]!)!, cause: facts.intern(reasonOf(e)) });
+    facts.keep('jobs', { time: e.time, timeMs: e.timeMs, source: src, line: e.line, text: text(), kind: 'terminal', job: jobId(m[1]!), name: null, from: null, to: facts.intern(m[2]!)!, cause: facts.intern(reasonOf(e)) });
   }
   return false;
 }
@@ -246,11 +245,15 @@ function mayBeSpace(c: number): boolean {
 }
 
 /** The process role a logger name belongs to, when only one side uses it. */
-export function roleOfLogger(logger: string): Role | null {
-  if (JM_LOGGER.test(logger)) return 'jobmanager';
-  if (TM_LOGGER.test(logger)) return 'taskmanager';
-  if (CLIENT_LOGGER.test(logger)) return 'client';
-  return null;
+export function roleOfLogger(logger: string): 'jobmanager' | 'taskmanager' | 'client' | null {
+  let role = loggerRoles.get(logger);
+  if (role === undefined) {
+    role = JM_LOGGER.test(logger) ? 'jobmanager' : TM_LOGGER.test(logger) ? 'taskmanager' : CLIENT_LOGGER.test(logger) ? 'client' : null;
+    if (loggerRoles.size >= 10_000) loggerRoles.clear();
+    // The key is a copy: the logger may be a slice of its whole record.
+    loggerRoles.set(own(logger), role);
+  }
+  return role;
 }
 
 function shortLogger(l: string): string {

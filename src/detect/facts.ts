@@ -147,6 +147,16 @@ export class Facts {
     this.omitted[kind]++;
   }
 
+  /**
+   * Counts facts another detector read and did not keep (its `omitted`): they lie between facts
+   * kept, and move no place in the ring of latest facts (settle() turns the ring by the facts
+   * written into it, not by those counted).
+   */
+  addOmitted(kind: 'checkpoints' | 'taskFailures' | 'jobs', n: number): void {
+    this.omitted[kind] += n;
+    this.ringBase[kind] += n;
+  }
+
   /** Puts each list's latest facts back in the order they were read (before the lists are read or exported). */
   settle(): void {
     for (const kind of ['checkpoints', 'taskFailures', 'jobs'] as const) {
@@ -203,7 +213,8 @@ export class Facts {
   /** Records a checkpoint line: on its job's timeline and, unless routine (triggered, completed), as a fact of its own. */
   checkpoint(c: CheckpointFact): void {
     if (c.id !== null && c.job !== null && c.kind !== 'restored') {
-      this.timeline.add(c.job, { kind: c.kind, id: c.id, time: c.time, source: c.source, line: c.line, reason: c.reason, ...(c.bytes !== undefined ? { bytes: c.bytes } : {}), ...(c.durationMs !== undefined ? { durationMs: c.durationMs } : {}) });
+      // The fact itself is the update (the timeline keeps none of it but its values).
+      this.timeline.add(c.job, c as CheckpointFact & { id: number; kind: Exclude<CheckpointFact['kind'], 'restored'> });
     }
     if (c.kind !== 'triggered' && c.kind !== 'completed') this.keep('checkpoints', c);
   }

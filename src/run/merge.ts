@@ -81,9 +81,9 @@ export function mergeState(d: Detector, state: DetectorState, continueSource: nu
   mergeTimeline(f.timeline, state.timeline, sourceOf, lineOffset);
   for (const t of state.taskFailures) f.keep('taskFailures', { ...t, source: sourceOf(t.source), line: shift(t.line) });
   for (const j of state.jobs) f.keep('jobs', { ...j, source: sourceOf(j.source), line: shift(j.line) });
-  f.omitted.checkpoints += state.omitted.checkpoints;
-  f.omitted.taskFailures += state.omitted.taskFailures;
-  f.omitted.jobs += state.omitted.jobs;
+  f.addOmitted('checkpoints', state.omitted.checkpoints);
+  f.addOmitted('taskFailures', state.omitted.taskFailures);
+  f.addOmitted('jobs', state.omitted.jobs);
   for (const [local, sf] of state.sourceFacts) {
     const target = f.source(sourceOf(local));
     for (const [role, v] of sf.votes) f.vote(sourceOf(local), role, v.score, v.reason);

@@ -102,9 +102,49 @@ const MASKS: Array<[RegExp, string, Guard]> = [
  * masked at the same places, and when the masks leave no digit their normalised texts are equal:
  * one entry serves every occurrence of a message whose numbers vary (offsets, counts, ports, ids).
  */
-const byDigitShape = new Map<string, string | null>();
+const byDigitShape = new Map<number, ShapeEntry[]>();
+/** Entries in byDigitShape (cleared when full). */
+let shapeEntries = 0;
 /** Longest message (characters of its first line) that byDigitShape remembers. */
 const MEMO_LONGEST = 256;
+
+/** A remembered message: its text (any one with this shape) and its normalised text. */
+interface ShapeEntry {
+  text: string;
+  masked: string | null;
+}
+
+/** A digit, but not the 0 of a 0x prefix (what the shape writes as 1). */
+function shapeDigit(t: string, i: number, c: number): boolean {
+  if (c < 48 || c > 57) return false;
+  if (c !== 48) return true;
+  const n = t.charCodeAt(i + 1);
+  return n !== 120 && n !== 88;
+}
+
+/** A hash of the text's digit shape, computed without building the shaped text. */
+function shapeHash(t: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    h = Math.imul(h ^ (shapeDigit(t, i, c) ? 49 : c), 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** True when two texts have the same digit shape. */
+function sameShape(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (!shapeDigit(a, i, x) || !shapeDigit(b, i, y)) return false;
+  }
+  // Where a 0 is followed by an x in one text only, the x meets a character other than itself
+  // at the next position, which is no digit: that returned false above.
+  return true;
+}
 
 /** Masks the variable parts of a message so that occurrences of one failure compare equal. */
 export function normaliseMessage(text: string): string {
@@ -114,17 +154,24 @@ export function normaliseMessage(text: string): string {
   // A long message mostly carries a payload that varies beyond its digits: remembering it would
   // only fill the memo (and the old generation) with entries that are never asked for again.
   if (t.length > MEMO_LONGEST) return maskMessage(t);
-  const shape = t.replace(ANY_DIGIT, '1');
-  const known = byDigitShape.get(shape);
-  if (known !== undefined) return known ?? maskMessage(t);
+  // Looked up by a hash of the shape, compared character by character: no shaped copy is built
+  // for the messages of a noisy log, most of which were seen before.
+  const h = shapeHash(t);
+  let bucket = byDigitShape.get(h);
+  if (bucket !== undefined) for (const k of bucket) if (sameShape(k.text, t)) return k.masked ?? maskMessage(t);
   const masked = maskMessage(t);
-  if (byDigitShape.size >= 4096) byDigitShape.clear();
-  byDigitShape.set(shape, ANY_DIGIT_ONE.test(masked) ? null : masked);
+  if (shapeEntries >= 4096) {
+    byDigitShape.clear();
+    shapeEntries = 0;
+    bucket = undefined;
+  }
+  const entry: ShapeEntry = { text: (' ' + t).slice(1), masked: ANY_DIGIT_ONE.test(masked) ? null : masked };
+  if (bucket === undefined) byDigitShape.set(h, [entry]);
+  else bucket.push(entry);
+  shapeEntries++;
   return masked;
 }
 
-/** A digit, but not the 0 of a 0x prefix (the one digit a mask names). */
-const ANY_DIGIT = /(?!0[xX])[0-9]/g;
 const ANY_DIGIT_ONE = /[0-9]/;
 
 /** Applies the masks to a text (normaliseMessage passes a message's first line), then folds whitespace and caps the length; no memo. */
@@ -225,7 +272,24 @@ const idCache = new Map<string, string>();
 
 /** Stable short id of fingerprint parts, e.g. `fp-3a9c1e2b7d`. */
 export function fingerprintId(p: FingerprintParts): string {
-  const text = `${p.exception}\n${p.message}\n${p.frames.join('\n')}`;
+  // A log line without an exception: its id by its normalised message alone (mostly one string
+  // remembered by normaliseMessage, whose hash V8 keeps), not by a text built for each occurrence.
+  if (p.exception === '' && p.frames.length === 0) {
+    let id = idByMessage.get(p.message);
+    if (id === undefined) {
+      id = idOfText(`\n${p.message}\n`);
+      if (idByMessage.size >= 10_000) idByMessage.clear();
+      idByMessage.set(p.message, id);
+    }
+    return id;
+  }
+  return idOfText(`${p.exception}\n${p.message}\n${p.frames.join('\n')}`);
+}
+
+/** Ids of messages without an exception, by the normalised message (bounded: cleared when full). */
+const idByMessage = new Map<string, string>();
+
+function idOfText(text: string): string {
   let id = idCache.get(text);
   if (id === undefined) {
     id = `fp-${createHash('sha1').update(text).digest('hex').slice(0, 10)}`;

@@ -12,7 +12,6 @@ import { readSampleCases } from '../../src/samples.js';
 import { toJson } from '../../src/report/json.js';
 import { scanKernel, type SearchEngine } from '../../src/scan/kernel.js';
 import { tempDir } from '../helpers.js';
-// @ts-expect-error: the benchmark's generator is plain JavaScript without declarations.
 import { generate } from '../../bench/generate.mjs';
 
 const patterns = loadPatterns();

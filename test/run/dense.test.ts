@@ -1,0 +1,52 @@
+// Logs full of failures (a crash-looping job) and noisy healthy logs, small enough for every test
+// run: each injected incident is found, nothing at severity error is made of harmless noise, and
+// the time grows linearly with the log (four times the log within ten times the time: work that
+// grew with what was seen before would take sixteen). The limits are bounds, not measurements:
+// `npm run bench -- --dense-only` measures (MB/s, peak RSS, the ratio to grep).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generate, INCIDENTS } from '../../bench/generate.mjs';
+import { diagnosePaths } from '../../src/diagnose.js';
+
+let dir: string;
+const log = (name: string): string => join(dir, name);
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'flink-doctor-dense-'));
+  await generate(log('dense-4.log'), 4, { density: 0.5, seed: 7 });
+  await generate(log('dense-16.log'), 16, { density: 0.5, seed: 7 });
+  await generate(log('noisy-8.log'), 8, { warnDensity: 6, seed: 11 });
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The fastest of `n` diagnoses of a log on one thread (seconds), and the last diagnosis. */
+async function timed(path: string, n = 2): Promise<{ secs: number; ids: string[]; errors: string[] }> {
+  let best = Infinity;
+  let d: Awaited<ReturnType<typeof diagnosePaths>> | null = null;
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    d = await diagnosePaths([path], { workers: 1 });
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  const findings = d!.findings;
+  return { secs: best, ids: findings.map((f) => f.id), errors: findings.filter((f) => f.severity === 'error' || f.severity === 'critical').map((f) => f.id) };
+}
+
+describe('logs full of failures', () => {
+  it('finds every incident among the failures, in time linear in the log', async () => {
+    const small = await timed(log('dense-4.log'));
+    const large = await timed(log('dense-16.log'));
+    for (const id of INCIDENTS) expect(large.ids).toContain(id);
+    expect(large.secs / small.secs).toBeLessThan(10);
+  });
+
+  it('raises no error on a noisy healthy log', async () => {
+    const noisy = await timed(log('noisy-8.log'), 1);
+    for (const id of INCIDENTS) expect(noisy.ids).toContain(id);
+    expect(noisy.errors.filter((id) => !INCIDENTS.includes(id))).toEqual([]);
+  });
+});
