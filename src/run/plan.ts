@@ -20,22 +20,27 @@ export const DEFAULT_MAX_MEMORY = 256 * MiB;
 
 /**
  * Resident memory of a scan on the calling thread alone: Node, the code, the patterns, the heap
- * kept within its budget (heap.ts), the read ring. Measured on two cores (24 GiB): 1 GiB
- * bench log, --workers 1, peak RSS 119–124 MiB (GNU time %M), rounded up.
+ * kept within its budget (heap.ts; its young generation held at 1 MiB semi-spaces), the read
+ * ring. Measured on two cores (24 GiB), 1 GiB bench log, peak RSS (GNU time %M): 96–105 MiB on
+ * one lane, 140–145 MiB on two; rounded up so that BASE_MEMORY + LANE_MEMORY covers two lanes.
  */
-export const BASE_MEMORY = 128 * MiB;
+export const BASE_MEMORY = 116 * MiB;
 /**
  * Resident memory each further lane (a worker thread) adds: its isolate and compiled code, its
- * heap within WORKER_OLD_MB and WORKER_YOUNG_MB (pool.ts), its read ring (3 × 1 MiB) and the
- * results it holds before they are merged. Measured on two cores: 33–38 MiB, 1 GiB bench log,
- * --workers 2 against --workers 1, rounded up. With the default budget: 4 lanes.
+ * heap within WORKER_OLD_MB and WORKER_YOUNG_MB (protocol.ts), its read ring (3 × 1 MiB in the
+ * kernel's memory) and the results it holds before they are merged. Measured on two cores with
+ * more lanes than cores (the lanes run, slower), 1 GiB bench log, peak RSS of 2, 4, 6, 7 and 8
+ * lanes: 140–145, 181–196, 229–243, 256–260, 278–292 MiB, about 23 MiB a lane from the
+ * second on; rounded up. With the default budget: 6 lanes (was 4 at 40 MiB a lane).
  */
-export const LANE_MEMORY = 40 * MiB;
+export const LANE_MEMORY = 28 * MiB;
 /**
  * Resident memory a pipeline's detecting worker adds: a lane's isolate and heap, and at most
  * MAX_IN_FLIGHT (8 MiB) of records handed on and not yet detected, without read buffers.
+ * Measured on two cores, peak RSS with --workers auto against 1: 1 GiB bench log 119–123 against
+ * 97–100 MiB, a directory of 4 × 256 MiB 125–136 against 96–99 MiB.
  */
-export const PIPELINE_MEMORY = 40 * MiB;
+export const PIPELINE_MEMORY = 28 * MiB;
 
 /**
  * With 'auto', lanes are used from this much input on. A worker thread first loads its code and
