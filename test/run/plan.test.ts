@@ -116,15 +116,15 @@ function sparseLog(path: string, size: number): InputSource {
 describe('tasks spread over lanes', () => {
   it('cuts the input into ranges of a quarter of a lane\'s share, within the smallest and largest range', () => {
     expect(rangeBytesFor(GiB, 2)).toBe(RANGE_BYTES);
-    expect(rangeBytesFor(GiB, 16)).toBe(16 * MiB);
-    expect(rangeBytesFor(GiB, 64)).toBe(MIN_RANGE_BYTES);
-    expect(rangeBytesFor(170 * MiB, 2)).toBe(Math.ceil((170 * MiB) / 8));
-    // A 1 GiB file on 16 lanes: 64 ranges (17 of 64 MiB left one lane scanning the last alone).
-    expect(rangeCount(GiB, rangeBytesFor(GiB, 16), 16, SPLIT_MIN_BYTES)).toBe(64);
+    expect(rangeBytesFor(GiB, 6)).toBe(Math.ceil(GiB / 24));
+    expect(rangeBytesFor(GiB, 16)).toBe(MIN_RANGE_BYTES);
+    expect(rangeBytesFor(170 * MiB, 2, { rangeBytes: RANGE_BYTES, minRangeBytes: MiB })).toBe(Math.ceil((170 * MiB) / 8));
+    // A 1 GiB file on 16 lanes: 32 ranges (17 of 64 MiB left one lane scanning the last alone).
+    expect(rangeCount(GiB, rangeBytesFor(GiB, 16), 16, SPLIT_MIN_BYTES)).toBe(32);
     expect(rangeCount(GiB, rangeBytesFor(GiB, 2), 2, SPLIT_MIN_BYTES)).toBe(16);
     // One lane: whole files; a small file whole; a file from SPLIT_MIN_BYTES in at least one range per lane.
     expect(rangeCount(GiB, RANGE_BYTES, 1, SPLIT_MIN_BYTES)).toBe(1);
-    expect(rangeCount(10 * MiB, 16 * MiB, 4, SPLIT_MIN_BYTES)).toBe(1);
+    expect(rangeCount(10 * MiB, MIN_RANGE_BYTES, 4, SPLIT_MIN_BYTES)).toBe(1);
     expect(rangeCount(SPLIT_MIN_BYTES, RANGE_BYTES, 8, SPLIT_MIN_BYTES)).toBe(8);
   });
 
