@@ -215,7 +215,7 @@ for (const [what, [one, many]] of Object.entries(lanes)) {
   console.log(`${input}: ${base} ${one.fd.toFixed(2)} s, the default (${many.threads} thread${many.threads === 1 ? '' : 's'}) ${many.fd.toFixed(2)} s: ${(one.fd / many.fd).toFixed(2)}x`);
 }
 // Scaling: the same inputs on 1, 2, 4, … lanes, alternated run by run with the baselines.
-const { usableCores } = await import(join(root, 'dist', 'scan', 'plan.js'));
+const { usableCores } = await import(join(root, 'dist', 'run', 'plan.js'));
 const cores = usableCores();
 const laneCounts = flag('--lanes', null)?.split(',').map(Number) ?? [1, 2, 4, 8, 16].filter((n) => n <= cores).concat(cores > 1 && ![2, 4, 8, 16].includes(cores) ? [cores] : []);
 const rg = rgBin !== null;
