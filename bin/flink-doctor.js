@@ -3,13 +3,13 @@
 // must not keep the process alive after Ctrl-C). Ctrl-C is caught before anything else loads, so
 // an early interrupt still gives the partial report; SIGTERM (a container stopping, `timeout`)
 // is handled the same way and exits 143. A closed stdout (| head) ends quietly.
-// The main thread's heap is not sized here: V8 fixes the main isolate's heap geometry (semi-space
-// and old-generation limits) when Node starts, and v8.setFlagsFromString('--max-semi-space-size=…')
-// or '--max-old-space-size=…' afterwards was measured to change nothing (the new space stays at
-// V8's 32 MiB). Restarting Node with the flags would hold two processes. The main thread's heap is
-// bounded instead by the scan's heap budget (forced collections, scan/heap.ts), the workers' by
-// explicit resourceLimits (scan/pool.ts), the lanes by --max-memory (scan/plan.ts). A user may
-// still start it as `node --max-semi-space-size=4 bin/flink-doctor.js` (or NODE_OPTIONS).
+// The main thread's young generation is held at the size it starts with from the first line,
+// before the bundle loads (src/run/heap.ts, holdYoungGeneration, says why and holds it during
+// the scan); its old generation by the scan's heap budget (forced collections, run/heap.ts), the
+// workers' heaps by explicit limits (run/protocol.ts), the lanes by --max-memory (run/plan.ts).
+import { setFlagsFromString } from 'node:v8';
+
+setFlagsFromString('--semi-space-growth-factor=1');
 const interrupt = new AbortController();
 process.once('SIGINT', () => interrupt.abort('SIGINT'));
 process.once('SIGTERM', () => interrupt.abort('SIGTERM'));

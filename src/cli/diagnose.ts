@@ -10,7 +10,7 @@ import type { Diagnosis } from '../model.js';
 import { MapFileError, writeMapFile } from '../redact/map-file.js';
 import { Redactor } from '../redact/redactor.js';
 import { visible } from '../report/escape.js';
-import { HEAP_BUDGET } from '../run/heap.js';
+import { HEAP_BUDGET, holdYoungGeneration } from '../run/heap.js';
 import { progressLine, UsageError, type Io } from './io.js';
 import { liveOptions, parseTime, type ScanOpts } from './options.js';
 
@@ -20,6 +20,8 @@ export async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'form
     io.stderr.write('flink-doctor: no input. Give log files or directories, or pipe a log: kubectl logs tm-pod | flink-doctor\nRun flink-doctor --help for more.\n');
     return null;
   }
+  // Before the patterns load: the scan's heap is held from its start (run/heap.ts).
+  holdYoungGeneration();
   let patterns: Pattern[];
   for (const d of opts.patterns) if (!existsSync(d)) throw new UsageError(`--patterns ${d}: no such directory`);
   patterns = loadPatterns([BUILTIN_PATTERN_DIR, ...opts.patterns]);

@@ -12,7 +12,7 @@ import type { DetectionSetup } from '../setup.js';
 import { exportState, TaskFeeder, type DetectorState } from './merge.js';
 import { recordLines, type RawEvent, type RecordForm } from '../scan/record.js';
 import type { ScanMessage } from './task.js';
-import { heapCheck } from './heap.js';
+import { heapCheck, workerStarted } from './heap.js';
 import { WORKER_LIMITS, WORKER_URL, type PipelineSetup } from './protocol.js';
 
 /** From the detecting thread to the scanning one: a batch of records was detected, or the results. */
@@ -137,6 +137,7 @@ export class Pipeline {
   static start(setup: PipelineSetup, signal?: AbortSignal): Pipeline {
     const stop = new SharedArrayBuffer(4);
     const worker = new Worker(WORKER_URL, { workerData: { ...setup, stop }, resourceLimits: WORKER_LIMITS });
+    worker.once('online', workerStarted);
     const p = new Pipeline(worker, setup.literals);
     p.stopFlag = new Int32Array(stop);
     if (signal) {

@@ -20,22 +20,27 @@ export const DEFAULT_MAX_MEMORY = 256 * MiB;
 
 /**
  * Resident memory of a scan on the calling thread alone: Node, the code, the patterns, the heap
- * kept within its budget (heap.ts), the read ring. Measured on two cores (24 GiB): 1 GiB
- * bench log, --workers 1, peak RSS 119–124 MiB (GNU time %M), rounded up.
+ * kept within its budget (heap.ts; its young generation held at 1 MiB semi-spaces), the read
+ * ring. Measured on two cores (24 GiB), 1 GiB bench log, peak RSS (GNU time %M): 96–105 MiB on
+ * one lane, 140–145 MiB on two; rounded up so that BASE_MEMORY + LANE_MEMORY covers two lanes.
  */
-export const BASE_MEMORY = 128 * MiB;
+export const BASE_MEMORY = 116 * MiB;
 /**
  * Resident memory each further lane (a worker thread) adds: its isolate and compiled code, its
- * heap within WORKER_OLD_MB and WORKER_YOUNG_MB (pool.ts), its read ring (3 × 1 MiB) and the
- * results it holds before they are merged. Measured on two cores: 33–38 MiB, 1 GiB bench log,
- * --workers 2 against --workers 1, rounded up. With the default budget: 4 lanes.
+ * heap within WORKER_OLD_MB and WORKER_YOUNG_MB (protocol.ts), its read ring (3 × 1 MiB in the
+ * kernel's memory) and the results it holds before they are merged. Measured on two cores with
+ * more lanes than cores (the lanes run, slower), 1 GiB bench log, peak RSS of 2, 4, 6, 7 and 8
+ * lanes: 140–145, 181–196, 229–243, 256–260, 278–292 MiB, about 23 MiB a lane from the
+ * second on; rounded up. With the default budget: 6 lanes (was 4 at 40 MiB a lane).
  */
-export const LANE_MEMORY = 40 * MiB;
+export const LANE_MEMORY = 28 * MiB;
 /**
  * Resident memory a pipeline's detecting worker adds: a lane's isolate and heap, and at most
  * MAX_IN_FLIGHT (8 MiB) of records handed on and not yet detected, without read buffers.
+ * Measured on two cores, peak RSS with --workers auto against 1: 1 GiB bench log 119–123 against
+ * 97–100 MiB, a directory of 4 × 256 MiB 125–136 against 96–99 MiB.
  */
-export const PIPELINE_MEMORY = 40 * MiB;
+export const PIPELINE_MEMORY = 28 * MiB;
 
 /**
  * With 'auto', lanes are used from this much input on. A worker thread first loads its code and
@@ -171,26 +176,57 @@ export function planLanes(p: PlanInput): LanePlan {
 export interface Tuning {
   /** Inputs smaller than this are scanned on the calling thread, whatever the lanes asked for. */
   parallelMinBytes: number;
-  /** Plain files from this size are split into byte ranges when lanes run. */
+  /** Plain files from this size are split into at least as many byte ranges as lanes run. */
   splitMinBytes: number;
   /** With 'auto': plain text from which the calling thread scans and a worker detects. */
   pipelineMinBytes: number;
-  /** Size of the byte ranges a split file is cut into. */
+  /** Largest byte range a split file is cut into. */
   rangeBytes: number;
+  /** Smallest byte range a file is cut into to spread the input over the lanes (below rangeBytes). */
+  minRangeBytes: number;
 }
 
 /** Inputs below this size are scanned in-process: starting workers would cost more than it saves. */
 export const PARALLEL_MIN_BYTES = 64 * MiB;
-/** Plain files from this size are split into byte ranges scanned in parallel. */
+/** Plain files from this size are split into at least one byte range per lane. */
 export const SPLIT_MIN_BYTES = 128 * MiB;
 /**
- * Size of the byte ranges a large file is split into: small enough that a worker which starts
- * late (a new thread loads its code and patterns first) still gets its share, and that the lanes
- * end together; large enough that merging the ranges' results costs little.
+ * Largest byte range a large file is split into: small enough that a worker which starts late (a
+ * new thread loads its code and patterns first) still gets its share, and that the lanes end
+ * together; large enough that merging the ranges' results costs little.
  */
 export const RANGE_BYTES = 64 * MiB;
+/**
+ * Smallest byte range a file is split into so that the lanes end together (see rangeBytesFor):
+ * each task costs a detector of its own, the alignment of its ends and a merge. Measured on two
+ * cores, 1 GiB bench log on two lanes, three alternated runs: ranges of 64 and 32 MiB the same
+ * processor time (2.24–2.33 s against 2.18–2.30 s), of 16 MiB 2.6–3.9 s, of 8 MiB 3.3–5.7 s.
+ */
+export const MIN_RANGE_BYTES = 32 * MiB;
+/** Tasks per lane the plain input is cut into, at least (within MIN_RANGE_BYTES and RANGE_BYTES). */
+export const TASKS_PER_LANE = 4;
 
-export const TUNING: Tuning = { parallelMinBytes: PARALLEL_MIN_BYTES, splitMinBytes: SPLIT_MIN_BYTES, pipelineMinBytes: AUTO_PIPELINE_MIN_BYTES, rangeBytes: RANGE_BYTES };
+export const TUNING: Tuning = { parallelMinBytes: PARALLEL_MIN_BYTES, splitMinBytes: SPLIT_MIN_BYTES, pipelineMinBytes: AUTO_PIPELINE_MIN_BYTES, rangeBytes: RANGE_BYTES, minRangeBytes: MIN_RANGE_BYTES };
+
+/**
+ * Size of the byte ranges files are cut into for `lanes` lanes and `totalBytes` of input: a
+ * TASKS_PER_LANE-th of a lane's share, within [minRangeBytes, rangeBytes]. The lanes take tasks
+ * largest first from one queue, so once the largest tasks are taken a lane never waits on more
+ * than one range of another: with a directory of a 120 MiB file and small ones on 2 lanes, the
+ * large file is cut into four ranges instead of left whole for one lane while the other idles;
+ * a 1 GiB file on 16 lanes into 32 ranges of 32 MiB, not 17 of 64 MiB (16 lanes on the first
+ * 16, one lane on the 17th).
+ */
+export function rangeBytesFor(totalBytes: number, lanes: number, tuning: Pick<Tuning, 'rangeBytes' | 'minRangeBytes'> = TUNING): number {
+  const share = Math.ceil(totalBytes / Math.max(1, lanes * TASKS_PER_LANE));
+  return Math.max(1, Math.min(tuning.rangeBytes, Math.max(tuning.minRangeBytes, share)));
+}
+
+/** Byte ranges a plain file of `size` bytes is split into (1: whole), `piece` being rangeBytesFor's. */
+export function rangeCount(size: number, piece: number, lanes: number, splitMinBytes: number): number {
+  if (lanes <= 1 || size <= 0) return 1;
+  return Math.max(Math.ceil(size / piece), size >= splitMinBytes ? lanes : 1);
+}
 
 /** What a caller asks of the execution. */
 export interface ExecutionSettings {
@@ -240,7 +276,7 @@ export async function planExecution(inputs: InputSource[], setup: DetectionSetup
   const plain = workers === 'auto' && cores >= 2 && inputBytes >= tuning.pipelineMinBytes ? await plainBytes(inputs, tuning.pipelineMinBytes) : 0;
   const lanePlan = planLanes({ inputBytes, plainBytes: plain, cores, maxMemory: settings.maxMemory ?? DEFAULT_MAX_MEMORY, workers, pipelineMinBytes: tuning.pipelineMinBytes });
   const canStart = setup.patternDirs !== null && workersAvailable();
-  const tasks = await planTasks(inputs, canStart ? lanePlan.lanes : 1, tuning);
+  const tasks = await planTasks(inputs, canStart && inputBytes >= tuning.parallelMinBytes ? lanePlan.lanes : 1, tuning, inputBytes);
   let mode: ExecutionPlan['mode'] = 'one';
   if (lanePlan.lanes > 1 && tasks.length > 1 && canStart && tasks.every((t) => t.input.path) && inputBytes >= tuning.parallelMinBytes) mode = 'lanes';
   else if (lanePlan.mode === 'pipeline' && !setup.everyRecord && canStart && tasks.every((t) => !t.range)) mode = 'pipeline';
@@ -250,13 +286,15 @@ export async function planExecution(inputs: InputSource[], setup: DetectionSetup
   return { mode, lanes, tasks, inputBytes, heapBudget: Math.floor(budget / lanes), settleBudget: budget };
 }
 
-/** One task per input; large plain files become one task per byte range when lanes may run. */
-async function planTasks(inputs: InputSource[], lanes: number, tuning: Tuning): Promise<Task[]> {
+/** One task per input; plain files larger than a range (rangeBytesFor) become one task per byte range when lanes may run. */
+export async function planTasks(inputs: InputSource[], lanes: number, tuning: Tuning, totalBytes: number): Promise<Task[]> {
   const tasks: Task[] = [];
+  const piece = rangeBytesFor(totalBytes, lanes, tuning);
   for (const input of inputs) {
     const size = lanes > 1 && input.path ? await fileSize(input.path) : 0;
-    if (lanes > 1 && input.path && input.kind === 'log' && size >= tuning.splitMinBytes && size > 0 && (await isPlainText(input.path))) {
-      for (const range of splitRanges(size, Math.max(lanes, Math.ceil(size / tuning.rangeBytes)))) tasks.push({ input, range, bytes: range.end - range.start });
+    const n = input.path && input.kind === 'log' ? rangeCount(size, piece, lanes, tuning.splitMinBytes) : 1;
+    if (n > 1 && (await isPlainText(input.path!))) {
+      for (const range of splitRanges(size, n)) tasks.push({ input, range, bytes: range.end - range.start });
       continue;
     }
     tasks.push({ input, range: null, bytes: size });

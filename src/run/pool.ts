@@ -4,6 +4,7 @@
 // free takes the next one, so no lane idles while another still has a large file ahead of it.
 
 import { Worker } from 'node:worker_threads';
+import { workerStarted } from './heap.js';
 import { WORKER_LIMITS, WORKER_URL, type WorkerReply, type WorkerSetup, type WorkerTask } from './protocol.js';
 
 /**
@@ -56,6 +57,7 @@ export async function runPool(
       for (let i = local ? 1 : 0; i < lanes; i++) {
         const w = new Worker(WORKER_URL, { workerData: setup, resourceLimits: WORKER_LIMITS });
         workers.push(w);
+        w.once('online', workerStarted);
         w.on('message', (r: WorkerReply) => {
           dispatch(w);
           receive(r);

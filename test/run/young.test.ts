@@ -1,0 +1,66 @@
+// The command line holds the main thread's young generation at the size it starts with (1 MiB
+// semi-spaces) instead of letting V8 grow it to 16 MiB ones, also after worker threads started
+// (V8 raises the growth factor again whenever it sets up an isolate). Run in child processes
+// against the build: the test runner's own heap has grown long before.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: the benchmark's generator is plain JavaScript
+import { generate } from '../../bench/generate.mjs';
+import { tempDir } from '../helpers.js';
+
+const built = existsSync('dist/run/heap.js') && existsSync('dist/cli/bundle.js');
+const MiB = 1 << 20;
+
+/** Prints the main thread's new space (both semi-spaces) when the process exits. */
+const REPORT_NEW_SPACE = `data:text/javascript,${encodeURIComponent(
+  "import { getHeapSpaceStatistics } from 'node:v8'; process.on('exit', () => process.stderr.write('new_space=' + getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size + '\\n'));",
+)}`;
+
+function newSpace(stderr: string): number {
+  const m = /new_space=(\d+)/.exec(stderr);
+  if (!m) throw new Error(`no new space reported: ${stderr}`);
+  return Number(m[1]);
+}
+
+/** Short-lived objects of which a share survives a few young collections, as a scan makes them. */
+const CHURN = 'const churn = () => { let keep = []; for (let i = 0; i < 2e6; i++) { keep.push({ a: i, b: "x" + i }); if (keep.length > 100000) keep = []; } };';
+
+function child(script: string): string {
+  return execFileSync(process.execPath, ['--import', REPORT_NEW_SPACE, '--input-type=module', '-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+describe.skipIf(!built)('young generation of the main thread', () => {
+  const heap = JSON.stringify(resolve('dist/run/heap.js'));
+
+  it('stays at its starting size once held, also after a worker thread started', () => {
+    const script = (again: boolean): string => `
+      import { Worker } from 'node:worker_threads';
+      import { once } from 'node:events';
+      import { holdYoungGeneration, workerStarted } from ${heap};
+      ${CHURN}
+      holdYoungGeneration();
+      churn();
+      const w = new Worker('setTimeout(() => {}, 100)', { eval: true });
+      await once(w, 'online');
+      ${again ? 'workerStarted();' : ''}
+      churn();
+      const s = (await import('node:v8')).getHeapSpaceStatistics().find((x) => x.space_name === 'new_space').space_size;
+      process.stdout.write(String(s));
+      await once(w, 'exit');
+    `;
+    expect(Number(child(script(true)))).toBeLessThanOrEqual(2 * MiB);
+    // Without setting it again, the worker's set-up lets the young generation grow (what the test guards against).
+    expect(Number(child(script(false)))).toBeGreaterThan(4 * MiB);
+  });
+
+  it('is held by the command line through a scan', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'tm.log');
+    await generate(log, 24, { seed: 7 });
+    const r = spawnSync(process.execPath, ['--import', REPORT_NEW_SPACE, 'bin/flink-doctor.js', '-q', '-f', 'json', '--workers', '1', log], { encoding: 'utf8', maxBuffer: 64 * MiB });
+    expect(newSpace(r.stderr)).toBeLessThanOrEqual(2 * MiB);
+  });
+});
