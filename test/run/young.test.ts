@@ -7,7 +7,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: the benchmark's generator is plain JavaScript
 import { generate } from '../../bench/generate.mjs';
 import { tempDir } from '../helpers.js';
 
