@@ -11,7 +11,7 @@ import { MapFileError, writeMapFile } from '../redact/map-file.js';
 import { Redactor } from '../redact/redactor.js';
 import { visible } from '../report/escape.js';
 import { HEAP_BUDGET, holdYoungGeneration } from '../run/heap.js';
-import { progressLine, UsageError, type Io } from './io.js';
+import { progressLine, stopOnSignals, UsageError, type Io } from './io.js';
 import { liveOptions, parseTime, type ScanOpts } from './options.js';
 
 /** Scans the inputs and, with --redact, returns the redacted copy (writing --redact-map); null: nothing to read. */
@@ -32,28 +32,19 @@ export async function diagnoseForCli(paths: string[], opts: Omit<ScanOpts, 'form
   const since = opts.since ? parseTime(opts.since, '--since') : null;
   const until = opts.until ? parseTime(opts.until, '--until') : null;
 
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  if (io.signal) io.signal.addEventListener('abort', onSigint, { once: true });
-  else {
-    process.once('SIGINT', onSigint);
-    process.once('SIGTERM', onSigint);
-  }
-  if (io.signal?.aborted) controller.abort();
+  const stop = stopOnSignals(io);
   let diagnosis;
   try {
     const progress = !opts.quiet && (io.stderr as { isTTY?: boolean }).isTTY ? progressLine(io.stderr) : null;
     diagnosis = await diagnosePaths(
       paths,
-      { patterns, patternDirs: opts.patterns, since, until, ignore, signal: controller.signal, workers: opts.workers ?? 'auto', heapBudget: HEAP_BUDGET, live: liveOptions(opts), ...(opts.saveLive ? { saveLive: opts.saveLive } : {}), ...(opts.maxInflated ? { maxInflated: opts.maxInflated } : {}), ...(opts.maxMemory ? { maxMemory: opts.maxMemory } : {}), ...(progress ? { onProgress: progress.update } : {}) },
+      { patterns, patternDirs: opts.patterns, since, until, ignore, signal: stop.signal, workers: opts.workers ?? 'auto', heapBudget: HEAP_BUDGET, live: liveOptions(opts), ...(opts.saveLive ? { saveLive: opts.saveLive } : {}), ...(opts.maxInflated ? { maxInflated: opts.maxInflated } : {}), ...(opts.maxMemory ? { maxMemory: opts.maxMemory } : {}), ...(progress ? { onProgress: progress.update } : {}) },
       io.stdin,
     );
     progress?.clear();
     diagnosis.warnings.unshift(...ignoreWarnings);
   } finally {
-    process.removeListener('SIGINT', onSigint);
-    process.removeListener('SIGTERM', onSigint);
-    io.signal?.removeEventListener('abort', onSigint);
+    stop.release();
   }
   const warn = (d: Diagnosis): void => {
     if (!opts.quiet) for (const w of d.warnings) io.stderr.write(`flink-doctor: warning: ${visible(w.source)}: ${visible(w.message)}\n`);

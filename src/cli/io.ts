@@ -1,6 +1,6 @@
 // Where the CLI writes and how it fails: the streams it is given (Io), the error a user can fix
 // (UsageError, one line and exit code 2), writing a report to -o's file or standard output, and
-// the progress line on a terminal.
+// the progress line on a terminal, and the stop a user asks for (Ctrl-C, SIGTERM).
 
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Progress } from '../diagnose.js';
@@ -13,6 +13,29 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** Aborted on Ctrl-C or SIGTERM (set by the entry point); without it the scan installs its own handlers. */
   signal?: AbortSignal;
+}
+
+/**
+ * An abort signal for one scan: it fires on the entry point's signal (io.signal) or, without one,
+ * on SIGINT and SIGTERM, whose handlers are installed here. release() removes them.
+ */
+export function stopOnSignals(io: Io): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  if (io.signal) io.signal.addEventListener('abort', stop, { once: true });
+  else {
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  }
+  if (io.signal?.aborted) controller.abort();
+  return {
+    signal: controller.signal,
+    release: () => {
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+      io.signal?.removeEventListener('abort', stop);
+    },
+  };
 }
 
 /** A failure the user can fix: printed as one line, exit code 2. */

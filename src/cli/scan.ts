@@ -14,7 +14,7 @@ import { reportParts } from '../report/index.js';
 import { findingJson as toJsonFinding } from '../report/json.js';
 import { findingText } from '../report/text.js';
 import { diagnoseForCli } from './diagnose.js';
-import { UsageError, writeReport, type Io } from './io.js';
+import { stopOnSignals, UsageError, writeReport, type Io } from './io.js';
 import { parseCount, type ScanOpts } from './options.js';
 
 export async function scanAction(paths: string[], opts: ScanOpts, io: Io): Promise<number> {
@@ -47,13 +47,7 @@ async function followAction(paths: string[], opts: ScanOpts, io: Io): Promise<nu
   const patterns = loadPatterns([BUILTIN_PATTERN_DIR, ...opts.patterns]);
   const ignore = opts.ignore ? readIgnoreFile(opts.ignore) : existsSync('.flink-doctor-ignore') ? readIgnoreFile('.flink-doctor-ignore') : [];
   if (!opts.quiet) for (const w of unknownRuleIds(ignore, patterns.map((p) => p.id))) io.stderr.write(`flink-doctor: warning: ${w.source}: ${w.message}\n`);
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  if (io.signal) io.signal.addEventListener('abort', onSigint, { once: true });
-  else {
-    process.once('SIGINT', onSigint);
-    process.once('SIGTERM', onSigint);
-  }
+  const stop = stopOnSignals(io);
   const color = opts.color && !!io.stdout.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
   const c = new Chalk({ level: color ? 1 : 0 });
   const now = (): string => new Date().toISOString().slice(11, 19);
@@ -63,7 +57,7 @@ async function followAction(paths: string[], opts: ScanOpts, io: Io): Promise<nu
     findings = await follow(paths.length ? paths : ['-'], {
       patterns,
       ignore,
-      signal: controller.signal,
+      signal: stop.signal,
       stdin: io.stdin,
       interval: opts.followInterval ?? 1000,
       onWarning: (w) => {
@@ -80,9 +74,7 @@ async function followAction(paths: string[], opts: ScanOpts, io: Io): Promise<nu
       },
     });
   } finally {
-    process.removeListener('SIGINT', onSigint);
-    process.removeListener('SIGTERM', onSigint);
-    io.signal?.removeEventListener('abort', onSigint);
+    stop.release();
   }
   // The final summary: every finding at the end of the input (or at Ctrl-C).
   const ordered = orderedFindings(findings).map((f) => visibleDeep(f));

@@ -356,15 +356,17 @@ function insertHit(hits: HitList, p: number, li: number): void {
   lit[i] = li;
 }
 
-/** Start of the m-byte window of `b` whose last block (what triggers a comparison) and other blocks (what shortens shifts) are least likely. */
-function quietestWindow(b: Buffer, m: number): number {
+/**
+ * Start of the m-byte window of `b` whose blocks cost least by `blockCost` (the cost of the block
+ * ending at q): its last block (what triggers a comparison) weighs a hundred times the others
+ * (what shorten shifts).
+ */
+function cheapestWindow(b: Buffer, m: number, blockCost: (q: number) => number): number {
   let best = 0;
   let bestCost = Infinity;
-  // How likely the block ending at q is.
-  const w = (q: number): number => BYTE_WEIGHT[b[q - 2]!]! * BYTE_WEIGHT[b[q - 1]!]! * BYTE_WEIGHT[b[q]!]!;
   for (let o = 0; o + m <= b.length; o++) {
-    let cost = 100 * w(o + m - 1);
-    for (let q = o + 2; q < o + m - 1; q++) cost += w(q);
+    let cost = 100 * blockCost(o + m - 1);
+    for (let q = o + 2; q < o + m - 1; q++) cost += blockCost(q);
     if (cost < bestCost) {
       bestCost = cost;
       best = o;
@@ -373,25 +375,18 @@ function quietestWindow(b: Buffer, m: number): number {
   return best;
 }
 
+/** The window of `b` whose blocks are least likely in log text (by the byte model). */
+function quietestWindow(b: Buffer, m: number): number {
+  return cheapestWindow(b, m, (q) => BYTE_WEIGHT[b[q - 2]!]! * BYTE_WEIGHT[b[q - 1]!]! * BYTE_WEIGHT[b[q]!]!);
+}
+
 /**
- * Start of the m-byte window of `b` whose blocks are rarest by `counts` (occurrences of each
- * block index in a sample of the text): its last block (what triggers a comparison) weighs a
- * hundred times the others (what shorten shifts). Between windows the sample rates alike (blocks
- * it does not hold), the byte model decides: its weight is a small fraction of one occurrence.
+ * The window of `b` whose blocks are rarest by `counts` (occurrences of each block index in a
+ * sample of the text). Between windows the sample rates alike (blocks it does not hold), the byte
+ * model decides: its weight is a small fraction of one occurrence.
  */
 function rarestWindow(b: Buffer, m: number, counts: Uint32Array): number {
-  let best = 0;
-  let bestCost = Infinity;
-  const c = (q: number): number => counts[block(b[q - 2]!, b[q - 1]!, b[q]!)]! + 0.01 * BYTE_WEIGHT[b[q - 2]!]! * BYTE_WEIGHT[b[q - 1]!]! * BYTE_WEIGHT[b[q]!]!;
-  for (let o = 0; o + m <= b.length; o++) {
-    let cost = 100 * c(o + m - 1);
-    for (let q = o + 2; q < o + m - 1; q++) cost += c(q);
-    if (cost < bestCost) {
-      bestCost = cost;
-      best = o;
-    }
-  }
-  return best;
+  return cheapestWindow(b, m, (q) => counts[block(b[q - 2]!, b[q - 1]!, b[q]!)]! + 0.01 * BYTE_WEIGHT[b[q - 2]!]! * BYTE_WEIGHT[b[q - 1]!]! * BYTE_WEIGHT[b[q]!]!);
 }
 
 /** Literals shorter than a block (one or two bytes): each found with indexOf. */
