@@ -59,15 +59,17 @@ export const AUTO_LANES_MIN_BYTES = 1 << 30;
  */
 export const AUTO_LANES_MIN_CORES = 4;
 /**
- * With 'auto', a pipeline (the calling thread scans, a worker parses and detects) is used from this
- * much plain text on when lanes are not: on two cores the worker's start-up was measured to cost
- * as much as it saves at about 256 MiB. Measured again on two loaded cores (load average 6–7,
- * medians of 3 alternated runs, wall time): 128 MiB, one thread 1.17 s against the pipeline
- * 1.40 s; 256 MiB, 1.41 s against 1.54 s; 1 GiB (load 8–9), 3.84 s against 3.64 s. Not yet
- * measured on more cores (there lanes take over from AUTO_LANES_MIN_BYTES).
- * Compressed input keeps the second core busy inflating.
+ * With 'auto', a pipeline (the calling thread scans, a worker parses and detects) would be used
+ * from this much plain text on when lanes are not: never. Since the scan kernel got faster than
+ * detection, the worker has most of the work and the hand-off of records costs more than the
+ * overlap saves. Measured on two quiet cores (load average 1.0–1.4), medians of 3 to 5 alternated
+ * runs, wall time / peak RSS, the pipeline against one thread: 1 GiB bench log 1.25–1.35 s against
+ * 1.23–1.31 s (124 against 90 MiB); the same with 6 times its WARN records 3.26 against 2.57 s
+ * (165 against 104 MiB); a crash-looping 1 GiB log 11.3 against 8.35 s (293 against 238 MiB);
+ * 4 GiB bench log 3.91 against 4.02 s (148 against 100 MiB). The pipeline stays for a plan that
+ * asks for it (Tuning.pipelineMinBytes; the equivalence tests run it).
  */
-export const AUTO_PIPELINE_MIN_BYTES = 384 << 20;
+export const AUTO_PIPELINE_MIN_BYTES = Number.POSITIVE_INFINITY;
 
 /** Cores a cgroup v2 `cpu.max` allows ("max 100000": no limit, "150000 100000": 1.5), or null. */
 export function parseCpuMax(text: string): number | null {

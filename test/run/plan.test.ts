@@ -73,16 +73,16 @@ describe('lane plan', () => {
     for (const cores of [1, 2, 4, 16, 64]) expect(planLanes({ ...base, inputBytes: 10 * MiB, plainBytes: 10 * MiB, cores, workers: 'auto' })).toEqual({ mode: 'one', lanes: 1 });
   });
 
-  it("with 'auto', a pipeline on two or three cores from its threshold of plain text", () => {
-    const big = { ...base, inputBytes: AUTO_PIPELINE_MIN_BYTES, plainBytes: AUTO_PIPELINE_MIN_BYTES, workers: 'auto' as const };
-    expect(planLanes({ ...big, cores: 1 })).toEqual({ mode: 'one', lanes: 1 });
-    expect(planLanes({ ...big, cores: 2 })).toEqual({ mode: 'pipeline', lanes: 1 });
-    expect(planLanes({ ...big, cores: 2, inputBytes: 8 * GiB })).toEqual({ mode: 'pipeline', lanes: 1 });
-    expect(planLanes({ ...big, cores: 3, inputBytes: 8 * GiB })).toEqual({ mode: 'pipeline', lanes: 1 });
+  it("with 'auto', no pipeline on two or three cores unless the plan's threshold asks for one", () => {
+    const big = { ...base, inputBytes: 8 * GiB, plainBytes: 8 * GiB, workers: 'auto' as const };
+    expect(AUTO_PIPELINE_MIN_BYTES).toBe(Number.POSITIVE_INFINITY);
+    for (const cores of [1, 2, 3]) expect(planLanes({ ...big, cores })).toEqual({ mode: 'one', lanes: 1 });
+    expect(planLanes({ ...big, cores: 1, pipelineMinBytes: 0 })).toEqual({ mode: 'one', lanes: 1 });
+    expect(planLanes({ ...big, cores: 2, pipelineMinBytes: 384 * MiB })).toEqual({ mode: 'pipeline', lanes: 1 });
+    expect(planLanes({ ...big, cores: 3, plainBytes: MiB, pipelineMinBytes: 0 })).toEqual({ mode: 'pipeline', lanes: 1 });
     // Compressed input: no pipeline (inflating keeps the second core busy).
-    expect(planLanes({ ...big, cores: 2, plainBytes: 0 })).toEqual({ mode: 'one', lanes: 1 });
-    expect(planLanes({ ...big, cores: 2, maxMemory: BASE_MEMORY + PIPELINE_MEMORY - 1 })).toEqual({ mode: 'one', lanes: 1, limitedBy: 'memory' });
-    expect(planLanes({ ...big, cores: 2, plainBytes: MiB, pipelineMinBytes: 0 })).toEqual({ mode: 'pipeline', lanes: 1 });
+    expect(planLanes({ ...big, cores: 2, plainBytes: 0, pipelineMinBytes: 384 * MiB })).toEqual({ mode: 'one', lanes: 1 });
+    expect(planLanes({ ...big, cores: 2, pipelineMinBytes: 0, maxMemory: BASE_MEMORY + PIPELINE_MEMORY - 1 })).toEqual({ mode: 'one', lanes: 1, limitedBy: 'memory' });
   });
 
   it("with 'auto', one lane per core on four or more from its threshold, as many as the budget holds", () => {
@@ -90,7 +90,7 @@ describe('lane plan', () => {
     expect(planLanes({ ...big, cores: 4 })).toEqual({ mode: 'lanes', lanes: 4 });
     expect(planLanes({ ...big, cores: 16 })).toEqual({ mode: 'lanes', lanes: memoryLanes(DEFAULT_MAX_MEMORY), limitedBy: 'memory' });
     expect(planLanes({ ...big, cores: 16, maxMemory: 2 * GiB })).toEqual({ mode: 'lanes', lanes: 16 });
-    expect(planLanes({ ...big, cores: 16, inputBytes: AUTO_LANES_MIN_BYTES - 1 })).toEqual({ mode: 'pipeline', lanes: 1 });
+    expect(planLanes({ ...big, cores: 16, inputBytes: AUTO_LANES_MIN_BYTES - 1 })).toEqual({ mode: 'one', lanes: 1 });
   });
 });
 
