@@ -24,6 +24,29 @@ if (!broker.ok) {
 }
 
 const run = `${process.pid}-${Date.now()}`;
+
+/** The lines of a heap OOM at second `n`, then a harmless line. */
+const oom = (n: number): string[] => [`2024-03-11 10:00:${String(n).padStart(2, '0')},000 ERROR org.apache.flink.runtime.taskexecutor.TaskManagerRunner [] - Fatal error occurred in TaskExecutor.`, 'java.lang.OutOfMemoryError: Java heap space', `2024-03-11 10:00:${String(n).padStart(2, '0')},500 INFO  org.example.Job [] - tick`];
+
+/** A watching member in this process, reading `topic` from its start as `group`, writing findings to `stdout`. */
+function watchInProcess(topic: string, group: string, stdout: Writable, signal: AbortSignal, commits: bigint[]): ReturnType<typeof watchKafka> {
+  return watchKafka({
+    address: parseKafkaAddress(`kafka://${BROKER}/${topic}`),
+    setup: liveSetup(loadPatterns([BUILTIN_PATTERN_DIR])),
+    group,
+    stdout,
+    fromBeginning: true,
+    flushAfterMs: 200,
+    idleMs: 600_000,
+    maxGroups: 100,
+    maxSignals: 10_000,
+    sessionTimeoutMs: 6000,
+    signal,
+    env: {},
+    onWarning: () => undefined,
+    onCommit: (_p, o) => commits.push(o),
+  });
+}
 const data = fleetDataSet(40);
 
 describe('watch kafka:// (real broker)', () => {
@@ -206,24 +229,8 @@ describe('watch kafka:// (real broker)', () => {
     });
     const controller = new AbortController();
     const commits: bigint[] = [];
-    const watching = watchKafka({
-      address: parseKafkaAddress(`kafka://${BROKER}/${topic}`),
-      setup: liveSetup(loadPatterns([BUILTIN_PATTERN_DIR])),
-      group,
-      stdout: slow,
-      fromBeginning: true,
-      flushAfterMs: 200,
-      idleMs: 600_000,
-      maxGroups: 100,
-      maxSignals: 10_000,
-      sessionTimeoutMs: 6000,
-      signal: controller.signal,
-      env: {},
-      onWarning: () => undefined,
-      onCommit: (_p, o) => commits.push(o),
-    });
+    const watching = watchInProcess(topic, group, slow, controller.signal, commits);
     try {
-      const oom = (n: number): string[] => [`2024-03-11 10:00:${String(n).padStart(2, '0')},000 ERROR org.apache.flink.runtime.taskexecutor.TaskManagerRunner [] - Fatal error occurred in TaskExecutor.`, 'java.lang.OutOfMemoryError: Java heap space', `2024-03-11 10:00:${String(n).padStart(2, '0')},500 INFO  org.example.Job [] - tick`];
       const producer = kafka.producer();
       await producer.connect();
       await producer.send({ topic, messages: oom(1).map((value) => ({ key: 'job-1', value })) });
@@ -251,8 +258,7 @@ describe('watch kafka:// (real broker)', () => {
     await createTopic(admin, topic, 1);
     const producer = kafka.producer();
     await producer.connect();
-    const lines = ['2024-03-11 10:00:00,000 ERROR org.apache.flink.runtime.taskexecutor.TaskManagerRunner [] - Fatal error occurred in TaskExecutor.', 'java.lang.OutOfMemoryError: Java heap space', '2024-03-11 10:00:01,000 INFO  org.example.Job [] - tick'];
-    await producer.send({ topic, messages: lines.map((value) => ({ key: 'job-1', value })) });
+    await producer.send({ topic, messages: oom(0).map((value) => ({ key: 'job-1', value })) });
     await producer.disconnect();
     const broken = new Writable({
       write(_chunk, _enc, cb) {
@@ -260,22 +266,7 @@ describe('watch kafka:// (real broker)', () => {
       },
     });
     const commits: bigint[] = [];
-    const watching = watchKafka({
-      address: parseKafkaAddress(`kafka://${BROKER}/${topic}`),
-      setup: liveSetup(loadPatterns([BUILTIN_PATTERN_DIR])),
-      group,
-      stdout: broken,
-      fromBeginning: true,
-      flushAfterMs: 200,
-      idleMs: 600_000,
-      maxGroups: 100,
-      maxSignals: 10_000,
-      sessionTimeoutMs: 6000,
-      signal: new AbortController().signal,
-      env: {},
-      onWarning: () => undefined,
-      onCommit: (_p, o) => commits.push(o),
-    });
+    const watching = watchInProcess(topic, group, broken, new AbortController().signal, commits);
     await expect(watching).rejects.toThrow(/findings could not be written \(no space left on device\); stopped without committing/);
     expect(commits).toEqual([]);
     const [c] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
