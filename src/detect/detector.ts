@@ -4,7 +4,8 @@
 // results of several detectors are joined is run/merge.ts's job; correlation comes after.
 
 import type { ConfigEntry, Identity, LogEvent, Role, ScannedRecord, Signal, SourceInfo } from '../model.js';
-import { Facts, FACT_LITERALS, own } from './facts.js';
+import { Facts, FACT_LITERALS } from './facts.js';
+import { own } from '../strings.js';
 import { extractFacts, hintsFromFileName, roleOfLogger } from './extract.js';
 import { identityOf } from './identity.js';
 import { buildEvent } from '../parse/event.js';

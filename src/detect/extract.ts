@@ -3,7 +3,8 @@
 // record what they find in Facts (facts.ts). Also the role hints of logger and file names.
 
 import type { LogEvent, Role } from '../model.js';
-import { own, type CheckpointFact, type Facts } from './facts.js';
+import type { CheckpointFact, Facts } from './facts.js';
+import { own } from '../strings.js';
 
 const J = '[0-9a-f]{32}';
 const RE = {

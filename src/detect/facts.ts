@@ -4,6 +4,7 @@
 
 import type { ConfigEntry, LogEvent, Role } from '../model.js';
 import { CheckpointTimeline } from './timeline.js';
+import { own } from '../strings.js';
 
 /** Fixed strings that mark the lines the fact extractors read. */
 export const FACT_LITERALS = [
@@ -94,16 +95,6 @@ export const FACT_TAIL = 10_000;
 export const DETAILED_FACTS = 5_000;
 /** Distinct reason texts interned (past it the table starts again). */
 const MAX_TEXTS = 10_000;
-
-/**
- * A copy of `s` that holds its own characters: a slice of a record's text would keep the whole
- * record (V8 shares the parent string), for as long as the fact lives.
- */
-export function own(s: string): string {
-  // The concatenation is flattened into a new string before it is sliced: the slice's parent is
-  // that copy, one character longer than `s`, not the record.
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
 
 /** True for a fact that records a failure: a job restarting or failing, a task failing, a checkpoint failing. */
 function isFailure(kind: 'checkpoints' | 'taskFailures' | 'jobs', f: CheckpointFact | TaskFailureFact | JobFact): boolean {

@@ -5,6 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import type { ChainLink, LogEvent } from '../model.js';
+import { own } from '../strings.js';
 
 /** What identifies one kind of unknown failure. */
 export interface FingerprintParts {
@@ -165,7 +166,7 @@ export function normaliseMessage(text: string): string {
     shapeEntries = 0;
     bucket = undefined;
   }
-  const entry: ShapeEntry = { text: (' ' + t).slice(1), masked: ANY_DIGIT_ONE.test(masked) ? null : masked };
+  const entry: ShapeEntry = { text: own(t), masked: ANY_DIGIT_ONE.test(masked) ? null : masked };
   if (bucket === undefined) byDigitShape.set(h, [entry]);
   else bucket.push(entry);
   shapeEntries++;
@@ -195,7 +196,7 @@ export function normaliseFrame(frame: string): string {
     n = maskFrame(frame);
     if (frameMemo.size >= 8192) frameMemo.clear();
     // The key is a copy: the frame may be a slice of its whole record.
-    frameMemo.set((' ' + frame).slice(1), n);
+    frameMemo.set(own(frame), n);
   }
   return n;
 }
