@@ -5,10 +5,15 @@
 // it is; several TaskManagers on one machine share it and are told apart by their addresses.
 
 import type { SourceInfo } from './model.js';
+import { isRocksDbLog } from './detect/extract.js';
 
 // IPv4, or IPv6 (hex groups with at least two colons: a host name of hex letters, `cafe` or
 // `db`, is a name).
 const IP = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[?(?=[0-9a-f]*:[0-9a-f]*:)[0-9a-f:]+\]?)$/i;
+/** A TaskManager resource id made of its address (`10.0.0.3:6122-a1b2c3`). */
+const RESOURCE_ID = /:\d+-[0-9a-f]{6}$/;
+/** An address or a resource id: one process's, where a host name may be a machine's. */
+const isAddress = (n: string): boolean => IP.test(n) || RESOURCE_ID.test(n);
 
 /** A host with the other names it goes by. */
 export interface MergedHost {
@@ -31,14 +36,14 @@ function aliasGroups(sources: SourceInfo[]): string[][] {
     }
     // A source whose names hold several pods (kubectl logs --prefix of many pods) or several
     // TaskManager resource ids (logs of several processes concatenated) is not one process.
-    const named = names.filter((n) => !IP.test(n) && !/:\d+-[0-9a-f]{6}$/.test(n));
+    const named = names.filter((n) => !isAddress(n));
     if (new Set(named).size <= 1 && new Set(s.resourceIds).size <= 1 && names.length > 1) groups.push([...new Set(names)]);
   }
   // Sources of one process (its .log and .out, rolled files) make one group: an address or a
   // resource id is one process's, a host name may be a machine's that several processes share.
   const merged: string[][] = [];
   for (const g of groups) {
-    const same = merged.filter((m) => g.some((n) => (IP.test(n) || /:\d+-[0-9a-f]{6}$/.test(n)) && m.includes(n)));
+    const same = merged.filter((m) => g.some((n) => isAddress(n) && m.includes(n)));
     const union = [...new Set([...same.flat(), ...g])];
     for (const m of same) merged.splice(merged.indexOf(m), 1);
     merged.push(union);
@@ -62,20 +67,12 @@ export function mergeHosts(hosts: string[], sources: SourceInfo[]): MergedHost[]
     // A machine name that several processes share (TaskManagers on one machine, each on its own
     // address) names none of them: the address comes first then, the machine name after it.
     const own = (m: string): boolean => groups.filter((g) => g.includes(m)).length <= 1;
-    const named = (m: string): boolean => !IP.test(m) && !/:\d+-[0-9a-f]{6}$/.test(m);
-    const name = members.find((m) => named(m) && own(m)) ?? members.find((m) => own(m) && !/:\d+-[0-9a-f]{6}$/.test(m)) ?? members.find(named) ?? members[0]!;
+    const named = (m: string): boolean => !isAddress(m);
+    const name = members.find((m) => named(m) && own(m)) ?? members.find((m) => own(m) && !RESOURCE_ID.test(m)) ?? members.find(named) ?? members[0]!;
     const aliases = members.filter((m) => m !== name);
     out.push({ name, aliases, label: aliases.length ? `${name} (${aliases.join(', ')})` : name });
   }
   return out;
-}
-
-/** RocksDB's own log file names: `LOG` and its rolled `LOG.old.<time>`; in a db_log_dir, `<instance path>_LOG`. */
-const ROCKSDB_LOG = /(?:^|[\\/!_])LOG(?:\.old\.\d+)?$/;
-
-/** True for a source that is a RocksDB instance's own LOG file. */
-export function isRocksDbLog(name: string): boolean {
-  return ROCKSDB_LOG.test(name);
 }
 
 /**

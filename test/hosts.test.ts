@@ -1,7 +1,8 @@
 // Host names: what a log file's name, a source's names and a RocksDB LOG's place say about hosts.
 
 import { describe, expect, it } from 'vitest';
-import { attributeRocksDbLogs, isRocksDbLog, mergeHosts, shareHostsOfOneProcess } from '../src/hosts.js';
+import { attributeRocksDbLogs, mergeHosts, shareHostsOfOneProcess } from '../src/hosts.js';
+import { isRocksDbLog } from '../src/detect/extract.js';
 import { hintsFromFileName } from '../src/detect/extract.js';
 import type { SourceInfo } from '../src/model.js';
 

@@ -261,6 +261,14 @@ function shortLogger(l: string): string {
   return l.split('.').pop() ?? l;
 }
 
+/** RocksDB's own log file names: `LOG` and its rolled `LOG.old.<time>`; in a db_log_dir, `<instance path>_LOG`. */
+const ROCKSDB_LOG = /(?:^|[\\/!_])LOG(?:\.old\.\d+)?$/;
+
+/** True for a source (a path, an archive member `archive!member`) that is a RocksDB instance's own LOG file. */
+export function isRocksDbLog(name: string): boolean {
+  return ROCKSDB_LOG.test(name);
+}
+
 /** Role and host hints from a file name (Flink's log file naming, YARN and Kubernetes names). */
 export function hintsFromFileName(path: string): { role: Role | null; host: string | null } {
   const name = path.split(/[\\/]/).pop() ?? path;
@@ -274,7 +282,7 @@ export function hintsFromFileName(path: string): { role: Role | null; host: stri
   }
   // RocksDB's own log (`<instance>/db/LOG`, `LOG.old.<time>`; `<instance path with _>_LOG` in a
   // db_log_dir such as Flink's log directory): RocksDB state lives on TaskManagers.
-  if (/(?:^|_)LOG(?:\.old\.\d+)?$/.test(name)) return { role: 'taskmanager', host: null };
+  if (isRocksDbLog(path)) return { role: 'taskmanager', host: null };
   const lower = path.toLowerCase();
   if (/taskmanager|taskexecutor|(^|[^a-z])tm[-_.\d]/.test(lower)) return { role: 'taskmanager', host: null };
   if (/jobmanager|standalonesession|entrypoint|(^|[^a-z])jm[-_.\d]/.test(lower)) return { role: 'jobmanager', host: null };
