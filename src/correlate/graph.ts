@@ -11,7 +11,7 @@ import type { CheckpointFact, Facts, JobFact, TaskFailureFact } from '../detect/
 import { parseLocation } from '../detect/extract.js';
 import type { IdentityName, Pattern } from '../detect/pattern-spec.js';
 import { ANY_ROOT, type Link } from './links.js';
-import { alike, identityKeys, signalIds, sourceTm, type Ids } from './identities.js';
+import { alike, identityKeys, Names, NONE, signalIds, sourceTm, type Ids } from './identities.js';
 
 export type { Ids } from './identities.js';
 
@@ -21,7 +21,7 @@ const SKEW_MS = 1000;
 /** A signal or a fact in the graph. */
 export interface Node {
   /** As a cause: its pattern id (and `task-failure` for a signal on a task's FAILED line), or its event. */
-  causeKinds: string[];
+  causeKinds: readonly string[];
   /** As an effect: its pattern id or its event. */
   kind: string;
   signal: Signal | null;
@@ -34,9 +34,14 @@ export interface Node {
   order: number;
   parent: Node | null;
   /** The identities that tied it to its parent. */
-  joinedOn: IdentityName[];
+  joinedOn: readonly IdentityName[];
+  /** Its effects (NO_CHILDREN, shared, until it has one). */
   children: Node[];
 }
+
+/** The children of a node without effects: shared, never added to (assignCauses gives a node its own list). */
+const NO_CHILDREN: Node[] = Object.freeze([]) as unknown as Node[];
+const NOT_JOINED: readonly IdentityName[] = Object.freeze([]);
 
 const FAILED_SWITCH = / switched from [A-Z_]+ to FAILED/;
 
@@ -94,9 +99,12 @@ function taskFailureJobs(facts: Facts): Map<TaskFailureFact, string> {
 /** Builds the nodes: the signals, then the facts' events (a task failure that is a signal's line is that signal). */
 export function buildNodes(signals: Signal[], byId: Map<string, Pattern>, groupJobs: Map<string, string[]>, facts: Facts, sources: SourceInfo[]): Node[] {
   const nodes: Node[] = [];
+  // Lists shared between nodes: a crash loop makes tens of thousands of nodes that name one job.
+  const names = new Names();
+  const kinds = new Names();
   const make = (n: Omit<Node, 'order' | 'parent' | 'joinedOn' | 'children'>): Node => {
     // One shape for every node (no spread): there can be a node per line of a long restart loop.
-    const node: Node = { causeKinds: n.causeKinds, kind: n.kind, signal: n.signal, fact: n.fact, root: n.root, severity: n.severity, timeMs: n.timeMs, ids: n.ids, order: nodes.length, parent: null, joinedOn: [], children: [] };
+    const node: Node = { causeKinds: n.causeKinds, kind: n.kind, signal: n.signal, fact: n.fact, root: n.root, severity: n.severity, timeMs: n.timeMs, ids: n.ids, order: nodes.length, parent: null, joinedOn: NOT_JOINED, children: NO_CHILDREN };
     nodes.push(node);
     return node;
   };
@@ -106,27 +114,27 @@ export function buildNodes(signals: Signal[], byId: Map<string, Pattern>, groupJ
     const failure = isTaskFailure(s);
     const node = make({
       kind: p.id,
-      causeKinds: failure ? [p.id, 'task-failure'] : [p.id],
+      causeKinds: failure ? [p.id, 'task-failure'] : kinds.of(p.id),
       signal: s,
       fact: null,
       root: p.role !== 'consequence',
       severity: severityRank(p.severity as Severity),
       timeMs: s.event.timeMs,
-      ids: signalIds(s, p, groupJobs.get(p.id) ?? [], sources),
+      ids: signalIds(s, p, groupJobs.get(p.id) ?? NONE, sources, names),
     });
     if (failure) signalAt.set(`${s.event.sourceIndex}:${s.event.line}`, node);
   }
   for (const c of facts.checkpoints) {
     const kind = c.id !== null ? checkpointEvent(c.kind) : null;
     if (!kind) continue;
-    const ids: Ids = { jobs: c.job ? [c.job] : [], checkpoint: c.id!, rids: [], hosts: [] };
+    const ids: Ids = { jobs: names.of(c.job), checkpoint: c.id!, rids: NONE, hosts: NONE };
     if (c.attempt) ids.attempt = c.attempt;
     if (c.location) {
       const loc = parseLocation(c.location);
-      if (loc.resourceId) ids.rids.push(loc.resourceId);
-      if (loc.host) ids.hosts.push(loc.host);
+      ids.rids = names.of(loc.resourceId);
+      ids.hosts = names.of(loc.host);
     }
-    make({ kind, causeKinds: [kind], signal: null, fact: c, root: false, severity: -1, timeMs: c.timeMs, ids });
+    make({ kind, causeKinds: kinds.of(kind), signal: null, fact: c, root: false, severity: -1, timeMs: c.timeMs, ids });
   }
   const taskJobs = taskFailureJobs(facts);
   for (const t of facts.taskFailures) {
@@ -134,18 +142,18 @@ export function buildNodes(signals: Signal[], byId: Map<string, Pattern>, groupJ
     if (same) {
       // The signal is this failure: it takes the identities the fact adds.
       if (!same.ids.attempt) same.ids.attempt = t.attempt;
-      if (same.ids.jobs.length === 0 && taskJobs.has(t)) same.ids.jobs = [taskJobs.get(t)!];
+      if (same.ids.jobs.length === 0 && taskJobs.has(t)) same.ids.jobs = names.of(taskJobs.get(t));
       continue;
     }
     const job = taskJobs.get(t);
-    const ids: Ids = { jobs: job ? [job] : [], attempt: t.attempt, task: t.task, rids: t.resourceId ? [t.resourceId] : [], hosts: t.host ? [t.host] : [] };
-    sourceTm(ids, sources, t.source);
-    make({ kind: 'task-failure', causeKinds: ['task-failure'], signal: null, fact: t, root: false, severity: -1, timeMs: t.timeMs, ids });
+    const ids: Ids = { jobs: names.of(job), attempt: t.attempt, task: t.task, rids: names.of(t.resourceId), hosts: names.of(t.host) };
+    sourceTm(ids, sources, t.source, names);
+    make({ kind: 'task-failure', causeKinds: kinds.of('task-failure'), signal: null, fact: t, root: false, severity: -1, timeMs: t.timeMs, ids });
   }
   for (const j of facts.jobs) {
     const kind = jobEvent(j);
     if (!kind) continue;
-    make({ kind, causeKinds: [kind], signal: null, fact: j, root: false, severity: -1, timeMs: j.timeMs, ids: { jobs: j.job ? [j.job] : [], rids: [], hosts: [] } });
+    make({ kind, causeKinds: kinds.of(kind), signal: null, fact: j, root: false, severity: -1, timeMs: j.timeMs, ids: { jobs: names.of(j.job), rids: NONE, hosts: NONE } });
   }
   return nodes;
 }
@@ -276,7 +284,8 @@ export function assignCauses(nodes: Node[], links: Link[]): void {
       const b = best as { c: Node; joined: IdentityName[] };
       e.parent = b.c;
       e.joinedOn = b.joined;
-      b.c.children.push(e);
+      if (b.c.children === NO_CHILDREN) b.c.children = [e];
+      else b.c.children.push(e);
     }
   }
 }

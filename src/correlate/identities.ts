@@ -5,15 +5,48 @@
 import type { Signal, SourceInfo } from '../model.js';
 import type { IdentityName, Pattern } from '../detect/pattern-spec.js';
 
-/** The identities a node names. */
+/**
+ * The identities a node names. Its lists are never changed in place: a graph holds a node per
+ * fact of a long crash loop, and nodes share one empty list and one list per value (see Names).
+ */
 export interface Ids {
-  jobs: string[];
+  jobs: readonly string[];
   checkpoint?: number;
   attempt?: string;
   task?: string;
   /** TaskManager resource ids, and hosts (addresses, host or pod names). */
-  rids: string[];
-  hosts: string[];
+  rids: readonly string[];
+  hosts: readonly string[];
+}
+
+/** The list that names nothing, shared by every node. */
+export const NONE: readonly string[] = Object.freeze([]);
+
+/**
+ * Lists of identity values shared by the nodes of one graph: the list of one value is built once
+ * (twenty thousand checkpoint failures of one job share one `[job]`).
+ */
+export class Names {
+  private readonly single = new Map<string, readonly string[]>();
+
+  /** The list holding `value` alone, or NONE for no value. */
+  of(value: string | null | undefined): readonly string[] {
+    if (!value) return NONE;
+    let list = this.single.get(value);
+    if (list === undefined) this.single.set(value, (list = Object.freeze([value])));
+    return list;
+  }
+
+  /** `list` with the values of `more` it lacks (the same list when it lacks none). */
+  with(list: readonly string[], more: Iterable<string>): readonly string[] {
+    let out: string[] | null = null;
+    for (const x of more) {
+      if (!x || list.includes(x) || out?.includes(x)) continue;
+      (out ??= [...list]).push(x);
+    }
+    if (out === null) return list;
+    return out.length === 1 ? this.of(out[0]) : Object.freeze(out);
+  }
 }
 
 /** Resource id and host named by a TaskManager reference (`<rid>`, `<rid>(akka…)`, `<host>:<port>`, `<host>:<port>-<hex>`). */
@@ -28,21 +61,17 @@ export function taskManagerNames(value: string): { rids: string[]; hosts: string
   return { rids: [v], hosts: [] };
 }
 
-export function addAll(into: string[], xs: Iterable<string>): void {
-  for (const x of xs) if (x && !into.includes(x)) into.push(x);
-}
-
 function captures(fields: Record<string, string>, names: string | string[] | undefined): string[] {
   if (names === undefined) return [];
   return (Array.isArray(names) ? names : [names]).map((n) => fields[n]).filter((v): v is string => v !== undefined && v !== '');
 }
 
 /** The identities of a signal: its own, the pattern's declared captures, else its TaskManager log's. */
-export function signalIds(s: Signal, p: Pattern, groupJobs: string[], sources: SourceInfo[]): Ids {
+export function signalIds(s: Signal, p: Pattern, groupJobs: readonly string[], sources: SourceInfo[], names: Names): Ids {
   const decl = p.identity ?? {};
-  const ids: Ids = { jobs: [], rids: [], hosts: [] };
+  const ids: Ids = { jobs: NONE, rids: NONE, hosts: NONE };
   const job = captures(s.fields, decl.job)[0] ?? s.identity.job;
-  ids.jobs = job ? [job] : groupJobs;
+  ids.jobs = job ? names.of(job) : groupJobs;
   const cp = captures(s.fields, decl.checkpoint)[0];
   const checkpoint = cp !== undefined && /^\d+$/.test(cp) ? +cp : s.identity.checkpoint;
   if (checkpoint !== undefined) ids.checkpoint = checkpoint;
@@ -52,34 +81,31 @@ export function signalIds(s: Signal, p: Pattern, groupJobs: string[], sources: S
   if (task) ids.task = task;
   for (const v of captures(s.fields, decl.taskmanager)) {
     const n = taskManagerNames(v);
-    addAll(ids.rids, n.rids);
-    addAll(ids.hosts, n.hosts);
+    ids.rids = names.with(ids.rids, n.rids);
+    ids.hosts = names.with(ids.hosts, n.hosts);
   }
-  addAll(ids.hosts, captures(s.fields, decl.host));
+  ids.hosts = names.with(ids.hosts, captures(s.fields, decl.host));
   if (ids.rids.length === 0 && ids.hosts.length === 0) {
-    if (s.identity.resourceId) ids.rids.push(s.identity.resourceId);
-    if (s.identity.host) ids.hosts.push(s.identity.host);
+    ids.rids = names.of(s.identity.resourceId);
+    ids.hosts = names.of(s.identity.host);
   }
   // A TaskManager's own log speaks for that TaskManager, unless the line names another one.
-  const src = sources[s.event.sourceIndex];
-  if (ids.rids.length === 0 && ids.hosts.length === 0 && src?.role === 'taskmanager') {
-    addAll(ids.rids, src.resourceIds);
-    addAll(ids.hosts, src.hosts);
-  }
+  sourceTm(ids, sources, s.event.sourceIndex, names);
   return ids;
 }
 
-export function sourceTm(ids: Ids, sources: SourceInfo[], source: number): void {
+/** A node of a TaskManager's own log that names no TaskManager speaks for that TaskManager. */
+export function sourceTm(ids: Ids, sources: SourceInfo[], source: number, names: Names): void {
   const src = sources[source];
   if (ids.rids.length === 0 && ids.hosts.length === 0 && src?.role === 'taskmanager') {
-    addAll(ids.rids, src.resourceIds);
-    addAll(ids.hosts, src.hosts);
+    ids.rids = names.with(NONE, src.resourceIds);
+    ids.hosts = names.with(NONE, src.hosts);
   }
 }
 
 /** Whether an identity is named by both nodes and alike: undefined when either does not name it. */
 export function alike(name: IdentityName, a: Ids, b: Ids): boolean | undefined {
-  const meets = (x: string[], y: string[]): boolean => x.some((v) => y.includes(v));
+  const meets = (x: readonly string[], y: readonly string[]): boolean => x.some((v) => y.includes(v));
   switch (name) {
     case 'job':
       return a.jobs.length && b.jobs.length ? meets(a.jobs, b.jobs) : undefined;
@@ -102,7 +128,7 @@ export function alike(name: IdentityName, a: Ids, b: Ids): boolean | undefined {
 }
 
 /** The values a node names for an identity, as index keys. */
-export function identityKeys(name: IdentityName, ids: Ids): string[] {
+export function identityKeys(name: IdentityName, ids: Ids): readonly string[] {
   switch (name) {
     case 'job':
       return ids.jobs;
