@@ -10,6 +10,7 @@ import { severityRank } from './model.js';
 import { resolveInputs, type InputSource, type ResolveOptions } from './input/sources.js';
 import { loadPatterns, BUILTIN_PATTERN_DIR, type Pattern } from './detect/pattern.js';
 import { FACT_TAIL } from './detect/facts.js';
+import { KEEP, OLD_KEPT } from './detect/timeline.js';
 import { detectionSetup } from './setup.js';
 import { planExecution, type ExecutionSettings } from './run/plan.js';
 import { runDetection, type Detected, type Progress } from './run/run.js';
@@ -139,6 +140,17 @@ function boundWarnings(d: Detected): InputWarning[] {
     const parts = [[omitted.checkpoints, 'checkpoint failure'], [omitted.taskFailures, 'task failure'], [omitted.jobs, 'job state change or restart']] as const;
     const what = parts.filter(([n]) => n > 0).map(([n, w]) => `${n} ${w} line${n === 1 ? '' : 's'}`).join(', ');
     out.push({ source: '(all inputs)', message: `${what} between the first and the latest ${FACT_TAIL} of each kind were read but not kept (bounded memory): counts of restarts, task failures and failed checkpoints attached to findings cover only the kept ones` });
+  }
+  const t = d.facts.timeline;
+  const notListed = t.jobIds().map((job) => {
+    const o = t.omitted(job);
+    return { job, n: o.completed + o.failed + o.declined + o.expired + o.aborted + o.triggered };
+  }).filter((x) => x.n > 0);
+  if (notListed.length > 0) {
+    const shown = notListed.slice(0, 5).map((x) => `${x.n} of job ${x.job}`);
+    if (notListed.length > 5) shown.push(`${notListed.slice(5).reduce((a, x) => a + x.n, 0)} of ${notListed.length - 5} more jobs`);
+    const what = shown.join(', ');
+    out.push({ source: '(all inputs)', message: `checkpoints counted by state but not listed one by one (bounded memory: older than the latest ${KEEP} of a job, and past its first ${OLD_KEPT} that did not complete or its first ${OLD_KEPT} runs of completed ones): ${what}; the jobs' checkpoint counts include them` });
   }
   if (d.unknown.ungrouped > 0) {
     out.push({ source: '(all inputs)', message: `more distinct unknown problems than the ${MAX_GROUPS} groups kept: the least relevant (rare, long unseen, never just before a failure) were dropped; ${d.unknown.ungrouped} of their occurrences were counted but not grouped` });

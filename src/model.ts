@@ -252,9 +252,9 @@ export interface Finding {
 export interface JobSummary {
   job: string;
   name: string | null;
-  /** Checkpoints by final state (completed ones folded into runs included). */
+  /** Checkpoints by final state (completed ones folded into runs, and those counted but not listed, included). */
   checkpoints: Record<CheckpointState, number>;
-  /** Ids of the checkpoints that did not complete (failed, declined, expired, aborted). */
+  /** Ids of the checkpoints that did not complete (failed, declined, expired, aborted), of those listed in `checkpoints`. */
   failedCheckpoints: number[];
   lastCompleted: { id: number; at: string | null } | null;
   restarts: number;
@@ -287,7 +287,8 @@ export interface CheckpointRecord {
 
 /**
  * Completed checkpoints of one job with consecutive ids, folded into one record: a long log keeps
- * only its latest 1,000 checkpoints per job one by one (and every one that did not complete).
+ * only its latest 1,000 checkpoints per job one by one (and of the older ones, the first 5,000 that did
+ * not complete; a job keeps its first 5,000 runs: see detect/timeline.ts, OLD_KEPT).
  */
 export interface CheckpointRun {
   job: string;

@@ -50,6 +50,9 @@ export function jobSummaries(facts: Facts, checkpoints: CheckpointRecord[], runs
       if (FAILED.includes(c.state)) failed.push(c.id);
     }
     for (const r of runs) if (r.job === job) counts.completed += r.count;
+    // Checkpoints a long history counted but did not keep one by one (detect/timeline.ts, OLD_KEPT).
+    const omitted = facts.timeline.omitted(job);
+    for (const k of Object.keys(counts) as CheckpointState[]) counts[k] += omitted[k];
     const own = transitions.filter((t) => t.job === job);
     return {
       job,

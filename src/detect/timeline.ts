@@ -2,8 +2,10 @@
 // (its trigger, then its completion or failure), with memory bounded whatever the length of the
 // logs: past the latest KEEP checkpoints of a job, completed checkpoints with consecutive ids are
 // folded into runs (first and last id and time, range of durations and sizes). Failed, declined,
-// expired, aborted and pending checkpoints are never folded. correlate/ turns this into the
-// Diagnosis' checkpoints and checkpoint runs.
+// expired, aborted and pending checkpoints are never folded. Of those older than the latest KEEP,
+// a job keeps its first OLD_KEPT one by one, and its first OLD_KEPT runs; later ones are counted
+// by state, not kept (a job whose checkpoints fail for days: how it began, how it ends, and how
+// many). correlate/ turns this into the Diagnosis' checkpoints and checkpoint runs.
 
 import type { CheckpointRecord, CheckpointRun, CheckpointState } from '../model.js';
 
@@ -11,6 +13,8 @@ import type { CheckpointRecord, CheckpointRun, CheckpointState } from '../model.
 export const KEEP = 1000;
 /** Entries beyond KEEP before a job is folded (so that folding is not done at every checkpoint). */
 const SLACK = KEEP / 2;
+/** Checkpoints older than the latest KEEP that did not complete, and runs, kept per job (the first ones, by id). */
+export const OLD_KEPT = 5000;
 
 /** One checkpoint of one job (a CheckpointRecord while the logs are read: `source` is a source index). */
 export type CheckpointEntry = Omit<CheckpointRecord, 'job' | 'source'> & { source: number };
@@ -40,6 +44,8 @@ interface JobHistory {
    * sorted again at every checkpoint.
    */
   foldAt: number;
+  /** Checkpoints older than the latest KEEP counted but not kept (past the first OLD_KEPT), by final state. */
+  omitted: Record<CheckpointState, number>;
 }
 
 /** How final a state is: a later line of lower rank does not overwrite a checkpoint's state. */
@@ -120,9 +126,20 @@ export class CheckpointTimeline {
     return best;
   }
 
-  /** Each job's entries as recorded (no durations filled in) and its folded runs. */
-  recorded(): [job: string, entries: CheckpointEntry[], folds: CheckpointFold[]][] {
-    return [...this.jobs].map(([job, h]) => [job, [...h.entries.values()], h.folds]);
+  /** A job's checkpoints counted but not kept (see OLD_KEPT), by final state. */
+  omitted(job: string): Record<CheckpointState, number> {
+    return this.jobs.get(job)?.omitted ?? noneOmitted();
+  }
+
+  /** Each job's entries as recorded (no durations filled in), its folded runs and what it counted but did not keep. */
+  recorded(): [job: string, entries: CheckpointEntry[], folds: CheckpointFold[], omitted: Record<CheckpointState, number>][] {
+    return [...this.jobs].map(([job, h]) => [job, [...h.entries.values()], h.folds, h.omitted]);
+  }
+
+  /** Adds checkpoints another history counted but did not keep. */
+  addOmitted(job: string, omitted: Record<CheckpointState, number>): void {
+    const h = this.history(job);
+    for (const k in omitted) h.omitted[k as CheckpointState] += omitted[k as CheckpointState];
   }
 
   /**
@@ -133,26 +150,47 @@ export class CheckpointTimeline {
     const h = this.history(job);
     addFold(h, run, true);
     if (h.entries.size > h.foldAt) fold(h);
+    else capRuns(h);
   }
 
   private history(job: string): JobHistory {
     let h = this.jobs.get(job);
-    if (!h) this.jobs.set(job, (h = { entries: new Map(), folds: [], foldAt: KEEP + SLACK }));
+    if (!h) this.jobs.set(job, (h = { entries: new Map(), folds: [], foldAt: KEEP + SLACK, omitted: noneOmitted() }));
     return h;
   }
 }
 
-/** Folds the completed entries older than the latest KEEP into runs. */
+function noneOmitted(): Record<CheckpointState, number> {
+  return { triggered: 0, completed: 0, failed: 0, declined: 0, expired: 0, aborted: 0 };
+}
+
+/**
+ * Folds the completed entries older than the latest KEEP into runs; of the other old entries,
+ * keeps the first OLD_KEPT, and of the runs the first OLD_KEPT, counting the later ones.
+ */
 function fold(h: JobHistory): void {
   const ids = [...h.entries.keys()].sort((a, b) => a - b);
+  let old = 0;
   for (let i = 0; i < ids.length - KEEP; i++) {
     const e = h.entries.get(ids[i]!)!;
-    if (e.state !== 'completed') continue;
+    if (e.state !== 'completed') {
+      if (++old <= OLD_KEPT) continue;
+      h.omitted[e.state]++;
+      h.entries.delete(e.id);
+      continue;
+    }
     const d = e.durationMs ?? duration(e.triggeredAt, e.endedAt);
     addFold(h, { firstId: e.id, lastId: e.id, firstAt: e.triggeredAt ?? e.endedAt, lastAt: e.endedAt, minDurationMs: d, maxDurationMs: d, minBytes: e.bytes, maxBytes: e.bytes, source: e.source, line: e.line });
     h.entries.delete(e.id);
   }
-  h.foldAt = KEEP + SLACK + 2 * Math.max(0, h.entries.size - KEEP);
+  capRuns(h);
+  h.foldAt = KEEP + SLACK + 2 * Math.max(0, Math.min(h.entries.size - KEEP, OLD_KEPT));
+}
+
+/** Keeps a job's first OLD_KEPT runs, counting the checkpoints of the later ones. */
+function capRuns(h: JobHistory): void {
+  if (h.folds.length <= OLD_KEPT) return;
+  for (const r of h.folds.splice(OLD_KEPT)) h.omitted.completed += r.lastId - r.firstId + 1;
 }
 
 /** Adds a run, joining it with the runs it touches or overlaps; with `dropCovered`, drops the entries it covers. */

@@ -98,38 +98,52 @@ export function findingJson(f: Finding): object {
 }
 
 /**
- * Renders the JSON report as text: indented, except that each checkpoint of the timeline takes
- * one line (a long log has tens of thousands of them; one per line keeps the document small
- * and easy to grep).
+ * Renders the JSON report as text: indented, except that each row of the long lists (the
+ * checkpoint timeline, the runs of completed checkpoints, the job state changes) takes one line
+ * (a long log has tens of thousands of them; one per line keeps the document small and easy to grep).
  */
 export function renderJson(d: Diagnosis, opts: { unknown?: number } = {}): string {
   return [...jsonParts(d, opts)].join('');
 }
 
-/** Timeline rows per part of the JSON text. */
+/** Rows of a long list per part of the JSON text. */
 const ROWS_PER_PART = 2000;
+
+/** The lists written one row per line, in parts. */
+const ROW_LISTS = ['checkpoints', 'checkpointRuns', 'jobTransitions'] as const;
 
 /**
  * The JSON report's text in consecutive parts (their concatenation is renderJson's text), so that
- * a long timeline can be written out without first building the whole document in memory.
+ * the long lists are written out without first building the whole document in memory: the
+ * document is written with a marker in place of each non-empty list, and each list's rows follow
+ * in parts where its marker was.
  */
 export function* jsonParts(d: Diagnosis, opts: { unknown?: number } = {}): Generator<string> {
-  const doc = toJson(d, opts) as { checkpoints: unknown[] };
-  const rows = doc.checkpoints;
-  if (rows.length === 0) {
-    yield JSON.stringify(doc, null, 2) + '\n';
-    return;
+  const doc = toJson(d, opts) as Record<string, unknown>;
+  const lists = new Map<string, unknown[]>();
+  const marked: Record<string, unknown> = { ...doc };
+  for (const name of ROW_LISTS) {
+    const rows = doc[name];
+    if (!Array.isArray(rows) || rows.length === 0) continue;
+    lists.set(JSON.stringify(`\u0000${name}\u0000`), rows);
+    marked[name] = `\u0000${name}\u0000`;
   }
-  const marker = '\u0000checkpoints\u0000';
-  const quoted = JSON.stringify(marker);
-  const text = JSON.stringify({ ...doc, checkpoints: marker }, null, 2);
-  const at = text.indexOf(quoted);
-  yield text.slice(0, at) + '[\n';
-  for (let i = 0; i < rows.length; i += ROWS_PER_PART) {
-    const end = Math.min(rows.length, i + ROWS_PER_PART);
-    const lines: string[] = [];
-    for (let r = i; r < end; r++) lines.push(`    ${JSON.stringify(rows[r])}`);
-    yield lines.join(',\n') + (end < rows.length ? ',\n' : '\n');
+  let text = JSON.stringify(marked, null, 2);
+  // The markers in the order the document holds them.
+  const found = [...lists.keys()].map((q) => ({ q, at: text.indexOf(q) })).sort((a, b) => a.at - b.at);
+  let from = 0;
+  for (const { q, at } of found) {
+    yield text.slice(from, at) + '[\n';
+    const rows = lists.get(q)!;
+    for (let i = 0; i < rows.length; i += ROWS_PER_PART) {
+      const end = Math.min(rows.length, i + ROWS_PER_PART);
+      const lines: string[] = [];
+      for (let r = i; r < end; r++) lines.push(`    ${JSON.stringify(rows[r])}`);
+      yield lines.join(',\n') + (end < rows.length ? ',\n' : '\n');
+    }
+    yield '  ]';
+    from = at + q.length;
   }
-  yield '  ]' + text.slice(at + quoted.length) + '\n';
+  yield text.slice(from) + '\n';
+  text = '';
 }

@@ -63,6 +63,9 @@ export function buildTimelines(d: Diagnosis): JobTimeline[] {
     const counts = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<CheckpointState, number>;
     for (const c of cps) counts[c.state]++;
     for (const r of runs) counts.completed += r.count;
+    // A long history counts checkpoints it does not list (detect/timeline.ts): the job's summary has them.
+    const summary = d.jobs?.find((j) => j.job === job);
+    if (summary) for (const st of STATES) counts[st] = Math.max(counts[st], summary.checkpoints[st] ?? 0);
     const items = runRows(cps, runs);
     const rows: TimelineRow[] = [
       ...items.map((i): TimelineRow => ('run' in i ? { kind: 'run', time: i.run.firstAt, ms: isoMs(i.run.firstAt), run: i.run } : { kind: 'checkpoint', time: i.cp.triggeredAt ?? i.cp.endedAt, ms: isoMs(i.cp.triggeredAt ?? i.cp.endedAt), checkpoint: i.cp })),
@@ -84,7 +87,7 @@ export function buildTimelines(d: Diagnosis): JobTimeline[] {
       runs,
       transitions: tr,
       counts,
-      total: cps.length + runs.reduce((a, r) => a + r.count, 0),
+      total: STATES.reduce((a, st) => a + counts[st], 0),
       restarts: tr.filter((t) => t.to === 'RESTARTING').length,
       failures: tr.filter((t) => t.to === 'FAILING' || t.to === 'FAILED').length,
       startMs: times[0]?.ms ?? null,

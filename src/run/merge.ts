@@ -4,7 +4,7 @@
 // posts) and merged into another detector in task order. Every fact, signal and unknown group is
 // moved to its new source index and line here and nowhere else.
 
-import type { ConfigEntry, InputWarning, LogEvent, Signal, SourceInfo } from '../model.js';
+import type { CheckpointState, ConfigEntry, InputWarning, LogEvent, Signal, SourceInfo } from '../model.js';
 import type { Detector } from '../detect/detector.js';
 import type { Facts } from '../detect/facts.js';
 import type { CheckpointEntry, CheckpointFold, CheckpointTimeline } from '../detect/timeline.js';
@@ -19,7 +19,7 @@ export interface DetectorState {
   sources: SourceInfo[];
   config: ConfigEntry[];
   checkpoints: Facts['checkpoints'];
-  timeline: [job: string, entries: CheckpointEntry[], folds: CheckpointFold[]][];
+  timeline: [job: string, entries: CheckpointEntry[], folds: CheckpointFold[], omitted: Record<CheckpointState, number>][];
   taskFailures: Facts['taskFailures'];
   jobs: Facts['jobs'];
   sourceFacts: [number, ReturnType<Facts['source']>][];
@@ -124,7 +124,8 @@ export function mergeState(d: Detector, state: DetectorState, continueSource: nu
 
 /** Merges another checkpoint history (a worker's): its source indexes through `sourceOf`, its lines moved by `lineOffset`. */
 export function mergeTimeline(t: CheckpointTimeline, state: DetectorState['timeline'], sourceOf: (local: number) => number, lineOffset: number): void {
-  for (const [job, entries, folds] of state) {
+  for (const [job, entries, folds, omitted] of state) {
+    t.addOmitted(job, omitted);
     for (const f of folds) t.addRun(job, { ...f, source: sourceOf(f.source), line: f.line + lineOffset });
     for (const e of entries) {
       const source = sourceOf(e.source);

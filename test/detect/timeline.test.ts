@@ -1,16 +1,19 @@
 // The checkpoint timeline of a long log: a job keeps its latest 1,000 checkpoints one by one and
-// every one that did not complete; older completed ones are folded into runs of consecutive ids,
-// so memory does not grow with the log. What findings say (the last completed checkpoint before
+// of the older ones the first 5,000 that did not complete; older completed ones are folded into
+// runs of consecutive ids (the first 5,000 runs kept), the rest counted by state, so memory does
+// not grow with the log. What findings say (the last completed checkpoint before
 // the failures) and what reports show (runs as one row) come out right from the folded form.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CheckpointTimeline, KEEP, type CheckpointUpdate } from '../../src/detect/timeline.js';
+import { CheckpointTimeline, KEEP, OLD_KEPT, type CheckpointUpdate } from '../../src/detect/timeline.js';
 import { diagnosePaths } from '../../src/diagnose.js';
 import { mergeTimeline } from '../../src/run/merge.js';
 import { timelineText } from '../../src/report/timeline.js';
+import { Facts } from '../../src/detect/facts.js';
+import { buildTimeline, jobSummaries } from '../../src/correlate/jobs.js';
 import { renderJson } from '../../src/report/json.js';
 import { tempDir } from '../helpers.js';
 
@@ -62,6 +65,65 @@ describe('checkpoint timeline', () => {
     );
     // 60 runs of up to 6,000 checkpoints: about 5 s on a busy 2-core machine (a limit, not a measurement).
   }, 60_000);
+
+  it('a job whose checkpoints keep failing: bounded entries and runs, every checkpoint counted by state', () => {
+    // Every third checkpoint completes: no two completed ones are adjacent, so each is a run of one.
+    const n = 3 * (OLD_KEPT + KEEP) + 9000;
+    const ids = Array.from({ length: n }, (_, i) => i + 1);
+    const failed = new Set(ids.filter((id) => id % 3 !== 0));
+    const t = new CheckpointTimeline();
+    fill(t, ids, failed);
+    t.settle();
+    const entries = t.entries(JOB);
+    const folds = t.folds(JOB);
+    const omitted = t.omitted(JOB);
+    // The latest KEEP one by one, and of the older ones the first OLD_KEPT failures and OLD_KEPT runs.
+    for (let id = n - KEEP + 1; id <= n; id++) expect(entries.some((e) => e.id === id)).toBe(true);
+    const old = entries.filter((e) => e.id <= n - KEEP);
+    expect(old.every((e) => e.state === 'declined')).toBe(true);
+    expect(old.map((e) => e.id)).toEqual([...failed].filter((id) => id <= n - KEEP).slice(0, OLD_KEPT));
+    expect(folds).toHaveLength(OLD_KEPT);
+    expect(folds.map((f) => f.firstId)).toEqual(Array.from({ length: OLD_KEPT }, (_, i) => 3 * (i + 1)));
+    // Nothing is lost from the counts: listed, folded and counted make every checkpoint once.
+    const completed = entries.filter((e) => e.state === 'completed').length + folds.reduce((a, f) => a + f.lastId - f.firstId + 1, 0) + omitted.completed;
+    const declined = entries.filter((e) => e.state === 'declined').length + omitted.declined;
+    expect(completed).toBe(n - failed.size);
+    expect(declined).toBe(failed.size);
+    expect(omitted.failed + omitted.expired + omitted.aborted + omitted.triggered).toBe(0);
+    // The job's summary counts them all; the report lists what was kept.
+    const facts = new Facts();
+    fill(facts.timeline, ids, failed);
+    const { checkpoints, checkpointRuns } = buildTimeline(facts);
+    const [summary] = jobSummaries(facts, checkpoints, checkpointRuns, []);
+    expect(summary!.checkpoints).toEqual({ triggered: 0, completed: n - failed.size, failed: 0, declined: failed.size, expired: 0, aborted: 0 });
+    expect(checkpoints.length).toBe(KEEP + OLD_KEPT);
+    expect(summary!.failedCheckpoints.length).toBe(checkpoints.filter((c) => c.state === 'declined').length);
+  });
+
+  it('merged in parts past its bounds, counts every checkpoint as one pass does', () => {
+    const n = 3 * (OLD_KEPT + KEEP) + 3000;
+    const ids = Array.from({ length: n }, (_, i) => i + 1);
+    const failed = new Set(ids.filter((id) => id % 3 !== 0));
+    const one = new CheckpointTimeline();
+    fill(one, ids, failed);
+    one.settle();
+    const merged = new CheckpointTimeline();
+    for (let from = 0; from < ids.length; from += 7000) {
+      const part = new CheckpointTimeline();
+      fill(part, ids.slice(from, from + 7000), failed);
+      mergeTimeline(merged, part.recorded(), (s) => s, 0);
+    }
+    merged.settle();
+    const total = (t: CheckpointTimeline): Record<string, number> => {
+      const c: Record<string, number> = { ...t.omitted(JOB) };
+      for (const e of t.entries(JOB)) c[e.state] = (c[e.state] ?? 0) + 1;
+      for (const f of t.folds(JOB)) c.completed! += f.lastId - f.firstId + 1;
+      return c;
+    };
+    expect(total(merged)).toEqual(total(one));
+    expect(merged.entries(JOB).length).toBeLessThanOrEqual(KEEP + OLD_KEPT + KEEP / 2);
+    expect(merged.folds(JOB).length).toBeLessThanOrEqual(OLD_KEPT);
+  });
 
   it('merged in parts (as from scan lanes) gives the history of one pass', () => {
     const one = new CheckpointTimeline();

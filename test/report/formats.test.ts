@@ -45,12 +45,19 @@ describe('report content', () => {
     expect(js.checkpoints.map((c: any) => c.id)).toEqual([1, 5, 6, 7, 8]);
   });
 
-  it('json: indented, one line per checkpoint of the timeline', async () => {
+  it('json: indented, one line per row of the checkpoint timeline and of the job state changes', async () => {
     const r = await cli(['-f', 'json', SAMPLE]);
     const doc = JSON.parse(r.stdout);
     expect(doc.checkpoints.length).toBeGreaterThan(0);
-    const rows = r.stdout.split('\n').filter((l) => l.startsWith('    {"job":'));
-    expect(rows.map((l) => JSON.parse(l.trim().replace(/,$/, '')))).toEqual(doc.checkpoints);
+    expect(doc.jobTransitions.length).toBeGreaterThan(0);
+    const block = (name: string): unknown[] => {
+      const lines = r.stdout.split('\n');
+      const start = lines.indexOf(`  "${name}": [`);
+      const end = lines.indexOf('  ],', start);
+      return lines.slice(start + 1, end).map((l) => JSON.parse(l.trim().replace(/,$/, '')));
+    };
+    expect(block('checkpoints')).toEqual(doc.checkpoints);
+    expect(block('jobTransitions')).toEqual(doc.jobTransitions);
     expect(r.stdout).toMatch(/^  "findings": \[$/m);
   });
 
