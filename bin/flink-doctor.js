@@ -4,8 +4,8 @@
 // an early interrupt still gives the partial report; SIGTERM (a container stopping, `timeout`)
 // is handled the same way and exits 143. A closed stdout (| head) ends quietly.
 // The main thread's young generation is held at the size it starts with from the first line,
-// before the bundle loads (src/run/heap.ts, holdYoungGeneration, says why and holds it during
-// the scan); its old generation by the scan's heap budget (forced collections, run/heap.ts), the
+// before the bundle loads (src/run/heap.ts, holdYoungGeneration, says why, and lets it grow to a
+// set size for the scan and holds it there); its old generation by the scan's heap budget (forced collections, run/heap.ts), the
 // workers' heaps by explicit limits (run/protocol.ts), the lanes by --max-memory (run/plan.ts).
 import { setFlagsFromString } from 'node:v8';
 

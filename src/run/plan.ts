@@ -20,7 +20,7 @@ export const DEFAULT_MAX_MEMORY = 256 * MiB;
 
 /**
  * Resident memory of a scan on the calling thread alone: Node, the code, the patterns, the heap
- * kept within its budget (heap.ts; its young generation held at 1 MiB semi-spaces), the read
+ * kept within its budget (heap.ts; its young generation held at 4 MiB semi-spaces), the read
  * ring. Measured on two cores (24 GiB), 1 GiB bench log, peak RSS (GNU time %M): 96–105 MiB on
  * one lane, 140–145 MiB on two; rounded up so that BASE_MEMORY + LANE_MEMORY covers two lanes.
  */

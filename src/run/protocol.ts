@@ -13,8 +13,8 @@ import type { ByteRange } from './ranges.js';
 export const WORKER_URL = new URL('../run/worker.bundle.js', import.meta.url);
 
 /**
- * Young generation of a worker's heap (MiB): 1 MiB semi-spaces, the size the main thread's stays
- * at too (bin/flink-doctor.js). V8's default lets a new thread's young generation grow to 32 MiB;
+ * Young generation of a worker's heap (MiB): 1 MiB semi-spaces (the main thread's grows to 4 MiB
+ * ones for a scan: run/heap.ts). V8's default lets a new thread's young generation grow to 32 MiB;
  * a scan's short-lived objects (records, events) die young in a tenth of that. Measured on two
  * cores, one worker scanning six 64 MiB ranges of the bench log, three runs each: 0.83–0.93 s of
  * processor time at 3 MiB, 0.91–1.01 s at 12 MiB; its new space 2 MiB instead of 8 MiB.
