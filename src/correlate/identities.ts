@@ -103,9 +103,14 @@ export function sourceTm(ids: Ids, sources: SourceInfo[], source: number, names:
   }
 }
 
+/** True when the lists share a value. */
+function meets(x: readonly string[], y: readonly string[]): boolean {
+  for (let i = 0; i < x.length; i++) if (y.includes(x[i]!)) return true;
+  return false;
+}
+
 /** Whether an identity is named by both nodes and alike: undefined when either does not name it. */
 export function alike(name: IdentityName, a: Ids, b: Ids): boolean | undefined {
-  const meets = (x: readonly string[], y: readonly string[]): boolean => x.some((v) => y.includes(v));
   switch (name) {
     case 'job':
       return a.jobs.length && b.jobs.length ? meets(a.jobs, b.jobs) : undefined;
@@ -120,9 +125,8 @@ export function alike(name: IdentityName, a: Ids, b: Ids): boolean | undefined {
     case 'taskmanager': {
       // By resource id when both have one; else by any name (a pod name is both).
       if (a.rids.length && b.rids.length) return meets(a.rids, b.rids) || meets(a.rids, b.hosts) || meets(b.rids, a.hosts);
-      const an = [...a.rids, ...a.hosts];
-      const bn = [...b.rids, ...b.hosts];
-      return an.length && bn.length ? meets(an, bn) : undefined;
+      if ((a.rids.length === 0 && a.hosts.length === 0) || (b.rids.length === 0 && b.hosts.length === 0)) return undefined;
+      return meets(a.rids, b.rids) || meets(a.rids, b.hosts) || meets(a.hosts, b.rids) || meets(a.hosts, b.hosts);
     }
   }
 }
