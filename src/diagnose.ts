@@ -80,7 +80,8 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   attributeRocksDbLogs(sources);
 
   // → findings
-  const { findings, checkpoints, checkpointRuns, jobTransitions, jobs } = correlate({ patterns, signals, facts, sources, tallies: detected.tallies });
+  const budget = options.heapBudget;
+  const { findings, checkpoints, checkpointRuns, jobTransitions, jobs } = correlate({ patterns, signals, facts, sources, tallies: detected.tallies, ...(budget ? { settle: () => heapSettle(budget) } : {}) });
   const unknown = collector.finish(facts, sources);
   // What bounded memory left out (the ranking of unknown groups may drop the least relevant).
   warnings.push(...boundWarnings(detected));
@@ -95,7 +96,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
   const covered = await coverage({ sources, paths, streamEdges, findings: [...kept, ...muted], checkpoints, jobTransitions, unknown, signals, since: options.since ?? null, until: options.until ?? null });
   // Correlation's working data (a node per signal and kept fact, its indexes) is garbage now: it is
   // collected before the report is built, instead of the heap growing past it for the report.
-  if (options.heapBudget) heapSettle(options.heapBudget);
+  if (budget) heapSettle(budget);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return {
     findings: kept,

@@ -53,6 +53,7 @@ export function correlate(input: CorrelateInput): CorrelateOutput {
   const links = buildLinks(patterns);
   const nodes = buildNodes(signals, byId, groupJobs, facts, sources);
   assignCauses(nodes, links);
+  input.settle?.();
   const nodeOf = new Map<Signal, Node>(nodes.filter((n) => n.signal).map((n) => [n.signal!, n]));
 
   // A finding per pattern from its signals that have no cause in the logs: root failures, and

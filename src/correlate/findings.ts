@@ -20,6 +20,11 @@ export interface CorrelateInput {
   sources: SourceInfo[];
   /** Signals counted but not kept, by pattern (detect/thinning.ts): counted into their finding. */
   tallies?: Map<string, SignalTally>;
+  /**
+   * Called once the causal graph is built and its causes assigned, when the search's working data
+   * (indexes, candidate scores) is garbage: the command line collects it there (run/heap.ts).
+   */
+  settle?: () => void;
 }
 
 /** A finding and the signals it was built from. */
