@@ -30,6 +30,26 @@ function fill(t: CheckpointTimeline, ids: number[], failed: Set<number>): void {
   }
 }
 
+/** The history of the checkpoints read in one pass. */
+function onePass(ids: number[], failed: Set<number>): CheckpointTimeline {
+  const t = new CheckpointTimeline();
+  fill(t, ids, failed);
+  t.settle();
+  return t;
+}
+
+/** The history of the checkpoints read in parts of `size` (as by scan lanes), merged. */
+function inParts(ids: number[], failed: Set<number>, size: number): CheckpointTimeline {
+  const merged = new CheckpointTimeline();
+  for (let from = 0; from < ids.length; from += size) {
+    const part = new CheckpointTimeline();
+    fill(part, ids.slice(from, from + size), failed);
+    mergeTimeline(merged, part.recorded(), (s) => s, 0);
+  }
+  merged.settle();
+  return merged;
+}
+
 describe('checkpoint timeline', () => {
   it('keeps the latest checkpoints and every failed one, folds the rest into runs, and loses none', () => {
     fc.assert(
@@ -104,16 +124,7 @@ describe('checkpoint timeline', () => {
     const n = 3 * (OLD_KEPT + KEEP) + 3000;
     const ids = Array.from({ length: n }, (_, i) => i + 1);
     const failed = new Set(ids.filter((id) => id % 3 !== 0));
-    const one = new CheckpointTimeline();
-    fill(one, ids, failed);
-    one.settle();
-    const merged = new CheckpointTimeline();
-    for (let from = 0; from < ids.length; from += 7000) {
-      const part = new CheckpointTimeline();
-      fill(part, ids.slice(from, from + 7000), failed);
-      mergeTimeline(merged, part.recorded(), (s) => s, 0);
-    }
-    merged.settle();
+    const [one, merged] = [onePass(ids, failed), inParts(ids, failed, 7000)];
     const total = (t: CheckpointTimeline): Record<string, number> => {
       const c: Record<string, number> = { ...t.omitted(JOB) };
       for (const e of t.entries(JOB)) c[e.state] = (c[e.state] ?? 0) + 1;
@@ -126,18 +137,9 @@ describe('checkpoint timeline', () => {
   });
 
   it('merged in parts (as from scan lanes) gives the history of one pass', () => {
-    const one = new CheckpointTimeline();
     const failed = new Set([700, 2500, 2501, 4000]);
     const ids = Array.from({ length: 5000 }, (_, i) => i + 1);
-    fill(one, ids, failed);
-    one.settle();
-    const merged = new CheckpointTimeline();
-    for (let from = 0; from < ids.length; from += 1700) {
-      const part = new CheckpointTimeline();
-      fill(part, ids.slice(from, from + 1700), failed);
-      mergeTimeline(merged, part.recorded(), (s) => s, 0);
-    }
-    merged.settle();
+    const [one, merged] = [onePass(ids, failed), inParts(ids, failed, 1700)];
     expect(merged.entries(JOB)).toEqual(one.entries(JOB));
     expect(merged.folds(JOB)).toEqual(one.folds(JOB));
   });
