@@ -112,7 +112,14 @@ function cap(text: string, re: { maxText?: number }): string {
 
 function ok(m: RegExpExecArray, line: number, text: string): MatchResult {
   const fields: Record<string, string> = {};
-  if (m.groups) for (const [k, v] of Object.entries(m.groups)) if (v !== undefined) fields[k] = v;
+  // Walked in place (the groups object has no prototype): no array of entries per match.
+  const groups = m.groups;
+  if (groups !== undefined) {
+    for (const k in groups) {
+      const v = groups[k];
+      if (v !== undefined) fields[k] = v;
+    }
+  }
   return { fields, line, text };
 }
 
