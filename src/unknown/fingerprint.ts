@@ -109,6 +109,61 @@ let shapeEntries = 0;
 /** Longest message (characters of its first line) that byDigitShape remembers. */
 const MEMO_LONGEST = 256;
 
+/**
+ * Normalised messages by their exact text, in front of byDigitShape: a noisy log mostly repeats a
+ * few messages word for word, and a look-up by the text itself (hashed natively) costs a fraction
+ * of the shape's hash and comparison, both loops over every character in JavaScript. Where the
+ * messages rarely repeat exactly (an id or a count in each), each miss would cost a look-up and a
+ * copy of the text for nothing: the memo judges itself every TEXT_TRIAL messages and, when under
+ * half of them were found in it, is emptied and left out for the next TEXT_PAUSE messages.
+ */
+class TextMemo {
+  readonly byText = new Map<string, string>();
+  on = true;
+  /** Messages asked for since the last judgement (while on), or since it was left out (while off). */
+  calls = 0;
+  hits = 0;
+
+  /** Remembers a message not found (bounded: cleared when full), then judges. */
+  remember(t: string, masked: string): void {
+    if (this.byText.size >= TEXT_MEMO_SIZE) this.byText.clear();
+    // The key is a copy: the message may be a slice of its whole record.
+    this.byText.set(own(t), masked);
+    this.judge();
+  }
+
+  /** Counts a message asked for while on; every TEXT_TRIAL of them, decides whether the memo stays on. */
+  judge(): void {
+    if (++this.calls < TEXT_TRIAL) return;
+    if (this.hits * 2 < this.calls) {
+      this.on = false;
+      this.byText.clear();
+    }
+    this.calls = 0;
+    this.hits = 0;
+  }
+
+  /** Counts a message asked for while off; after TEXT_PAUSE of them, the memo is tried again. */
+  off(): void {
+    if (++this.calls < TEXT_PAUSE) return;
+    this.on = true;
+    this.calls = 0;
+    this.hits = 0;
+  }
+}
+/** Texts in the exact-text memo at most. */
+const TEXT_MEMO_SIZE = 4096;
+/** Messages between two judgements of the exact-text memo. */
+export const TEXT_TRIAL = 4096;
+/** Messages the exact-text memo is left out for once judged not worth it. */
+export const TEXT_PAUSE = 65_536;
+const textMemo = new TextMemo();
+
+/** Whether the exact-text memo of normaliseMessage is in use, and how many texts it holds (for tests). */
+export function textMemoState(): { on: boolean; size: number } {
+  return { on: textMemo.on, size: textMemo.byText.size };
+}
+
 /** A remembered message: its text (any one with this shape) and its normalised text. */
 interface ShapeEntry {
   text: string;
@@ -155,6 +210,23 @@ export function normaliseMessage(text: string): string {
   // A long message mostly carries a payload that varies beyond its digits: remembering it would
   // only fill the memo (and the old generation) with entries that are never asked for again.
   if (t.length > MEMO_LONGEST) return maskMessage(t);
+  if (textMemo.on) {
+    const known = textMemo.byText.get(t);
+    if (known !== undefined) {
+      textMemo.hits++;
+      textMemo.judge();
+      return known;
+    }
+    const masked = byShape(t);
+    textMemo.remember(t, masked);
+    return masked;
+  }
+  textMemo.off();
+  return byShape(t);
+}
+
+/** normaliseMessage of a first line of at most MEMO_LONGEST characters, by the digit-shape memo. */
+function byShape(t: string): string {
   // Looked up by a hash of the shape, compared character by character: no shaped copy is built
   // for the messages of a noisy log, most of which were seen before.
   const h = shapeHash(t);
