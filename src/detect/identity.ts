@@ -13,6 +13,8 @@ const CHECKPOINT_WORD = /\b(?:[Cc]heckpoint|snapshot) (\d+)\b/;
 const CHK_DIR = /\bchk-(\d+)(?:\.tmp)?\//;
 const JOB_IN_PATH = /job_([0-9a-f]{32})_op_/;
 const JOB_WORD = /\bjob ([0-9a-f]{32})\b|\(([0-9a-f]{32})\) switched from state/;
+/** A word one of the regexes above needs (as its guard below checks it): a text without any is read by none of them. */
+const ANY_WORD = /switched from |Could not |chk-|heckpoint |snapshot |job[_ ]/;
 
 /**
  * Identity fields of an event; `fields` (pattern captures) take precedence. Each regex runs only
@@ -26,6 +28,8 @@ export function identityOf(e: LogEvent, fields: Record<string, string>): Identit
   if (fields.checkpoint && /^\d+$/.test(fields.checkpoint)) id.checkpoint = +fields.checkpoint;
   if (fields.job) id.job = fields.job;
   if (fields.task) id.task = fields.task.replace(/#\d+$/, '');
+  // Most signals (a client's retry warning, a chatty failure) name none: one search says so.
+  if (chain.length === 0 && !ANY_WORD.test(msg)) return id;
 
   const tt = e.hasHeader && msg.includes(' switched from ') ? TASK_TRANSITION.exec(msg) : null;
   if (tt) {
