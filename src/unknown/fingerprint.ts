@@ -178,14 +178,18 @@ function shapeDigit(t: string, i: number, c: number): boolean {
   return n !== 120 && n !== 88;
 }
 
-/** A hash of the text's digit shape, computed without building the shaped text. */
+/**
+ * A hash of the text's digit shape, computed without building the shaped text. Of 30 bits: a
+ * small integer, which V8 keeps unboxed (a 32-bit one would be a heap number, allocated for each
+ * message and hashed as a double by the Map).
+ */
 function shapeHash(t: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < t.length; i++) {
     const c = t.charCodeAt(i);
     h = Math.imul(h ^ (shapeDigit(t, i, c) ? 49 : c), 0x01000193);
   }
-  return h >>> 0;
+  return h >>> 2;
 }
 
 /** True when two texts have the same digit shape. */
@@ -325,7 +329,7 @@ export function rootException(e: LogEvent): { cls: string; message: string } | n
   return { cls, message };
 }
 
-/** Fingerprint parts of an event. */
+/** Fingerprint parts of an event (one without a chain: its normalised message alone, see messageFingerprintId). */
 export function fingerprintParts(e: LogEvent): FingerprintParts {
   const root = rootCause(e.chain);
   const ex = rootException(e);
@@ -347,16 +351,19 @@ const idCache = new Map<string, string>();
 export function fingerprintId(p: FingerprintParts): string {
   // A log line without an exception: its id by its normalised message alone (mostly one string
   // remembered by normaliseMessage, whose hash V8 keeps), not by a text built for each occurrence.
-  if (p.exception === '' && p.frames.length === 0) {
-    let id = idByMessage.get(p.message);
-    if (id === undefined) {
-      id = idOfText(`\n${p.message}\n`);
-      if (idByMessage.size >= 10_000) idByMessage.clear();
-      idByMessage.set(p.message, id);
-    }
-    return id;
-  }
+  if (p.exception === '' && p.frames.length === 0) return messageFingerprintId(p.message);
   return idOfText(`${p.exception}\n${p.message}\n${p.frames.join('\n')}`);
+}
+
+/** fingerprintId of the parts of a line without an exception: `message` alone, normalised. */
+export function messageFingerprintId(message: string): string {
+  let id = idByMessage.get(message);
+  if (id === undefined) {
+    id = idOfText(`\n${message}\n`);
+    if (idByMessage.size >= 10_000) idByMessage.clear();
+    idByMessage.set(message, id);
+  }
+  return id;
 }
 
 /** Ids of messages without an exception, by the normalised message (bounded: cleared when full). */
