@@ -108,6 +108,8 @@ const byDigitShape = new Map<number, ShapeEntry[]>();
 let shapeEntries = 0;
 /** Longest message (characters of its first line) that byDigitShape remembers. */
 const MEMO_LONGEST = 256;
+/** The byDigitShape entry found or made last for a message of each length (0 to MEMO_LONGEST). */
+const lastOfLength: (ShapeEntry | undefined)[] = new Array<ShapeEntry | undefined>(MEMO_LONGEST + 1).fill(undefined);
 
 /**
  * Normalised messages by their exact text, in front of byDigitShape: a noisy log mostly repeats a
@@ -231,20 +233,32 @@ export function normaliseMessage(text: string): string {
 
 /** normaliseMessage of a first line of at most MEMO_LONGEST characters, by the digit-shape memo. */
 function byShape(t: string): string {
-  // Looked up by a hash of the shape, compared character by character: no shaped copy is built
-  // for the messages of a noisy log, most of which were seen before.
+  // First the entry of the last message of this length: in a stretch of log most messages of one
+  // length have one shape, and a comparison alone (one loop over the text) finds it.
+  const guess = lastOfLength[t.length];
+  if (guess !== undefined && sameShape(guess.text, t)) return guess.masked ?? maskMessage(t);
+  // Then by a hash of the shape, compared character by character: no shaped copy is built for
+  // the messages of a noisy log, most of which were seen before.
   const h = shapeHash(t);
   let bucket = byDigitShape.get(h);
-  if (bucket !== undefined) for (const k of bucket) if (sameShape(k.text, t)) return k.masked ?? maskMessage(t);
+  if (bucket !== undefined) {
+    for (const k of bucket) {
+      if (!sameShape(k.text, t)) continue;
+      lastOfLength[t.length] = k;
+      return k.masked ?? maskMessage(t);
+    }
+  }
   const masked = maskMessage(t);
   if (shapeEntries >= 4096) {
     byDigitShape.clear();
+    lastOfLength.fill(undefined);
     shapeEntries = 0;
     bucket = undefined;
   }
   const entry: ShapeEntry = { text: own(t), masked: ANY_DIGIT_ONE.test(masked) ? null : masked };
   if (bucket === undefined) byDigitShape.set(h, [entry]);
   else bucket.push(entry);
+  lastOfLength[t.length] = entry;
   shapeEntries++;
   return masked;
 }

@@ -43,6 +43,17 @@ describe('normaliseMessage: the exact-text memo', () => {
     expect(textMemoState()).toEqual({ on: true, size: 3 });
   });
 
+  it('answers messages of one length but different shapes, interleaved, each as the masks do', () => {
+    // The entry of the last message of a length is tried first: a message of that length with
+    // another shape must not take its answer.
+    const same = ['Processed 12 records in partition orders-3 (lag 456)', 'Processed 123 records in partition orders-3 (lag 45)', 'Processed 1 records in partition orders-34 (lag 456)', 'Lookup of customer x failed, retrying in 100 ms tota', 'Processed 0x1 records in partition orders- (lag 456)'];
+    for (const m of same) expect(m.length).toBe(same[0]!.length);
+    for (let k = 0; k < 200; k++) {
+      const m = same[(k * 7) % same.length]!.replace(/\d/g, (d) => String((Number(d) + k) % 10));
+      expect(normaliseMessage(m)).toBe(maskMessage(m));
+    }
+  });
+
   it('holds at most 4096 texts', () => {
     // Half repeats, half new: it stays on, its size bounded.
     for (let k = 0; k < 3 * 4096; k++) normaliseMessage(k % 4 === 0 ? `request ${k} timed out` : repeated[k % 3]!);
