@@ -6,6 +6,7 @@
 
 import type { LogEvent, Role, SourceInfo, UnknownGroup, UnknownOccurrence } from '../model.js';
 import { knownNoise } from './noise.js';
+import { RecentRing } from './recent.js';
 import { fingerprintId, fingerprintParts, framesOf, isWrapperClass, messageFingerprintId, normaliseMessage, rootCause, type FingerprintParts } from './fingerprint.js';
 
 const MAX_OCCURRENCES = 10_000;
@@ -75,8 +76,8 @@ export class UnknownCollector {
   ungrouped = 0;
   /** Occurrences stored so far (see MAX_STORED). */
   private stored = 0;
-  /** Groups seen last, newest last (see RECENT_GROUPS). */
-  private recent: GroupInProgress[] = [];
+  /** Groups seen last (see RECENT_GROUPS). */
+  private readonly recent = new RecentRing<GroupInProgress>(RECENT_GROUPS);
 
   /**
    * A failure (job restart, task failure, failed checkpoint) at `timeMs`: the groups seen in the
@@ -84,7 +85,10 @@ export class UnknownCollector {
    */
   failure(timeMs: number | null): void {
     if (timeMs === null) return;
-    for (const g of this.recent) if (g.last !== null && g.last <= timeMs + 1000 && timeMs - g.last <= NEAR_FAILURE_MS) g.near = (g.near ?? 0) + 1;
+    for (let i = 0; i < this.recent.length; i++) {
+      const g = this.recent.at(i);
+      if (g.last !== null && g.last <= timeMs + 1000 && timeMs - g.last <= NEAR_FAILURE_MS) g.near = (g.near ?? 0) + 1;
+    }
   }
 
   /** Drops the least relevant groups down to MAX_GROUPS; their occurrences count as ungrouped. */
@@ -97,7 +101,7 @@ export class UnknownCollector {
       this.ungrouped += g.count;
       this.stored -= g.occurrences.length;
     }
-    this.recent = this.recent.filter((g) => this.groups.has(g.id));
+    this.recent.retain((g) => this.groups.has(g.id));
   }
 
   add(e: LogEvent, sourceName: string, role: Role | null): void {
@@ -146,10 +150,7 @@ export class UnknownCollector {
     }
     g.count++;
     g.seq = this.total;
-    if (this.recent[this.recent.length - 1] !== g) {
-      this.recent.push(g);
-      if (this.recent.length > RECENT_GROUPS) this.recent.shift();
-    }
+    this.recent.push(g);
     if (rankLevel(e.level) > rankLevel(g.level)) g.level = e.level;
     g.sources.add(sourceName);
     g.roles.add(role ?? e.sourceIndex);
