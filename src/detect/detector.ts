@@ -180,7 +180,7 @@ export class Detector {
    * these, so both scans decide a source's role, version and hosts alike.
    */
   seenByEveryScan(e: LogEvent, literals: string[] | null): boolean {
-    if (literals !== null && literals.some((l) => !PROBLEM_SET.has(l))) return true;
+    if (literals !== null) for (let i = 0; i < literals.length; i++) if (!PROBLEM_SET.has(literals[i]!)) return true;
     if ((e.level === 'ERROR' || e.level === 'WARN' || e.level === 'FATAL') && LEVEL_LITERAL.test(e.lines[0] ?? '')) return true;
     if (e.frames.length > 0 && e.lines.some((l) => FRAME_LINE.test(l))) return true;
     this.scanSearch ??= this.literalSearch(scanLiterals(this.patterns));
