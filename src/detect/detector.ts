@@ -6,7 +6,7 @@
 import type { ConfigEntry, Identity, LogEvent, Role, ScannedRecord, Signal, SourceInfo } from '../model.js';
 import { Facts, FACT_LITERALS } from './facts.js';
 import { own } from '../strings.js';
-import { extractFacts, hintsFromFileName, roleOfLogger } from './extract.js';
+import { extractFacts, hintsFromFileName, roleOfLogger, type ScanVisibility } from './extract.js';
 import { identityOf } from './identity.js';
 import { buildEvent } from '../parse/event.js';
 import { isUndatedHeader } from '../parse/line.js';
@@ -67,6 +67,12 @@ export class Detector {
   readonly tallied = new Map<string, SignalTally>();
   /** The scan literals (what makes a record a candidate of the fast scan): built on first use. */
   private scanSearch: LiteralSearch | null = null;
+  /** Whether every scan hands the current event on (seenByEveryScan), asked for at most once per event. */
+  private readonly seen = new SeenByEveryScan(this);
+  /** The candidate patterns of a record with several literals (see candidatesOf), reused. */
+  private readonly candidateList: Pattern[] = [];
+  private readonly candidateMarks = new Map<Pattern, number>();
+  private candidateMark = 0;
   /** For the second reading of unclaimed problems (see secondReading): built on first use. */
   private normalising: { vocabulary: Set<string>; literals: LiteralSearch; byIndex: Pattern[][] } | null = null;
 
@@ -109,30 +115,60 @@ export class Detector {
     if (e.timeMs !== null && ((since !== null && e.timeMs < since) || (until !== null && e.timeMs > until))) return;
     this.events++;
     if (e.timeMs !== null && e.lines[0]!.charCodeAt(2) === 45 && isUndatedHeader(e.lines[0]!)) this.facts.source(e.sourceIndex).undated = true;
-    let seen: boolean | undefined;
-    const seenByEveryScan = (): boolean => (seen ??= this.seenByEveryScan(e, literals));
-    if (e.pod && seenByEveryScan()) this.podSeen(e.sourceIndex, e.pod.name);
-    const consequence = extractFacts(e, this.facts, literals === null || literals.some((l) => FACT_SET.has(l)), seenByEveryScan);
+    const seen = this.seen;
+    seen.event = e;
+    seen.literals = literals;
+    seen.known = undefined;
+    if (e.pod && seen.seen()) this.podSeen(e.sourceIndex, e.pod.name);
+    const role = e.logger ? roleOfLogger(e.logger) : null;
+    const consequence = extractFacts(e, this.facts, literals === null || holdsFactLiteral(literals), seen, role);
     const version = this.facts.sources.get(e.sourceIndex)?.version ?? null;
-    let candidates: Iterable<Pattern>;
+    let candidates: readonly Pattern[];
     if (this.opts.fullScan || literals === null) candidates = this.eventPatterns;
     else if (literals.length === 0) candidates = this.slow;
-    else if (literals.length === 1 && this.slow.length === 0) candidates = this.byLiteral.get(literals[0]!) ?? [];
-    else {
-      const set = new Set<Pattern>(this.slow);
-      for (const l of literals) for (const p of this.byLiteral.get(l) ?? []) set.add(p);
-      candidates = set;
-    }
+    else if (literals.length === 1 && this.slow.length === 0) candidates = this.byLiteral.get(literals[0]!) ?? NONE;
+    else candidates = this.candidatesOf(literals);
     let claimed = false;
-    for (const p of candidates) {
+    for (let i = 0; i < candidates.length; i++) {
+      const p = candidates[i]!;
       const m = p.matches(e, version);
       if (!m) continue;
       claimed = true;
       this.signal(p, e, m.fields, m.line, m.text);
     }
+    // The event no longer needed by the scan-visibility check: not kept alive until the next one.
+    seen.event = null;
+    seen.literals = null;
     const problem = isProblemEvent(e);
     if (!claimed && problem) claimed = this.secondReading(e, version);
-    if (!claimed && !consequence && problem) this.unknown.add(e, this.facts.names[e.sourceIndex] ?? '?', e.logger ? roleOfLogger(e.logger) : null);
+    if (!claimed && !consequence && problem) this.unknown.add(e, this.facts.names[e.sourceIndex] ?? '?', role);
+  }
+
+  /**
+   * The patterns to try on a record holding several literals: the slow ones, then those of each
+   * literal in turn, each once, in the order a set of them would hold. The array is reused from
+   * record to record (read before the next record comes).
+   */
+  private candidatesOf(literals: readonly string[]): readonly Pattern[] {
+    const out = this.candidateList;
+    out.length = 0;
+    // A new mark for this record: a pattern whose mark is it was already taken.
+    const mark = ++this.candidateMark;
+    const marks = this.candidateMarks;
+    for (const p of this.slow) {
+      marks.set(p, mark);
+      out.push(p);
+    }
+    for (const l of literals) {
+      const list = this.byLiteral.get(l);
+      if (list === undefined) continue;
+      for (const p of list) {
+        if (marks.get(p) === mark) continue;
+        marks.set(p, mark);
+        out.push(p);
+      }
+    }
+    return out;
   }
 
   /**
@@ -143,8 +179,8 @@ export class Detector {
    * the flink-dist jar of a classpath line or a frame, a kubectl pod prefix) is read only from
    * these, so both scans decide a source's role, version and hosts alike.
    */
-  private seenByEveryScan(e: LogEvent, literals: string[] | null): boolean {
-    if (literals !== null && literals.some((l) => !PROBLEM_SET.has(l))) return true;
+  seenByEveryScan(e: LogEvent, literals: string[] | null): boolean {
+    if (literals !== null) for (let i = 0; i < literals.length; i++) if (!PROBLEM_SET.has(literals[i]!)) return true;
     if ((e.level === 'ERROR' || e.level === 'WARN' || e.level === 'FATAL') && LEVEL_LITERAL.test(e.lines[0] ?? '')) return true;
     if (e.frames.length > 0 && e.lines.some((l) => FRAME_LINE.test(l))) return true;
     this.scanSearch ??= this.literalSearch(scanLiterals(this.patterns));
@@ -248,6 +284,29 @@ export class Detector {
     info.entrypoint = sf.component;
     info.hosts = [...sf.hosts];
     info.resourceIds = [...sf.resourceIds];
+  }
+}
+
+const NONE: readonly Pattern[] = [];
+
+/** True when a record's literals include one of the fact extractors' (FACT_LITERALS). */
+function holdsFactLiteral(literals: readonly string[]): boolean {
+  for (let i = 0; i < literals.length; i++) if (FACT_SET.has(literals[i]!)) return true;
+  return false;
+}
+
+/**
+ * Whether every scan hands the detector's current event on (Detector.seenByEveryScan), worked
+ * out on the first question and remembered for the rest of the event. One per detector, reset
+ * for each event: no closure is made per record.
+ */
+class SeenByEveryScan implements ScanVisibility {
+  event: LogEvent | null = null;
+  literals: string[] | null = null;
+  known: boolean | undefined = undefined;
+  constructor(private readonly detector: Detector) {}
+  seen(): boolean {
+    return (this.known ??= this.detector.seenByEveryScan(this.event!, this.literals));
   }
 }
 

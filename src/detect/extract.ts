@@ -43,6 +43,8 @@ const LOGGER_SIDE = { jobmanager: 'JobManager', taskmanager: 'TaskManager', clie
 const JM_LOGGER = /^org\.apache\.flink\.runtime\.(?:checkpoint\.CheckpointCoordinator|executiongraph\.|jobmaster\.|dispatcher\.|resourcemanager\.|entrypoint\.)/;
 const TM_LOGGER = /^org\.apache\.flink\.(?:runtime\.taskexecutor\.|runtime\.taskmanager\.Task$|streaming\.runtime\.tasks\.|streaming\.api\.operators\.|contrib\.streaming\.state\.|state\.rocksdb\.)/;
 const CLIENT_LOGGER = /^org\.apache\.flink\.(?:client\.cli\.|table\.client\.)/;
+/** What JM_LOGGER, TM_LOGGER and CLIENT_LOGGER all start with. */
+const FLINK_LOGGER = 'org.apache.flink.';
 
 /** Splits `<resourceId> @ <host> (dataPort=N)` into its parts. */
 export function parseLocation(loc: string): { resourceId: string | null; host: string | null } {
@@ -103,31 +105,41 @@ function reasonOf(e: LogEvent): string | null {
   return text.split('\n')[0]!.slice(0, 300);
 }
 
+/** Whether every scan (the fast one too) hands the record being read on; see Detector.seenByEveryScan. */
+export interface ScanVisibility {
+  seen(): boolean;
+}
+
+/** For a record every scan reads. */
+const EVERY_SCAN: ScanVisibility = { seen: () => true };
+
 /**
  * Reads the facts an event carries into `facts` (`mayHoldFact` false: the record holds no
  * FACT_LITERALS, so only role votes and the version are read). A logger's role vote and the
- * version of a classpath line are read only when `seenByEveryScan()` says that the fast scan
- * hands this record on too (any record may carry them). Returns true when the event only records a
+ * version of a classpath line are read only when `scan.seen()` says that the fast scan
+ * hands this record on too (any record may carry them); `role` is its logger's (roleOfLogger), when the caller has it already. Returns true when the event only records a
  * consequence of another failure (a pending checkpoint aborted because tasks restart or the
  * coordinator stops), which needs no unknown-failure group of its own.
  */
-export function extractFacts(e: LogEvent, facts: Facts, mayHoldFact = true, seenByEveryScan: () => boolean = () => true): boolean {
+export function extractFacts(
+  e: LogEvent,
+  facts: Facts,
+  mayHoldFact = true,
+  scan: ScanVisibility = EVERY_SCAN,
+  role: 'jobmanager' | 'taskmanager' | 'client' | null = e.logger ? roleOfLogger(e.logger) : null,
+): boolean {
   const src = e.sourceIndex;
   const msg = e.message;
-  if (e.logger) {
-    const logger = e.logger;
-    const role = roleOfLogger(logger);
-    if (role !== null && seenByEveryScan()) {
-      // Most records add to a vote already cast: no reason text (nor a closure for it) is made then.
-      const v = facts.source(src).votes.get(role);
-      if (v) v.score += 1;
-      else facts.vote(src, role, 1, `${LOGGER_SIDE[role]} logger ${shortLogger(logger)}`);
-    }
+  if (role !== null && e.logger && scan.seen()) {
+    // Most records add to a vote already cast: no reason text (nor a closure for it) is made then.
+    const v = facts.source(src).votes.get(role);
+    if (v) v.score += 1;
+    else facts.vote(src, role, 1, `${LOGGER_SIDE[role]} logger ${shortLogger(e.logger)}`);
   }
   const sf = facts.source(src);
   if (sf.version === null) {
     for (const l of e.lines) {
-      if (l.includes('flink-dist') && seenByEveryScan()) {
+      if (l.includes('flink-dist') && scan.seen()) {
         const m = RE.distJar.exec(l);
         if (m) {
           sf.version = m[1]!;
@@ -247,6 +259,9 @@ function mayBeSpace(c: number): boolean {
 
 /** The process role a logger name belongs to, when only one side uses it. */
 export function roleOfLogger(logger: string): 'jobmanager' | 'taskmanager' | 'client' | null {
+  // Every side-specific logger is one of Flink's own: others (a Kafka client's, the job's) are
+  // turned away without a look-up, which would hash the logger name, a new string on every record.
+  if (!logger.startsWith(FLINK_LOGGER)) return null;
   let role = loggerRoles.get(logger);
   if (role === undefined) {
     role = JM_LOGGER.test(logger) ? 'jobmanager' : TM_LOGGER.test(logger) ? 'taskmanager' : CLIENT_LOGGER.test(logger) ? 'client' : null;

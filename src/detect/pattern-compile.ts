@@ -110,9 +110,30 @@ function cap(text: string, re: { maxText?: number }): string {
   return text.length > max ? text.slice(0, max) : text;
 }
 
-function ok(m: RegExpExecArray, line: number, text: string): MatchResult {
+/** The names of a regex's named groups, in the order of its matches' groups: read from its first match. */
+interface GroupNames {
+  names: string[] | null;
+}
+
+function groupNames(): GroupNames {
+  return { names: null };
+}
+
+/**
+ * A match as a result: the named groups that took part in it as fields. A regex's groups are the
+ * same names in the same order on every match, so they are listed once (`g`), not enumerated on
+ * each match (the groups object is a dictionary, slow to walk).
+ */
+function ok(m: RegExpExecArray, line: number, text: string, g: GroupNames): MatchResult {
   const fields: Record<string, string> = {};
-  if (m.groups) for (const [k, v] of Object.entries(m.groups)) if (v !== undefined) fields[k] = v;
+  const groups = m.groups;
+  if (groups !== undefined) {
+    const names = (g.names ??= Object.keys(groups));
+    for (let i = 0; i < names.length; i++) {
+      const v = groups[names[i]!];
+      if (v !== undefined) fields[names[i]!] = v;
+    }
+  }
   return { fields, line, text };
 }
 
@@ -124,62 +145,68 @@ function textAt(e: LogEvent, line: number): string {
 function compileCondition(c: Condition, file: string, path: string, untrusted: boolean): Matcher {
   if ('message' in c) {
     const re = guarded(compileRegex(c.message, file, `${path}.message`, untrusted), c.message);
+    const g = groupNames();
     return (e) => {
       if (e.hasHeader || e.chain.length === 0) {
         const m = re.exec(cap(e.message, re)) ?? (e.message.includes('\n') ? re.exec(unwrap(cap(e.message, re))) : null);
-        if (m) return ok(m, e.line, e.lines[0] ?? e.message);
+        if (m) return ok(m, e.line, e.lines[0] ?? e.message, g);
       }
       for (const link of e.chain) {
         const m = re.exec(cap(link.message, re)) ?? (link.message.includes('\n') ? re.exec(unwrap(cap(link.message, re))) : null);
-        if (m) return ok(m, link.line, textAt(e, link.line));
+        if (m) return ok(m, link.line, textAt(e, link.line), g);
       }
       return null;
     };
   }
   if ('header' in c) {
     const re = guarded(compileRegex(c.header, file, `${path}.header`, untrusted), c.header);
+    const g = groupNames();
     return (e) => {
       const m = e.hasHeader ? re.exec(cap(e.message, re)) : null;
-      return m ? ok(m, e.line, e.lines[0] ?? '') : null;
+      return m ? ok(m, e.line, e.lines[0] ?? '', g) : null;
     };
   }
   if ('text' in c) {
     const re = guarded(compileRegex(c.text, file, `${path}.text`, untrusted), c.text);
+    const g = groupNames();
     return (e) => {
       for (let i = 0; i < e.lines.length; i++) {
         const t = e.lines[i]!;
         if (/^\s*at /.test(t)) continue;
         const m = re.exec(cap(t, re));
-        if (m) return ok(m, e.lineNumbers[i]!, t);
+        if (m) return ok(m, e.lineNumbers[i]!, t, g);
       }
       return null;
     };
   }
   if ('exception' in c) {
     const re = compileRegex(c.exception, file, `${path}.exception`, untrusted);
+    const g = groupNames();
     return (e) => {
       for (const link of e.chain) {
         const m = link.cls ? re.exec(link.cls) : null;
-        if (m) return ok(m, link.line, textAt(e, link.line));
+        if (m) return ok(m, link.line, textAt(e, link.line), g);
       }
       return null;
     };
   }
   if ('frame' in c) {
     const re = compileRegex(c.frame, file, `${path}.frame`, untrusted);
+    const g = groupNames();
     return (e) => {
       for (const f of e.frames) {
         const m = re.exec(f);
-        if (m) return ok(m, e.line, e.lines[0] ?? '');
+        if (m) return ok(m, e.line, e.lines[0] ?? '', g);
       }
       return null;
     };
   }
   if ('logger' in c) {
     const re = compileRegex(c.logger, file, `${path}.logger`, untrusted);
+    const g = groupNames();
     return (e) => {
       const m = e.logger ? re.exec(e.logger) : null;
-      return m ? ok(m, e.line, e.lines[0] ?? '') : null;
+      return m ? ok(m, e.line, e.lines[0] ?? '', g) : null;
     };
   }
   if ('level' in c) {

@@ -48,13 +48,10 @@ export class SignalThinning {
     const id = s.identity;
     const cp = id.checkpoint;
     const newCheckpoint = cp !== undefined && !p.checkpoints.has(cp);
-    let newName = false;
-    for (const v of [id.job, id.task, id.host]) {
-      if (v && !p.names.has(v) && p.names.size < MAX_NAMES) {
-        p.names.add(v);
-        newName = true;
-      }
-    }
+    // Job, task and host in turn (no array made per signal).
+    let newName = remember(p.names, id.job);
+    if (remember(p.names, id.task)) newName = true;
+    if (remember(p.names, id.host)) newName = true;
     const t = s.event.timeMs;
     const step = t === null ? null : Math.floor(t / TIME_STEP_MS);
     const newStep = step !== null && step !== p.lastStep;
@@ -89,6 +86,13 @@ export class SignalThinning {
     }
     return out;
   }
+}
+
+/** Adds a name not seen before to `names` (while under MAX_NAMES); true when it was added. */
+function remember(names: Set<string>, v: string | undefined): boolean {
+  if (!v || names.has(v) || names.size >= MAX_NAMES) return false;
+  names.add(v);
+  return true;
 }
 
 /** Adds tallies (a scan worker's) into `into`. */

@@ -108,6 +108,63 @@ const byDigitShape = new Map<number, ShapeEntry[]>();
 let shapeEntries = 0;
 /** Longest message (characters of its first line) that byDigitShape remembers. */
 const MEMO_LONGEST = 256;
+/** The byDigitShape entry found or made last for a message of each length (0 to MEMO_LONGEST). */
+const lastOfLength: (ShapeEntry | undefined)[] = new Array<ShapeEntry | undefined>(MEMO_LONGEST + 1).fill(undefined);
+
+/**
+ * Normalised messages by their exact text, in front of byDigitShape: a noisy log mostly repeats a
+ * few messages word for word, and a look-up by the text itself (hashed natively) costs a fraction
+ * of the shape's hash and comparison, both loops over every character in JavaScript. Where the
+ * messages rarely repeat exactly (an id or a count in each), each miss would cost a look-up and a
+ * copy of the text for nothing: the memo judges itself every TEXT_TRIAL messages and, when under
+ * half of them were found in it, is emptied and left out for the next TEXT_PAUSE messages.
+ */
+class TextMemo {
+  readonly byText = new Map<string, string>();
+  on = true;
+  /** Messages asked for since the last judgement (while on), or since it was left out (while off). */
+  calls = 0;
+  hits = 0;
+
+  /** Remembers a message not found (bounded: cleared when full), then judges. */
+  remember(t: string, masked: string): void {
+    if (this.byText.size >= TEXT_MEMO_SIZE) this.byText.clear();
+    // The key is a copy: the message may be a slice of its whole record.
+    this.byText.set(own(t), masked);
+    this.judge();
+  }
+
+  /** Counts a message asked for while on; every TEXT_TRIAL of them, decides whether the memo stays on. */
+  judge(): void {
+    if (++this.calls < TEXT_TRIAL) return;
+    if (this.hits * 2 < this.calls) {
+      this.on = false;
+      this.byText.clear();
+    }
+    this.calls = 0;
+    this.hits = 0;
+  }
+
+  /** Counts a message asked for while off; after TEXT_PAUSE of them, the memo is tried again. */
+  off(): void {
+    if (++this.calls < TEXT_PAUSE) return;
+    this.on = true;
+    this.calls = 0;
+    this.hits = 0;
+  }
+}
+/** Texts in the exact-text memo at most. */
+const TEXT_MEMO_SIZE = 4096;
+/** Messages between two judgements of the exact-text memo. */
+export const TEXT_TRIAL = 4096;
+/** Messages the exact-text memo is left out for once judged not worth it. */
+export const TEXT_PAUSE = 65_536;
+const textMemo = new TextMemo();
+
+/** Whether the exact-text memo of normaliseMessage is in use, and how many texts it holds (for tests). */
+export function textMemoState(): { on: boolean; size: number } {
+  return { on: textMemo.on, size: textMemo.byText.size };
+}
 
 /** A remembered message: its text (any one with this shape) and its normalised text. */
 interface ShapeEntry {
@@ -123,14 +180,18 @@ function shapeDigit(t: string, i: number, c: number): boolean {
   return n !== 120 && n !== 88;
 }
 
-/** A hash of the text's digit shape, computed without building the shaped text. */
+/**
+ * A hash of the text's digit shape, computed without building the shaped text. Of 30 bits: a
+ * small integer, which V8 keeps unboxed (a 32-bit one would be a heap number, allocated for each
+ * message and hashed as a double by the Map).
+ */
 function shapeHash(t: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < t.length; i++) {
     const c = t.charCodeAt(i);
     h = Math.imul(h ^ (shapeDigit(t, i, c) ? 49 : c), 0x01000193);
   }
-  return h >>> 0;
+  return h >>> 2;
 }
 
 /** True when two texts have the same digit shape. */
@@ -155,20 +216,49 @@ export function normaliseMessage(text: string): string {
   // A long message mostly carries a payload that varies beyond its digits: remembering it would
   // only fill the memo (and the old generation) with entries that are never asked for again.
   if (t.length > MEMO_LONGEST) return maskMessage(t);
-  // Looked up by a hash of the shape, compared character by character: no shaped copy is built
-  // for the messages of a noisy log, most of which were seen before.
+  if (textMemo.on) {
+    const known = textMemo.byText.get(t);
+    if (known !== undefined) {
+      textMemo.hits++;
+      textMemo.judge();
+      return known;
+    }
+    const masked = byShape(t);
+    textMemo.remember(t, masked);
+    return masked;
+  }
+  textMemo.off();
+  return byShape(t);
+}
+
+/** normaliseMessage of a first line of at most MEMO_LONGEST characters, by the digit-shape memo. */
+function byShape(t: string): string {
+  // First the entry of the last message of this length: in a stretch of log most messages of one
+  // length have one shape, and a comparison alone (one loop over the text) finds it.
+  const guess = lastOfLength[t.length];
+  if (guess !== undefined && sameShape(guess.text, t)) return guess.masked ?? maskMessage(t);
+  // Then by a hash of the shape, compared character by character: no shaped copy is built for
+  // the messages of a noisy log, most of which were seen before.
   const h = shapeHash(t);
   let bucket = byDigitShape.get(h);
-  if (bucket !== undefined) for (const k of bucket) if (sameShape(k.text, t)) return k.masked ?? maskMessage(t);
+  if (bucket !== undefined) {
+    for (const k of bucket) {
+      if (!sameShape(k.text, t)) continue;
+      lastOfLength[t.length] = k;
+      return k.masked ?? maskMessage(t);
+    }
+  }
   const masked = maskMessage(t);
   if (shapeEntries >= 4096) {
     byDigitShape.clear();
+    lastOfLength.fill(undefined);
     shapeEntries = 0;
     bucket = undefined;
   }
   const entry: ShapeEntry = { text: own(t), masked: ANY_DIGIT_ONE.test(masked) ? null : masked };
   if (bucket === undefined) byDigitShape.set(h, [entry]);
   else bucket.push(entry);
+  lastOfLength[t.length] = entry;
   shapeEntries++;
   return masked;
 }
@@ -253,7 +343,7 @@ export function rootException(e: LogEvent): { cls: string; message: string } | n
   return { cls, message };
 }
 
-/** Fingerprint parts of an event. */
+/** Fingerprint parts of an event (one without a chain: its normalised message alone, see messageFingerprintId). */
 export function fingerprintParts(e: LogEvent): FingerprintParts {
   const root = rootCause(e.chain);
   const ex = rootException(e);
@@ -275,16 +365,19 @@ const idCache = new Map<string, string>();
 export function fingerprintId(p: FingerprintParts): string {
   // A log line without an exception: its id by its normalised message alone (mostly one string
   // remembered by normaliseMessage, whose hash V8 keeps), not by a text built for each occurrence.
-  if (p.exception === '' && p.frames.length === 0) {
-    let id = idByMessage.get(p.message);
-    if (id === undefined) {
-      id = idOfText(`\n${p.message}\n`);
-      if (idByMessage.size >= 10_000) idByMessage.clear();
-      idByMessage.set(p.message, id);
-    }
-    return id;
-  }
+  if (p.exception === '' && p.frames.length === 0) return messageFingerprintId(p.message);
   return idOfText(`${p.exception}\n${p.message}\n${p.frames.join('\n')}`);
+}
+
+/** fingerprintId of the parts of a line without an exception: `message` alone, normalised. */
+export function messageFingerprintId(message: string): string {
+  let id = idByMessage.get(message);
+  if (id === undefined) {
+    id = idOfText(`\n${message}\n`);
+    if (idByMessage.size >= 10_000) idByMessage.clear();
+    idByMessage.set(message, id);
+  }
+  return id;
 }
 
 /** Ids of messages without an exception, by the normalised message (bounded: cleared when full). */

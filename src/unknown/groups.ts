@@ -6,7 +6,8 @@
 
 import type { LogEvent, Role, SourceInfo, UnknownGroup, UnknownOccurrence } from '../model.js';
 import { knownNoise } from './noise.js';
-import { fingerprintId, fingerprintParts, framesOf, isWrapperClass, rootCause, type FingerprintParts } from './fingerprint.js';
+import { RecentRing } from './recent.js';
+import { fingerprintId, fingerprintParts, framesOf, isWrapperClass, messageFingerprintId, normaliseMessage, rootCause, type FingerprintParts } from './fingerprint.js';
 
 const MAX_OCCURRENCES = 10_000;
 /** Occurrences stored over all groups; past it, groups keep counting without storing more (bounded memory). */
@@ -75,8 +76,8 @@ export class UnknownCollector {
   ungrouped = 0;
   /** Occurrences stored so far (see MAX_STORED). */
   private stored = 0;
-  /** Groups seen last, newest last (see RECENT_GROUPS). */
-  private recent: GroupInProgress[] = [];
+  /** Groups seen last (see RECENT_GROUPS). */
+  private readonly recent = new RecentRing<GroupInProgress>(RECENT_GROUPS);
 
   /**
    * A failure (job restart, task failure, failed checkpoint) at `timeMs`: the groups seen in the
@@ -84,7 +85,10 @@ export class UnknownCollector {
    */
   failure(timeMs: number | null): void {
     if (timeMs === null) return;
-    for (const g of this.recent) if (g.last !== null && g.last <= timeMs + 1000 && timeMs - g.last <= NEAR_FAILURE_MS) g.near = (g.near ?? 0) + 1;
+    for (let i = 0; i < this.recent.length; i++) {
+      const g = this.recent.at(i);
+      if (g.last !== null && g.last <= timeMs + 1000 && timeMs - g.last <= NEAR_FAILURE_MS) g.near = (g.near ?? 0) + 1;
+    }
   }
 
   /** Drops the least relevant groups down to MAX_GROUPS; their occurrences count as ungrouped. */
@@ -97,20 +101,31 @@ export class UnknownCollector {
       this.ungrouped += g.count;
       this.stored -= g.occurrences.length;
     }
-    this.recent = this.recent.filter((g) => this.groups.has(g.id));
+    this.recent.retain((g) => this.groups.has(g.id));
   }
 
   add(e: LogEvent, sourceName: string, role: Role | null): void {
-    const parts = fingerprintParts(e);
-    if (!parts.exception && !parts.message) return;
-    const id = fingerprintId(parts);
+    // A line without an exception (most of a noisy log's) is fingerprinted by its message alone:
+    // its parts are built only if it starts a group.
+    let parts: FingerprintParts | null = null;
+    let message = '';
+    let id: string;
+    if (e.chain.length === 0) {
+      message = normaliseMessage(e.message);
+      if (!message) return;
+      id = messageFingerprintId(message);
+    } else {
+      parts = fingerprintParts(e);
+      if (!parts.exception && !parts.message) return;
+      id = fingerprintId(parts);
+    }
     this.total++;
     let g = this.groups.get(id);
     if (!g && this.groups.size >= MAX_GROUPS + EVICT_SLACK) this.evict();
     const quality = sampleQuality(e);
     if (!g) {
       g = {
-        parts,
+        parts: parts ?? { exception: '', message, frames: [] },
         id,
         level: e.level,
         count: 0,
@@ -135,10 +150,7 @@ export class UnknownCollector {
     }
     g.count++;
     g.seq = this.total;
-    if (this.recent[this.recent.length - 1] !== g) {
-      this.recent.push(g);
-      if (this.recent.length > RECENT_GROUPS) this.recent.shift();
-    }
+    this.recent.push(g);
     if (rankLevel(e.level) > rankLevel(g.level)) g.level = e.level;
     g.sources.add(sourceName);
     g.roles.add(role ?? e.sourceIndex);
