@@ -40,20 +40,30 @@ const FAILED: CheckpointState[] = ['failed', 'declined', 'expired', 'aborted'];
 /** One summary per job that has a checkpoint or a state change, by job id. */
 export function jobSummaries(facts: Facts, checkpoints: CheckpointRecord[], runs: CheckpointRun[], transitions: JobTransition[]): JobSummary[] {
   const names = jobNames(transitions);
-  const jobs = [...new Set([...checkpoints.map((c) => c.job), ...runs.map((r) => r.job), ...transitions.map((t) => t.job)])].sort();
+  // Each list grouped by job once (a session cluster's JobManager runs thousands of jobs).
+  const byJob = <T extends { job: string }>(xs: T[]): Map<string, T[]> => {
+    const m = new Map<string, T[]>();
+    for (const x of xs) {
+      let l = m.get(x.job);
+      if (!l) m.set(x.job, (l = []));
+      l.push(x);
+    }
+    return m;
+  };
+  const [cps, rns, trs] = [byJob(checkpoints), byJob(runs), byJob(transitions)];
+  const jobs = [...new Set([...cps.keys(), ...rns.keys(), ...trs.keys()])].sort();
   return jobs.map((job) => {
     const counts: Record<CheckpointState, number> = { triggered: 0, completed: 0, failed: 0, declined: 0, expired: 0, aborted: 0 };
     const failed: number[] = [];
-    for (const c of checkpoints) {
-      if (c.job !== job) continue;
+    for (const c of cps.get(job) ?? []) {
       counts[c.state]++;
       if (FAILED.includes(c.state)) failed.push(c.id);
     }
-    for (const r of runs) if (r.job === job) counts.completed += r.count;
+    for (const r of rns.get(job) ?? []) counts.completed += r.count;
     // Checkpoints a long history counted but did not keep one by one (detect/timeline.ts, OLD_KEPT).
     const omitted = facts.timeline.omitted(job);
     for (const k of Object.keys(counts) as CheckpointState[]) counts[k] += omitted[k];
-    const own = transitions.filter((t) => t.job === job);
+    const own = trs.get(job) ?? [];
     return {
       job,
       name: names.get(job) ?? null,
