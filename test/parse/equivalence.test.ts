@@ -4,7 +4,9 @@
 // many header variants, records and byte strings, against the reference copies in reference/.
 
 import { describe, expect, it } from 'vitest';
+import { buildEvent } from '../../src/parse/event.js';
 import { parseHeader, readTimestamp } from '../../src/parse/line.js';
+import { buildEvent as referenceBuildEvent } from './reference/event.js';
 import { parseHeader as referenceParseHeader, readTimestamp as referenceReadTimestamp } from './reference/line.js';
 
 /** A small seeded generator (mulberry32), so a failure can be replayed. */
@@ -176,6 +178,25 @@ describe('parseHeader against the regex-only reference', () => {
     }
     for (const s of ['2024-03-11 09:00:00,123', '2024-13-11 25:61:60.999', '0012-00-00T00:00:00,000', '2024-03-11 09:00:00,12x', '2024-03-11 09:00:0x,123', '12-31 23:59:59.999', '2024-03-11 09:00', '']) {
       expect(readTimestamp(s, now), s).toStrictEqual(referenceReadTimestamp(s, now));
+    }
+  });
+});
+
+describe('buildEvent against the reference', () => {
+  it('builds the same event for one-line and few-line records, prefixes and traces included', () => {
+    const r = rng(11);
+    for (let i = 0; i < 30_000; i++) {
+      const n = r() < 0.6 ? 1 : 2 + Math.floor(r() * 6);
+      const lines: string[] = [];
+      for (let k = 0; k < n; k++) {
+        const line = k === 0 ? anyLine(r) : r() < 0.2 ? headerLine(r) : pick(r, OTHER_LINES);
+        lines.push((r() < 0.2 ? pick(r, PREFIXES) : '') + line);
+      }
+      const got = buildEvent(3, 100 + i, lines);
+      const expected = referenceBuildEvent(3, 100 + i, lines);
+      expect(got, JSON.stringify(lines).slice(0, 400)).toStrictEqual(expected);
+      // The same fields in the same order (what the JSON report and the workers' messages see).
+      expect(Object.keys(got)).toEqual(Object.keys(expected));
     }
   });
 });
