@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildEvent } from '../../src/parse/event.js';
 import { parseHeader, readTimestamp } from '../../src/parse/line.js';
+import { recordLines, RecordForm } from '../../src/scan/record.js';
 import { buildEvent as referenceBuildEvent } from './reference/event.js';
 import { parseHeader as referenceParseHeader, readTimestamp as referenceReadTimestamp } from './reference/line.js';
 
@@ -197,6 +198,52 @@ describe('buildEvent against the reference', () => {
       expect(got, JSON.stringify(lines).slice(0, 400)).toStrictEqual(expected);
       // The same fields in the same order (what the JSON report and the workers' messages see).
       expect(Object.keys(got)).toEqual(Object.keys(expected));
+    }
+  });
+});
+
+/** recordLines as it was: the record decoded whole, split at newlines, carriage returns dropped. */
+function referenceRecordLines(buf: Buffer, from: number, to: number, form: RecordForm): string[] {
+  const text = buf.toString('utf8', from, to);
+  if (form === RecordForm.Window) return [text.replace(/\r?\n$/, '')];
+  if (form === RecordForm.Piece) return [text];
+  const lines = text.split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
+  }
+  return lines;
+}
+
+describe('recordLines against the reference', () => {
+  it('cuts the same lines from any bytes: newlines, carriage returns, broken UTF-8', () => {
+    const r = rng(5);
+    const pieces = [
+      Buffer.from('2024-03-11 09:00:01,036 WARN  org.a.B [] - m'),
+      Buffer.from('\tat a.b.C(D.java:1)'),
+      Buffer.from('Zürich «x» 😀'),
+      Buffer.from('\n'),
+      Buffer.from('\n'),
+      Buffer.from('\r'),
+      Buffer.from('\r\n'),
+      Buffer.from([0xe2, 0x82]), // a cut three-byte sequence
+      Buffer.from([0xf0, 0x9f, 0x98]), // a cut four-byte sequence
+      Buffer.from([0xc3]),
+      Buffer.from([0x80, 0xbf]), // stray continuation bytes
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(''),
+    ];
+    for (let i = 0; i < 20_000; i++) {
+      const parts: Buffer[] = [];
+      const n = Math.floor(r() * 8);
+      for (let k = 0; k < n; k++) parts.push(pick(r, pieces));
+      const buf = Buffer.concat([Buffer.from('x\n'), ...parts, Buffer.from('\nafter\nmore')]);
+      const from = r() < 0.5 ? 2 : Math.floor(r() * buf.length);
+      const to = from + Math.floor(r() * (buf.length - from + 1));
+      for (const form of [RecordForm.Lines, RecordForm.Window, RecordForm.Piece]) {
+        expect(recordLines(buf, from, to, form), `${buf.toString('hex')} ${from} ${to} ${form}`).toEqual(referenceRecordLines(buf, from, to, form));
+      }
     }
   });
 });
