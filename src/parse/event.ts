@@ -76,18 +76,27 @@ function withWrappedCauses(chain: ChainLink[]): void {
  * Builds an event from raw lines (CR already removed) whose first line is `firstLine` (1-based).
  */
 export function buildEvent(sourceIndex: number, firstLine: number, rawLines: string[]): LogEvent {
-  const lines: string[] = [];
-  const lineNos: number[] = [];
-  for (let i = 0; i < rawLines.length; i++) {
-    const text = stripContainerPrefix(rawLines[i]!);
-    if (mayBeFlattened(text)) {
-      for (const part of unflatten(text)) {
-        lines.push(part);
+  let lines: string[];
+  let lineNos: number[];
+  const one = rawLines.length === 1 ? stripContainerPrefix(rawLines[0]!) : null;
+  if (one !== null && !mayBeFlattened(one)) {
+    // A record of one line (most of them): arrays of its size, not the 17 slots a first push makes.
+    lines = [one];
+    lineNos = [firstLine];
+  } else {
+    lines = [];
+    lineNos = [];
+    for (let i = 0; i < rawLines.length; i++) {
+      const text = one ?? stripContainerPrefix(rawLines[i]!);
+      if (mayBeFlattened(text)) {
+        for (const part of unflatten(text)) {
+          lines.push(part);
+          lineNos.push(firstLine + i);
+        }
+      } else {
+        lines.push(text);
         lineNos.push(firstLine + i);
       }
-    } else {
-      lines.push(text);
-      lineNos.push(firstLine + i);
     }
   }
   const first = lines[0] ?? '';
