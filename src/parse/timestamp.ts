@@ -1,7 +1,9 @@
 // Timestamps of log headers: `yyyy-MM-dd HH:mm:ss,SSS` and its variants (T separator, dot, 1–9
 // fraction digits, a zone), RocksDB's `yyyy/MM/dd-HH:mm:ss.micros`, and `MM-dd HH:mm:ss.SSS`
-// without a year. The usual layout is read without a regex, its date's start computed once per
-// date of log (line.ts and header.ts read headers with it).
+// without a year. The usual layout is read without a regex, the start of its minute computed
+// once per minute of log (line.ts reads headers with it).
+
+import { own } from '../strings.js';
 
 export const TIMESTAMP = /^(\d{4})[-/](\d{2})[-/](\d{2})[ T-](\d{2}):(\d{2}):(\d{2})(?:[,.](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?/;
 // `MM-dd HH:mm:ss.SSS` (log4j `%d{MM-dd HH:mm:ss.SSS}`): a date without its year.
@@ -82,7 +84,7 @@ let minuteMs = 0;
  */
 export function usualMs(s: string): number {
   if (!s.startsWith(minuteText)) {
-    minuteText = s.slice(0, 16);
+    minuteText = own(s.slice(0, 16));
     minuteMs = Date.UTC(num(s, 0, 4), num(s, 5, 2) - 1, num(s, 8, 2), num(s, 11, 2), num(s, 14, 2));
   }
   return minuteMs + ((s.charCodeAt(17) - 48) * 10 + s.charCodeAt(18) - 48) * 1000 + (s.charCodeAt(20) - 48) * 100 + (s.charCodeAt(21) - 48) * 10 + (s.charCodeAt(22) - 48);
