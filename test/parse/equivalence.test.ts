@@ -1,7 +1,8 @@
 // The cheaper paths of header parsing and event assembly (the usual timestamp read in place, its
-// date's start computed once per date, the one-line record paths of buildEvent and recordLines,
-// the cheaper prechecks) must give exactly what the code before them gave: property tests over
-// many header variants, records and byte strings, against the reference copies in reference/.
+// minute's start computed once per minute, lines read by a recent header's tail without the
+// regex, the one-line record paths of buildEvent and recordLines, the cheaper prechecks) must
+// give exactly what the code before them gave: property tests over many header variants, records
+// and byte strings, against the reference copies in reference/.
 
 import { describe, expect, it } from 'vitest';
 import { buildEvent } from '../../src/parse/event.js';
