@@ -91,6 +91,30 @@ export function usualMs(s: string): number {
 }
 
 /**
+ * usualMs of `s` when it starts with the usual timestamp, else null. A line of the minute last
+ * read needs only its seconds and milliseconds checked: the minute's characters were checked
+ * when it was read.
+ */
+export function usualStampMs(s: string): number | null {
+  if (s.startsWith(minuteText)) {
+    if (
+      s.charCodeAt(16) !== 58 ||
+      !isDigit(s.charCodeAt(17)) ||
+      !isDigit(s.charCodeAt(18)) ||
+      (s.charCodeAt(19) !== 44 && s.charCodeAt(19) !== 46) ||
+      !isDigit(s.charCodeAt(20)) ||
+      !isDigit(s.charCodeAt(21)) ||
+      !isDigit(s.charCodeAt(22))
+    ) {
+      return null;
+    }
+  } else if (!isUsualTimestamp(s)) {
+    return null;
+  }
+  return usualMs(s);
+}
+
+/**
  * `2024-03-11 09:00:00,123` as `2024-03-11T09:00:00.123`, built as one flat string: events keep
  * their time, and a string pieced together from slices costs about four times the memory.
  */
