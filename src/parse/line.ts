@@ -1,8 +1,13 @@
 // Line-level parsing: container prefixes (kubectl --prefix/--timestamps, CRI, docker-compose),
 // log header layouts (log4j1, log4j2, logback, RocksDB's LOG, generic timestamp + level) and the classification
-// of a line as header, continuation (stack trace) or other text. Event assembly is in event.ts.
+// of a line as header, continuation (stack trace) or other text. Timestamps are read in
+// timestamp.ts; event assembly is in event.ts.
 
 import type { LogHeader } from '../model.js';
+import { own } from '../strings.js';
+import { isoOfUsual, isUndatedHeader, readTimestamp, TIMESTAMP, usualMs, usualStampMs, YEARLESS } from './timestamp.js';
+
+export { isUndatedHeader, readTimestamp, yearOfUndated } from './timestamp.js';
 
 /** How a line relates to the record structure of a log. */
 export const enum LineKind {
@@ -50,10 +55,7 @@ const STANDARD = new RegExp(
 // RocksDB's own LOG file: `2024/05/01-12:00:00.123456 7f8b2c3fe700 [WARN] [db/file.cc:123] message`;
 // the level is written only when it is not INFO, the source place not on header-level lines.
 const ROCKSDB = /^(\d{4}\/\d{2}\/\d{2}-\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?) {1,4}([0-9a-f]{1,16}) {1,4}(?:\[(DEBUG|WARN|ERROR|FATAL)\] {1,4})?(?:\[([^\]\s]{1,200}):\d+\] {0,4})?(.*)$/;
-const TIMESTAMP = /^(\d{4})[-/](\d{2})[-/](\d{2})[ T-](\d{2}):(\d{2}):(\d{2})(?:[,.](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?/;
 const TIME_ONLY = /^(\d{2}):(\d{2}):(\d{2})(?:[,.](\d{1,9}))?\s/;
-// `MM-dd HH:mm:ss.SSS` (log4j `%d{MM-dd HH:mm:ss.SSS}`): a date without its year.
-const YEARLESS = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):([0-5]\d):([0-5]\d|60)(?:[,.](\d{1,9}))?(?=\s|$)/;
 const LEVEL_WORD = new RegExp(String.raw`(?:^|[\s\[(])(${LEVELS})(?=[\s\]):])`);
 const LEVEL_FIRST = new RegExp(String.raw`^\[?(${LEVELS})\]?[\s:]`);
 
@@ -61,9 +63,22 @@ const LEVEL_FIRST = new RegExp(String.raw`^\[?(${LEVELS})\]?[\s:]`);
 export function parseHeader(text: string): Header | null {
   const c = text.charCodeAt(0);
   if (c >= 48 && c <= 57) {
+    const known = withKnownTail(text);
+    if (known) return known;
     const std = STANDARD.exec(text);
     if (std) {
-      const ts = readTimestamp(std[1]!);
+      const stamp = std[1]!;
+      // The usual timestamp (`yyyy-MM-dd HH:mm:ss,SSS`, the digits checked by the regex) read in
+      // place, without a regex and without the object readTimestamp returns.
+      if (stamp.length === 23 && (text.charCodeAt(19) === 44 || text.charCodeAt(19) === 46) && isDigit(text.charCodeAt(22))) {
+        const level = normaliseLevel(std[3]!);
+        const logger = std[5]!;
+        const thread = std[2] ?? std[4] ?? null;
+        const message = std[6]!;
+        rememberTail(text, message, level, logger, thread);
+        return usualHeader(text, level, logger, thread, message);
+      }
+      const ts = readTimestamp(stamp);
       return {
         time: ts.iso,
         timeMs: ts.ms,
@@ -115,92 +130,72 @@ function genericRest(iso: string | null, ms: number | null, rest: string): Heade
   return { time: iso, timeMs: ms, level: lv ? normaliseLevel(lv[1]!) : null, logger, thread: null, message };
 }
 
+/**
+ * What follows the timestamp of recent usual headers, up to the message: ` WARN  <logger>  [] - `.
+ * A line of the same layout and logger repeats it character for character, and STANDARD reads
+ * such a line as it read the line the tail came from: every choice of the regex up to the
+ * message is made inside the tail (each `\s+` takes every blank, each optional `[…]` is taken
+ * where a `[` stands, the ones it takes end at a `]` inside the tail), and the tail is kept only
+ * where `-\s?` took a blank, so the message is the rest of the line, whatever it holds, unless
+ * it holds a line break (then `(.*)$` fails and the regexes decide). Such a line is read without
+ * the regex, its level, logger and thread shared with the line the tail came from.
+ */
+interface Tail {
+  text: string;
+  level: string;
+  logger: string;
+  thread: string | null;
+}
+/** Direct-mapped by characters of the level and the logger (tailSlot). */
+const tails: (Tail | undefined)[] = new Array(64);
+
+/**
+ * The slot of a line's tail: the level's first character and every eighth character from the
+ * logger's usual start to column 70 (loggers share their first packages, `org.apache.flink.`;
+ * in the generated noisy and quiet logs, 14 and 10 tails, no two share a slot).
+ */
+function tailSlot(text: string): number {
+  let x = text.charCodeAt(24);
+  for (let i = 30; i <= 70; i += 8) x = (x * 31 + text.charCodeAt(i)) | 0;
+  return (x ^ (x >>> 7)) & 63;
+}
+
+function withKnownTail(text: string): Header | null {
+  const t = tails[tailSlot(text)];
+  if (t === undefined) return null;
+  const from = 23 + t.text.length;
+  // (A slice compared whole is several times cheaper than startsWith with a position.)
+  if (text.slice(23, from) !== t.text) return null;
+  const ms = usualStampMs(text);
+  if (ms === null || hasLineBreak(text, from)) return null;
+  return { time: isoOfUsual(text), timeMs: Number.isFinite(ms) ? ms : null, level: t.level, logger: t.logger, thread: t.thread, message: text.slice(from) };
+}
+
+function rememberTail(text: string, message: string, level: string, logger: string, thread: string | null): void {
+  const from = text.length - message.length;
+  // `-\s?` took no blank: a message that starts with one would read differently.
+  if (text.charCodeAt(from - 1) === 45 || from - 23 > 512) return;
+  tails[tailSlot(text)] = { text: own(text.slice(23, from)), level, logger: own(logger), thread: thread === null ? null : own(thread) };
+}
+
+function hasLineBreak(text: string, from: number): boolean {
+  return text.indexOf('\n', from) >= 0 || text.indexOf('\r', from) >= 0 || text.indexOf('\u2028', from) >= 0 || text.indexOf('\u2029', from) >= 0;
+}
+
+/** A header whose timestamp is the usual one at the start of `text`. */
+function usualHeader(text: string, level: string, logger: string, thread: string | null, message: string): Header {
+  const ms = usualMs(text);
+  return { time: isoOfUsual(text), timeMs: Number.isFinite(ms) ? ms : null, level, logger, thread, message };
+}
+
 function normaliseLevel(l: string): string {
   if (l === 'WARNING') return 'WARN';
   if (l === 'SEVERE') return 'ERROR';
   return l;
 }
 
-/** Start of the minute last read by readTimestamp (`yyyy-MM-dd HH:mm`) and its time in ms. */
-let minuteText = '';
-let minuteMs = 0;
-
-/**
- * Reads `yyyy-MM-dd HH:mm:ss[,.]SSS[zone]` into an ISO string (zone kept only when written) and ms.
- * `MM-dd HH:mm:ss[,.]SSS` (no year) is read as in the year before `now` (yearOfUndated).
- */
-export function readTimestamp(s: string, now = Date.now()): { iso: string | null; ms: number | null } {
-  // The usual layout, `2024-03-11 09:00:00,123` with nothing after it, without a regex: the
-  // minute's start is computed once per minute of log.
-  if (s.length === 23 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58 && (s.charCodeAt(19) === 44 || s.charCodeAt(19) === 46) && (s.charCodeAt(10) === 32 || s.charCodeAt(10) === 84)) {
-    const sec = digits2(s, 17);
-    const frac = digits2(s, 20) * 10 + digit(s, 22);
-    const minute = s.slice(0, 16);
-    if (sec >= 0 && frac >= 0 && minute !== minuteText) {
-      const t = TIMESTAMP.exec(s);
-      if (t) {
-        minuteText = minute;
-        minuteMs = Date.UTC(+t[1]!, +t[2]! - 1, +t[3]!, +t[4]!, +t[5]!, 0, 0);
-      }
-    }
-    if (sec >= 0 && frac >= 0 && minute === minuteText && Number.isFinite(minuteMs)) {
-      return { iso: isoOfUsual(s), ms: minuteMs + sec * 1000 + frac };
-    }
-  }
-  const t = TIMESTAMP.exec(s);
-  if (!t) return s.charCodeAt(2) === 45 ? readUndated(s, now) : { iso: null, ms: null };
-  const frac = (t[7] ?? '').padEnd(3, '0').slice(0, 3);
-  const zone = t[8] ?? '';
-  const iso = `${t[1]}-${t[2]}-${t[3]}T${t[4]}:${t[5]}:${t[6]}${t[7] ? '.' + frac : ''}${zone}`;
-  let ms = Date.UTC(+t[1]!, +t[2]! - 1, +t[3]!, +t[4]!, +t[5]!, +t[6]!, +frac);
-  if (zone && zone !== 'Z') {
-    const z = /([+-])(\d{2}):?(\d{2})/.exec(zone)!;
-    ms -= (z[1] === '-' ? -1 : 1) * (+z[2]! * 60 + +z[3]!) * 60000;
-  }
-  return { iso, ms: Number.isFinite(ms) ? ms : null };
-}
-
-/**
- * The year of a date written without one (`MM-dd HH:mm:ss`): the year of `now`, or the year
- * before when that would put the date more than a day after `now` (a December line read in
- * January). A log read long after it was written gets the wrong year: the report says so.
- */
-export function yearOfUndated(month: number, day: number, now = Date.now()): number {
-  const year = new Date(now).getUTCFullYear();
-  return Date.UTC(year, month - 1, day) > now + 86_400_000 ? year - 1 : year;
-}
-
-/** True when a header line's timestamp has no year (`MM-dd HH:mm:ss`). */
-export function isUndatedHeader(text: string): boolean {
-  return text.charCodeAt(2) === 45 && YEARLESS.test(text);
-}
-
-function readUndated(s: string, now: number): { iso: string | null; ms: number | null } {
-  const y = YEARLESS.exec(s);
-  if (!y) return { iso: null, ms: null };
-  const year = yearOfUndated(+y[1]!, +y[2]!, now);
-  const frac = (y[6] ?? '').padEnd(3, '0').slice(0, 3);
-  const iso = `${year}-${y[1]}-${y[2]}T${y[3]}:${y[4]}:${y[5]}${y[6] ? '.' + frac : ''}`;
-  const ms = Date.UTC(year, +y[1]! - 1, +y[2]!, +y[3]!, +y[4]!, +y[5]!, +frac);
-  return { iso, ms: Number.isFinite(ms) ? ms : null };
-}
-
-/**
- * `2024-03-11 09:00:00,123` as `2024-03-11T09:00:00.123`, built as one flat string: events keep
- * their time, and a string pieced together from slices costs about four times the memory.
- */
-function isoOfUsual(s: string): string {
-  const c = (i: number): number => s.charCodeAt(i);
-  return String.fromCharCode(c(0), c(1), c(2), c(3), c(4), c(5), c(6), c(7), c(8), c(9), 84, c(11), c(12), c(13), c(14), c(15), c(16), c(17), c(18), 46, c(20), c(21), c(22));
-}
-
-function digit(s: string, i: number): number {
-  const d = s.charCodeAt(i) - 48;
-  return d >= 0 && d <= 9 ? d : -1000;
-}
-
-function digits2(s: string, i: number): number {
-  return digit(s, i) * 10 + digit(s, i + 1);
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 /** True when the line parses as a header (what parseHeader would not return null for). */

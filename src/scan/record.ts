@@ -16,6 +16,14 @@ export const enum RecordForm {
 
 /** The lines of a record's bytes `buf[from, to)`, as the scanner hands them on (the detector of a pipeline decodes them so too). */
 export function recordLines(buf: Buffer, from: number, to: number, form: RecordForm): string[] {
+  if (form === RecordForm.Lines) {
+    // A record of one line (most of them): decoded without its newline and carriage return,
+    // with no split. A newline byte is never part of a UTF-8 sequence, so decoding the line alone
+    // gives the characters decoding the record and splitting it would.
+    const last = to > from && buf[to - 1] === 10 ? to - 1 : to;
+    const nl = buf.indexOf(10, from);
+    if (nl < 0 || nl >= last) return [buf.toString('utf8', from, last > from && buf[last - 1] === 13 ? last - 1 : last)];
+  }
   const text = buf.toString('utf8', from, to);
   if (form === RecordForm.Window) return [text.replace(/\r?\n$/, '')];
   if (form === RecordForm.Piece) return [text];
