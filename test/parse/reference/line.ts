@@ -1,5 +1,5 @@
-// The header parser as it was before the hand-written reader (src/parse/header.ts) and the date
-// cache: kept unchanged as the reference the equivalence tests compare the parser with.
+// The header parser as it was before the header-tail cache and the in-place timestamp reader
+// (src/parse/line.ts, timestamp.ts): kept unchanged as the reference the equivalence tests compare the parser with.
 
 // Line-level parsing: container prefixes (kubectl --prefix/--timestamps, CRI, docker-compose),
 // log header layouts (log4j1, log4j2, logback, RocksDB's LOG, generic timestamp + level) and the classification
