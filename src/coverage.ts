@@ -74,10 +74,19 @@ function isoOfMs(ms: number): string {
 
 /** The coverage of the inputs in time. */
 export async function coverage(input: CoverageInput): Promise<Coverage> {
-  // Times the scan kept, per source name.
+  // The times at each log's edges, read from the file or stream where it can be.
+  const logs: { s: SourceInfo; edges: Awaited<ReturnType<typeof fileEdges>> }[] = [];
+  for (const s of input.sources) {
+    if (s.kind !== 'log' || s.bytes === 0) continue;
+    const path = input.paths.get(s.name);
+    const stream = input.streamEdges?.get(s.name);
+    logs.push({ s, edges: s.gzip ? null : path ? await fileEdges(path) : stream ? timesAtEdges(stream.head, stream.tail) : null });
+  }
+  // Else the earliest and latest times the scan kept, per source name (looked for only when an edge is missing).
+  const need = new Set(logs.filter((l) => !l.edges?.first || !l.edges?.last).map((l) => l.s.name));
   const seen = new Map<string, { first: [number, string]; last: [number, string] }>();
   const note = (source: string, iso: string | null | undefined): void => {
-    if (!iso) return;
+    if (!iso || !need.has(source)) return;
     const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`);
     if (Number.isNaN(ms)) return;
     const s = seen.get(source);
@@ -87,21 +96,19 @@ export async function coverage(input: CoverageInput): Promise<Coverage> {
       if (ms > s.last[0]) s.last = [ms, iso];
     }
   };
-  for (const f of input.findings) for (const e of f.evidence) note(e.source, e.time);
-  for (const c of input.checkpoints) {
-    note(c.source, c.triggeredAt);
-    note(c.source, c.endedAt);
+  if (need.size > 0) {
+    for (const f of input.findings) for (const e of f.evidence) note(e.source, e.time);
+    for (const c of input.checkpoints) {
+      note(c.source, c.triggeredAt);
+      note(c.source, c.endedAt);
+    }
+    for (const j of input.jobTransitions) note(j.source, j.time);
+    for (const g of input.unknown) for (const o of g.occurrences) note(o.source, o.time);
+    for (const s of input.signals) note(input.sources[s.event.sourceIndex]?.name ?? '', s.event.time);
   }
-  for (const j of input.jobTransitions) note(j.source, j.time);
-  for (const g of input.unknown) for (const o of g.occurrences) note(o.source, o.time);
-  for (const s of input.signals) note(input.sources[s.event.sourceIndex]?.name ?? '', s.event.time);
 
   const sources: SourceCoverage[] = [];
-  for (const s of input.sources) {
-    if (s.kind !== 'log' || s.bytes === 0) continue;
-    const path = input.paths.get(s.name);
-    const stream = input.streamEdges?.get(s.name);
-    const edges = s.gzip ? null : path ? await fileEdges(path) : stream ? timesAtEdges(stream.head, stream.tail) : null;
+  for (const { s, edges } of logs) {
     const kept = seen.get(s.name);
     const first = edges?.first?.iso ?? kept?.first[1] ?? null;
     const last = edges?.last?.iso ?? kept?.last[1] ?? null;
