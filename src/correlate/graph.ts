@@ -264,6 +264,15 @@ export function assignCauses(nodes: Node[], links: Link[]): void {
       if (l.withinMs !== null && e.timeMs !== null) {
         // The window before the effect (and the skew after it), latest first.
         const hi = upperBound(list, e.timeMs + SKEW_MS);
+        if (l.join.length > 0) {
+          // Or, when fewer, the nodes that name the first identity to join on alike (tryLink
+          // checks their times): the same cause is found, as only these can be one.
+          const joinable = indexed(l.cause, l.join[0]!, e.ids);
+          if (joinable.length < hi - upperBound(list, e.timeMs - l.withinMs - 1)) {
+            for (const c of joinable) consider(l, c);
+            continue;
+          }
+        }
         for (let i = hi - 1; i >= 0 && e.timeMs - list[i]!.timeMs! <= l.withinMs; i--) {
           const c = list[i]!;
           // Nothing earlier can beat a cause found at a later time through as many joined identities.
