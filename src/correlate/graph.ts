@@ -229,22 +229,40 @@ export function assignCauses(nodes: Node[], links: Link[]): void {
     timed.set(k, list.filter((n) => n.timeMs !== null).sort((a, b) => a.timeMs! - b.timeMs! || a.order - b.order));
     untimed.set(k, list.filter((n) => n.timeMs === null));
   }
-  const indexes = new Map<string, Map<string, Node[]>>();
-  const indexed = (kind: string, name: IdentityName, ids: Ids): Node[] => {
+  // The candidates of each cause kind by the value they name of an identity: timed ones by time
+  // (as in `timed`), then the untimed ones.
+  const indexes = new Map<string, Map<string, { timed: Node[]; untimed: Node[] }>>();
+  const bucketsOf = (kind: string, name: IdentityName): Map<string, { timed: Node[]; untimed: Node[] }> => {
     let index = indexes.get(`${kind} ${name}`);
     if (!index) {
       indexes.set(`${kind} ${name}`, (index = new Map()));
-      for (const n of byCause.get(kind) ?? []) {
-        for (const k of identityKeys(name, n.ids)) {
-          let list = index.get(k);
-          if (!list) index.set(k, (list = []));
-          list.push(n);
+      for (const [list, untimedOnes] of [[timed.get(kind) ?? [], false], [untimed.get(kind) ?? [], true]] as const) {
+        for (const n of list) {
+          for (const k of identityKeys(name, n.ids)) {
+            let bucket = index.get(k);
+            if (!bucket) index.set(k, (bucket = { timed: [], untimed: [] }));
+            (untimedOnes ? bucket.untimed : bucket.timed).push(n);
+          }
         }
       }
     }
+    return index;
+  };
+  const indexed = (kind: string, name: IdentityName, ids: Ids): Node[] => {
+    const index = bucketsOf(kind, name);
     const out = new Set<Node>();
-    for (const k of identityKeys(name, ids)) for (const n of index.get(k) ?? []) out.add(n);
+    for (const k of identityKeys(name, ids)) {
+      const bucket = index.get(k);
+      if (!bucket) continue;
+      for (const n of bucket.timed) out.add(n);
+      for (const n of bucket.untimed) out.add(n);
+    }
     return [...out];
+  };
+  /** The candidates naming the one value `ids` has of an identity; null when it has none or several. */
+  const bucketOf = (kind: string, name: IdentityName, ids: Ids): { timed: Node[]; untimed: Node[] } | null => {
+    const keys = identityKeys(name, ids);
+    return keys.length === 1 ? (bucketsOf(kind, name).get(keys[0]!) ?? { timed: [], untimed: [] }) : null;
   };
   const rank = kindRanks(links, nodes);
   const order = [...nodes].sort((a, b) => (a.timeMs ?? Infinity) - (b.timeMs ?? Infinity) || (rank.get(a.kind) ?? 0) - (rank.get(b.kind) ?? 0) || a.order - b.order);
@@ -258,6 +276,14 @@ export function assignCauses(nodes: Node[], links: Link[]): void {
       if (c === e) return;
       const r = tryLink(l, c, e, singleRoot);
       if (r && (!best || better(r.score, best.score)) && !isAncestor(e, c)) best = { c, ...r };
+    };
+    /** Like consider, and says whether `c` can be the cause through `l` at all. */
+    const linkable = (l: Link, c: Node): boolean => {
+      if (c === e) return false;
+      const r = tryLink(l, c, e, singleRoot);
+      if (!r || isAncestor(e, c)) return false;
+      if (!best || better(r.score, best.score)) best = { c, ...r };
+      return true;
     };
     for (const l of ls) {
       const list = timed.get(l.cause) ?? [];
@@ -282,8 +308,30 @@ export function assignCauses(nodes: Node[], links: Link[]): void {
         }
         for (const c of untimed.get(l.cause) ?? []) consider(l, c);
       } else if (l.join.length > 0) {
-        // Only the nodes that name the first identity to join on alike.
-        for (const c of indexed(l.cause, l.join[0]!, e.ids)) consider(l, c);
+        // Only the nodes that name the first identity to join on alike. Without a window, a cause
+        // at or before the effect beats one after it, the latest the earliest, and an untimed one
+        // only counts when no timed one links: from the effect's time, the first that links (and
+        // those of its very time) is the best this link has.
+        const bucket = e.timeMs !== null ? bucketOf(l.cause, l.join[0]!, e.ids) : null;
+        if (bucket === null) {
+          for (const c of indexed(l.cause, l.join[0]!, e.ids)) consider(l, c);
+          continue;
+        }
+        const hi = upperBound(bucket.timed, e.timeMs! + SKEW_MS);
+        let at: number | null = null;
+        for (let i = hi - 1; i >= 0; i--) {
+          const c = bucket.timed[i]!;
+          if (at !== null && c.timeMs !== at) break;
+          if (linkable(l, c)) at = c.timeMs;
+        }
+        if (at === null) {
+          for (let i = hi; i < bucket.timed.length; i++) {
+            const c = bucket.timed[i]!;
+            if (at !== null && c.timeMs !== at) break;
+            if (linkable(l, c)) at = c.timeMs;
+          }
+        }
+        if (at === null) for (const c of bucket.untimed) consider(l, c);
       } else {
         for (const c of list) consider(l, c);
         for (const c of untimed.get(l.cause) ?? []) consider(l, c);

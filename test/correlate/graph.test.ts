@@ -46,6 +46,34 @@ describe('assignCauses', () => {
     expect(late.parent).toBeNull();
   });
 
+  it('joined without a window: the latest cause at or before the effect (a second of clock skew after it counts), else the earliest after, else an untimed one', () => {
+    const links = [link('c', 'e', { join: ['attempt'], agree: ['job'] })];
+    const at = (t: number | null, attempt: string, job?: string): Node => node('c', t, { attempt, ...(job ? { jobs: [job] } : {}) }, { root: true });
+    // Before, after and untimed causes of the same attempt; a nearer one of another attempt; one whose job disagrees.
+    const [early, nearest, later, untimedOne, other, disagreeing] = [at(50, 'a'), at(900, 'a'), at(1200, 'a'), at(null, 'a'), at(990, 'b'), at(950, 'a', 'k')];
+    const e1 = node('e', 100, { attempt: 'a', jobs: ['j'] });
+    assignCauses([early, nearest, later, untimedOne, other, disagreeing, e1], links);
+    expect(e1.parent).toBe(nearest);
+    const [after1, after2] = [at(5000, 'a'), at(3000, 'a')];
+    const e2 = node('e', 100, { attempt: 'a' });
+    assignCauses([after1, after2, at(null, 'a'), e2], links);
+    expect(e2.parent).toBe(after2);
+    const onlyUntimed = at(null, 'a');
+    const e3 = node('e', 100, { attempt: 'a' });
+    assignCauses([onlyUntimed, at(50, 'b'), e3], links);
+    expect(e3.parent).toBe(onlyUntimed);
+    // Causes of one time: the one whose job agrees wins; a crash loop of one attempt id stays linear.
+    const plain = at(90, 'a');
+    const agreeing = at(90, 'a', 'j');
+    const e4 = node('e', 100, { attempt: 'a', jobs: ['j'] });
+    assignCauses([plain, agreeing, e4], links);
+    expect(e4.parent).toBe(agreeing);
+    const loop: Node[] = [];
+    for (let i = 0; i < 5000; i++) loop.push(at(i * 2000, 'same'), node('e', i * 2000 + 5, { attempt: 'same' }));
+    assignCauses(loop, links);
+    for (let i = 0; i < 5000; i++) expect(loop[2 * i + 1]!.parent).toBe(loop[2 * i]);
+  });
+
   it('equal timestamps: the cause kind goes first, chains nest', () => {
     const oom = node('oom', 5_000, { rids: ['a'] }, { root: true });
     const lost = node('lost', 5_000, { rids: ['a'] });
