@@ -96,10 +96,13 @@ export const DETAILED_FACTS = 5_000;
 /** Distinct reason texts interned (past it the table starts again). */
 const MAX_TEXTS = 10_000;
 
+/** Checkpoint facts that record a failure. */
+const FAILED_CHECKPOINT: ReadonlySet<string> = new Set(['declined', 'discarded', 'failed', 'expired']);
+
 /** True for a fact that records a failure: a job restarting or failing, a task failing, a checkpoint failing. */
 function isFailure(kind: 'checkpoints' | 'taskFailures' | 'jobs', f: CheckpointFact | TaskFailureFact | JobFact): boolean {
   if (kind === 'taskFailures') return true;
-  if (kind === 'checkpoints') return ['declined', 'discarded', 'failed', 'expired'].includes((f as CheckpointFact).kind);
+  if (kind === 'checkpoints') return FAILED_CHECKPOINT.has((f as CheckpointFact).kind);
   const j = f as JobFact;
   return j.kind !== 'transition' || j.to === 'RESTARTING' || j.to === 'FAILED' || j.to === 'FAILING';
 }

@@ -85,10 +85,9 @@ export class UnknownCollector {
    */
   failure(timeMs: number | null): void {
     if (timeMs === null) return;
-    for (let i = 0; i < this.recent.length; i++) {
-      const g = this.recent.at(i);
+    this.recent.each((g) => {
       if (g.last !== null && g.last <= timeMs + 1000 && timeMs - g.last <= NEAR_FAILURE_MS) g.near = (g.near ?? 0) + 1;
-    }
+    });
   }
 
   /** Drops the least relevant groups down to MAX_GROUPS; their occurrences count as ungrouped. */

@@ -22,6 +22,11 @@ export class RecentRing<T> {
     return this.slots[(this.end - this.count + i + this.size) % this.size]!;
   }
 
+  /** Calls `f` with each item, in no particular order (the items fill slots 0 to length - 1). */
+  each(f: (item: T) => void): void {
+    for (let i = 0; i < this.count; i++) f(this.slots[i]!);
+  }
+
   /** Adds an item, unless it is the newest already; the oldest goes when the ring is full. */
   push(item: T): void {
     if (this.count > 0 && this.at(this.count - 1) === item) return;

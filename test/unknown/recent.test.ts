@@ -1,5 +1,5 @@
 // The ring of groups seen last (unknown/recent.ts) holds what a list would that is pushed to
-// (unless its newest is the same), cut to its size from the front, and filtered.
+// (unless its newest is the same), cut to its size from the front, and filtered; each() visits those items.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +28,10 @@ describe('RecentRing', () => {
             ring.retain(keep);
           }
           expect(Array.from({ length: ring.length }, (_, i) => ring.at(i))).toEqual(list);
+          // each() visits the same items, in any order.
+          const seen: number[] = [];
+          ring.each((x) => seen.push(x));
+          expect(seen.sort((x, y) => x - y)).toEqual([...list].sort((x, y) => x - y));
         }
       }),
       { numRuns: 2000 },
