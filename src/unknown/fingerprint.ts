@@ -343,11 +343,12 @@ export function rootException(e: LogEvent): { cls: string; message: string } | n
   return { cls, message };
 }
 
-/** Fingerprint parts of an event (one without a chain: its normalised message alone, see messageFingerprintId). */
+/** Fingerprint parts of an event (one without a chain: its normalised message alone). */
 export function fingerprintParts(e: LogEvent): FingerprintParts {
-  const root = rootCause(e.chain);
-  const ex = rootException(e);
-  if (!root || !ex) return { exception: '', message: normaliseMessage(e.message), frames: [] };
+  // A line without an exception (most of a noisy log's): its message alone, no root to look for.
+  if (e.chain.length === 0) return { exception: '', message: normaliseMessage(e.message), frames: [] };
+  const root = rootCause(e.chain)!;
+  const ex = rootException(e)!;
   // The first three application frames of the root's own frames (normalised one by one until found).
   const app: string[] = [];
   for (const raw of framesOf(e, root)) {
@@ -370,7 +371,7 @@ export function fingerprintId(p: FingerprintParts): string {
 }
 
 /** fingerprintId of the parts of a line without an exception: `message` alone, normalised. */
-export function messageFingerprintId(message: string): string {
+function messageFingerprintId(message: string): string {
   let id = idByMessage.get(message);
   if (id === undefined) {
     id = idOfText(`\n${message}\n`);

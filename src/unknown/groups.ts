@@ -7,7 +7,7 @@
 import type { LogEvent, Role, SourceInfo, UnknownGroup, UnknownOccurrence } from '../model.js';
 import { knownNoise } from './noise.js';
 import { RecentRing } from './recent.js';
-import { fingerprintId, fingerprintParts, framesOf, isWrapperClass, messageFingerprintId, normaliseMessage, rootCause, type FingerprintParts } from './fingerprint.js';
+import { fingerprintId, fingerprintParts, framesOf, isWrapperClass, rootCause, type FingerprintParts } from './fingerprint.js';
 
 const MAX_OCCURRENCES = 10_000;
 /** Occurrences stored over all groups; past it, groups keep counting without storing more (bounded memory). */
@@ -104,27 +104,16 @@ export class UnknownCollector {
   }
 
   add(e: LogEvent, sourceName: string, role: Role | null): void {
-    // A line without an exception (most of a noisy log's) is fingerprinted by its message alone:
-    // its parts are built only if it starts a group.
-    let parts: FingerprintParts | null = null;
-    let message = '';
-    let id: string;
-    if (e.chain.length === 0) {
-      message = normaliseMessage(e.message);
-      if (!message) return;
-      id = messageFingerprintId(message);
-    } else {
-      parts = fingerprintParts(e);
-      if (!parts.exception && !parts.message) return;
-      id = fingerprintId(parts);
-    }
+    const parts = fingerprintParts(e);
+    if (!parts.exception && !parts.message) return;
+    const id = fingerprintId(parts);
     this.total++;
     let g = this.groups.get(id);
     if (!g && this.groups.size >= MAX_GROUPS + EVICT_SLACK) this.evict();
     const quality = sampleQuality(e);
     if (!g) {
       g = {
-        parts: parts ?? { exception: '', message, frames: [] },
+        parts,
         id,
         level: e.level,
         count: 0,
