@@ -5,7 +5,7 @@
 
 import type { LogHeader } from '../model.js';
 import { own } from '../strings.js';
-import { isoOfUsual, isUndatedHeader, readTimestamp, TIMESTAMP, usualMs, usualStampMs, YEARLESS } from './timestamp.js';
+import { isDigit, isoOfUsual, isUndatedHeader, readTimestamp, TIMESTAMP, usualMs, usualStampMs, YEARLESS } from './timestamp.js';
 
 export { isUndatedHeader, readTimestamp, yearOfUndated } from './timestamp.js';
 
@@ -168,7 +168,7 @@ function withKnownTail(text: string): Header | null {
   if (text.slice(23, from) !== t.text) return null;
   const ms = usualStampMs(text);
   if (ms === null || hasLineBreak(text, from)) return null;
-  return { time: isoOfUsual(text), timeMs: Number.isFinite(ms) ? ms : null, level: t.level, logger: t.logger, thread: t.thread, message: text.slice(from) };
+  return usualHeader(text, t.level, t.logger, t.thread, text.slice(from), ms);
 }
 
 function rememberTail(text: string, message: string, level: string, logger: string, thread: string | null): void {
@@ -182,9 +182,8 @@ function hasLineBreak(text: string, from: number): boolean {
   return text.indexOf('\n', from) >= 0 || text.indexOf('\r', from) >= 0 || text.indexOf('\u2028', from) >= 0 || text.indexOf('\u2029', from) >= 0;
 }
 
-/** A header whose timestamp is the usual one at the start of `text`. */
-function usualHeader(text: string, level: string, logger: string, thread: string | null, message: string): Header {
-  const ms = usualMs(text);
+/** A header whose timestamp is the usual one at the start of `text` (`ms`: its usualMs). */
+function usualHeader(text: string, level: string, logger: string, thread: string | null, message: string, ms = usualMs(text)): Header {
   return { time: isoOfUsual(text), timeMs: Number.isFinite(ms) ? ms : null, level, logger, thread, message };
 }
 
@@ -192,10 +191,6 @@ function normaliseLevel(l: string): string {
   if (l === 'WARNING') return 'WARN';
   if (l === 'SEVERE') return 'ERROR';
   return l;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
 }
 
 /** True when the line parses as a header (what parseHeader would not return null for). */

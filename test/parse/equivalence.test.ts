@@ -9,19 +9,10 @@ import { buildEvent } from '../../src/parse/event.js';
 import { parseHeader, readTimestamp } from '../../src/parse/line.js';
 import { recordLines, RecordForm } from '../../src/scan/record.js';
 import { buildEvent as referenceBuildEvent } from './reference/event.js';
+// The bench generator's seeded PRNG, so a failure can be replayed.
+import { rng } from '../../bench/generate.mjs';
 import { parseHeader as referenceParseHeader, readTimestamp as referenceReadTimestamp } from './reference/line.js';
 
-/** A small seeded generator (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
