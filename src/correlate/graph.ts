@@ -293,9 +293,10 @@ export function assignCauses(nodes: Node[], links: Link[]): void {
         if (l.join.length > 0) {
           // Or, when fewer, the nodes that name the first identity to join on alike (tryLink
           // checks their times): the same cause is found, as only these can be one.
-          const joinable = indexed(l.cause, l.join[0]!, e.ids);
-          if (joinable.length < hi - upperBound(list, e.timeMs - l.withinMs - 1)) {
-            for (const c of joinable) consider(l, c);
+          const bucket = bucketOf(l.cause, l.join[0]!, e.ids);
+          if (bucket !== null && bucket.timed.length + bucket.untimed.length < hi - upperBound(list, e.timeMs - l.withinMs - 1)) {
+            for (const c of bucket.timed) consider(l, c);
+            for (const c of bucket.untimed) consider(l, c);
             continue;
           }
         }
