@@ -143,10 +143,10 @@ function boundWarnings(d: Detected): InputWarning[] {
     out.push({ source: '(all inputs)', message: `${what} between the first and the latest ${FACT_TAIL} of each kind were read but not kept (bounded memory): counts of restarts, task failures and failed checkpoints attached to findings cover only the kept ones` });
   }
   const t = d.facts.timeline;
-  const notListed = t.jobIds().map((job) => {
-    const o = t.omitted(job);
-    return { job, n: o.completed + o.failed + o.declined + o.expired + o.aborted + o.triggered };
-  }).filter((x) => x.n > 0);
+  const notListed = t
+    .jobIds()
+    .map((job) => ({ job, n: Object.values(t.omitted(job)).reduce((a, x) => a + x, 0) }))
+    .filter((x) => x.n > 0);
   if (notListed.length > 0) {
     const shown = notListed.slice(0, 5).map((x) => `${x.n} of job ${x.job}`);
     if (notListed.length > 5) shown.push(`${notListed.slice(5).reduce((a, x) => a + x.n, 0)} of ${notListed.length - 5} more jobs`);

@@ -60,12 +60,14 @@ export function buildTimelines(d: Diagnosis): JobTimeline[] {
   for (const [job, { cps, runs, tr }] of jobs) {
     cps.sort((a, b) => a.id - b.id);
     runs.sort((a, b) => a.firstId - b.firstId);
-    const counts = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<CheckpointState, number>;
-    for (const c of cps) counts[c.state]++;
-    for (const r of runs) counts.completed += r.count;
-    // A long history counts checkpoints it does not list (detect/timeline.ts): the job's summary has them.
+    // The job's summary counts the checkpoints a long history did not list too (detect/timeline.ts);
+    // without one (a diagnosis made without job summaries), the rows are counted.
     const summary = d.jobs?.find((j) => j.job === job);
-    if (summary) for (const st of STATES) counts[st] = Math.max(counts[st], summary.checkpoints[st] ?? 0);
+    const counts = summary ? { ...summary.checkpoints } : (Object.fromEntries(STATES.map((s) => [s, 0])) as Record<CheckpointState, number>);
+    if (!summary) {
+      for (const c of cps) counts[c.state]++;
+      for (const r of runs) counts.completed += r.count;
+    }
     const items = runRows(cps, runs);
     const rows: TimelineRow[] = [
       ...items.map((i): TimelineRow => ('run' in i ? { kind: 'run', time: i.run.firstAt, ms: isoMs(i.run.firstAt), run: i.run } : { kind: 'checkpoint', time: i.cp.triggeredAt ?? i.cp.endedAt, ms: isoMs(i.cp.triggeredAt ?? i.cp.endedAt), checkpoint: i.cp })),
