@@ -1,11 +1,13 @@
 // Runs scan tasks on worker threads and hands their results to the caller strictly in task
 // order (a later task's result waits until the earlier ones were handed on), so the diagnosis
-// does not depend on timing. The tasks wait in one shared queue, largest first: whichever lane is
-// free takes the next one, so no lane idles while another still has a large file ahead of it.
+// does not depend on timing. The tasks wait in one shared queue, largest first, that every lane
+// takes from itself (protocol.ts, takeTask): whichever lane is free takes the next one, at once,
+// so no lane idles while another still has a large file ahead of it, and none waits for the main
+// thread (scanning a task of its own, or merging another lane's result) to be handed its next.
 
 import { Worker } from 'node:worker_threads';
 import { workerStarted } from './heap.js';
-import { WORKER_LIMITS, WORKER_URL, type WorkerReply, type WorkerSetup, type WorkerTask } from './protocol.js';
+import { WORKER_LIMITS, WORKER_URL, takeTask, taskQueue, type LaneWork, type WorkerReply, type WorkerSetup, type WorkerTask } from './protocol.js';
 
 /**
  * Runs `tasks` on `n` lanes — the calling thread (through `local`, when given) and worker threads
@@ -24,11 +26,12 @@ export async function runPool(
   sizes?: number[],
 ): Promise<number> {
   // The shared queue: task indexes in the order lanes take them.
-  const queue = tasks.map((_, i) => i);
-  if (sizes) queue.sort((a, b) => (sizes[b] ?? 0) - (sizes[a] ?? 0) || a - b);
+  const order = tasks.map((_, i) => i);
+  if (sizes) order.sort((a, b) => (sizes[b] ?? 0) - (sizes[a] ?? 0) || a - b);
+  const queue = taskQueue(order);
+  const queued = new Int32Array(queue);
   const replies: (WorkerReply | undefined)[] = tasks.map(() => undefined);
   let current = 0;
-  let next = 0;
   const workers: Worker[] = [];
   const lanes = Math.min(n, tasks.length);
   try {
@@ -40,11 +43,6 @@ export async function runPool(
         if (err) reject(err);
         else resolve();
       };
-      const dispatch = (w: Worker): void => {
-        if (next >= tasks.length) return;
-        const id = queue[next++]!;
-        w.postMessage({ ...tasks[id]!, id } satisfies WorkerTask);
-      };
       const receive = (r: WorkerReply): void => {
         replies[r.id] = r;
         while (current < tasks.length && replies[current]) {
@@ -54,25 +52,22 @@ export async function runPool(
         }
         if (current >= tasks.length) done();
       };
-      for (let i = local ? 1 : 0; i < lanes; i++) {
-        const w = new Worker(WORKER_URL, { workerData: setup, resourceLimits: WORKER_LIMITS });
-        workers.push(w);
-        w.once('online', workerStarted);
-        w.on('message', (r: WorkerReply) => {
-          dispatch(w);
-          receive(r);
-        });
-        w.on('error', (e) => done(e));
-        dispatch(w);
+      const workerCount = local ? lanes - 1 : lanes;
+      if (workerCount > 0) {
+        const work: LaneWork = { ...setup, tasks: tasks.map((t, id) => ({ ...t, id })), queue };
+        for (let i = 0; i < workerCount; i++) {
+          const w = new Worker(WORKER_URL, { workerData: work, resourceLimits: WORKER_LIMITS });
+          workers.push(w);
+          w.once('online', workerStarted);
+          w.on('message', receive);
+          w.on('error', (e) => done(e));
+        }
       }
       if (local && lanes > 0) {
         // The calling thread's lane: takes the next task whenever it has finished one (after an
         // abort too: a task started with an aborted signal ends at once, and every task must reply).
         void (async () => {
-          while (next < tasks.length) {
-            const id = queue[next++]!;
-            receive(await local(tasks[id]!, id));
-          }
+          for (let id = takeTask(queued); id >= 0; id = takeTask(queued)) receive(await local(tasks[id]!, id));
         })().catch((e: Error) => done(e));
       }
       if (tasks.length === 0) done();

@@ -46,7 +46,33 @@ export interface WorkerSetup {
   maxInflated?: number;
 }
 
-/** A task sent to a worker. */
+/**
+ * What a lane's worker starts with: the lane's settings, every task of the scan, and the queue
+ * the lanes take them from (see takeTask). A lane that finishes a task takes the next one itself,
+ * without waiting for the main thread, which may be scanning a task of its own.
+ */
+export interface LaneWork extends WorkerSetup {
+  tasks: WorkerTask[];
+  queue: SharedArrayBuffer;
+}
+
+/**
+ * The queue of a scan's tasks shared by its lanes: Int32 0 is the position of the next task to
+ * take, Int32 1 + k the id of the k-th task to take.
+ */
+export function taskQueue(order: readonly number[]): SharedArrayBuffer {
+  const queue = new SharedArrayBuffer(4 * (order.length + 1));
+  new Int32Array(queue).set(order, 1);
+  return queue;
+}
+
+/** Takes the next task of a shared queue (taskQueue): its id, or -1 when none is left. */
+export function takeTask(queue: Int32Array): number {
+  const k = Atomics.add(queue, 0, 1);
+  return k < queue.length - 1 ? queue[1 + k]! : -1;
+}
+
+/** A task a lane runs. */
 export interface WorkerTask {
   id: number;
   name: string;

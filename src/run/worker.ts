@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPatterns } from '../detect/pattern.js';
 import { detectionSetup } from '../setup.js';
-import type { PipelineSetup, WorkerReply, WorkerSetup, WorkerTask } from './protocol.js';
+import { takeTask, type LaneWork, type PipelineSetup, type WorkerReply } from './protocol.js';
 import { detectTask } from './lanes.js';
 import { detectInWorker } from './pipeline.js';
 import { inflateBudget } from '../input/members.js';
@@ -16,21 +16,25 @@ if (parentPort && (workerData as PipelineSetup).role === 'pipeline') {
   const setup = workerData as PipelineSetup;
   detectInWorker(setup, detectionSetup(loadPatterns(setup.patternDirs), setup.detector, setup.patternDirs));
 } else if (parentPort) {
-  const data = workerData as WorkerSetup;
+  const data = workerData as LaneWork;
   const setup = detectionSetup(loadPatterns(data.patternDirs), data.detector, data.patternDirs);
   const controller = new AbortController();
   const port = parentPort;
-  let queue = Promise.resolve();
   // This lane's share of the scan's inflated bytes is counted here.
   const budget = inflateBudget(data.maxInflated);
   const ctx = { prefilter: setup.prefilter, problemPrefilter: setup.problemPrefilter, everyRecord: setup.everyRecord, signal: controller.signal, syncReads: true, inflateBudget: budget, ...(data.maxInflated ? { maxInflated: data.maxInflated } : {}), ...(data.heapBudget ? { heapBudget: data.heapBudget } : {}) };
-  port.on('message', (m: WorkerTask | { abort: true }) => {
-    if ('abort' in m) {
-      controller.abort();
-      return;
-    }
-    queue = queue.then(async () => {
-      port.postMessage((await detectTask(m, m.id, setup, ctx)) satisfies WorkerReply);
+  port.on('message', (m: { abort: true }) => {
+    if ('abort' in m) controller.abort();
+  });
+  // Task after task from the shared queue until it is empty (after an abort too: a task started
+  // with an aborted signal ends at once, and every task must reply). An error ends the worker
+  // with it, which fails the scan (pool.ts).
+  const queue = new Int32Array(data.queue);
+  void (async () => {
+    for (let id = takeTask(queue); id >= 0; id = takeTask(queue)) port.postMessage((await detectTask(data.tasks[id]!, id, setup, ctx)) satisfies WorkerReply);
+  })().catch((e: unknown) => {
+    setImmediate(() => {
+      throw e;
     });
   });
 }

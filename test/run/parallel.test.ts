@@ -83,6 +83,45 @@ describe.skipIf(!built)('shared task queue', () => {
     expect(delivered).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
+  it('a worker takes its next task from the queue itself while the calling thread is busy', async () => {
+    const { runPool } = await import('../../dist/run/pool.js' as string);
+    const dir = tempDir();
+    const sample = readFileSync('samples/rocksdb/rocksdb-hardlink-unsupported/positive-1.9-decline-log4j1.log');
+    const tasks = Array.from({ length: 7 }, (_, i) => {
+      const path = join(dir, `f${i}.log`);
+      writeFileSync(path, sample);
+      return { name: `f${i}.log`, path, range: null };
+    });
+    // Task 0 is the largest: the calling thread takes it first and holds its thread for a while,
+    // its event loop included; the worker must go through the other six meanwhile, without being
+    // handed them.
+    const sizes = [100, 1, 1, 1, 1, 1, 1];
+    const local: number[] = [];
+    const delivered: number[] = [];
+    const lanes = await runPool(
+      tasks,
+      { role: 'lane', patternDirs: [], detector: { since: null, until: null, fullScan: false } },
+      2,
+      (t: number, reply: any) => {
+        expect(reply.id).toBe(t);
+        expect(reply.stopped).toBe(false);
+        delivered.push(t);
+      },
+      undefined,
+      async (_task: unknown, id: number) => {
+        local.push(id);
+        // The thread held for 3 s (a worker starts and reads six small files in a tenth of that):
+        // a worker that waited to be handed its next task would have read one.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
+        return { id, state: {}, stopped: false };
+      },
+      sizes,
+    );
+    expect(lanes).toBe(2);
+    expect(local).toEqual([0]);
+    expect(delivered).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  }, 60_000);
+
   it('a directory of files of very different sizes gives the diagnosis of one thread', async () => {
     const { diagnosePaths } = await import('../../dist/diagnose.js' as string);
     const dir = tempDir();
