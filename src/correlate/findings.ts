@@ -69,8 +69,12 @@ export function evidenceOf(s: Signal, sources: SourceInfo[]): Evidence {
   return { source: sources[s.event.sourceIndex]?.name ?? '?', line: s.line, role: eventRole(sources, s.event), text: s.text.trim().length > 0 ? s.text : s.event.message, time: s.event.time };
 }
 
+/**
+ * A decisive line without the time it starts with: `09:00:00,123`, `2024-03-11T09:00:00.123Z`, or
+ * the date and time of the usual layout, `2024-03-11 09:00:00,123` (two words).
+ */
 function stripTime(t: string): string {
-  return t.replace(/^\S*\d{2}:\d{2}:\d{2}\S*\s+/, '').trim();
+  return t.replace(/^(?:\d{4}[-/]\d{2}[-/]\d{2}\s+)?\S*\d{2}:\d{2}:\d{2}\S*\s+/, '').trim();
 }
 
 function occurrenceKey(p: Pattern, s: Signal): string {
