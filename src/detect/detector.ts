@@ -63,6 +63,8 @@ export class Detector {
   private readonly byLiteral = new Map<string, Pattern[]>();
   private readonly signalCounts = new Map<string, number>();
   private readonly thinning = new SignalThinning();
+  /** Signals of each pattern the detectors merged into this one counted, kept or not (absorbSignals). */
+  private readonly absorbedCounts = new Map<string, number>();
   /** What was not kept of each pattern's signals (see thinning.ts): filled by tallies(), and by merging another detector's. */
   readonly tallied = new Map<string, SignalTally>();
   /** The scan literals (what makes a record a candidate of the fast scan): built on first use. */
@@ -196,6 +198,33 @@ export class Detector {
     // Past the first signals of a pattern, a kept signal holds copies of what it reads, not slices
     // of its record: a slice keeps the whole record (its trace included) alive for the whole scan.
     this.signals.push(n <= FULL_SIGNALS ? signal : ownSignal(signal));
+  }
+
+  /**
+   * Takes the signals another detector kept (a lane's byte range or file, merged in task order:
+   * run/merge.ts) as if it had found them: this detector's thinning decides again which ones it
+   * keeps. A lane thins among its own task's signals only (each keeps its first KEPT_SIGNALS of a
+   * pattern), so without this the merged signals, and the memory they hold, would grow with the
+   * number of tasks: a crash-looping 1 GiB log held 727 MiB on four lanes. The signals of a
+   * pattern that the tasks before counted, kept or not, place each signal: past the first
+   * FULL_SIGNALS of its pattern it keeps only its header, as on one thread. The task's tallied
+   * checkpoint ids are noted after its signals; its tallies (counts of signals not kept) are the
+   * caller's to add.
+   */
+  absorbSignals(signals: readonly Signal[], tallies: readonly [string, SignalTally][]): void {
+    const counted = this.absorbedCounts;
+    const index = new Map<string, number>();
+    for (const s of signals) {
+      const i = (index.get(s.patternId) ?? 0) + 1;
+      index.set(s.patternId, i);
+      if (!this.thinning.keep(s)) continue;
+      this.signals.push((counted.get(s.patternId) ?? 0) + i <= FULL_SIGNALS ? s : ownSignal(s));
+    }
+    for (const [id, n] of index) counted.set(id, (counted.get(id) ?? 0) + n);
+    for (const [id, t] of tallies) {
+      counted.set(id, (counted.get(id) ?? 0) + t.events);
+      this.thinning.noteCheckpoints(id, t.checkpoints);
+    }
   }
 
   /**

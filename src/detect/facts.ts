@@ -182,6 +182,16 @@ export class Facts {
     return this.recorded++ < DETAILED_FACTS ? own(text) : '';
   }
 
+  /** What a fact another detector read keeps of its text (merge.ts): what detail() would have kept here, counted among this scan's fact lines. */
+  detailMerged(text: string): string {
+    return this.recorded++ < DETAILED_FACTS ? text : '';
+  }
+
+  /** Counts fact lines another detector read and did not keep (see detailMerged). */
+  countRecorded(lines: number): void {
+    this.recorded += lines;
+  }
+
   /** A reason or cause text, stored once however often it repeats (and not as a slice of a whole record). */
   intern(text: string | null): string | null {
     if (text === null) return null;

@@ -42,8 +42,7 @@ export class SignalThinning {
 
   /** True when `s` is to be kept; otherwise it was tallied. */
   keep(s: Signal): boolean {
-    let p = this.seen.get(s.patternId);
-    if (!p) this.seen.set(s.patternId, (p = { count: 0, kept: 0, checkpoints: new Set(), names: new Set(), lastStep: -Infinity, tally: { events: 0, checkpoints: [] }, latest: null }));
+    const p = this.pattern(s.patternId);
     p.count++;
     const id = s.identity;
     const cp = id.checkpoint;
@@ -66,6 +65,22 @@ export class SignalThinning {
     if (newCheckpoint) p.tally.checkpoints.push(cp);
     if (!p.latest || (t ?? -Infinity) >= (p.latest.event.timeMs ?? -Infinity)) p.latest = s;
     return false;
+  }
+
+  /**
+   * Checkpoint ids of a pattern's signals that another detector counted and did not keep (a
+   * lane's tally, merged in task order): signals thinned after them (Detector.absorbSignals) see these ids as
+   * known, as they would have on one thread.
+   */
+  noteCheckpoints(patternId: string, ids: readonly number[]): void {
+    const p = this.pattern(patternId);
+    for (const id of ids) p.checkpoints.add(id);
+  }
+
+  private pattern(id: string): PatternSeen {
+    let p = this.seen.get(id);
+    if (!p) this.seen.set(id, (p = { count: 0, kept: 0, checkpoints: new Set(), names: new Set(), lastStep: -Infinity, tally: { events: 0, checkpoints: [] }, latest: null }));
+    return p;
   }
 
   /**

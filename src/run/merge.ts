@@ -77,6 +77,11 @@ export function mergeState(d: Detector, state: DetectorState, continueSource: nu
   const f = d.facts;
   const shift = (line: number): number => line + lineOffset;
   pushAll(f.config, state.config.map((c) => ({ ...c, line: lineOffset && state.sources.some((s) => s.name === c.source && s.kind === 'log') ? shift(c.line) : c.line })));
+  // Fact lines keep their text only among the scan's first DETAILED_FACTS, as on one thread (each
+  // task kept the first of its own): counted in the order the task read them, source by source.
+  const detailed = [...state.checkpoints.filter((c) => c.kind !== 'restored'), ...state.taskFailures, ...state.jobs].sort((a, b) => a.source - b.source || a.line - b.line);
+  for (const x of detailed) x.text = f.detailMerged(x.text);
+  f.countRecorded(state.omitted.checkpoints + state.omitted.taskFailures + state.omitted.jobs);
   for (const c of state.checkpoints) f.keep('checkpoints', { ...c, source: sourceOf(c.source), line: shift(c.line) });
   mergeTimeline(f.timeline, state.timeline, sourceOf, lineOffset);
   for (const t of state.taskFailures) f.keep('taskFailures', { ...t, source: sourceOf(t.source), line: shift(t.line) });
@@ -105,8 +110,9 @@ export function mergeState(d: Detector, state: DetectorState, continueSource: nu
       if (lineOffset) shiftEventLines(s.event, lineOffset);
     }
     if (lineOffset) s.line += lineOffset;
-    d.signals.push(s);
   }
+  // Thinned again among all tasks' signals so far, as one thread would have (Detector.absorbSignals).
+  d.absorbSignals(state.signals, state.tallies);
   mergeTallies(d.tallied, state.tallies);
   for (const raw of state.unknown) {
     // Numeric roles are source indexes, resolved to roles when the groups are finished.

@@ -171,8 +171,14 @@ export class UnknownCollector {
   absorbGroup(b: GroupInProgress): void {
     this.total += b.count;
     const g = this.groups.get(b.id);
+    // The occurrences stored over all groups stay within MAX_STORED here too: each detector merged
+    // stored up to it on its own.
+    const room = Math.max(0, MAX_STORED - this.stored);
     if (!g) {
       if (this.groups.size >= MAX_GROUPS + EVICT_SLACK) this.evict();
+      if (b.occurrences.length > room) b.occurrences = b.occurrences.slice(0, room);
+      if (b.times.length > room) b.times = b.times.slice(0, room);
+      this.stored += b.occurrences.length;
       this.groups.set(b.id, b);
       return;
     }
@@ -181,7 +187,7 @@ export class UnknownCollector {
       g.record = b.record;
       g.sampleQuality = b.sampleQuality;
     }
-    absorb(g, b);
+    this.stored += absorb(g, b, room);
   }
 
   /** Ranks the groups using the failure times known from the facts. */
@@ -282,7 +288,8 @@ export function selectUnknown(groups: UnknownGroup[], n: number): { top: Unknown
 }
 
 /** Adds group `g`'s counts, times, sources, roles and occurrences to group `t`. */
-function absorb(t: GroupInProgress, g: GroupInProgress): void {
+/** Adds group `g`'s counts into `t`, and of its occurrences and times as many as `t` and `room` (occurrences the collector may still store) hold; returns the occurrences added. */
+function absorb(t: GroupInProgress, g: GroupInProgress, room = Infinity): number {
   t.count += g.count;
   if (rankLevel(g.level) > rankLevel(t.level)) t.level = g.level;
   for (const s of g.sources) t.sources.add(s);
@@ -295,9 +302,11 @@ function absorb(t: GroupInProgress, g: GroupInProgress): void {
     t.last = g.last;
     t.lastSeen = g.lastSeen;
   }
-  for (const x of g.times.slice(0, Math.max(0, MAX_OCCURRENCES - t.times.length))) t.times.push(x);
+  for (const x of g.times.slice(0, Math.max(0, Math.min(room, MAX_OCCURRENCES - t.times.length)))) t.times.push(x);
   t.untimed += g.untimed;
-  for (const o of g.occurrences.slice(0, Math.max(0, MAX_OCCURRENCES - t.occurrences.length))) t.occurrences.push(o);
+  const added = g.occurrences.slice(0, Math.max(0, Math.min(room, MAX_OCCURRENCES - t.occurrences.length)));
+  for (const o of added) t.occurrences.push(o);
+  return added.length;
 }
 
 /**

@@ -5,13 +5,14 @@
 // `npm run bench -- --dense-only` measures (MB/s, peak RSS, the ratio to grep).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate, INCIDENTS } from '../../bench/generate.mjs';
 import { diagnosePaths } from '../../src/diagnose.js';
 
 let dir: string;
+const built = existsSync('dist/diagnose.js') && existsSync('dist/run/worker.bundle.js');
 const log = (name: string): string => join(dir, name);
 
 beforeAll(async () => {
@@ -43,6 +44,19 @@ describe('logs full of failures', () => {
     for (const id of INCIDENTS) expect(large.ids).toContain(id);
     expect(large.secs / small.secs).toBeLessThan(10);
   });
+
+  // Lanes run the built worker.
+  it.skipIf(!built)('gives on four byte ranges and two lanes the diagnosis of one thread, past the signals and fact lines a task keeps one by one', async () => {
+    const { diagnosePaths: fromBuild } = await import('../../dist/diagnose.js' as string);
+    const one = await fromBuild([log('dense-16.log')], { workers: 1 });
+    const lanes = await fromBuild([log('dense-16.log')], { workers: 2, tuning: { parallelMinBytes: 0, splitMinBytes: 1 << 20, rangeBytes: 4 << 20, minRangeBytes: 4 << 20 } });
+    expect(lanes.stats.threads).toBe(2);
+    // The log holds more than a task keeps of a pattern's signals one by one, and more fact lines than keep their text.
+    const events = one.findings.map((f: { events: number }) => f.events);
+    expect(Math.max(...events)).toBeGreaterThan(1_000);
+    const comparable = (d: { stats: Record<string, unknown> }): unknown => ({ ...d, stats: { ...d.stats, seconds: 0, threads: 0 } });
+    expect(JSON.parse(JSON.stringify(comparable(lanes)))).toEqual(JSON.parse(JSON.stringify(comparable(one))));
+  }, 60_000);
 
   it('raises no error on a noisy healthy log', async () => {
     const noisy = await timed(log('noisy-8.log'), 1);
