@@ -64,10 +64,14 @@ export async function runPool(
         }
       }
       if (local && lanes > 0) {
-        // The calling thread's lane: takes the next task whenever it has finished one (after an
-        // abort too: a task started with an aborted signal ends at once, and every task must reply).
+        // The calling thread's lane: takes a task from the back of the queue whenever it has
+        // finished one (after an abort too: a task started with an aborted signal ends at once, and
+        // every task must reply). From the back: the workers' results, taken from the front, are
+        // merged in task order as they come, instead of waiting, held in memory, for a task of the
+        // calling thread that also merges them. Without workers, from the front.
+        const fromBack = workerCount > 0;
         void (async () => {
-          for (let id = takeTask(queued); id >= 0; id = takeTask(queued)) receive(await local(tasks[id]!, id));
+          for (let id = takeTask(queued, fromBack); id >= 0; id = takeTask(queued, fromBack)) receive(await local(tasks[id]!, id));
         })().catch((e: Error) => done(e));
       }
       if (tasks.length === 0) done();

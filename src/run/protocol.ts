@@ -57,19 +57,39 @@ export interface LaneWork extends WorkerSetup {
 }
 
 /**
- * The queue of a scan's tasks shared by its lanes: Int32 0 is the position of the next task to
- * take, Int32 1 + k the id of the k-th task to take.
+ * The queue of a scan's tasks shared by its lanes, taken from both ends: Int32 0 is a lock, 1 the
+ * position of the next task taken from the front, 2 the position after the last one left at the
+ * back, 3 + k the id of the k-th task.
  */
 export function taskQueue(order: readonly number[]): SharedArrayBuffer {
-  const queue = new SharedArrayBuffer(4 * (order.length + 1));
-  new Int32Array(queue).set(order, 1);
+  const queue = new SharedArrayBuffer(4 * (order.length + 3));
+  const q = new Int32Array(queue);
+  q[2] = order.length;
+  q.set(order, 3);
   return queue;
 }
 
-/** Takes the next task of a shared queue (taskQueue): its id, or -1 when none is left. */
-export function takeTask(queue: Int32Array): number {
-  const k = Atomics.add(queue, 0, 1);
-  return k < queue.length - 1 ? queue[1 + k]! : -1;
+/**
+ * Takes the next task of a shared queue (taskQueue), from its front or, with `fromBack`, its back:
+ * its id, or -1 when none is left. The worker lanes take from the front, in task order where the
+ * tasks are byte ranges of one file; the main thread, which also merges the results in task
+ * order, takes from the back, so that the results of the front wait for no task of its own.
+ */
+export function takeTask(queue: Int32Array, fromBack = false): number {
+  while (Atomics.compareExchange(queue, 0, 0, 1) !== 0);
+  try {
+    const front = queue[1]!;
+    const back = queue[2]!;
+    if (front >= back) return -1;
+    if (fromBack) {
+      queue[2] = back - 1;
+      return queue[3 + back - 1]!;
+    }
+    queue[1] = front + 1;
+    return queue[3 + front]!;
+  } finally {
+    Atomics.store(queue, 0, 0);
+  }
 }
 
 /** A task a lane runs. */

@@ -92,9 +92,9 @@ describe.skipIf(!built)('shared task queue', () => {
       writeFileSync(path, sample);
       return { name: `f${i}.log`, path, range: null };
     });
-    // Task 0 is the largest: the calling thread takes it first and holds its thread for a while,
-    // its event loop included; the worker must go through the other six meanwhile, without being
-    // handed them.
+    // The calling thread takes from the back of the queue: the smallest task, 6, and holds its
+    // thread for a while, its event loop included; the worker must go through the other six,
+    // largest first, meanwhile, without being handed them.
     const sizes = [100, 1, 1, 1, 1, 1, 1];
     const local: number[] = [];
     const delivered: number[] = [];
@@ -118,7 +118,7 @@ describe.skipIf(!built)('shared task queue', () => {
       sizes,
     );
     expect(lanes).toBe(2);
-    expect(local).toEqual([0]);
+    expect(local).toEqual([6]);
     expect(delivered).toEqual([0, 1, 2, 3, 4, 5, 6]);
   }, 60_000);
 
