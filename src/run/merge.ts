@@ -114,13 +114,15 @@ export function mergeState(d: Detector, state: DetectorState, continueSource: nu
   // Thinned again among all tasks' signals so far, as one thread would have (Detector.absorbSignals).
   d.absorbSignals(state.signals, state.tallies);
   mergeTallies(d.tallied, state.tallies);
+  // An occurrence names its source: one string per source here, as on one thread, not the copy
+  // of it that the structured clone made for each occurrence.
+  const names = new Map(d.sources.map((x) => [x.name, x.name]));
+  const nameOf = (n: string): string => names.get(n) ?? n;
   for (const raw of state.unknown) {
     // Numeric roles are source indexes, resolved to roles when the groups are finished.
     const g: GroupInProgress = { ...raw, roles: new Set([...raw.roles].map((r) => (typeof r === 'number' ? sourceOf(r) : r))) };
-    if (lineOffset) {
-      g.sample = { ...g.sample, line: g.sample.line + lineOffset };
-      g.occurrences = g.occurrences.map((o) => ({ ...o, line: o.line + lineOffset }));
-    }
+    g.sample = { ...g.sample, source: nameOf(g.sample.source), line: g.sample.line + lineOffset };
+    g.occurrences = g.occurrences.map((o) => ({ ...o, source: nameOf(o.source), line: o.line + lineOffset }));
     d.unknown.absorbGroup(g);
   }
   d.unknown.ungrouped += state.ungrouped;
