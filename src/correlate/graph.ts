@@ -272,18 +272,26 @@ export function assignCauses(nodes: Node[], links: Link[]): void {
     let best: { c: Node; score: Score; joined: IdentityName[] } | null = null;
     // An event whose nearest cause is itself unexplained (a task failure no pattern knows) stays
     // unexplained: it is not handed to an earlier failure instead.
-    const consider = (l: Link, c: Node): void => {
-      if (c === e) return;
-      const r = tryLink(l, c, e, singleRoot);
-      if (r && (!best || better(r.score, best.score)) && !isAncestor(e, c)) best = { c, ...r };
-    };
-    /** Like consider, and says whether `c` can be the cause through `l` at all. */
-    const linkable = (l: Link, c: Node): boolean => {
+    /** Takes `c` as the cause through `l` when it beats the best so far; says whether it can be the cause at all. */
+    const consider = (l: Link, c: Node): boolean => {
       if (c === e) return false;
       const r = tryLink(l, c, e, singleRoot);
       if (!r || isAncestor(e, c)) return false;
       if (!best || better(r.score, best.score)) best = { c, ...r };
       return true;
+    };
+    /**
+     * From `list[from]` on, by `step`, the time of the first node that can be the cause through
+     * `l`, every node of that time considered; null when none can.
+     */
+    const firstLinkingTime = (l: Link, list: Node[], from: number, step: 1 | -1): number | null => {
+      let at: number | null = null;
+      for (let i = from; i >= 0 && i < list.length; i += step) {
+        const c = list[i]!;
+        if (at !== null && c.timeMs !== at) break;
+        if (consider(l, c)) at = c.timeMs;
+      }
+      return at;
     };
     for (const l of ls) {
       const list = timed.get(l.cause) ?? [];
@@ -319,19 +327,7 @@ export function assignCauses(nodes: Node[], links: Link[]): void {
           continue;
         }
         const hi = upperBound(bucket.timed, e.timeMs! + SKEW_MS);
-        let at: number | null = null;
-        for (let i = hi - 1; i >= 0; i--) {
-          const c = bucket.timed[i]!;
-          if (at !== null && c.timeMs !== at) break;
-          if (linkable(l, c)) at = c.timeMs;
-        }
-        if (at === null) {
-          for (let i = hi; i < bucket.timed.length; i++) {
-            const c = bucket.timed[i]!;
-            if (at !== null && c.timeMs !== at) break;
-            if (linkable(l, c)) at = c.timeMs;
-          }
-        }
+        const at = firstLinkingTime(l, bucket.timed, hi - 1, -1) ?? firstLinkingTime(l, bucket.timed, hi, 1);
         if (at === null) for (const c of bucket.untimed) consider(l, c);
       } else {
         for (const c of list) consider(l, c);

@@ -115,10 +115,6 @@ interface GroupNames {
   names: string[] | null;
 }
 
-function groupNames(): GroupNames {
-  return { names: null };
-}
-
 /**
  * A match as a result: the named groups that took part in it as fields. A regex's groups are the
  * same names in the same order on every match, so they are listed once (`g`), not enumerated on
@@ -145,7 +141,7 @@ function textAt(e: LogEvent, line: number): string {
 function compileCondition(c: Condition, file: string, path: string, untrusted: boolean): Matcher {
   if ('message' in c) {
     const re = guarded(compileRegex(c.message, file, `${path}.message`, untrusted), c.message);
-    const g = groupNames();
+    const g: GroupNames = { names: null };
     return (e) => {
       if (e.hasHeader || e.chain.length === 0) {
         const m = re.exec(cap(e.message, re)) ?? (e.message.includes('\n') ? re.exec(unwrap(cap(e.message, re))) : null);
@@ -160,7 +156,7 @@ function compileCondition(c: Condition, file: string, path: string, untrusted: b
   }
   if ('header' in c) {
     const re = guarded(compileRegex(c.header, file, `${path}.header`, untrusted), c.header);
-    const g = groupNames();
+    const g: GroupNames = { names: null };
     return (e) => {
       const m = e.hasHeader ? re.exec(cap(e.message, re)) : null;
       return m ? ok(m, e.line, e.lines[0] ?? '', g) : null;
@@ -168,7 +164,7 @@ function compileCondition(c: Condition, file: string, path: string, untrusted: b
   }
   if ('text' in c) {
     const re = guarded(compileRegex(c.text, file, `${path}.text`, untrusted), c.text);
-    const g = groupNames();
+    const g: GroupNames = { names: null };
     return (e) => {
       for (let i = 0; i < e.lines.length; i++) {
         const t = e.lines[i]!;
@@ -181,7 +177,7 @@ function compileCondition(c: Condition, file: string, path: string, untrusted: b
   }
   if ('exception' in c) {
     const re = compileRegex(c.exception, file, `${path}.exception`, untrusted);
-    const g = groupNames();
+    const g: GroupNames = { names: null };
     return (e) => {
       for (const link of e.chain) {
         const m = link.cls ? re.exec(link.cls) : null;
@@ -192,7 +188,7 @@ function compileCondition(c: Condition, file: string, path: string, untrusted: b
   }
   if ('frame' in c) {
     const re = compileRegex(c.frame, file, `${path}.frame`, untrusted);
-    const g = groupNames();
+    const g: GroupNames = { names: null };
     return (e) => {
       for (const f of e.frames) {
         const m = re.exec(f);
@@ -203,7 +199,7 @@ function compileCondition(c: Condition, file: string, path: string, untrusted: b
   }
   if ('logger' in c) {
     const re = compileRegex(c.logger, file, `${path}.logger`, untrusted);
-    const g = groupNames();
+    const g: GroupNames = { names: null };
     return (e) => {
       const m = e.logger ? re.exec(e.logger) : null;
       return m ? ok(m, e.line, e.lines[0] ?? '', g) : null;

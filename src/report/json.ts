@@ -128,7 +128,7 @@ export function* jsonParts(d: Diagnosis, opts: { unknown?: number } = {}): Gener
     lists.set(JSON.stringify(`\u0000${name}\u0000`), rows);
     marked[name] = `\u0000${name}\u0000`;
   }
-  let text = JSON.stringify(marked, null, 2);
+  const text = JSON.stringify(marked, null, 2);
   // The markers in the order the document holds them.
   const found = [...lists.keys()].map((q) => ({ q, at: text.indexOf(q) })).sort((a, b) => a.at - b.at);
   let from = 0;
@@ -145,5 +145,4 @@ export function* jsonParts(d: Diagnosis, opts: { unknown?: number } = {}): Gener
     from = at + q.length;
   }
   yield text.slice(from) + '\n';
-  text = '';
 }

@@ -56,13 +56,14 @@ export function buildTimelines(d: Diagnosis): JobTimeline[] {
   for (const c of d.checkpoints) of(c.job).cps.push(c);
   for (const r of d.checkpointRuns ?? []) of(r.job).runs.push(r);
   for (const t of d.jobTransitions) of(t.job).tr.push(t);
+  const summaries = new Map((d.jobs ?? []).map((j) => [j.job, j]));
   const out: JobTimeline[] = [];
   for (const [job, { cps, runs, tr }] of jobs) {
     cps.sort((a, b) => a.id - b.id);
     runs.sort((a, b) => a.firstId - b.firstId);
     // The job's summary counts the checkpoints a long history did not list too (detect/timeline.ts);
     // without one (a diagnosis made without job summaries), the rows are counted.
-    const summary = d.jobs?.find((j) => j.job === job);
+    const summary = summaries.get(job);
     const counts = summary ? { ...summary.checkpoints } : (Object.fromEntries(STATES.map((s) => [s, 0])) as Record<CheckpointState, number>);
     if (!summary) {
       for (const c of cps) counts[c.state]++;

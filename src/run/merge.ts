@@ -116,7 +116,7 @@ export function mergeState(d: Detector, state: DetectorState, continueSource: nu
   mergeTallies(d.tallied, state.tallies);
   // An occurrence names its source: one string per source here, as on one thread, not the copy
   // of it that the structured clone made for each occurrence.
-  const names = new Map(d.sources.map((x) => [x.name, x.name]));
+  const names = new Map(state.sources.map((x, local) => [x.name, d.sources[sourceOf(local)]!.name]));
   const nameOf = (n: string): string => names.get(n) ?? n;
   for (const raw of state.unknown) {
     // Numeric roles are source indexes, resolved to roles when the groups are finished.

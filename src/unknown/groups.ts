@@ -287,8 +287,11 @@ export function selectUnknown(groups: UnknownGroup[], n: number): { top: Unknown
   };
 }
 
-/** Adds group `g`'s counts, times, sources, roles and occurrences to group `t`. */
-/** Adds group `g`'s counts into `t`, and of its occurrences and times as many as `t` and `room` (occurrences the collector may still store) hold; returns the occurrences added. */
+/**
+ * Adds group `g`'s counts, sources and roles to group `t`, and of its times and occurrences as
+ * many as `t` and `room` (the occurrences the collector may still store) hold; returns the
+ * occurrences added.
+ */
 function absorb(t: GroupInProgress, g: GroupInProgress, room = Infinity): number {
   t.count += g.count;
   if (rankLevel(g.level) > rankLevel(t.level)) t.level = g.level;

@@ -2,12 +2,13 @@
 // minute's start computed once per minute, lines read by a recent header's tail without the
 // regex, the one-line record paths of buildEvent and recordLines, the cheaper prechecks) must
 // give exactly what the code before them gave: property tests over many header variants, records
-// and byte strings, against the reference copies in reference/.
+// and byte strings, against the reference copies in reference/ (and recordLines against its
+// whole-record split).
 
 import { describe, expect, it } from 'vitest';
 import { buildEvent } from '../../src/parse/event.js';
 import { parseHeader, readTimestamp } from '../../src/parse/line.js';
-import { recordLines, RecordForm } from '../../src/scan/record.js';
+import { recordLines, RecordForm, splitRecordLines } from '../../src/scan/record.js';
 import { buildEvent as referenceBuildEvent } from './reference/event.js';
 // The bench generator's seeded PRNG, so a failure can be replayed.
 import { rng } from '../../bench/generate.mjs';
@@ -194,21 +195,7 @@ describe('buildEvent against the reference', () => {
   });
 });
 
-/** recordLines as it was: the record decoded whole, split at newlines, carriage returns dropped. */
-function referenceRecordLines(buf: Buffer, from: number, to: number, form: RecordForm): string[] {
-  const text = buf.toString('utf8', from, to);
-  if (form === RecordForm.Window) return [text.replace(/\r?\n$/, '')];
-  if (form === RecordForm.Piece) return [text];
-  const lines = text.split('\n');
-  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
-  }
-  return lines;
-}
-
-describe('recordLines against the reference', () => {
+describe('recordLines against the whole-record split (splitRecordLines)', () => {
   it('cuts the same lines from any bytes: newlines, carriage returns, broken UTF-8', () => {
     const r = rng(5);
     const pieces = [
@@ -234,7 +221,7 @@ describe('recordLines against the reference', () => {
       const from = r() < 0.5 ? 2 : Math.floor(r() * buf.length);
       const to = from + Math.floor(r() * (buf.length - from + 1));
       for (const form of [RecordForm.Lines, RecordForm.Window, RecordForm.Piece]) {
-        expect(recordLines(buf, from, to, form), `${buf.toString('hex')} ${from} ${to} ${form}`).toEqual(referenceRecordLines(buf, from, to, form));
+        expect(recordLines(buf, from, to, form), `${buf.toString('hex')} ${from} ${to} ${form}`).toEqual(splitRecordLines(buf, from, to, form));
       }
     }
   });
