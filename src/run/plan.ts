@@ -288,6 +288,19 @@ export async function planExecution(inputs: InputSource[], setup: DetectionSetup
   return { mode, lanes, tasks, inputBytes, heapBudget: Math.floor(budget / lanes), settleBudget: budget };
 }
 
+/**
+ * Each task's weight in the lanes' shared queue, which is taken heaviest first (runPool): its
+ * bytes, except that the byte ranges of one file all weigh as its largest, so that they are taken
+ * in file order. Their results are merged in task order: ranges taken out of order (their sizes
+ * differ by a byte or two, where the cut falls) finish out of order, and a result merged late is
+ * held in memory meanwhile — on a log full of failures, tens of MiB each.
+ */
+export function queueWeights(tasks: readonly Task[]): number[] {
+  const largest = new Map<InputSource, number>();
+  for (const t of tasks) if (t.range) largest.set(t.input, Math.max(largest.get(t.input) ?? 0, t.bytes));
+  return tasks.map((t) => (t.range ? largest.get(t.input)! : t.bytes));
+}
+
 /** One task per input; plain files larger than a range (rangeBytesFor) become one task per byte range when lanes may run. */
 export async function planTasks(inputs: InputSource[], lanes: number, tuning: Tuning, totalBytes: number): Promise<Task[]> {
   const tasks: Task[] = [];

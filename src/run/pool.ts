@@ -4,10 +4,12 @@
 // takes from itself (protocol.ts, takeTask): whichever lane is free takes the next one, at once,
 // so no lane idles while another still has a large file ahead of it, and none waits for the main
 // thread (scanning a task of its own, or merging another lane's result) to be handed its next.
+// Once as many results as lanes wait for their merge, lanes take the tasks in merge
+// order instead, so the results held in memory stay bounded.
 
 import { Worker } from 'node:worker_threads';
 import { workerStarted } from './heap.js';
-import { WORKER_LIMITS, WORKER_URL, takeTask, taskQueue, type LaneWork, type WorkerReply, type WorkerSetup, type WorkerTask } from './protocol.js';
+import { WORKER_LIMITS, WORKER_URL, finishTask, noteMerged, takeTask, taskQueue, type LaneWork, type WorkerReply, type WorkerSetup, type WorkerTask } from './protocol.js';
 
 /**
  * Runs `tasks` on `n` lanes — the calling thread (through `local`, when given) and worker threads
@@ -28,12 +30,13 @@ export async function runPool(
   // The shared queue: task indexes in the order lanes take them.
   const order = tasks.map((_, i) => i);
   if (sizes) order.sort((a, b) => (sizes[b] ?? 0) - (sizes[a] ?? 0) || a - b);
-  const queue = taskQueue(order);
+  const lanes = Math.min(n, tasks.length);
+  // Results that may wait for their merge before lanes take tasks in merge order: one per lane.
+  const queue = taskQueue(order, lanes);
   const queued = new Int32Array(queue);
   const replies: (WorkerReply | undefined)[] = tasks.map(() => undefined);
   let current = 0;
   const workers: Worker[] = [];
-  const lanes = Math.min(n, tasks.length);
   try {
     await new Promise<void>((resolve, reject) => {
       const onAbort = (): void => workers.forEach((w) => w.postMessage({ abort: true }));
@@ -50,6 +53,7 @@ export async function runPool(
           replies[current] = undefined;
           current++;
         }
+        noteMerged(queued, current);
         if (current >= tasks.length) done();
       };
       const workerCount = local ? lanes - 1 : lanes;
@@ -64,14 +68,17 @@ export async function runPool(
         }
       }
       if (local && lanes > 0) {
-        // The calling thread's lane: takes a task from the back of the queue whenever it has
-        // finished one (after an abort too: a task started with an aborted signal ends at once, and
-        // every task must reply). From the back: the workers' results, taken from the front, are
-        // merged in task order as they come, instead of waiting, held in memory, for a task of the
-        // calling thread that also merges them. Without workers, from the front.
-        const fromBack = workerCount > 0;
+        // The calling thread's lane: takes the next task from the front of the queue whenever it
+        // has finished one, as the workers do (after an abort too: a task started with an aborted
+        // signal ends at once, and every task must reply). The front, not the back: results are
+        // merged in task order, and the results of tasks taken from the back would all be held in
+        // memory until the front reached them.
         void (async () => {
-          for (let id = takeTask(queued, fromBack); id >= 0; id = takeTask(queued, fromBack)) receive(await local(tasks[id]!, id));
+          for (let id = takeTask(queued); id >= 0; id = takeTask(queued)) {
+            const reply = await local(tasks[id]!, id);
+            finishTask(queued);
+            receive(reply);
+          }
         })().catch((e: Error) => done(e));
       }
       if (tasks.length === 0) done();

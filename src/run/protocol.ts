@@ -56,40 +56,75 @@ export interface LaneWork extends WorkerSetup {
   queue: SharedArrayBuffer;
 }
 
+/** Int32 slots of a task queue before its order (see taskQueue). */
+const LOCK = 0;
+const NEXT = 1;
+const COUNT = 2;
+const MERGED = 3;
+const FINISHED = 4;
+const WINDOW = 5;
+const ORDER = 6;
+
 /**
- * The queue of a scan's tasks shared by its lanes, taken from both ends: Int32 0 is a lock, 1 the
- * position of the next task taken from the front, 2 the position after the last one left at the
- * back, 3 + k the id of the k-th task.
+ * The queue of a scan's tasks shared by its lanes, in the order they are taken when nothing waits
+ * (largest first), and the window of results that may wait to be merged. Int32 slots: 0 a lock,
+ * 1 the position in the order of the next task, 2 the number of tasks, 3 the tasks merged so far
+ * (the merge is in task id order), 4 the tasks finished (their results posted or handed on),
+ * 5 the window; then the order, then a taken flag per task id.
  */
-export function taskQueue(order: readonly number[]): SharedArrayBuffer {
-  const queue = new SharedArrayBuffer(4 * (order.length + 3));
+export function taskQueue(order: readonly number[], window: number): SharedArrayBuffer {
+  const n = order.length;
+  const queue = new SharedArrayBuffer(4 * (ORDER + 2 * n));
   const q = new Int32Array(queue);
-  q[2] = order.length;
-  q.set(order, 3);
+  q[COUNT] = n;
+  q[WINDOW] = Math.max(1, window);
+  q.set(order, ORDER);
   return queue;
 }
 
 /**
- * Takes the next task of a shared queue (taskQueue), from its front or, with `fromBack`, its back:
- * its id, or -1 when none is left. The worker lanes take from the front, in task order where the
- * tasks are byte ranges of one file; the main thread, which also merges the results in task
- * order, takes from the back, so that the results of the front wait for no task of its own.
+ * Takes the next task of a shared queue (taskQueue): its id, or -1 when none is left. A lane takes
+ * the next task of the queue's order, unless as many results as the window wait to be merged:
+ * then the first task in merge order not yet taken, the one the merge waits for or the nearest
+ * after it. So results wait for their merge in memory only a window's worth at a time, whatever the
+ * order of the queue, and no lane ever waits: there is always a task to take until none is left.
  */
-export function takeTask(queue: Int32Array, fromBack = false): number {
-  while (Atomics.compareExchange(queue, 0, 0, 1) !== 0);
+export function takeTask(queue: Int32Array): number {
+  while (Atomics.compareExchange(queue, LOCK, 0, 1) !== 0);
   try {
-    const front = queue[1]!;
-    const back = queue[2]!;
-    if (front >= back) return -1;
-    if (fromBack) {
-      queue[2] = back - 1;
-      return queue[3 + back - 1]!;
+    const n = queue[COUNT]!;
+    const taken = ORDER + n;
+    if (queue[FINISHED]! - queue[MERGED]! >= queue[WINDOW]!) {
+      for (let id = queue[MERGED]!; id < n; id++) {
+        if (queue[taken + id] === 0) {
+          queue[taken + id] = 1;
+          return id;
+        }
+      }
+      return -1;
     }
-    queue[1] = front + 1;
-    return queue[3 + front]!;
+    for (let k = queue[NEXT]!; k < n; k++) {
+      const id = queue[ORDER + k]!;
+      if (queue[taken + id] !== 0) continue;
+      queue[taken + id] = 1;
+      queue[NEXT] = k + 1;
+      return id;
+    }
+    queue[NEXT] = n;
+    return -1;
   } finally {
-    Atomics.store(queue, 0, 0);
+    Atomics.store(queue, LOCK, 0);
   }
+}
+
+/** Counts a task finished: its result posted or handed on, waiting for its merge (takeTask's window). */
+export function finishTask(queue: Int32Array): void {
+  Atomics.add(queue, FINISHED, 1);
+}
+
+/** Notes how many tasks (in task id order) were merged so far. */
+export function noteMerged(queue: Int32Array, merged: number): void {
+  Atomics.store(queue, MERGED, merged);
 }
 
 /** A task a lane runs. */

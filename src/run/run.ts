@@ -12,7 +12,7 @@ import type { UnknownCollector } from '../unknown/groups.js';
 import { inflateBudget } from '../input/members.js';
 import type { InputSource } from '../input/sources.js';
 import type { DetectionSetup } from '../setup.js';
-import type { ExecutionPlan } from './plan.js';
+import { queueWeights, type ExecutionPlan } from './plan.js';
 import { runTask } from './task.js';
 import { runPool } from './pool.js';
 import { Pipeline } from './pipeline.js';
@@ -115,7 +115,7 @@ export async function runDetection(inputs: InputSource[], setup: DetectionSetup,
       },
       signal,
       (task, id) => detectTask(task, id, setup, ctx),
-      tasks.map((t) => t.bytes),
+      queueWeights(tasks),
     );
     if (signal?.aborted) interrupted = true;
   } else {

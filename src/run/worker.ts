@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPatterns } from '../detect/pattern.js';
 import { detectionSetup } from '../setup.js';
-import { takeTask, type LaneWork, type PipelineSetup, type WorkerReply } from './protocol.js';
+import { finishTask, takeTask, type LaneWork, type PipelineSetup, type WorkerReply } from './protocol.js';
 import { detectTask } from './lanes.js';
 import { detectInWorker } from './pipeline.js';
 import { inflateBudget } from '../input/members.js';
@@ -31,7 +31,11 @@ if (parentPort && (workerData as PipelineSetup).role === 'pipeline') {
   // with it, which fails the scan (pool.ts).
   const queue = new Int32Array(data.queue);
   void (async () => {
-    for (let id = takeTask(queue); id >= 0; id = takeTask(queue)) port.postMessage((await detectTask(data.tasks[id]!, id, setup, ctx)) satisfies WorkerReply);
+    for (let id = takeTask(queue); id >= 0; id = takeTask(queue)) {
+      const reply: WorkerReply = await detectTask(data.tasks[id]!, id, setup, ctx);
+      finishTask(queue);
+      port.postMessage(reply);
+    }
   })().catch((e: unknown) => {
     setImmediate(() => {
       throw e;

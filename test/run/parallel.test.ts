@@ -2,7 +2,7 @@
 // gives exactly the diagnosis of the in-process scan: same findings, evidence lines, checkpoints,
 // unknown groups, line and byte counts. Runs against the build (workers need compiled scripts).
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
@@ -68,7 +68,7 @@ describe.skipIf(!built)('parallel scan', () => {
 });
 
 describe.skipIf(!built)('shared task queue', () => {
-  it('lanes take the largest tasks first, results are handed on in task order', async () => {
+  it('lanes take the largest tasks first, then, while a result waits for its merge, in merge order', async () => {
     const { runPool } = await import('../../dist/run/pool.js' as string);
     const taken: number[] = [];
     const delivered: number[] = [];
@@ -79,8 +79,39 @@ describe.skipIf(!built)('shared task queue', () => {
       return { id, state: {} as never, stopped: false };
     }, sizes);
     expect(lanes).toBe(1);
-    expect(taken).toEqual([1, 4, 3, 5, 0, 2]);
+    // One lane, a window of one waiting result: 1 (the largest) waits for 0, which is taken next;
+    // then 4 (the largest left) waits for 2 and 3; then 5, the only one left.
+    expect(taken).toEqual([1, 0, 4, 2, 3, 5]);
     expect(delivered).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('the shared queue gives its order until the window of waiting results is full, then the first task the merge waits for', async () => {
+    const { taskQueue, takeTask, finishTask, noteMerged } = await import('../../dist/run/protocol.js' as string);
+    // Five tasks, largest first 4, 3, 0, 1, 2; two results may wait.
+    const q = new Int32Array(taskQueue([4, 3, 0, 1, 2], 2));
+    expect(takeTask(q)).toBe(4);
+    expect(takeTask(q)).toBe(3);
+    finishTask(q);
+    // One result (4's or 3's) waits: below the window, the queue's order goes on.
+    expect(takeTask(q)).toBe(0);
+    finishTask(q);
+    // Two wait for task 0's merge: the first task in merge order not taken, 1.
+    expect(takeTask(q)).toBe(1);
+    finishTask(q);
+    noteMerged(q, 2);
+    // 0 and 1 merged, 3 and 4 done and waiting for 2: in merge order still.
+    finishTask(q);
+    expect(takeTask(q)).toBe(2);
+    expect(takeTask(q)).toBe(-1);
+    // With nothing waiting, the order resumes where it was, skipping what was taken meanwhile.
+    const r = new Int32Array(taskQueue([2, 0, 1], 1));
+    expect(takeTask(r)).toBe(2);
+    finishTask(r);
+    expect(takeTask(r)).toBe(0);
+    finishTask(r);
+    noteMerged(r, 3);
+    expect(takeTask(r)).toBe(1);
+    expect(takeTask(r)).toBe(-1);
   });
 
   it('a worker takes its next task from the queue itself while the calling thread is busy', async () => {
@@ -92,9 +123,9 @@ describe.skipIf(!built)('shared task queue', () => {
       writeFileSync(path, sample);
       return { name: `f${i}.log`, path, range: null };
     });
-    // The calling thread takes from the back of the queue: the smallest task, 6, and holds its
-    // thread for a while, its event loop included; the worker must go through the other six,
-    // largest first, meanwhile, without being handed them.
+    // The calling thread takes the first task of the queue, the largest, 0, and holds its thread
+    // for a while, its event loop included; the worker must go through the other six meanwhile,
+    // without being handed them (in merge order, once their results wait for task 0's).
     const sizes = [100, 1, 1, 1, 1, 1, 1];
     const local: number[] = [];
     const delivered: number[] = [];
@@ -118,7 +149,7 @@ describe.skipIf(!built)('shared task queue', () => {
       sizes,
     );
     expect(lanes).toBe(2);
-    expect(local).toEqual([6]);
+    expect(local).toEqual([0]);
     expect(delivered).toEqual([0, 1, 2, 3, 4, 5, 6]);
   }, 60_000);
 
@@ -166,9 +197,18 @@ describe.skipIf(!built || !existsSync('/proc/self/fd'))('stopping a scan', () =>
         expect(d.interrupted).toBe(true);
       }
     }
-    // Files are closed as the stopped readers unwind, a moment after the diagnosis returns.
-    for (let i = 0; i < 50 && openFds() > before; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(openFds()).toBe(before);
+    // Files are closed as the stopped readers unwind, a moment after the diagnosis returns (a read
+    // in flight ends first: on a loaded machine, a while).
+    for (let i = 0; i < 250 && openFds() > before; i++) await new Promise((r) => setTimeout(r, 20));
+    const target = (fd: string): string => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return '?';
+      }
+    };
+    const open = (): string => readdirSync('/proc/self/fd').map(target).join(' ');
+    expect(openFds(), open()).toBe(before);
   });
 });
 
