@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InputSource } from '../../src/input/sources.js';
 import { tempDir } from '../helpers.js';
-import { MIN_RANGE_BYTES, RANGE_BYTES, SPLIT_MIN_BYTES, TUNING, planTasks, rangeBytesFor, rangeCount, AUTO_LANES_MIN_BYTES, AUTO_PIPELINE_MIN_BYTES, BASE_MEMORY, DEFAULT_MAX_MEMORY, LANE_MEMORY, PIPELINE_MEMORY, cgroupCpuLimit, memoryLanes, parseCfsQuota, parseCpuMax, planLanes, usableCores } from '../../src/run/plan.js';
+import { MIN_RANGE_BYTES, RANGE_BYTES, SPLIT_MIN_BYTES, TUNING, planTasks, queueWeights, rangeBytesFor, rangeCount, AUTO_LANES_MIN_BYTES, AUTO_PIPELINE_MIN_BYTES, BASE_MEMORY, DEFAULT_MAX_MEMORY, LANE_MEMORY, PIPELINE_MEMORY, cgroupCpuLimit, memoryLanes, parseCfsQuota, parseCpuMax, planLanes, usableCores } from '../../src/run/plan.js';
 
 const MiB = 1 << 20;
 const GiB = 1 << 30;
@@ -149,6 +149,20 @@ describe('tasks spread over lanes', () => {
       expect(Math.max(...wholeEnds) - Math.min(...wholeEnds)).toBeGreaterThan(2 * piece);
       expect(Math.max(...wholeEnds)).toBeGreaterThan(Math.max(...ends));
     }
+  });
+
+  it('the ranges of a file weigh the same in the shared queue, so they are taken in file order', async () => {
+    const dir = tempDir();
+    // 100 MiB + 3 bytes in ranges whose sizes differ by a byte, where the cuts fall.
+    const big = 100 * MiB + 3;
+    const inputs = [sparseLog(join(dir, 'small.log'), 5 * MiB), sparseLog(join(dir, 'big.log'), big)];
+    const tasks = await planTasks(inputs, 4, { ...TUNING, rangeBytes: 25 * MiB, minRangeBytes: MiB }, big + 5 * MiB);
+    const ranges = tasks.filter((t) => t.range);
+    expect(ranges.length).toBeGreaterThan(2);
+    expect(new Set(ranges.map((t) => t.bytes)).size).toBeGreaterThan(1);
+    const weights = queueWeights(tasks);
+    expect(weights[0]).toBe(5 * MiB);
+    expect(new Set(weights.slice(1))).toEqual(new Set([Math.max(...ranges.map((t) => t.bytes))]));
   });
 
   it('one lane: every file whole', async () => {
