@@ -115,6 +115,7 @@ export async function diagnose(inputs: InputSource[], options: DiagnoseOptions =
       events: detected.events,
       seconds,
       threads: detected.threads,
+      ...(detected.lanesStopped > 0 ? { lanesStopped: detected.lanesStopped } : {}),
     },
     // A stop asked for at any point of the scan marks the result, even when every input was read.
     interrupted: detected.interrupted || options.signal?.aborted === true,

@@ -369,8 +369,12 @@ export interface Diagnosis {
   jobTransitions: JobTransition[];
   /** Per job: checkpoints by state, restarts and state. */
   jobs?: JobSummary[];
-  /** `threads`: the threads that scanned (the calling thread and workers; 1 without --workers). */
-  stats: { bytes: number; lines: number; events: number; seconds: number; threads: number };
+  /**
+   * `threads`: the threads that scanned (the calling thread and workers; 1 without --workers).
+   * `lanesStopped`: worker lanes stopped before the end because the process went past
+   * --max-memory (absent when none).
+   */
+  stats: { bytes: number; lines: number; events: number; seconds: number; threads: number; lanesStopped?: number };
   interrupted: boolean;
   /** What the logs cover in time (absent from diagnoses built by hand). */
   coverage?: Coverage;

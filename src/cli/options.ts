@@ -22,7 +22,7 @@ export function inputOptions(cmd: Command): Command {
     .option('--redact-map <file>', 'with --redact (implied): write the pseudonym → original mapping to this new file (mode 600; an existing file is refused, a symbolic link always)')
     .option('--force', 'with --redact-map: replace an existing map file')
     .option('--workers <n>', "scan on n lanes, the main thread and n-1 worker threads (files spread over them, large plain files split); 'auto' (the default): on 4 cores or more from 1 GiB of input, one lane per core (the cgroup's CPU quota respected; as many as --max-memory holds), else the main thread alone; 1: the main thread alone", parseWorkers)
-    .option('--max-memory <size>', 'memory budget of the whole process (e.g. 512M; default 256M): caps the scan lanes started, whatever the machine', (v: string) => parseSize(v, '--max-memory'))
+    .option('--max-memory <size>', 'memory budget of the whole process (e.g. 512M; default 256M): caps the scan lanes started, whatever the machine, and past it worker lanes leave one by one as they scan', (v: string) => parseSize(v, '--max-memory'))
     .option('--job <id>', 'with a cluster URL: only this job (id or prefix; default every job the cluster knows)')
     .option('--header <header>', "with a cluster URL: send this request header, e.g. 'Authorization: Bearer …' (repeatable; values are never printed)", collect, [])
     .option('--max-log-bytes <size>', 'with a cluster URL: read at most this much of each log file, its latest part (e.g. 16M, the default; 0: no limit)')

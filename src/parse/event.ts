@@ -36,11 +36,36 @@ const FAILURE_CAUSE = /(?: with failure cause: | switched from \w+ to \w+\.? ?(?
 
 /** An exception class written inside a line of prose: `… from xx java.nio.file.FileSystemException xx …`. */
 function inlineException(text: string): { cls: string; message: string } | null {
-  if (!text.includes('Exception') && !text.includes('Error') && !text.includes('Throwable')) return null;
+  if (!qualifiedWord(text, 'Exception') && !qualifiedWord(text, 'Error') && !qualifiedWord(text, 'Throwable')) return null;
   const m = INLINE_EXCEPTION.exec(text);
   if (!m) return null;
   const cls = /^[\w$.]+/.exec(m[1]!)![0];
   return { cls, message: m[1]!.slice(cls.length).replace(/^:?\s*/, '') };
+}
+
+/**
+ * True when `word` occurs in `text` inside a name that follows a dot (`….IOException`,
+ * `….ErrorHandlerException`): what INLINE_EXCEPTION needs, a class name with its package. Prose
+ * such as `Error while fetching metadata` has the word without the dot, and is passed over
+ * without the regex, which tries every position of the line.
+ */
+function qualifiedWord(text: string, word: string): boolean {
+  // Each occurrence walks back to the start of its name, but not past the previous occurrence:
+  // reaching it means the same name, whose start was looked at already (linear on a line that is
+  // one long name of repeated words).
+  let stop = 0;
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + word.length)) {
+    let j = i;
+    while (j > stop && isNameChar(text.charCodeAt(j - 1))) j--;
+    if (j > stop && text.charCodeAt(j - 1) === 46 /* . */) return true;
+    stop = i;
+  }
+  return false;
+}
+
+/** `[\w$]`: a letter, digit, `_` or `$`. */
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
 }
 
 /** `kubectl logs --prefix`: `[pod/<pod>/<container>] `. */

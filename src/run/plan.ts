@@ -261,6 +261,8 @@ export interface ExecutionPlan {
   /** Heap budget of each scanning thread (0: none), and of the calling thread once the scan is done. */
   heapBudget: number;
   settleBudget: number;
+  /** The process's memory budget (--max-memory): lanes stop past it (pool.ts). */
+  maxMemory: number;
 }
 
 /**
@@ -276,7 +278,8 @@ export async function planExecution(inputs: InputSource[], setup: DetectionSetup
   const cores = usableCores();
   // The files are opened to tell plain text only when they are large enough in all.
   const plain = workers === 'auto' && cores >= 2 && inputBytes >= tuning.pipelineMinBytes ? await plainBytes(inputs, tuning.pipelineMinBytes) : 0;
-  const lanePlan = planLanes({ inputBytes, plainBytes: plain, cores, maxMemory: settings.maxMemory ?? DEFAULT_MAX_MEMORY, workers, pipelineMinBytes: tuning.pipelineMinBytes });
+  const maxMemory = settings.maxMemory ?? DEFAULT_MAX_MEMORY;
+  const lanePlan = planLanes({ inputBytes, plainBytes: plain, cores, maxMemory, workers, pipelineMinBytes: tuning.pipelineMinBytes });
   const canStart = setup.patternDirs !== null && workersAvailable();
   const tasks = await planTasks(inputs, canStart && inputBytes >= tuning.parallelMinBytes ? lanePlan.lanes : 1, tuning, inputBytes);
   let mode: ExecutionPlan['mode'] = 'one';
@@ -285,7 +288,7 @@ export async function planExecution(inputs: InputSource[], setup: DetectionSetup
   const lanes = mode === 'lanes' ? Math.min(lanePlan.lanes, tasks.length) : mode === 'pipeline' ? 2 : 1;
   // The budget is for the process: shared among the lanes, or the two stages of a pipeline.
   const budget = settings.heapBudget ?? 0;
-  return { mode, lanes, tasks, inputBytes, heapBudget: Math.floor(budget / lanes), settleBudget: budget };
+  return { mode, lanes, tasks, inputBytes, heapBudget: Math.floor(budget / lanes), settleBudget: budget, maxMemory };
 }
 
 /**

@@ -142,6 +142,26 @@ export interface WorkerReply {
   stopped: boolean;
 }
 
+/**
+ * What the calling thread's lane returns for a task it scanned straight into the merged result,
+ * as one thread would (every task before it had been merged): nothing is left to merge. `sources`:
+ * the merged result's sources the task read into.
+ */
+export interface MergedReply {
+  id: number;
+  sources: number[];
+  stopped: boolean;
+}
+
+/** A task's reply as the pool hands it on: a lane's results to merge, or a task already merged. */
+export type LaneReply = WorkerReply | MergedReply;
+
+/** From the calling thread to a lane's worker: stop the scan (Ctrl-C), or leave: take no further task (memory). */
+export type ToLane = { abort: true } | { leave: true };
+
+/** From a lane's worker: a task's reply, or, once told to leave, that it takes no further task. */
+export type FromLane = WorkerReply | { left: true };
+
 /** What the detecting worker of a pipeline needs. */
 export interface PipelineSetup {
   role: 'pipeline';

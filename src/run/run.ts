@@ -13,7 +13,7 @@ import { inflateBudget } from '../input/members.js';
 import type { InputSource } from '../input/sources.js';
 import type { DetectionSetup } from '../setup.js';
 import { queueWeights, type ExecutionPlan } from './plan.js';
-import { runTask } from './task.js';
+import { fileInput, runTask } from './task.js';
 import { runPool } from './pool.js';
 import { Pipeline } from './pipeline.js';
 import { heapSettle } from './heap.js';
@@ -55,6 +55,8 @@ export interface Detected {
   interrupted: boolean;
   /** Threads that scanned or detected. */
   threads: number;
+  /** Worker lanes stopped before the end of the scan because the process went past its memory budget (pool.ts). */
+  lanesStopped: number;
 }
 
 /** Detects in `inputs` with `setup`, as `plan` says. */
@@ -64,6 +66,7 @@ export async function runDetection(inputs: InputSource[], setup: DetectionSetup,
   const detector = setup.detector();
   const warnings: InputWarning[] = [];
   let interrupted = false;
+  let lanesStopped = 0;
   let bytesDone = 0;
   let doneBefore = 0;
   // The source of each file split into byte ranges, and the lines its ranges held so far.
@@ -102,21 +105,37 @@ export async function runDetection(inputs: InputSource[], setup: DetectionSetup,
   };
   const patternDirs = setup.patternDirs ?? [];
   if (plan.mode === 'lanes') {
-    await runPool(
+    const pool = await runPool(
       tasks.map((t) => ({ name: t.input.name, path: t.input.path!, range: t.range })),
       { role: 'lane', patternDirs, detector: setup.options, ...(heapBudget ? { heapBudget } : {}), ...(control.maxInflated ? { maxInflated: control.maxInflated } : {}) },
-      plan.lanes,
-      (t, reply) => {
-        const c = continuing(t);
-        const map = mergeState(detector, reply.state, c.source, c.offset);
-        for (const w of reply.state.warnings) warnings.push(w);
-        if (reply.stopped) interrupted = true;
-        afterTask(t, [...new Set(map)]);
+      {
+        lanes: plan.lanes,
+        deliver: (t, reply) => {
+          if ('sources' in reply) {
+            if (reply.stopped) interrupted = true;
+            afterTask(t, reply.sources);
+            return;
+          }
+          const c = continuing(t);
+          const map = mergeState(detector, reply.state, c.source, c.offset);
+          for (const w of reply.state.warnings) warnings.push(w);
+          if (reply.stopped) interrupted = true;
+          afterTask(t, [...new Set(map)]);
+        },
+        ...(signal ? { signal } : {}),
+        local: async (task, id, next) => {
+          if (!next) return detectTask(task, id, setup, ctx);
+          // Every task before it is merged: scanned into the merged result as on one thread.
+          const c = continuing(id);
+          const feeder = new TaskFeeder(detector, warnings, c.source, c.offset);
+          await runTask(fileInput(task.name, task.path), task.range, ctx, (msg) => feeder.take(msg));
+          return { id, sources: [...new Set(feeder.members.values())], stopped: feeder.stopped || signal?.aborted === true };
+        },
+        sizes: queueWeights(tasks),
+        maxMemory: plan.maxMemory,
       },
-      signal,
-      (task, id) => detectTask(task, id, setup, ctx),
-      queueWeights(tasks),
     );
+    lanesStopped = pool.stoppedForMemory;
     if (signal?.aborted) interrupted = true;
   } else {
     const pipeline = plan.mode === 'pipeline' ? Pipeline.start({ role: 'pipeline', patternDirs, literals: setup.problemPrefilter.literals as string[], detector: setup.options, ...(heapBudget ? { heapBudget } : {}) }, signal) : null;
@@ -181,5 +200,6 @@ export async function runDetection(inputs: InputSource[], setup: DetectionSetup,
     warnings,
     interrupted,
     threads: plan.lanes,
+    lanesStopped,
   };
 }

@@ -71,6 +71,16 @@ describe('buildEvent', () => {
     const e = buildEvent(0, 1, ['2022-01-01 00:00:00,000 WARN  org.apache.flink.runtime.taskmanager.Task [] - X (1/1)#0 (abc) switched from RUNNING to FAILED with failure cause: java.io.IOException: Could not perform checkpoint 2 for operator X (1/1)#0.']);
     expect(e.chain[0]).toMatchObject({ cls: 'java.io.IOException', message: 'Could not perform checkpoint 2 for operator X (1/1)#0.' });
   });
+  it('reads an exception class written inside prose, and not a bare word of it', () => {
+    const head = '2024-03-11 09:00:00,000 WARN  org.apache.kafka.clients.NetworkClient [] - ';
+    const prose = buildEvent(0, 1, [head + '[Consumer clientId=c-1, groupId=g] Error while fetching metadata with correlation id 7 : {orders=LEADER_NOT_AVAILABLE}']);
+    expect(prose.chain).toEqual([]);
+    const named = buildEvent(0, 1, [head + 'Giving up after retries, last ErrorHandler state from org.example.retry.ErrorHandlerException: gave up']);
+    expect(named.chain[0]).toMatchObject({ cls: 'org.example.retry.ErrorHandlerException', message: 'gave up' });
+    // The word again inside the same name, and before it unqualified: the name's package still counts.
+    const repeated = buildEvent(0, 1, [head + 'Error: see org.example.ErrorErrorException: twice']);
+    expect(repeated.chain[0]).toMatchObject({ cls: 'org.example.ErrorErrorException', message: 'twice' });
+  });
   it('splits a trace flattened onto one line', () => {
     const parts = unflatten('java.io.IOException: boom at a.b.C.d(C.java:1) at a.b.C.e(C.java:2) Caused by: java.lang.RuntimeException: inner at x.y.Z.z(Z.java:3)');
     expect(parts).toHaveLength(5);

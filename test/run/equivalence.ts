@@ -23,13 +23,13 @@ const MODES = {
 
 export type Mode = keyof typeof MODES;
 
-/** The JSON report with its timing fields (seconds, threads) left out, every unknown group included. */
+/** The JSON report with how it ran (seconds, threads, lanes stopped past the memory budget) left out, every unknown group included. */
 async function report(path: string, mode: Mode): Promise<{ json: any; threads: number }> {
   const { diagnosePaths } = await import('../../dist/diagnose.js' as string);
   const { toJson } = await import('../../dist/report/json.js' as string);
   const d = await diagnosePaths([path], { ...MODES[mode], ignore: [] });
   const json = toJson(d, { unknown: Number.MAX_SAFE_INTEGER }) as any;
-  const { seconds: _s, threads, ...stats } = json.stats;
+  const { seconds: _s, threads, lanesStopped: _l, ...stats } = json.stats;
   return { json: { ...json, stats }, threads };
 }
 

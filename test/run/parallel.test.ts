@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFi
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
+import { BASE_MEMORY, LANE_MEMORY } from '../../src/run/plan.js';
 
 const built = existsSync('dist/diagnose.js') && existsSync('dist/run/worker.bundle.js');
 
@@ -74,11 +75,16 @@ describe.skipIf(!built)('shared task queue', () => {
     const delivered: number[] = [];
     const tasks = [5, 900, 1, 40, 900, 7].map((n, i) => ({ name: `f${i}`, path: `/nonexistent/${n}`, range: null }));
     const sizes = [5, 900, 1, 40, 900, 7];
-    const lanes = await runPool(tasks, {} as never, 1, (t: number) => delivered.push(t), undefined, async (_task: unknown, id: number) => {
-      taken.push(id);
-      return { id, state: {} as never, stopped: false };
-    }, sizes);
-    expect(lanes).toBe(1);
+    const run = await runPool(tasks, {} as never, {
+      lanes: 1,
+      deliver: (t: number) => delivered.push(t),
+      local: async (_task: unknown, id: number) => {
+        taken.push(id);
+        return { id, state: {} as never, stopped: false };
+      },
+      sizes,
+    });
+    expect(run).toEqual({ lanes: 1, stoppedForMemory: 0 });
     // One lane, a window of one waiting result: 1 (the largest) waits for 0, which is taken next;
     // then 4 (the largest left) waits for 2 and 3; then 5, the only one left.
     expect(taken).toEqual([1, 0, 4, 2, 3, 5]);
@@ -129,17 +135,14 @@ describe.skipIf(!built)('shared task queue', () => {
     const sizes = [100, 1, 1, 1, 1, 1, 1];
     const local: number[] = [];
     const delivered: number[] = [];
-    const lanes = await runPool(
-      tasks,
-      { role: 'lane', patternDirs: [], detector: { since: null, until: null, fullScan: false } },
-      2,
-      (t: number, reply: any) => {
+    const run = await runPool(tasks, { role: 'lane', patternDirs: [], detector: { since: null, until: null, fullScan: false } }, {
+      lanes: 2,
+      deliver: (t: number, reply: any) => {
         expect(reply.id).toBe(t);
         expect(reply.stopped).toBe(false);
         delivered.push(t);
       },
-      undefined,
-      async (_task: unknown, id: number) => {
+      local: async (_task: unknown, id: number) => {
         local.push(id);
         // The thread held for 3 s (a worker starts and reads six small files in a tenth of that):
         // a worker that waited to be handed its next task would have read one.
@@ -147,10 +150,72 @@ describe.skipIf(!built)('shared task queue', () => {
         return { id, state: {}, stopped: false };
       },
       sizes,
-    );
-    expect(lanes).toBe(2);
+    });
+    expect(run.lanes).toBe(2);
     expect(local).toEqual([0]);
     expect(delivered).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  }, 60_000);
+
+  it('past the memory budget, worker lanes stop after their task and the others scan what is left', async () => {
+    const { runPool } = await import('../../dist/run/pool.js' as string);
+    const dir = tempDir();
+    // Files of some MiB: a worker scans one in tens of milliseconds, long enough to be told to leave.
+    const sample = readFileSync('samples/rocksdb/rocksdb-hardlink-unsupported/positive-1.9-decline-log4j1.log', 'utf8');
+    const big = sample.repeat(Math.ceil((4 << 20) / sample.length));
+    const tasks = Array.from({ length: 16 }, (_, i) => {
+      const path = join(dir, `f${i}.log`);
+      writeFileSync(path, big);
+      return { name: `f${i}.log`, path, range: null };
+    });
+    const setup = { role: 'lane', patternDirs: [], detector: { since: null, until: null, fullScan: false } };
+    const local: number[] = [];
+    const delivered: number[] = [];
+    let looks = 0;
+    const run = await runPool(tasks, setup, {
+      lanes: 3,
+      deliver: (t: number) => delivered.push(t),
+      local: async (_task: unknown, id: number) => {
+        local.push(id);
+        // Slower than a worker's task, so that the workers, once started, take most of them.
+        await new Promise((r) => setTimeout(r, 200));
+        return { id, state: {}, stopped: false };
+      },
+      // Always over the budget.
+      maxMemory: 1 << 30,
+      rss: () => {
+        looks++;
+        return 2 ** 31;
+      },
+    });
+    expect(delivered).toEqual(tasks.map((_, i) => i));
+    // Both workers left, one after the other; the calling thread's lane scanned what they left.
+    expect(run).toEqual({ lanes: 3, stoppedForMemory: 2 });
+    expect(looks).toBeGreaterThan(1);
+    expect(local[0]).toBe(0);
+    expect(local.at(-1)).toBe(15);
+    expect(local.length).toBeLessThan(16);
+  }, 60_000);
+
+  it('past the memory budget, a scan on lanes still gives the diagnosis of one thread', async () => {
+    const { diagnosePaths } = await import('../../dist/diagnose.js' as string);
+    const dir = tempDir();
+    const src = 'samples/rocksdb/rocksdb-hardlink-unsupported/positive-1.17-azure-files';
+    for (const f of readdirSync(src)) writeFileSync(join(dir, f), readFileSync(join(src, f)));
+    const extra = readFileSync('samples/rocksdb/rocksdb-hardlink-unsupported/positive-1.9-decline-log4j1.log', 'utf8');
+    for (let k = 0; k < 24; k++) writeFileSync(join(dir, `tm-extra-${k}.log`), extra.repeat(200));
+    const serial = await diagnosePaths([dir], { workers: 1 });
+    // A budget that holds two lanes by the plan's prices (BASE_MEMORY + LANE_MEMORY) and that the
+    // process is over (64 MiB of ballast, written so that it is resident): the worker lane is told
+    // to leave after its first task, if it gets one before the calling thread's lane took them all.
+    const budget = Math.max(BASE_MEMORY + LANE_MEMORY, process.memoryUsage.rss());
+    const ballast = Buffer.alloc(64 << 20, 1);
+    expect(process.memoryUsage.rss()).toBeGreaterThan(budget);
+    const par = await diagnosePaths([dir], { workers: 2, maxMemory: budget, tuning: { parallelMinBytes: 0 } });
+    expect(ballast[ballast.length - 1]).toBe(1);
+    expect(comparable(par)).toEqual(comparable(serial));
+    expect(par.stats.threads).toBe(2);
+    expect([undefined, 1]).toContain(par.stats.lanesStopped);
+    expect(serial.stats.lanesStopped).toBeUndefined();
   }, 60_000);
 
   it('a directory of files of very different sizes gives the diagnosis of one thread', async () => {
