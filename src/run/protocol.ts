@@ -56,14 +56,16 @@ export interface LaneWork extends WorkerSetup {
   queue: SharedArrayBuffer;
 }
 
-/** Int32 slots of a task queue before its order (see taskQueue). */
-const LOCK = 0;
-const NEXT = 1;
-const COUNT = 2;
-const MERGED = 3;
-const FINISHED = 4;
-const WINDOW = 5;
-const ORDER = 6;
+/** Int32 slots of a task queue before its order (see taskQueue); Order is where the order starts. */
+const enum Slot {
+  Lock,
+  Next,
+  Count,
+  Merged,
+  Finished,
+  Window,
+  Order,
+}
 
 /**
  * The queue of a scan's tasks shared by its lanes, in the order they are taken when nothing waits
@@ -74,11 +76,11 @@ const ORDER = 6;
  */
 export function taskQueue(order: readonly number[], window: number): SharedArrayBuffer {
   const n = order.length;
-  const queue = new SharedArrayBuffer(4 * (ORDER + 2 * n));
+  const queue = new SharedArrayBuffer(4 * (Slot.Order + 2 * n));
   const q = new Int32Array(queue);
-  q[COUNT] = n;
-  q[WINDOW] = Math.max(1, window);
-  q.set(order, ORDER);
+  q[Slot.Count] = n;
+  q[Slot.Window] = Math.max(1, window);
+  q.set(order, Slot.Order);
   return queue;
 }
 
@@ -90,12 +92,12 @@ export function taskQueue(order: readonly number[], window: number): SharedArray
  * order of the queue, and no lane ever waits: there is always a task to take until none is left.
  */
 export function takeTask(queue: Int32Array): number {
-  while (Atomics.compareExchange(queue, LOCK, 0, 1) !== 0);
+  while (Atomics.compareExchange(queue, Slot.Lock, 0, 1) !== 0);
   try {
-    const n = queue[COUNT]!;
-    const taken = ORDER + n;
-    if (queue[FINISHED]! - queue[MERGED]! >= queue[WINDOW]!) {
-      for (let id = queue[MERGED]!; id < n; id++) {
+    const n = queue[Slot.Count]!;
+    const taken = Slot.Order + n;
+    if (queue[Slot.Finished]! - queue[Slot.Merged]! >= queue[Slot.Window]!) {
+      for (let id = queue[Slot.Merged]!; id < n; id++) {
         if (queue[taken + id] === 0) {
           queue[taken + id] = 1;
           return id;
@@ -103,28 +105,28 @@ export function takeTask(queue: Int32Array): number {
       }
       return -1;
     }
-    for (let k = queue[NEXT]!; k < n; k++) {
-      const id = queue[ORDER + k]!;
+    for (let k = queue[Slot.Next]!; k < n; k++) {
+      const id = queue[Slot.Order + k]!;
       if (queue[taken + id] !== 0) continue;
       queue[taken + id] = 1;
-      queue[NEXT] = k + 1;
+      queue[Slot.Next] = k + 1;
       return id;
     }
-    queue[NEXT] = n;
+    queue[Slot.Next] = n;
     return -1;
   } finally {
-    Atomics.store(queue, LOCK, 0);
+    Atomics.store(queue, Slot.Lock, 0);
   }
 }
 
 /** Counts a task finished: its result posted or handed on, waiting for its merge (takeTask's window). */
 export function finishTask(queue: Int32Array): void {
-  Atomics.add(queue, FINISHED, 1);
+  Atomics.add(queue, Slot.Finished, 1);
 }
 
 /** Notes how many tasks (in task id order) were merged so far. */
 export function noteMerged(queue: Int32Array, merged: number): void {
-  Atomics.store(queue, MERGED, merged);
+  Atomics.store(queue, Slot.Merged, merged);
 }
 
 /** A task a lane runs. */
