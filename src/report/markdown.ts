@@ -58,7 +58,8 @@ export function markdownBlocks(text: string): string[] {
   const out: string[] = [];
   for (const b of textBlocks(text)) {
     const pad = b.inItem ? '   ' : '';
-    if (b.kind === 'code') out.push(...fence(b.text, b.yaml ? 'yaml' : 'sh').split('\n').map((l) => pad + l), '');
+    // Configuration as YAML, commands as shell; Java or build-file lines (`.returns(…)`, `<tag>`) unlabelled.
+    if (b.kind === 'code') out.push(...fence(b.text, b.yaml ? 'yaml' : /^[.<]/.test(b.text) ? '' : 'sh').split('\n').map((l) => pad + l), '');
     else if (b.kind === 'item') out.push(`${/^\d/.test(b.marker!) ? b.marker : '-'} ${esc(b.text)}`, '');
     else out.push(pad + esc(b.text), '');
   }

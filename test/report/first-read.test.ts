@@ -324,4 +324,23 @@ describe('pattern prose: code lines and wrapped sentences', () => {
       'prose: On the TaskManager host, create and delete a file in the directory (touch <dir>/probe && rm <dir>/probe, or hdfs dfs -touchz … when it is HDFS).',
     ]);
   });
+
+  it('keeps Java method chains and build-file elements verbatim, and a sentence wrapped before <dir> as prose', () => {
+    const text = [
+      'Give Flink the type right after the transformation:',
+      '  .flatMap((String line, Collector<Tuple2<String, Integer>> out) -> { … })',
+      '  .returns(Types.TUPLE(Types.STRING, Types.INT))',
+      'or in the Maven build:',
+      '  <maven.compiler.release>11</maven.compiler.release>',
+      'Then create a file in the directory',
+      '<dir>/probe to check it.',
+    ].join('\n');
+    expect(textBlocks(text).map((b) => `${b.kind}: ${b.text}`)).toEqual([
+      'prose: Give Flink the type right after the transformation:',
+      'code: .flatMap((String line, Collector<Tuple2<String, Integer>> out) -> { … })\n.returns(Types.TUPLE(Types.STRING, Types.INT))',
+      'prose: or in the Maven build:',
+      'code: <maven.compiler.release>11</maven.compiler.release>',
+      'prose: Then create a file in the directory <dir>/probe to check it.',
+    ]);
+  });
 });
