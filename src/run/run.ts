@@ -13,7 +13,7 @@ import { inflateBudget } from '../input/members.js';
 import type { InputSource } from '../input/sources.js';
 import type { DetectionSetup } from '../setup.js';
 import { queueWeights, type ExecutionPlan } from './plan.js';
-import { fileInput, runTask } from './task.js';
+import { fileInput, runTask, type TaskContext } from './task.js';
 import { runPool } from './pool.js';
 import { Pipeline } from './pipeline.js';
 import { heapSettle } from './heap.js';
@@ -103,6 +103,13 @@ export async function runDetection(inputs: InputSource[], setup: DetectionSetup,
     ...(signal ? { signal } : {}),
     ...(heapBudget ? { heapBudget } : {}),
   };
+  /** Scans task `t` (read from `input`) straight into the merged detector, as one thread does: the merged sources it read, and whether it stopped. */
+  const scanMerged = async (t: number, input: InputSource, taskCtx: TaskContext): Promise<{ sources: number[]; stopped: boolean }> => {
+    const c = continuing(t);
+    const feeder = new TaskFeeder(detector, warnings, c.source, c.offset);
+    await runTask(input, tasks[t]!.range, taskCtx, (msg) => feeder.take(msg));
+    return { sources: [...new Set(feeder.members.values())], stopped: feeder.stopped };
+  };
   const patternDirs = setup.patternDirs ?? [];
   if (plan.mode === 'lanes') {
     const pool = await runPool(
@@ -111,25 +118,22 @@ export async function runDetection(inputs: InputSource[], setup: DetectionSetup,
       {
         lanes: plan.lanes,
         deliver: (t, reply) => {
+          if (reply.stopped) interrupted = true;
           if ('sources' in reply) {
-            if (reply.stopped) interrupted = true;
             afterTask(t, reply.sources);
             return;
           }
           const c = continuing(t);
           const map = mergeState(detector, reply.state, c.source, c.offset);
           for (const w of reply.state.warnings) warnings.push(w);
-          if (reply.stopped) interrupted = true;
           afterTask(t, [...new Set(map)]);
         },
         ...(signal ? { signal } : {}),
         local: async (task, id, next) => {
           if (!next) return detectTask(task, id, setup, ctx);
           // Every task before it is merged: scanned into the merged result as on one thread.
-          const c = continuing(id);
-          const feeder = new TaskFeeder(detector, warnings, c.source, c.offset);
-          await runTask(fileInput(task.name, task.path), task.range, ctx, (msg) => feeder.take(msg));
-          return { id, sources: [...new Set(feeder.members.values())], stopped: feeder.stopped || signal?.aborted === true };
+          const r = await scanMerged(id, fileInput(task.name, task.path), ctx);
+          return { id, sources: r.sources, stopped: r.stopped || signal?.aborted === true };
         },
         sizes: queueWeights(tasks),
         maxMemory: plan.maxMemory,
@@ -162,11 +166,9 @@ export async function runDetection(inputs: InputSource[], setup: DetectionSetup,
           }
           continue;
         }
-        const c = continuing(t);
-        const feeder = new TaskFeeder(detector, warnings, c.source, c.offset);
-        await runTask(tasks[t]!.input, tasks[t]!.range, taskCtx, (msg) => feeder.take(msg));
-        afterTask(t, [...new Set(feeder.members.values())]);
-        if (feeder.stopped) {
+        const r = await scanMerged(t, tasks[t]!.input, taskCtx);
+        afterTask(t, r.sources);
+        if (r.stopped) {
           interrupted = true;
           break;
         }
