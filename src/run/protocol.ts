@@ -13,13 +13,16 @@ import type { ByteRange } from './ranges.js';
 export const WORKER_URL = new URL('../run/worker.bundle.js', import.meta.url);
 
 /**
- * Young generation of a worker's heap (MiB): 1 MiB semi-spaces (the main thread's grows to 4 MiB
- * ones for a scan: run/heap.ts). V8's default lets a new thread's young generation grow to 32 MiB;
- * a scan's short-lived objects (records, events) die young in a tenth of that. Measured on two
- * cores, one worker scanning six 64 MiB ranges of the bench log, three runs each: 0.83–0.93 s of
- * processor time at 3 MiB, 0.91–1.01 s at 12 MiB; its new space 2 MiB instead of 8 MiB.
+ * Young generation of a worker's heap (MiB): 2 MiB semi-spaces (V8 sizes a young generation at
+ * three semi-spaces; the main thread's grows to 4 MiB ones for a scan: run/heap.ts). V8's default
+ * lets a new thread's young generation grow to 32 MiB; a scan's short-lived objects (records,
+ * events) die young in a fraction of that. Measured on two cores, one worker scanning a 1 GiB log
+ * in 16 ranges, processor time: on the bench log 1.25 s at 3 MiB, 1.15 s at 6, 1.19–1.29 s from
+ * 12 to 48; with six times its WARN records 2.81–2.86 s at 3 MiB (a collection every MiB copied
+ * the records still in use), 2.19–2.27 s at 6, 2.17–2.29 s from 16 to 32. Peak RSS of two
+ * lanes alike (140–150 MiB on the bench log).
  */
-export const WORKER_YOUNG_MB = 3;
+export const WORKER_YOUNG_MB = 6;
 /**
  * Old generation of a worker's heap (MiB). Set explicitly so that a lane's heap does not grow
  * with the machine's memory (V8 sizes its default from it). What a lane keeps is bounded (the
