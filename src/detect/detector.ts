@@ -209,9 +209,11 @@ export class Detector {
    * pattern that the tasks before counted, kept or not, place each signal: past the first
    * FULL_SIGNALS of its pattern it keeps only its header, as on one thread. The task's tallied
    * checkpoint ids are noted after its signals; its tallies (counts of signals not kept) are the
-   * caller's to add.
+   * caller's to add. Its latest signal not kept of each pattern (`latest`, counted in its tallies)
+   * may still be the latest of all: it is offered to this detector's thinning, which keeps the
+   * latest of all those not kept (SignalThinning.offerLatest).
    */
-  absorbSignals(signals: readonly Signal[], tallies: readonly [string, SignalTally][]): void {
+  absorbSignals(signals: readonly Signal[], tallies: readonly [string, SignalTally][], latest: readonly Signal[] = []): void {
     const counted = this.absorbedCounts;
     const index = new Map<string, number>();
     for (const s of signals) {
@@ -225,6 +227,7 @@ export class Detector {
       counted.set(id, (counted.get(id) ?? 0) + t.events);
       this.thinning.noteCheckpoints(id, t.checkpoints);
     }
+    for (const s of latest) this.thinning.offerLatest(s);
   }
 
   /**
@@ -259,6 +262,17 @@ export class Detector {
     const prefilter = this.literalSearch(lits);
     const byIndex = prefilter.literals.map((l) => this.byLiteral.get(l) ?? []);
     return (this.normalising = { vocabulary: vocabularyOf(this.eventPatterns.flatMap((p) => regexSources(p.match))), literals: prefilter, byIndex });
+  }
+
+  /**
+   * What this detector did not keep, handed over to another that merges its results (its latest
+   * signal not kept of each pattern apart: Detector.absorbSignals offers them there). Once only,
+   * when the scan is done, instead of tallies().
+   */
+  handOverTallies(): { tallies: [string, SignalTally][]; latest: Signal[] } {
+    const { tallies, latest } = this.thinning.handOver();
+    mergeTallies(this.tallied, tallies);
+    return { tallies: [...this.tallied], latest: latest.map(ownSignal) };
   }
 
   /** The signals counted but not kept, by pattern, once the scan is done (the latest of each is added to the signals). */

@@ -77,6 +77,43 @@ export class SignalThinning {
     for (const id of ids) p.checkpoints.add(id);
   }
 
+  /**
+   * The latest signal of its pattern that another detector counted and did not keep (a lane's,
+   * merged in task order: TaskTallies.latest), offered after the signals that detector kept: the
+   * latest one kept here if it is the latest of all, as on one thread. It is not counted here: it
+   * is in the tally it came with. Of two signals logged in the same millisecond, the one read
+   * later (the later line of one source, else the later task's) is the latest.
+   */
+  offerLatest(s: Signal): void {
+    const p = this.pattern(s.patternId);
+    const cur = p.latest;
+    if (cur !== null) {
+      const t = s.event.timeMs ?? -Infinity;
+      const c = cur.event.timeMs ?? -Infinity;
+      if (t < c || (t === c && cur.event.sourceIndex === s.event.sourceIndex && cur.line > s.line)) return;
+    }
+    p.latest = s;
+  }
+
+  /**
+   * What was not kept since the last call, by pattern, for a detector that takes it over (a lane's
+   * results, merged into another detector): the tallies, each latest signal not kept still counted
+   * in them, and those latest signals apart, to be offered there (offerLatest). The latest signals
+   * do not become kept signals: merged in among them, a task's would stand out of order and be
+   * kept there as the first of a new minute.
+   */
+  handOver(): { tallies: Map<string, SignalTally>; latest: Signal[] } {
+    const tallies = new Map<string, SignalTally>();
+    const latest: Signal[] = [];
+    for (const [id, p] of this.seen) {
+      if (p.latest) latest.push(p.latest);
+      p.latest = null;
+      if (p.tally.events > 0 || p.tally.checkpoints.length > 0) tallies.set(id, p.tally);
+      p.tally = { events: 0, checkpoints: [] };
+    }
+    return { tallies, latest };
+  }
+
   private pattern(id: string): PatternSeen {
     let p = this.seen.get(id);
     if (!p) this.seen.set(id, (p = { count: 0, kept: 0, checkpoints: new Set(), names: new Set(), lastStep: -Infinity, tally: { events: 0, checkpoints: [] }, latest: null }));
@@ -95,7 +132,8 @@ export class SignalThinning {
         p.tally.events--;
         p.latest = null;
       }
-      if (p.tally.events > 0 || p.tally.checkpoints.length > 0) out.set(id, p.tally);
+      // At -1 when the latest came from another detector's tally (offerLatest): the sum is right.
+      if (p.tally.events !== 0 || p.tally.checkpoints.length > 0) out.set(id, p.tally);
       // Handed out once: a later call reports only what was tallied since.
       p.tally = { events: 0, checkpoints: [] };
     }

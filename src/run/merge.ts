@@ -25,6 +25,8 @@ export interface DetectorState {
   sourceFacts: [number, ReturnType<Facts['source']>][];
   signals: Signal[];
   tallies: [string, SignalTally][];
+  /** The latest signal not kept of each pattern, counted in `tallies` (Detector.handOverTallies). */
+  latest: Signal[];
   unknown: GroupInProgress[];
   ungrouped: number;
   events: number;
@@ -35,6 +37,7 @@ export interface DetectorState {
 export function exportState(d: Detector, warnings: InputWarning[]): DetectorState {
   const f = d.facts;
   f.settle();
+  const { tallies, latest } = d.handOverTallies();
   return {
     omitted: { ...f.omitted },
     sources: d.sources,
@@ -44,7 +47,8 @@ export function exportState(d: Detector, warnings: InputWarning[]): DetectorStat
     taskFailures: f.taskFailures,
     jobs: f.jobs,
     sourceFacts: [...f.sources.entries()],
-    tallies: [...d.tallies()],
+    tallies,
+    latest,
     signals: d.signals,
     unknown: d.unknown.building(),
     ungrouped: d.unknown.ungrouped,
@@ -103,7 +107,7 @@ export function mergeState(d: Detector, state: DetectorState, continueSource: nu
   }
   // Signals of one event share it: move each event once.
   const moved = new Set<LogEvent>();
-  for (const s of state.signals) {
+  for (const s of [...state.signals, ...state.latest]) {
     if (!moved.has(s.event)) {
       moved.add(s.event);
       s.event.sourceIndex = sourceOf(s.event.sourceIndex);
@@ -112,7 +116,7 @@ export function mergeState(d: Detector, state: DetectorState, continueSource: nu
     if (lineOffset) s.line += lineOffset;
   }
   // Thinned again among all tasks' signals so far, as one thread would have (Detector.absorbSignals).
-  d.absorbSignals(state.signals, state.tallies);
+  d.absorbSignals(state.signals, state.tallies, state.latest);
   mergeTallies(d.tallied, state.tallies);
   // An occurrence names its source: one string per source here, as on one thread, not the copy
   // of it that the structured clone made for each occurrence.

@@ -32,3 +32,58 @@ describe('SignalThinning', () => {
     expect(tallies.get('p')).toEqual({ events: 3, checkpoints: [] });
   });
 });
+
+describe('SignalThinning, merged in task order', () => {
+  const at = (minute: number, ms: number, identity: Identity = { job: 'j0' }): Signal => ({ ...sig(identity, e.timeMs! + minute * 60_000 + ms), line: minute * 100_000 + ms });
+
+  /** Kept signals, the latest handed back, and the tallies: of one thinning fed `all`, and of tasks merged as a lane's results are (Detector.absorbSignals). */
+  function oneAndMerged(all: Signal[], cut: number): { one: unknown; merged: unknown } {
+    const t = new SignalThinning();
+    const keptOne = all.filter((s) => t.keep(s));
+    const latestOne: Signal[] = [];
+    const talliesOne = t.finish((s) => latestOne.push(s));
+    const merged = new SignalThinning();
+    const keptMerged: Signal[] = [];
+    let events = 0;
+    for (const part of [all.slice(0, cut), all.slice(cut)]) {
+      const task = new SignalThinning();
+      const kept = part.filter((s) => task.keep(s));
+      const { tallies, latest } = task.handOver();
+      for (const s of kept) if (merged.keep(s)) keptMerged.push(s);
+      for (const [id, x] of tallies) {
+        events += x.events;
+        merged.noteCheckpoints(id, x.checkpoints);
+      }
+      for (const s of latest) merged.offerLatest(s);
+    }
+    const latestMerged: Signal[] = [];
+    for (const x of merged.finish((s) => latestMerged.push(s)).values()) events += x.events;
+    return { one: { kept: keptOne, latest: latestOne, events: talliesOne.get('p')?.events ?? 0 }, merged: { kept: keptMerged, latest: latestMerged, events } };
+  }
+
+  it('keeps what one thinning keeps when a task ends with a signal not kept before one of a new minute', () => {
+    // Task 1: the first signals, one not kept in minute 0, then the first of minute 1 (kept);
+    // task 2 goes on in minute 1. A task's latest not kept merged in among its kept signals
+    // would stand after the minute-1 one and be kept as the first of a new minute, and the
+    // next task's first signal of minute 1 with it.
+    const all = [...Array.from({ length: KEPT_SIGNALS }, (_, i) => at(0, i)), at(0, 5_000), at(1, 0), at(1, 10), at(1, 20), at(1, 30)];
+    const { one, merged } = oneAndMerged(all, KEPT_SIGNALS + 2);
+    expect(merged).toEqual(one);
+    expect((one as { kept: Signal[] }).kept).toHaveLength(KEPT_SIGNALS + 1);
+    expect((one as { latest: Signal[] }).latest).toEqual([at(1, 30)]);
+  });
+
+  it('hands back the latest signal not kept of all the tasks, by time, then by line within a source', () => {
+    const all = [...Array.from({ length: KEPT_SIGNALS }, (_, i) => at(0, i)), at(0, 5_000), at(0, 7_000), at(0, 6_000), at(0, 6_500)];
+    for (const cut of [KEPT_SIGNALS + 1, KEPT_SIGNALS + 2, KEPT_SIGNALS + 3]) {
+      const { one, merged } = oneAndMerged(all, cut);
+      expect(merged).toEqual(one);
+      expect((merged as { latest: Signal[] }).latest).toEqual([at(0, 7_000)]);
+    }
+    // Two signals of one millisecond: the later line is the latest, in whichever task it was read.
+    const tie = [...Array.from({ length: KEPT_SIGNALS }, (_, i) => at(0, i)), { ...at(0, 5_000), line: 7 }, { ...at(0, 5_000), line: 8 }];
+    const { one, merged } = oneAndMerged(tie, KEPT_SIGNALS + 1);
+    expect(merged).toEqual(one);
+    expect((merged as { latest: Signal[] }).latest[0]!.line).toBe(8);
+  });
+});
