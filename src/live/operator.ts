@@ -139,7 +139,9 @@ export function eventsLog(text: string): string {
     const rest = l.slice(cReason).trim().split(/\s{2,}|\s+(?=\S+\/\S+\s)/);
     const reason = rest[0] ?? '';
     const object = rest[1] ?? l.slice(cObject, cMessage).trim();
-    const message = rest.slice(2).join('  ') || l.slice(cMessage).trim();
+    // The message as written after the object (the split above would change its spacing).
+    const objectAt = object ? l.indexOf(object, cReason) : -1;
+    const message = (objectAt >= 0 ? l.slice(objectAt + object.length).trim() : '') || rest.slice(2).join('  ') || l.slice(cMessage).trim();
     out += `${type === 'Warning' ? 'WARN ' : 'INFO '} Event ${reason} on ${object}: ${message}\n`;
   }
   return out;

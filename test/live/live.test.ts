@@ -14,6 +14,7 @@ import { parseRestDocument, pathOfResponse, looksLikeRestDocument, type RestArch
 import { renderArchive } from '../../src/live/render.js';
 import { captureLive, describeFetchError, parseHeaders } from '../../src/live/client.js';
 import { run } from '../../src/cli/main.js';
+import { eventsLog } from '../../src/live/operator.js';
 import { Writable, Readable } from 'node:stream';
 
 const FIXTURES = 'test/fixtures/live';
@@ -251,6 +252,14 @@ describe('Kubernetes operator resources', { timeout: 30_000 }, () => {
     const f = d.findings.find((x) => x.id === 'operator-ha-metadata-missing')!;
     expect(f.evidence[0]).toMatchObject({ source: `${dir}/events.txt`, line: 4 });
     expect(f.evidence[0]!.text).toContain('Event RestoreFailed on flinkdeployment/orders-enrichment');
+  });
+
+  it('keeps an event message as written, paths and quoted names included', () => {
+    const text = [
+      'LAST SEEN   TYPE      REASON    OBJECT                       MESSAGE',
+      '2m9s        Warning   Failed    pod/orders-taskmanager-1-1   Failed to pull image "registry.example.com/flink:1.4": rpc error: registry.example.com/flink:1.4: not found',
+    ].join('\n');
+    expect(eventsLog(text).split('\n')[1]).toBe('WARN  Event Failed on pod/orders-taskmanager-1-1: Failed to pull image "registry.example.com/flink:1.4": rpc error: registry.example.com/flink:1.4: not found');
   });
 
   it('walks a bundle reading only the JSON and YAML files that are REST documents or operator resources', async () => {
