@@ -103,14 +103,8 @@ export class SignalThinning {
    * kept there as the first of a new minute.
    */
   handOver(): { tallies: Map<string, SignalTally>; latest: Signal[] } {
-    const tallies = new Map<string, SignalTally>();
     const latest: Signal[] = [];
-    for (const [id, p] of this.seen) {
-      if (p.latest) latest.push(p.latest);
-      p.latest = null;
-      if (p.tally.events > 0 || p.tally.checkpoints.length > 0) tallies.set(id, p.tally);
-      p.tally = { events: 0, checkpoints: [] };
-    }
+    const tallies = this.drain((s) => latest.push(s), true);
     return { tallies, latest };
   }
 
@@ -125,16 +119,23 @@ export class SignalThinning {
    * kept is handed to `keepLatest` (and no longer counted in the tally).
    */
   finish(keepLatest: (s: Signal) => void): Map<string, SignalTally> {
+    return this.drain(keepLatest, false);
+  }
+
+  /**
+   * The tallies by pattern since the last call, handed out once (a later call reports only what was tallied
+   * since); each pattern's latest signal not kept goes to `latest`, still counted in its tally when `counted`.
+   */
+  private drain(latest: (s: Signal) => void, counted: boolean): Map<string, SignalTally> {
     const out = new Map<string, SignalTally>();
     for (const [id, p] of this.seen) {
       if (p.latest) {
-        keepLatest(p.latest);
-        p.tally.events--;
+        latest(p.latest);
+        if (!counted) p.tally.events--;
         p.latest = null;
       }
       // At -1 when the latest came from another detector's tally (offerLatest): the sum is right.
       if (p.tally.events !== 0 || p.tally.checkpoints.length > 0) out.set(id, p.tally);
-      // Handed out once: a later call reports only what was tallied since.
       p.tally = { events: 0, checkpoints: [] };
     }
     return out;

@@ -140,8 +140,7 @@ export function eventsLog(text: string): string {
     const reason = rest[0] ?? '';
     const object = rest[1] ?? l.slice(cObject, cMessage).trim();
     // The message as written after the object (the split above would change its spacing).
-    const objectAt = object ? l.indexOf(object, cReason) : -1;
-    const message = (objectAt >= 0 ? l.slice(objectAt + object.length).trim() : '') || rest.slice(2).join('  ') || l.slice(cMessage).trim();
+    const message = (object ? l.slice(l.indexOf(object, cReason) + object.length) : l.slice(cMessage)).trim();
     out += `${type === 'Warning' ? 'WARN ' : 'INFO '} Event ${reason} on ${object}: ${message}\n`;
   }
   return out;
