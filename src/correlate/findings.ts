@@ -119,6 +119,12 @@ function checkpointsPhrase(sorted: Signal[], ids: number[], names: Map<string, s
   return ids.length === 0 ? 'checkpoints' : ids.length === 1 ? `checkpoint ${ids[0]}` : `checkpoints ${formatIds(ids)}`;
 }
 
+/** Whether the JobManager recorded checkpoint `id` as completed: for one of `jobs`, or for any job when the lines name none. */
+function completedCheckpoint(facts: CorrelateInput['facts'], jobs: string[], id: number): boolean {
+  const timeline = facts.timeline;
+  return (jobs.length > 0 ? jobs : timeline.jobIds()).some((job) => timeline.completed(job, id));
+}
+
 /** Builds a finding from signals of one pattern. */
 export function buildFinding(p: Pattern, sigs: Signal[], input: CorrelateInput, jobNames: Map<string, string>): Built {
   const { sources, facts } = input;
@@ -155,8 +161,13 @@ export function buildFinding(p: Pattern, sigs: Signal[], input: CorrelateInput, 
   addConfig(config, p, facts);
 
   const summary = fillTemplate(p.summary, values);
-  if (checkpointIds.length === 1) impact.unshift(`Failed checkpoint: ${checkpointIds[0]}${timed[0] ? `, at ${timed[0].event.time}` : ''}.`);
-  else if (checkpointIds.length > 1) impact.unshift(`Failed checkpoints: ${formatIds(checkpointIds)} (${checkpointIds.length})${timed[0] ? `, first at ${timed[0].event.time}` : ''}${timed.length > 1 ? `, last at ${timed[timed.length - 1]!.event.time}` : ''}.`);
+  // A checkpoint the lines name is a failed one unless the JobManager recorded it as completed, or
+  // the pattern's lines are logged once a checkpoint completed (namedCheckpoints: completed).
+  const completed = p.namedCheckpoints === 'completed' ? checkpointIds : checkpointIds.filter((id) => completedCheckpoint(facts, jobs, id));
+  const failed = completed.length === 0 ? checkpointIds : checkpointIds.filter((id) => !completed.includes(id));
+  if (completed.length > 0) impact.unshift(`Checkpoint${completed.length > 1 ? 's' : ''} named that completed: ${formatIds(completed)}.`);
+  if (failed.length === 1) impact.unshift(`Failed checkpoint: ${failed[0]}${timed[0] ? `, at ${timed[0].event.time}` : ''}.`);
+  else if (failed.length > 1) impact.unshift(`Failed checkpoints: ${formatIds(failed)} (${failed.length})${timed[0] ? `, first at ${timed[0].event.time}` : ''}${timed.length > 1 ? `, last at ${timed[timed.length - 1]!.event.time}` : ''}.`);
   if (tasks.length > 0) impact.push(`Operators/subtasks: ${tasks.join(', ')}.`);
   // A TaskManager named by its IP in one log and its pod in another is listed once.
   const merged = mergeHosts(hosts, sources);

@@ -126,6 +126,13 @@ export class CheckpointTimeline {
     return best;
   }
 
+  /** Whether checkpoint `id` of `job` completed (an entry, or within a folded run). */
+  completed(job: string, id: number): boolean {
+    const h = this.jobs.get(job);
+    if (!h) return false;
+    return h.entries.get(id)?.state === 'completed' || foldAt(h.folds, id) >= 0;
+  }
+
   /** A job's checkpoints counted but not kept (see OLD_KEPT), by final state. */
   omitted(job: string): Record<CheckpointState, number> {
     return this.jobs.get(job)?.omitted ?? noneOmitted();
