@@ -5,7 +5,7 @@
 
 import type { LogHeader } from '../model.js';
 import { own } from '../strings.js';
-import { isDigit, isoOfUsual, isUndatedHeader, readTimestamp, TIMESTAMP, usualMs, usualStampMs, YEARLESS } from './timestamp.js';
+import { isDigit, isoOfUsual, isShortYearHeader, isUndatedHeader, readTimestamp, SHORT_YEAR, TIMESTAMP, usualMs, usualStampMs, YEARLESS } from './timestamp.js';
 
 export { isUndatedHeader, readTimestamp, yearOfUndated } from './timestamp.js';
 
@@ -104,6 +104,11 @@ export function parseHeader(text: string): Header | null {
       const ts = readTimestamp(y[0]);
       return genericRest(ts.iso, ts.ms, text.slice(y[0].length));
     }
+    const h = text.charCodeAt(2) === 47 ? SHORT_YEAR.exec(text) : null;
+    if (h) {
+      const ts = readTimestamp(h[0]);
+      return genericRest(ts.iso, ts.ms, text.slice(h[0].length), true);
+    }
     const to = TIME_ONLY.exec(text);
     if (to) return genericRest(null, null, text.slice(to[0].length));
     return null;
@@ -115,7 +120,25 @@ export function parseHeader(text: string): Header | null {
   return null;
 }
 
-function genericRest(iso: string | null, ms: number | null, rest: string): Header {
+/** `%c{2}: ` after the level: the last two parts of the logger's name (a package, a class), then a colon. */
+const HADOOP_LOGGER = /^\s+([a-z_$][\w$]*\.[A-Z][\w$]*): /;
+
+/** Packages of Flink's runtime whose last part `%c{2}` keeps (`executiongraph.ExecutionGraph`), by that part. */
+const FLINK_PACKAGES = new Map<string, string>([
+  ...['checkpoint', 'dispatcher', 'entrypoint', 'executiongraph', 'jobmaster', 'resourcemanager', 'taskexecutor', 'taskmanager'].map((p): [string, string] => [p, `org.apache.flink.runtime.${p}`]),
+  ['tasks', 'org.apache.flink.streaming.runtime.tasks'],
+]);
+
+/** A logger cut to its last two parts by the layout, named in full when it is one of Flink's runtime. */
+function flinkLogger(short: string): string {
+  const dot = short.indexOf('.');
+  if (dot < 0 || short.indexOf('.', dot + 1) >= 0) return short;
+  const pkg = FLINK_PACKAGES.get(short.slice(0, dot));
+  return pkg === undefined ? short : `${pkg}${short.slice(dot)}`;
+}
+
+/** What follows a timestamp: a level, then a logger before ` - ` (or, in Hadoop's layout, `%c{2}: `), then the message. */
+function genericRest(iso: string | null, ms: number | null, rest: string, hadoop = false): Header {
   const head = rest.slice(0, 120);
   const lv = LEVEL_WORD.exec(head);
   let message = rest.trim();
@@ -123,9 +146,16 @@ function genericRest(iso: string | null, ms: number | null, rest: string): Heade
   if (lv) {
     const after = rest.slice(lv.index + lv[0].length);
     const dash = after.indexOf(' - ');
-    message = (dash >= 0 && dash < 160 ? after.slice(dash + 3) : after.replace(/^[\s\]:]+/, '')).trim();
-    const lg = /([a-zA-Z_$][\w$]*(?:\.[\w$]+)+)/.exec(dash >= 0 && dash < 160 ? after.slice(0, dash) : '');
-    logger = lg ? lg[1]! : null;
+    // Hadoop's layout, `%p %c{2}: %m`: the logger's last parts and a colon, no dash.
+    const colon = hadoop && !(dash >= 0 && dash < 160) ? HADOOP_LOGGER.exec(after) : null;
+    if (colon) {
+      message = after.slice(colon[0].length).trim();
+      logger = flinkLogger(colon[1]!);
+    } else {
+      message = (dash >= 0 && dash < 160 ? after.slice(dash + 3) : after.replace(/^[\s\]:]+/, '')).trim();
+      const lg = /([a-zA-Z_$][\w$]*(?:\.[\w$]+)+)/.exec(dash >= 0 && dash < 160 ? after.slice(0, dash) : '');
+      logger = lg ? lg[1]! : null;
+    }
   }
   return { time: iso, timeMs: ms, level: lv ? normaliseLevel(lv[1]!) : null, logger, thread: null, message };
 }
@@ -196,7 +226,7 @@ function normaliseLevel(l: string): string {
 /** True when the line parses as a header (what parseHeader would not return null for). */
 function isHeaderLine(text: string): boolean {
   const c = text.charCodeAt(0);
-  if (c >= 48 && c <= 57) return TIMESTAMP.test(text) || TIME_ONLY.test(text) || isUndatedHeader(text);
+  if (c >= 48 && c <= 57) return TIMESTAMP.test(text) || TIME_ONLY.test(text) || isUndatedHeader(text) || isShortYearHeader(text);
   return LEVEL_FIRST.test(text);
 }
 

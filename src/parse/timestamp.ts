@@ -6,6 +6,9 @@
 import { own } from '../strings.js';
 
 export const TIMESTAMP = /^(\d{4})[-/](\d{2})[-/](\d{2})[ T-](\d{2}):(\d{2}):(\d{2})(?:[,.](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?/;
+// `yy/MM/dd HH:mm:ss` (Hadoop's log4j layout `%d{yy/MM/dd HH:mm:ss} %p %c{2}: %m`, YARN and EMR
+// containers): a two-digit year, read as 20yy.
+export const SHORT_YEAR = /^(\d{2})\/(0[1-9]|1[0-2])\/(0[1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):([0-5]\d):([0-5]\d|60)(?:[,.](\d{1,9}))?(?=\s|$)/;
 // `MM-dd HH:mm:ss.SSS` (log4j `%d{MM-dd HH:mm:ss.SSS}`): a date without its year.
 export const YEARLESS = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):([0-5]\d):([0-5]\d|60)(?:[,.](\d{1,9}))?(?=\s|$)/;
 
@@ -20,7 +23,7 @@ export function readTimestamp(s: string, now = Date.now()): { iso: string | null
     return { iso: isoOfUsual(s), ms: Number.isFinite(ms) ? ms : null };
   }
   const t = TIMESTAMP.exec(s);
-  if (!t) return s.charCodeAt(2) === 45 ? readUndated(s, now) : { iso: null, ms: null };
+  if (!t) return s.charCodeAt(2) === 45 ? readUndated(s, now) : s.charCodeAt(2) === 47 ? readShortYear(s) : { iso: null, ms: null };
   const frac = (t[7] ?? '').padEnd(3, '0').slice(0, 3);
   const zone = t[8] ?? '';
   const iso = `${t[1]}-${t[2]}-${t[3]}T${t[4]}:${t[5]}:${t[6]}${t[7] ? '.' + frac : ''}${zone}`;
@@ -30,6 +33,21 @@ export function readTimestamp(s: string, now = Date.now()): { iso: string | null
     ms -= (z[1] === '-' ? -1 : 1) * (+z[2]! * 60 + +z[3]!) * 60000;
   }
   return { iso, ms: Number.isFinite(ms) ? ms : null };
+}
+
+/** Reads `yy/MM/dd HH:mm:ss[,.]SSS` as in the year 20yy. */
+function readShortYear(s: string): { iso: string | null; ms: number | null } {
+  const y = SHORT_YEAR.exec(s);
+  if (!y) return { iso: null, ms: null };
+  const frac = (y[7] ?? '').padEnd(3, '0').slice(0, 3);
+  const iso = `20${y[1]}-${y[2]}-${y[3]}T${y[4]}:${y[5]}:${y[6]}${y[7] ? '.' + frac : ''}`;
+  const ms = Date.UTC(2000 + +y[1]!, +y[2]! - 1, +y[3]!, +y[4]!, +y[5]!, +y[6]!, +frac);
+  return { iso, ms: Number.isFinite(ms) ? ms : null };
+}
+
+/** True when `text` starts with a `yy/MM/dd HH:mm:ss` timestamp. */
+export function isShortYearHeader(text: string): boolean {
+  return text.charCodeAt(2) === 47 && SHORT_YEAR.test(text);
 }
 
 /**
