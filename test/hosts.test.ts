@@ -19,6 +19,12 @@ describe('host names from log file names', () => {
     expect(hintsFromFileName('taskmanager-vm.log')).toEqual({ role: 'taskmanager', host: null });
     expect(hintsFromFileName('flink-root-taskexecutor-vm.log').host).toBeNull();
   });
+  it("the file's own name decides the role before the folders it is in", () => {
+    expect(hintsFromFileName('logs/tm-heartbeat-timeout/jobmanager.log').role).toBe('jobmanager');
+    expect(hintsFromFileName('/bundle/jobmanager-logs/taskmanager-2.log').role).toBe('taskmanager');
+    expect(hintsFromFileName('/bundle/taskmanager-logs/container_01_000002.log').role).toBe('taskmanager');
+    expect(hintsFromFileName('/bundle/logs/container_01_000002.log').role).toBeNull();
+  });
 });
 
 describe('mergeHosts', () => {

@@ -298,9 +298,13 @@ export function hintsFromFileName(path: string): { role: Role | null; host: stri
   // RocksDB's own log (`<instance>/db/LOG`, `LOG.old.<time>`; `<instance path with _>_LOG` in a
   // db_log_dir such as Flink's log directory): RocksDB state lives on TaskManagers.
   if (isRocksDbLog(path)) return { role: 'taskmanager', host: null };
-  const lower = path.toLowerCase();
-  if (/taskmanager|taskexecutor|(^|[^a-z])tm[-_.\d]/.test(lower)) return { role: 'taskmanager', host: null };
-  if (/jobmanager|standalonesession|entrypoint|(^|[^a-z])jm[-_.\d]/.test(lower)) return { role: 'jobmanager', host: null };
-  if (/(^|[^a-z])(client|cli|sql-client)[-_.]/.test(lower)) return { role: 'client', host: null };
-  return { role: null, host: null };
+  // The file's own name first (`logs/tm-1/jobmanager.log` is a JobManager's log), then its folders.
+  return { role: roleOfName(name.toLowerCase()) ?? roleOfName(path.toLowerCase()), host: null };
+}
+
+function roleOfName(lower: string): Role | null {
+  if (/taskmanager|taskexecutor|(^|[^a-z])tm[-_.\d]/.test(lower)) return 'taskmanager';
+  if (/jobmanager|standalonesession|entrypoint|(^|[^a-z])jm[-_.\d]/.test(lower)) return 'jobmanager';
+  if (/(^|[^a-z])(client|cli|sql-client)[-_.]/.test(lower)) return 'client';
+  return null;
 }
