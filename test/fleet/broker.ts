@@ -56,7 +56,22 @@ export function fleetDataSet(max = 12): { key: string; pod: string; lines: strin
 
 /** Creates a topic (4 partitions by default). */
 export async function createTopic(admin: Admin, topic: string, partitions = 4): Promise<void> {
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: false });
+  // Every partition with a leader before the topic is used. The client's own wait (waitForLeaders)
+  // gives up on the first "does not host this topic-partition" a busy broker answers for a topic
+  // it is still creating; this one asks again until the deadline.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+      const parts = meta.topics[0]?.partitions ?? [];
+      if (parts.length === partitions && parts.every((p) => p.leader >= 0)) return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+    }
+    if (Date.now() > deadline) throw new Error(`topic ${topic}: its ${partitions} partitions have no leader after 60 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** Produces the data set's streams, interleaved line by line; `part` picks a share of each stream's lines. */
