@@ -59,7 +59,7 @@ export interface TextBlock {
   inItem?: boolean;
 }
 
-const CODE_LINE = /^(?:\.[a-zA-Z]\w*\(|<[a-zA-Z][\w.-]*>|[a-z][\w-]*(?:\.[\w-]+)+:\s|(?:kubectl|df|mkdir|ln|touch|rm|cat|ls|nc|curl|export|flink|flink-doctor|kafka-[\w.-]+|hdfs|sudo|grep|mount|stat|jcmd|jmap|java|ulimit|sysctl)\s|[a-zA-Z_]\w*=\S|\$ )|\s&&\s|^\s*-D[\w.]+=/;
+const CODE_LINE = /^(?:\.[a-zA-Z]\w*\(|<[a-zA-Z][\w.-]*>|[a-z][\w-]*(?:\.[\w-]+)+:\s|(?:kubectl|df|mkdir|ln|touch|rm|cat|ls|nc|curl|export|flink|flink-doctor|kafka-[\w.-]+|hdfs|sudo|grep|mount|stat|jcmd|jmap|java|ulimit|sysctl)\s|[a-zA-Z_]\w*=\S|\$ )|\s&&\s|^\s*-D[\w.]+=|^(?:GRANT|REVOKE|SHOW|ALTER|CREATE|SELECT|INSERT|SET|DROP|USE|CALL) [^\n]*;$/;
 const ITEM = /^(\d+\.|[-•*])\s+(.*)$/;
 const YAML_LINE = /^[a-z][\w-]*(?:\.[\w-]+)+:\s/;
 

@@ -325,6 +325,20 @@ describe('pattern prose: code lines and wrapped sentences', () => {
     ]);
   });
 
+  it('keeps a SQL statement verbatim, and a sentence that starts with a SQL word as prose', () => {
+    const text = [
+      '1. Grant the account what the source needs:',
+      "     GRANT SELECT, REPLICATION SLAVE ON *.* TO 'flinkuser'@'%';",
+      '2. SHOW GRANTS lists what the account has;',
+      '   check it.',
+    ].join('\n');
+    expect(textBlocks(text).map((b) => `${b.kind}: ${b.text}`)).toEqual([
+      'item: Grant the account what the source needs:',
+      "code: GRANT SELECT, REPLICATION SLAVE ON *.* TO 'flinkuser'@'%';",
+      'item: SHOW GRANTS lists what the account has; check it.',
+    ]);
+  });
+
   it('keeps Java method chains and build-file elements verbatim, and a sentence wrapped before <dir> as prose', () => {
     const text = [
       'Give Flink the type right after the transformation:',
