@@ -162,12 +162,14 @@ export function buildFinding(p: Pattern, sigs: Signal[], input: CorrelateInput, 
 
   const summary = fillTemplate(p.summary, values);
   // A checkpoint the lines name is a failed one unless the JobManager recorded it as completed, or
-  // the pattern's lines are logged once a checkpoint completed (namedCheckpoints: completed).
-  const completed = p.namedCheckpoints === 'completed' ? checkpointIds : checkpointIds.filter((id) => completedCheckpoint(facts, jobs, id));
-  const failed = completed.length === 0 ? checkpointIds : checkpointIds.filter((id) => !completed.includes(id));
+  // the pattern says what its checkpoints went through (namedCheckpoints: completed, subsumed).
+  const named = p.namedCheckpoints ?? 'failed';
+  const completed = named === 'completed' ? checkpointIds : checkpointIds.filter((id) => completedCheckpoint(facts, jobs, id));
+  const others = completed.length === 0 ? checkpointIds : checkpointIds.filter((id) => !completed.includes(id));
   if (completed.length > 0) impact.unshift(`Checkpoint${completed.length > 1 ? 's' : ''} named that completed: ${formatIds(completed)}.`);
-  if (failed.length === 1) impact.unshift(`Failed checkpoint: ${failed[0]}${timed[0] ? `, at ${timed[0].event.time}` : ''}.`);
-  else if (failed.length > 1) impact.unshift(`Failed checkpoints: ${formatIds(failed)} (${failed.length})${timed[0] ? `, first at ${timed[0].event.time}` : ''}${timed.length > 1 ? `, last at ${timed[timed.length - 1]!.event.time}` : ''}.`);
+  if (named === 'subsumed' && others.length > 0) impact.unshift(`Checkpoint${others.length > 1 ? 's' : ''} dropped for a newer one: ${formatIds(others)}.`);
+  else if (others.length === 1) impact.unshift(`Failed checkpoint: ${others[0]}${timed[0] ? `, at ${timed[0].event.time}` : ''}.`);
+  else if (others.length > 1) impact.unshift(`Failed checkpoints: ${formatIds(others)} (${others.length})${timed[0] ? `, first at ${timed[0].event.time}` : ''}${timed.length > 1 ? `, last at ${timed[timed.length - 1]!.event.time}` : ''}.`);
   if (tasks.length > 0) impact.push(`Operators/subtasks: ${tasks.join(', ')}.`);
   // A TaskManager named by its IP in one log and its pod in another is listed once.
   const merged = mergeHosts(hosts, sources);

@@ -37,8 +37,8 @@ export interface PatternSpec {
   role?: 'root' | 'consequence';
   /** false: the finding says what happened to a job (it failed, it stopped restarting), not why; the job-unstable check still looks for the cause. */
   explainsJob?: boolean;
-  /** completed: the checkpoints its lines name had completed (a warning logged once a checkpoint completes), not failed. */
-  namedCheckpoints?: 'failed' | 'completed';
+  /** What the checkpoints its lines name went through: failed (the default), completed (a warning logged once a checkpoint completed), or subsumed (dropped for a newer one). */
+  namedCheckpoints?: 'failed' | 'completed' | 'subsumed';
   /** A standalone consequence after each occurrence of which a checkpoint of the job was triggered is informational. */
   transient?: 'until-next-checkpoint';
   /** Identity fields (job, checkpoint, task, host), `text`, or names of captured fields. */

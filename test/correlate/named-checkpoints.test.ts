@@ -49,6 +49,21 @@ describe('checkpoints a finding names', () => {
     expect(f.impact.join('\n')).not.toMatch(/Failed checkpoint/);
   });
 
+  it('a pattern whose checkpoints were dropped for a newer one lists them as such, and the timeline does not count them as failed', async () => {
+    const d = dir({
+      'jobmanager.log':
+        `2024-06-03 10:05:00,100 INFO  org.apache.flink.runtime.checkpoint.CheckpointCoordinator    [] - Decline checkpoint 12 by task 3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b_cbc357ccb763df2852fee8c4fc7d55f2_0_0 of job ${JOB} at 10.0.0.5:40001-a1b2c3 @ 10.0.0.5 (dataPort=40002).\n` +
+        'org.apache.flink.runtime.checkpoint.CheckpointException: Checkpoint was canceled because a barrier from newer checkpoint was received.\n' +
+        '\tat org.apache.flink.streaming.runtime.io.checkpointing.SingleCheckpointBarrierHandler.cancelSubsumedCheckpoint(SingleCheckpointBarrierHandler.java:311)\n' +
+        jm([13]).replace('10:00:00', '10:06:00'),
+    });
+    const { report } = await jsonReport([d]);
+    const f = report.findings.find((x: any) => x.id === 'checkpoint-subsumed');
+    expect(f.impact.join('\n')).toContain('Checkpoint dropped for a newer one: 12.');
+    expect(f.impact.join('\n')).not.toMatch(/Failed checkpoint/);
+    expect(report.checkpoints.find((c: any) => c.id === 12)?.state).toBe('aborted');
+  });
+
   it('a checkpoint the JobManager recorded as completed is not listed as failed; the others are', async () => {
     const p = dir({ 'patterns/custom/slow-snapshot-note.yaml': SLOW });
     const d = dir({ 'jobmanager.log': jm([7, 8]), 'taskmanager.log': slow(7, 3) + slow(9, 4) });
