@@ -215,7 +215,8 @@ CASES.push(
       await ctx.waitFor('the JobManager to notice', async () => ctx.grep(/no longer reachable|[Hh]eartbeat of TaskManager|Connection refused|unexpectedly closed|disassociated/i, 'standalonesession') && ctx.grep(/switched from state RUNNING to RESTARTING/, 'standalonesession'), 240_000);
     },
     // The TaskManager that saw the connection close is named; the lost one only inside the message.
-    expect: () => ({ fires: ['tm-heartbeat-timeout'] }),
+    // Tasks deployed to the killed TaskManager before it is declared lost fail with RecipientUnreachableException.
+    expect: () => ({ fires: ['tm-heartbeat-timeout', 'rpc-recipient-unreachable'] }),
   },
   {
     name: 'tm-heartbeat-timeout', kind: 'TaskManager heartbeat timeout (SIGSTOP)',
