@@ -119,11 +119,20 @@ function checkpointsPhrase(sorted: Signal[], ids: number[], names: Map<string, s
   return ids.length === 0 ? 'checkpoints' : ids.length === 1 ? `checkpoint ${ids[0]}` : `checkpoints ${formatIds(ids)}`;
 }
 
-/** Whether the JobManager recorded checkpoint `id` as completed: for one of `jobs`, or for any job when the lines name none. */
-function completedCheckpoint(facts: CorrelateInput['facts'], jobs: string[], id: number): boolean {
+/**
+ * What a checkpoint a finding's lines name went through: what the pattern says (namedCheckpoints,
+ * failed by default), but completed where the JobManager recorded it so, for one of `jobs` (for any
+ * job when the lines name none).
+ */
+export function namedCheckpointState(p: Pattern, facts: Facts, jobs: readonly string[], id: number): 'failed' | 'completed' | 'subsumed' {
+  const named = p.namedCheckpoints ?? 'failed';
+  if (named === 'completed') return named;
   const timeline = facts.timeline;
-  return (jobs.length > 0 ? jobs : timeline.jobIds()).some((job) => timeline.completed(job, id));
+  return (jobs.length > 0 ? jobs : timeline.jobIds()).some((job) => timeline.completed(job, id)) ? 'completed' : named;
 }
+
+/** The impact sentences about checkpoints, operators and hosts that mix the jobs of a finding (summarizeImpact replaces them per job). */
+export const MIXED_JOBS_SENTENCE = /^(?:Failed checkpoints?: |Checkpoints? named that completed: |Checkpoints? dropped for a newer one: |Operators\/subtasks: |Hosts: )/;
 
 /** Builds a finding from signals of one pattern. */
 export function buildFinding(p: Pattern, sigs: Signal[], input: CorrelateInput, jobNames: Map<string, string>): Built {
@@ -161,15 +170,12 @@ export function buildFinding(p: Pattern, sigs: Signal[], input: CorrelateInput, 
   addConfig(config, p, facts);
 
   const summary = fillTemplate(p.summary, values);
-  // A checkpoint the lines name is a failed one unless the JobManager recorded it as completed, or
-  // the pattern says what its checkpoints went through (namedCheckpoints: completed, subsumed).
-  const named = p.namedCheckpoints ?? 'failed';
-  const completed = named === 'completed' ? checkpointIds : checkpointIds.filter((id) => completedCheckpoint(facts, jobs, id));
-  const others = completed.length === 0 ? checkpointIds : checkpointIds.filter((id) => !completed.includes(id));
+  const states = checkpointIds.map((id) => namedCheckpointState(p, facts, jobs, id));
+  const [failed, completed, subsumed] = (['failed', 'completed', 'subsumed'] as const).map((s) => checkpointIds.filter((_, i) => states[i] === s)) as [number[], number[], number[]];
   if (completed.length > 0) impact.unshift(`Checkpoint${completed.length > 1 ? 's' : ''} named that completed: ${formatIds(completed)}.`);
-  if (named === 'subsumed' && others.length > 0) impact.unshift(`Checkpoint${others.length > 1 ? 's' : ''} dropped for a newer one: ${formatIds(others)}.`);
-  else if (others.length === 1) impact.unshift(`Failed checkpoint: ${others[0]}${timed[0] ? `, at ${timed[0].event.time}` : ''}.`);
-  else if (others.length > 1) impact.unshift(`Failed checkpoints: ${formatIds(others)} (${others.length})${timed[0] ? `, first at ${timed[0].event.time}` : ''}${timed.length > 1 ? `, last at ${timed[timed.length - 1]!.event.time}` : ''}.`);
+  if (subsumed.length > 0) impact.unshift(`Checkpoint${subsumed.length > 1 ? 's' : ''} dropped for a newer one: ${formatIds(subsumed)}.`);
+  if (failed.length === 1) impact.unshift(`Failed checkpoint: ${failed[0]}${timed[0] ? `, at ${timed[0].event.time}` : ''}.`);
+  else if (failed.length > 1) impact.unshift(`Failed checkpoints: ${formatIds(failed)} (${failed.length})${timed[0] ? `, first at ${timed[0].event.time}` : ''}${timed.length > 1 ? `, last at ${timed[timed.length - 1]!.event.time}` : ''}.`);
   if (tasks.length > 0) impact.push(`Operators/subtasks: ${tasks.join(', ')}.`);
   // A TaskManager named by its IP in one log and its pod in another is listed once.
   const merged = mergeHosts(hosts, sources);

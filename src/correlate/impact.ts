@@ -8,7 +8,7 @@ import type { Finding, JobImpact, SourceInfo } from '../model.js';
 import type { Facts } from '../detect/facts.js';
 import { fillTemplate, type Pattern } from '../detect/pattern-spec.js';
 import { analysesOf } from './analyses/index.js';
-import { formatIds, hostsOf, naturalCompare, uniq, type Built } from './findings.js';
+import { formatIds, hostsOf, MIXED_JOBS_SENTENCE, namedCheckpointState, naturalCompare, uniq, type Built } from './findings.js';
 import { descendants } from './chain.js';
 import type { Node } from './graph.js';
 
@@ -21,8 +21,7 @@ export function jobImpacts(b: Built, nodes: Node[], facts: Facts, sources: Sourc
   for (const job of f.jobs) {
     const sigs = b.signals.filter((s) => s.identity.job === job || (!s.identity.job && f.jobs.length === 1));
     const timed = sigs.filter((s) => s.event.time);
-    // The failed ones: a checkpoint the JobManager recorded as completed is named, not failed (findings.ts).
-    const checkpoints = uniq(sigs.map((s) => s.identity.checkpoint).filter((c): c is number => c !== undefined && (b.pattern.namedCheckpoints ?? 'failed') === 'failed' && !facts.timeline.completed(job, c))).sort((a, b) => a - b);
+    const checkpoints = uniq(sigs.map((s) => s.identity.checkpoint).filter((c): c is number => c !== undefined && namedCheckpointState(b.pattern, facts, [job], c) === 'failed')).sort((a, b) => a - b);
     const ofJob = (kind: string): number => below.filter((n) => n.kind === kind && n.ids.jobs.includes(job)).length;
     out.push({
       job,
@@ -68,7 +67,7 @@ export function summarizeImpact(b: Built, nodes: Node[], facts: Facts): void {
   if (f.byJob && f.byJob.length > 1) {
     // One sentence per job replaces the sentences that mix the jobs.
     const dirLabel = analysesOf(b.pattern).find((a) => a.directories)?.directories?.label ?? null;
-    f.impact = f.impact.filter((s) => !/^(?:Failed checkpoints?: |Checkpoints? named that completed: |Checkpoints? dropped for a newer one: |Operators\/subtasks: |Hosts: )/.test(s));
+    f.impact = f.impact.filter((s) => !MIXED_JOBS_SENTENCE.test(s));
     f.impact.push(...f.byJob.map((j) => jobSentence({ ...j, timelineKnown: facts.timeline.has(j.job) || facts.checkpoints.some((c) => c.job === j.job) }, dirLabel)));
     if (outcome) f.impact.push(outcome);
     return;

@@ -206,8 +206,7 @@ export function extractFacts(
   if (c0 === 68 /* D */ && (m = RE.declined.exec(msg))) {
     const reason = facts.intern(reasonOf(e));
     // A task that received a newer checkpoint's barrier first declines the older one: subsumed, not failed.
-    const subsumed = reason !== null && /barrier from newer checkpoint/.test(reason);
-    facts.checkpoint(checkpointFact(e, text, { kind: subsumed ? 'aborted' : 'declined', id: +m[1]!, job: jobId(m[3]!), attempt: own(m[2]!), ...(m[4] ? { location: facts.intern(m[4])! } : {}), reason }));
+    facts.checkpoint(checkpointFact(e, text, { kind: reason !== null && SUBSUMED.test(reason) ? 'aborted' : 'declined', id: +m[1]!, job: jobId(m[3]!), attempt: own(m[2]!), ...(m[4] ? { location: facts.intern(m[4])! } : {}), reason }));
     return false;
   }
   if (c0 === 68 && (m = RE.discarded.exec(msg))) {
@@ -220,7 +219,7 @@ export function extractFacts(
   }
   if (c0 === 70 /* F */ && ((m = RE.failedComplete.exec(msg)) || (m = RE.failedTrigger.exec(msg)))) {
     const reason = facts.intern(reasonOf(e));
-    const aborted = reason !== null && /FailoverRegion is restarting|Task has failed|The job has failed|CheckpointCoordinator shutdown|Coordinator is suspending|subsumed|barrier from newer checkpoint/.test(reason);
+    const aborted = reason !== null && (/FailoverRegion is restarting|Task has failed|The job has failed|CheckpointCoordinator shutdown|Coordinator is suspending/.test(reason) || SUBSUMED.test(reason));
     const expired = reason !== null && /expired before completing/.test(reason);
     const id = /^\d+$/.test(m[1]!) ? +m[1]! : null;
     facts.checkpoint(checkpointFact(e, text, { kind: aborted ? 'aborted' : expired ? 'expired' : 'failed', id, job: jobId(m[2]!), reason }));
@@ -254,6 +253,9 @@ export function extractFacts(
   }
   return false;
 }
+
+/** A checkpoint's failure reason when a newer checkpoint overtook it ("Checkpoint has been subsumed.", "… a barrier from newer checkpoint was received."). */
+const SUBSUMED = /subsumed|barrier from newer checkpoint/;
 
 /** True when a character may be one of `\s` (a superset: every code point from U+1680 up). */
 function mayBeSpace(c: number): boolean {

@@ -5,7 +5,7 @@
 
 import type { LogHeader } from '../model.js';
 import { own } from '../strings.js';
-import { isDigit, isoOfUsual, isShortYearHeader, isUndatedHeader, readTimestamp, SHORT_YEAR, TIMESTAMP, usualMs, usualStampMs, YEARLESS } from './timestamp.js';
+import { isDigit, isoOfUsual, isShortYearHeader, isUndatedHeader, readTimestamp, SHORT_YEAR, shortYearTime, TIMESTAMP, usualMs, usualStampMs, YEARLESS } from './timestamp.js';
 
 export { isUndatedHeader, readTimestamp, yearOfUndated } from './timestamp.js';
 
@@ -106,7 +106,7 @@ export function parseHeader(text: string): Header | null {
     }
     const h = text.charCodeAt(2) === 47 ? SHORT_YEAR.exec(text) : null;
     if (h) {
-      const ts = readTimestamp(h[0]);
+      const ts = shortYearTime(h);
       return genericRest(ts.iso, ts.ms, text.slice(h[0].length), true);
     }
     const to = TIME_ONLY.exec(text);
@@ -129,10 +129,9 @@ const FLINK_PACKAGES = new Map<string, string>([
   ['tasks', 'org.apache.flink.streaming.runtime.tasks'],
 ]);
 
-/** A logger cut to its last two parts by the layout, named in full when it is one of Flink's runtime. */
+/** A `package.Class` logger (HADOOP_LOGGER's), named in full when its package is one of Flink's runtime. */
 function flinkLogger(short: string): string {
   const dot = short.indexOf('.');
-  if (dot < 0 || short.indexOf('.', dot + 1) >= 0) return short;
   const pkg = FLINK_PACKAGES.get(short.slice(0, dot));
   return pkg === undefined ? short : `${pkg}${short.slice(dot)}`;
 }
@@ -146,14 +145,15 @@ function genericRest(iso: string | null, ms: number | null, rest: string, hadoop
   if (lv) {
     const after = rest.slice(lv.index + lv[0].length);
     const dash = after.indexOf(' - ');
+    const dashed = dash >= 0 && dash < 160;
     // Hadoop's layout, `%p %c{2}: %m`: the logger's last parts and a colon, no dash.
-    const colon = hadoop && !(dash >= 0 && dash < 160) ? HADOOP_LOGGER.exec(after) : null;
+    const colon = hadoop && !dashed ? HADOOP_LOGGER.exec(after) : null;
     if (colon) {
       message = after.slice(colon[0].length).trim();
       logger = flinkLogger(colon[1]!);
     } else {
-      message = (dash >= 0 && dash < 160 ? after.slice(dash + 3) : after.replace(/^[\s\]:]+/, '')).trim();
-      const lg = /([a-zA-Z_$][\w$]*(?:\.[\w$]+)+)/.exec(dash >= 0 && dash < 160 ? after.slice(0, dash) : '');
+      message = (dashed ? after.slice(dash + 3) : after.replace(/^[\s\]:]+/, '')).trim();
+      const lg = /([a-zA-Z_$][\w$]*(?:\.[\w$]+)+)/.exec(dashed ? after.slice(0, dash) : '');
       logger = lg ? lg[1]! : null;
     }
   }

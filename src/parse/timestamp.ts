@@ -38,7 +38,11 @@ export function readTimestamp(s: string, now = Date.now()): { iso: string | null
 /** Reads `yy/MM/dd HH:mm:ss[,.]SSS` as in the year 20yy. */
 function readShortYear(s: string): { iso: string | null; ms: number | null } {
   const y = SHORT_YEAR.exec(s);
-  if (!y) return { iso: null, ms: null };
+  return y ? shortYearTime(y) : { iso: null, ms: null };
+}
+
+/** The time of a SHORT_YEAR match, in the year 20yy. */
+export function shortYearTime(y: RegExpExecArray): { iso: string; ms: number | null } {
   const frac = (y[7] ?? '').padEnd(3, '0').slice(0, 3);
   const iso = `20${y[1]}-${y[2]}-${y[3]}T${y[4]}:${y[5]}:${y[6]}${y[7] ? '.' + frac : ''}`;
   const ms = Date.UTC(2000 + +y[1]!, +y[2]! - 1, +y[3]!, +y[4]!, +y[5]!, +y[6]!, +frac);
