@@ -13,8 +13,8 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import semver from 'semver';
 import { ajvLib, yamlLib } from '../lazy.js';
 import type { LiteralSet } from './literals.js';
-import { compilePattern, deriveLiterals } from './pattern-compile.js';
-import { PatternError, type Pattern, type PatternSpec } from './pattern-spec.js';
+import { compilePattern, deriveLiterals, setBuiltinRegexes } from './pattern-compile.js';
+import { PatternError, type Condition, type Pattern, type PatternSpec } from './pattern-spec.js';
 
 export { appliesTo, durationMs, fillTemplate, IDENTITY_NAMES, PatternError } from './pattern-spec.js';
 export type { CausalLinkSpec, Condition, IdentityName, MatchResult, Pattern, PatternSpec } from './pattern-spec.js';
@@ -63,6 +63,33 @@ function readBuiltinCache(): PatternCache | null {
   }
   return builtinCache;
 }
+
+let builtinRegexSet: Set<string> | null = null;
+/** The regexes of the built-in patterns: from the cache, else from their files (read once, on a user pattern's first regex). */
+function builtinRegexSources(): ReadonlySet<string> {
+  if (builtinRegexSet) return builtinRegexSet;
+  const set = new Set<string>();
+  let cache = readBuiltinCache();
+  if (!cache) {
+    try {
+      cache = buildPatternCache();
+    } catch {
+      cache = null; // a broken built-in file is reported where the built-in patterns load
+    }
+  }
+  if (cache) for (const f of Object.values(cache.files)) collectRegexes(f.spec.match, set);
+  return (builtinRegexSet = set);
+}
+
+function collectRegexes(c: Condition | undefined, out: Set<string>): void {
+  if (!c) return;
+  if ('all' in c) for (const x of c.all) collectRegexes(x, out);
+  else if ('any' in c) for (const x of c.any) collectRegexes(x, out);
+  else if ('not' in c) collectRegexes(c.not, out);
+  else if (!('level' in c)) for (const v of Object.values(c)) if (typeof v === 'string') out.add(v);
+}
+
+setBuiltinRegexes(builtinRegexSources);
 
 /** Parses and validates every built-in pattern file into a cache (see PatternCache). */
 export function buildPatternCache(dir: string = BUILTIN_PATTERN_DIR): PatternCache {

@@ -3,10 +3,10 @@
 // (most regexes with an unanchored repetition) run on a bounded part of each text. The time
 // limits are limits against hangs, not measurements.
 
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPatternFile } from '../../src/detect/pattern.js';
+import { BUILTIN_PATTERN_DIR, loadPatternFile } from '../../src/detect/pattern.js';
 import { QUADRATIC_MAX_TEXT } from '../../src/detect/pattern-compile.js';
 import type { LogEvent } from '../../src/model.js';
 import { tempDir } from '../helpers.js';
@@ -49,4 +49,17 @@ describe('user pattern regexes', () => {
     const p = loadPatternFile(patternFile(dir, 'linear', "  message: '^(?<what>\\S+) failed: '"), { untrusted: true });
     expect(p.matches(event('x'.repeat(QUADRATIC_MAX_TEXT * 2) + ' failed: now'), null)?.fields.what).toBe('x'.repeat(QUADRATIC_MAX_TEXT * 2));
   }, 60_000);
+
+  it('takes a copy of a built-in pattern as the built-in one: its regexes were checked with the built-in patterns', () => {
+    // cdc-binlog-unavailable's first regex is polynomial of degree 4 to the checker (a bounded lazy repetition), which
+    // a new user regex may not be; a copy of the pattern (a user changing its texts) keeps it.
+    const dir = tempDir();
+    const file = join(dir, 'cdc-binlog-unavailable.yaml');
+    copyFileSync(join(BUILTIN_PATTERN_DIR, 'cdc', 'cdc-binlog-unavailable.yaml'), file);
+    const p = loadPatternFile(file, { untrusted: true });
+    expect(p.matches(event("The connector is trying to read binlog starting at GTIDs 3E11FA47:1-57, but this is no longer available on the server."), null)?.fields.position).toBe('GTIDs 3E11FA47:1-57');
+    // The same regex changed by one character is a new regex, checked as such.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('(?<position>[^\\n]{0,1000}?),? but this', '(?<position>[^\\n]{0,1000}?),? but that'));
+    expect(() => loadPatternFile(file, { untrusted: true })).toThrow(/backtracks in polynomial time of degree/);
+  }, 120_000);
 });
