@@ -170,8 +170,9 @@ export function buildFinding(p: Pattern, sigs: Signal[], input: CorrelateInput, 
   addConfig(config, p, facts);
 
   const summary = fillTemplate(p.summary, values);
-  const states = checkpointIds.map((id) => namedCheckpointState(p, facts, jobs, id));
-  const [failed, completed, subsumed] = (['failed', 'completed', 'subsumed'] as const).map((s) => checkpointIds.filter((_, i) => states[i] === s)) as [number[], number[], number[]];
+  const named: Record<'failed' | 'completed' | 'subsumed', number[]> = { failed: [], completed: [], subsumed: [] };
+  for (const id of checkpointIds) named[namedCheckpointState(p, facts, jobs, id)].push(id);
+  const { failed, completed, subsumed } = named;
   if (completed.length > 0) impact.unshift(`Checkpoint${completed.length > 1 ? 's' : ''} named that completed: ${formatIds(completed)}.`);
   if (subsumed.length > 0) impact.unshift(`Checkpoint${subsumed.length > 1 ? 's' : ''} dropped for a newer one: ${formatIds(subsumed)}.`);
   if (failed.length === 1) impact.unshift(`Failed checkpoint: ${failed[0]}${timed[0] ? `, at ${timed[0].event.time}` : ''}.`);

@@ -136,3 +136,13 @@ export function fillTemplate(text: string, values: Record<string, string | undef
     return fallback ?? all;
   });
 }
+
+/** Every regex of a condition. */
+export function conditionRegexes(c: Condition | undefined): string[] {
+  if (!c) return [];
+  if ('all' in c) return c.all.flatMap(conditionRegexes);
+  if ('any' in c) return c.any.flatMap(conditionRegexes);
+  if ('not' in c) return conditionRegexes(c.not);
+  if ('level' in c) return [];
+  return Object.values(c) as string[];
+}

@@ -14,7 +14,7 @@ import semver from 'semver';
 import { ajvLib, yamlLib } from '../lazy.js';
 import type { LiteralSet } from './literals.js';
 import { compilePattern, deriveLiterals, setBuiltinRegexes } from './pattern-compile.js';
-import { PatternError, type Condition, type Pattern, type PatternSpec } from './pattern-spec.js';
+import { conditionRegexes, PatternError, type Pattern, type PatternSpec } from './pattern-spec.js';
 
 export { appliesTo, durationMs, fillTemplate, IDENTITY_NAMES, PatternError } from './pattern-spec.js';
 export type { CausalLinkSpec, Condition, IdentityName, MatchResult, Pattern, PatternSpec } from './pattern-spec.js';
@@ -77,16 +77,8 @@ function builtinRegexSources(): ReadonlySet<string> {
       cache = null; // a broken built-in file is reported where the built-in patterns load
     }
   }
-  if (cache) for (const f of Object.values(cache.files)) collectRegexes(f.spec.match, set);
+  if (cache) for (const f of Object.values(cache.files)) for (const re of conditionRegexes(f.spec.match)) set.add(re);
   return (builtinRegexSet = set);
-}
-
-function collectRegexes(c: Condition | undefined, out: Set<string>): void {
-  if (!c) return;
-  if ('all' in c) for (const x of c.all) collectRegexes(x, out);
-  else if ('any' in c) for (const x of c.any) collectRegexes(x, out);
-  else if ('not' in c) collectRegexes(c.not, out);
-  else if (!('level' in c)) for (const v of Object.values(c)) if (typeof v === 'string') out.add(v);
 }
 
 setBuiltinRegexes(builtinRegexSources);

@@ -10,20 +10,10 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { redosCheck } from './pattern-compile.js';
-import type { Condition, Pattern } from './pattern-spec.js';
+import { conditionRegexes, type Pattern } from './pattern-spec.js';
 
 /** Where the verdict is kept: beside the built-in patterns (patterns/redos-verdict.json). */
 export const REDOS_CACHE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'patterns');
-
-/** Every regex of a condition. */
-export function conditionRegexes(c: Condition | undefined): string[] {
-  if (!c) return [];
-  if ('all' in c) return c.all.flatMap(conditionRegexes);
-  if ('any' in c) return c.any.flatMap(conditionRegexes);
-  if ('not' in c) return conditionRegexes(c.not);
-  if ('level' in c) return [];
-  return Object.values(c) as string[];
-}
 
 /** A regex with exponential backtracking, and the pattern it belongs to. */
 export interface RedosProblem {
