@@ -30,7 +30,9 @@ export interface CoverageInput {
 
 /** Timestamp at the start of a log line (after a container prefix), or null. */
 function lineTime(line: string): { iso: string; ms: number } | null {
-  const s = stripContainerPrefix(line);
+  let s = stripContainerPrefix(line);
+  // A bracketed date (`[2016-06-06 10:35:35,592] WARN …`) is read without its bracket.
+  if (s.charCodeAt(0) === 91 && s.charCodeAt(1) >= 48 && s.charCodeAt(1) <= 57) s = s.slice(1);
   const c = s.charCodeAt(0);
   if (!(c >= 48 && c <= 57)) return null;
   const t = readTimestamp(s.length > 23 && s.charCodeAt(23) === 32 ? s.slice(0, 23) : s.slice(0, 40));
@@ -47,6 +49,9 @@ function timesAtEdges(head: Buffer, tail: Buffer): Edges | null {
   const lines = tail.toString('utf8').split('\n');
   let last = null;
   for (let i = lines.length - 1; i >= 0 && !last; i--) last = lineTime(lines[i]!);
+  // A pasted excerpt whose parts are out of order (its last line older than its first): the
+  // range still runs from the earlier time to the later one.
+  if (first && last && last.ms < first.ms) return { first: last, last: first };
   return { first, last };
 }
 

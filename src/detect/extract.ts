@@ -45,6 +45,20 @@ const TM_LOGGER = /^org\.apache\.flink\.(?:runtime\.taskexecutor\.|runtime\.task
 const CLIENT_LOGGER = /^org\.apache\.flink\.(?:client\.cli\.|table\.client\.)/;
 /** What JM_LOGGER, TM_LOGGER and CLIENT_LOGGER all start with. */
 const FLINK_LOGGER = 'org.apache.flink.';
+/** The same, its packages cut to their first letter by a layout such as logback's `%logger{36}`. */
+const SHORT_FLINK_LOGGER = 'o.a.f.';
+
+/**
+ * A Flink logger whose leading packages a layout cut to their first letter (`o.a.f.runtime.jobmaster.JobMaster`,
+ * `o.a.f.r.taskexecutor.TaskExecutor`, `o.a.f.s.runtime.tasks.StreamTask`), written out again as
+ * far as the letters are not ambiguous; a package cut deeper stays as it is.
+ */
+function unabbreviated(logger: string): string {
+  if (logger.startsWith('o.a.f.r.')) return `org.apache.flink.runtime.${logger.slice(8)}`;
+  if (logger.startsWith('o.a.f.s.r.')) return `org.apache.flink.streaming.runtime.${logger.slice(10)}`;
+  if (logger.startsWith('o.a.f.s.a.')) return `org.apache.flink.streaming.api.${logger.slice(10)}`;
+  return `org.apache.flink.${logger.slice(6)}`;
+}
 
 /** Splits `<resourceId> @ <host> (dataPort=N)` into its parts. */
 export function parseLocation(loc: string): { resourceId: string | null; host: string | null } {
@@ -266,10 +280,11 @@ function mayBeSpace(c: number): boolean {
 export function roleOfLogger(logger: string): 'jobmanager' | 'taskmanager' | 'client' | null {
   // Every side-specific logger is one of Flink's own: others (a Kafka client's, the job's) are
   // turned away without a look-up, which would hash the logger name, a new string on every record.
-  if (!logger.startsWith(FLINK_LOGGER)) return null;
+  if (!logger.startsWith(FLINK_LOGGER) && !logger.startsWith(SHORT_FLINK_LOGGER)) return null;
   let role = loggerRoles.get(logger);
   if (role === undefined) {
-    role = JM_LOGGER.test(logger) ? 'jobmanager' : TM_LOGGER.test(logger) ? 'taskmanager' : CLIENT_LOGGER.test(logger) ? 'client' : null;
+    const full = logger.startsWith(SHORT_FLINK_LOGGER) ? unabbreviated(logger) : logger;
+    role = JM_LOGGER.test(full) ? 'jobmanager' : TM_LOGGER.test(full) ? 'taskmanager' : CLIENT_LOGGER.test(full) ? 'client' : null;
     if (loggerRoles.size >= 10_000) loggerRoles.clear();
     // The key is a copy: the logger may be a slice of its whole record.
     loggerRoles.set(own(logger), role);

@@ -56,6 +56,9 @@ const STANDARD = new RegExp(
 // the level is written only when it is not INFO, the source place not on header-level lines.
 const ROCKSDB = /^(\d{4}\/\d{2}\/\d{2}-\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?) {1,4}([0-9a-f]{1,16}) {1,4}(?:\[(DEBUG|WARN|ERROR|FATAL)\] {1,4})?(?:\[([^\]\s]{1,200}):\d+\] {0,4})?(.*)$/;
 const TIME_ONLY = /^(\d{2}):(\d{2}):(\d{2})(?:[,.](\d{1,9}))?\s/;
+// A date and time in square brackets before the level, as Kafka's own log4j layout and some custom
+// layouts write it: `[2016-06-06 10:35:35,592] WARN …`, `[2021-12-28T08:58:33.236Z] INFO  logger - …`.
+const BRACKETED = /^\[(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[,.]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)\]\s+/;
 const LEVEL_WORD = new RegExp(String.raw`(?:^|[\s\[(])(${LEVELS})(?=[\s\]):])`);
 const LEVEL_FIRST = new RegExp(String.raw`^\[?(${LEVELS})\]?[\s:]`);
 
@@ -112,6 +115,13 @@ export function parseHeader(text: string): Header | null {
     const to = TIME_ONLY.exec(text);
     if (to) return genericRest(null, null, text.slice(to[0].length));
     return null;
+  }
+  if (c === 91 /* [ */ && isDigit(text.charCodeAt(1))) {
+    const b = BRACKETED.exec(text);
+    if (b) {
+      const ts = readTimestamp(b[1]!);
+      return genericRest(ts.iso, ts.ms, text.slice(b[0].length));
+    }
   }
   const lf = LEVEL_FIRST.exec(text);
   if (lf) {
@@ -247,6 +257,7 @@ export function classify(text: string): LineKind {
   if (((c >= 97 && c <= 122) || c === 95 || c === 36) && isExceptionLine(text)) return LineKind.Continuation;
   if (c === 91 /* [ */ || c === 73 || c === 87 || c === 69 || c === 68 || c === 70 || c === 84) {
     if (LEVEL_FIRST.test(text)) return LineKind.Header;
+    if (c === 91 && BRACKETED.test(text)) return LineKind.Header;
   }
   return LineKind.Other;
 }

@@ -54,6 +54,17 @@ describe('roleOfLogger', () => {
     expect(roleOfLogger('org.apache.kafka.clients.NetworkClient')).toBeNull();
     expect(roleOfLogger('shaded.org.apache.flink.runtime.jobmaster.JobMaster')).toBeNull();
   });
+
+  it('reads Flink loggers whose leading packages a layout cut to their first letter', () => {
+    expect(roleOfLogger('o.a.f.runtime.jobmaster.JobMaster')).toBe('jobmanager');
+    expect(roleOfLogger('o.a.f.r.checkpoint.CheckpointCoordinator')).toBe('jobmanager');
+    expect(roleOfLogger('o.a.f.r.taskexecutor.TaskExecutor')).toBe('taskmanager');
+    expect(roleOfLogger('o.a.f.s.runtime.tasks.StreamTask')).toBe('taskmanager');
+    expect(roleOfLogger('o.a.f.client.cli.CliFrontend')).toBe('client');
+    // Cut deeper, the packages are ambiguous: no side.
+    expect(roleOfLogger('o.a.f.r.j.JobMaster')).toBeNull();
+    expect(roleOfLogger('o.a.k.clients.NetworkClient')).toBeNull();
+  });
 });
 
 describe('pattern captures', () => {

@@ -40,3 +40,16 @@ describe('a log piped on standard input', () => {
     expect(report.coverage.sources).toEqual([expect.objectContaining({ source: '<stdin>', first: time(lines[0]!), last: time(lines[lines.length - 1]!), from: 'file' })]);
   });
 });
+
+describe('an excerpt pasted out of order', () => {
+  it('covers the time from its earlier edge to its later one, not a negative span', async () => {
+    const text = [
+      '2023-06-08 11:37:30,476 WARN  org.apache.flink.runtime.taskmanager.Task                    [] - second part pasted first',
+      '2023-06-08 11:37:31,002 INFO  org.apache.flink.runtime.taskmanager.Task                    [] - still the second part',
+      '2023-06-08 11:33:56,733 INFO  org.apache.flink.runtime.taskmanager.Task                    [] - first part pasted last',
+    ].join('\n');
+    const { report } = await jsonReport([], { stdin: Buffer.from(text) });
+    expect(report.coverage.sources).toEqual([expect.objectContaining({ first: '2023-06-08T11:33:56.733', last: '2023-06-08T11:37:30.476' })]);
+    expect(report.coverage.first).toBe('2023-06-08T11:33:56.733');
+  });
+});

@@ -21,6 +21,17 @@ describe('parseHeader', () => {
     expect(h.level).toBe('WARN');
     expect(h.time).toBe('2020-03-18T23:08:47');
   });
+  it('reads a date and time in square brackets before the level (Kafka\'s layout, custom layouts)', () => {
+    const k = parseHeader('[2016-06-06 10:35:35,592] WARN Error while fetching metadata with correlation id 0 : {test=TOPIC_AUTHORIZATION_FAILED} (org.apache.kafka.clients.NetworkClient)')!;
+    expect(k).toMatchObject({ level: 'WARN', time: '2016-06-06T10:35:35.592', message: 'Error while fetching metadata with correlation id 0 : {test=TOPIC_AUTHORIZATION_FAILED} (org.apache.kafka.clients.NetworkClient)' });
+    const f = parseHeader('[2021-12-28T08:58:33.657Z] WARN  akka.remote.transport.netty.NettyTransport                   [] - Remote connection to [/172.32.130.206:35256] failed')!;
+    expect(f).toMatchObject({ level: 'WARN', logger: 'akka.remote.transport.netty.NettyTransport', time: '2021-12-28T08:58:33.657Z', message: 'Remote connection to [/172.32.130.206:35256] failed' });
+    expect(f.timeMs).toBe(Date.UTC(2021, 11, 28, 8, 58, 33, 657));
+    expect(classify('[2016-06-06 10:35:35,592] WARN Error while fetching metadata')).toBe(LineKind.Header);
+    // A bracket that holds no date is no header: an address, an array.
+    expect(parseHeader('[10.0.0.5:9092] is not reachable')).toBeNull();
+    expect(classify('[2016, 2017] are the years')).toBe(LineKind.Other);
+  });
   it('returns null for continuation lines', () => {
     expect(parseHeader('\tat org.rocksdb.Checkpoint.createCheckpoint(Native Method)')).toBeNull();
   });
