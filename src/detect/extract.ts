@@ -50,13 +50,18 @@ const SHORT_FLINK_LOGGER = 'o.a.f.';
 
 /**
  * A Flink logger whose leading packages a layout cut to their first letter (`o.a.f.runtime.jobmaster.JobMaster`,
- * `o.a.f.r.taskexecutor.TaskExecutor`, `o.a.f.s.runtime.tasks.StreamTask`), written out again as
+ * `o.a.f.r.taskexecutor.TaskExecutor`, `o.a.f.s.runtime.tasks.StreamTask`, `o.a.f.s.r.tasks.StreamTask`), written out again as
  * far as the letters are not ambiguous; a package cut deeper stays as it is.
  */
 function unabbreviated(logger: string): string {
   if (logger.startsWith('o.a.f.r.')) return `org.apache.flink.runtime.${logger.slice(8)}`;
-  if (logger.startsWith('o.a.f.s.r.')) return `org.apache.flink.streaming.runtime.${logger.slice(10)}`;
-  if (logger.startsWith('o.a.f.s.a.')) return `org.apache.flink.streaming.api.${logger.slice(10)}`;
+  if (logger.startsWith('o.a.f.s.')) {
+    const rest = logger.slice(8);
+    if (rest.startsWith('r.')) return `org.apache.flink.streaming.runtime.${rest.slice(2)}`;
+    if (rest.startsWith('a.')) return `org.apache.flink.streaming.api.${rest.slice(2)}`;
+    // `s` is `state` before RocksDB's package (org.apache.flink.state.rocksdb), else `streaming`.
+    return rest.startsWith('rocksdb.') ? `org.apache.flink.state.${rest}` : `org.apache.flink.streaming.${rest}`;
+  }
   return `org.apache.flink.${logger.slice(6)}`;
 }
 

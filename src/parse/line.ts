@@ -40,8 +40,31 @@ export function stripContainerPrefix(line: string): string {
   } else if (c >= 65 && (s.includes('| ') || s.includes('\t'))) {
     const m = COMPOSE_PREFIX.exec(s);
     if (m) s = s.slice(m[0].length);
+  } else if ((c >= 48 && c <= 57) || c === 95) {
+    s = withoutLineNumber(s);
   }
   return s;
+}
+
+/** What a viewer's line number (`13436 `, `_13436 `) may stand before: a dated line, an exception or a frame. */
+const NUMBERED_LINE = /^_?\d{1,7} (?=\d{4}-\d\d-\d\d[ T]\d\d:\d\d|(?:[a-z_$][\w$]*\.)+(?:[A-Z][\w$]*)?(?:Exception|Error|Throwable)\b|Caused by: |\s*at [\w$.]+\()/;
+
+/**
+ * A line pasted from a viewer that numbers lines: the number and one blank are dropped when a
+ * dated header, an exception or a frame follows. A line that starts with a date is not read
+ * further than its first non-digit.
+ */
+function withoutLineNumber(s: string): string {
+  let i = s.charCodeAt(0) === 95 ? 1 : 0;
+  const start = i;
+  while (i < s.length && i - start < 8) {
+    const d = s.charCodeAt(i);
+    if (d < 48 || d > 57) break;
+    i++;
+  }
+  if (i === start || s.charCodeAt(i) !== 32) return s;
+  const m = NUMBERED_LINE.exec(s);
+  return m ? s.slice(m[0].length) : s;
 }
 
 const LEVELS = 'TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|SEVERE';

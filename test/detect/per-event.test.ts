@@ -60,6 +60,8 @@ describe('roleOfLogger', () => {
     expect(roleOfLogger('o.a.f.r.checkpoint.CheckpointCoordinator')).toBe('jobmanager');
     expect(roleOfLogger('o.a.f.r.taskexecutor.TaskExecutor')).toBe('taskmanager');
     expect(roleOfLogger('o.a.f.s.runtime.tasks.StreamTask')).toBe('taskmanager');
+    expect(roleOfLogger('o.a.f.s.r.tasks.StreamTask')).toBe('taskmanager');
+    expect(roleOfLogger('o.a.f.s.rocksdb.EmbeddedRocksDBStateBackend')).toBe('taskmanager');
     expect(roleOfLogger('o.a.f.client.cli.CliFrontend')).toBe('client');
     // Cut deeper, the packages are ambiguous: no side.
     expect(roleOfLogger('o.a.f.r.j.JobMaster')).toBeNull();

@@ -44,6 +44,15 @@ describe('container prefixes', () => {
   it('strips the CRI prefix', () => {
     expect(stripContainerPrefix('2023-12-05T13:22:14.673427041Z stdout F \tat a.b.C(D.java:1)')).toBe('\tat a.b.C(D.java:1)');
   });
+  it("strips a viewer's line number before a dated line, an exception or a frame, and nothing else", () => {
+    expect(stripContainerPrefix('13436 2021-08-30 10:38:11,378 ERROR x [] - y')).toBe('2021-08-30 10:38:11,378 ERROR x [] - y');
+    expect(stripContainerPrefix('_13436 2021-08-30 10:38:11,378 ERROR x [] - y')).toBe('2021-08-30 10:38:11,378 ERROR x [] - y');
+    expect(stripContainerPrefix('13437 java.lang.Error: fatal')).toBe('java.lang.Error: fatal');
+    expect(stripContainerPrefix('13438 \tat a.b.C.d(C.java:1)')).toBe('\tat a.b.C.d(C.java:1)');
+    expect(stripContainerPrefix('2021-08-30 10:38:11,378 ERROR x [] - y')).toBe('2021-08-30 10:38:11,378 ERROR x [] - y');
+    expect(stripContainerPrefix('42 records were read')).toBe('42 records were read');
+    expect(stripContainerPrefix('12345678 2021-08-30 10:38:11,378 too long a number')).toBe('12345678 2021-08-30 10:38:11,378 too long a number');
+  });
   it('strips docker-compose prefixes', () => {
     expect(stripContainerPrefix('taskmanager_1  | 2023-01-01 00:00:00,000 INFO  x [] - y')).toBe('2023-01-01 00:00:00,000 INFO  x [] - y');
   });

@@ -157,6 +157,18 @@ describe('known background noise is data', () => {
     expect(d.unknown[0]!.exception).toBe('com.acme.EnrichmentException');
   });
 
+  it("demotes Flink's FlinkExpectedException (slot bookkeeping a TaskExecutor logs as it releases a job)", async () => {
+    const lines = [
+      '2024-05-02 10:00:01,000 INFO  org.apache.flink.runtime.taskexecutor.TaskExecutor           [] - Close JobManager connection for job 8e4ecfe26ee56bb0bb7a688fe4ffa584.',
+      'org.apache.flink.util.FlinkExpectedException: TaskExecutor pekko.tcp://flink@10.100.1.233:34565/user/rpc/taskmanager_0 has no more allocated slots for job 8e4ecfe26ee56bb0bb7a688fe4ffa584.',
+      '\tat org.apache.flink.runtime.taskexecutor.TaskExecutor.closeJobManagerConnectionIfNoAllocatedResources(TaskExecutor.java:2056)',
+    ];
+    const d = await diagnosePaths([writeDir({ 'tm.log': lines.join('\n') })]);
+    expect(d.unknown).toHaveLength(1);
+    expect(d.unknown[0]!.benign).toBe(true);
+    expect(d.unknown[0]!.reasons).toContain("known background noise (expected exception of Flink's own bookkeeping)");
+  });
+
   it('the list lives in patterns/noise.yaml, not among the patterns', () => {
     const text = readFileSync('patterns/noise.yaml', 'utf8');
     expect(text).toContain("match: 'Some exception while closing, ignoring'");
