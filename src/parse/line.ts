@@ -40,11 +40,20 @@ export function stripContainerPrefix(line: string): string {
   } else if (c >= 65 && (s.includes('| ') || s.includes('\t'))) {
     const m = COMPOSE_PREFIX.exec(s);
     if (m) s = s.slice(m[0].length);
+  } else if (c >= 97 && c <= 122 && s.charCodeAt(s.indexOf(' ') - 6) === 45) {
+    const m = POD_NAME_PREFIX.exec(s);
+    if (m) s = s.slice(m[0].length);
   } else if ((c >= 48 && c <= 57) || c === 95) {
     s = withoutLineNumber(s);
   }
   return s;
 }
+
+/**
+ * The name of a Deployment's pod (`<name>-<replica set hash>-<5 characters>`) and a blank before
+ * every line, as log tools that merge several pods print it (`flink-kubernetes-operator-7f95587856-cz8j7 2025-… `).
+ */
+const POD_NAME_PREFIX = /^[a-z0-9][-a-z0-9]{0,200}-[a-z0-9]{6,10}-[a-z0-9]{5} /;
 
 /** What a viewer's line number (`13436 `, `_13436 `) may stand before: a dated line, an exception or a frame. */
 const NUMBERED_LINE = /^_?\d{1,7} (?=\d{4}-\d\d-\d\d[ T]\d\d:\d\d|(?:[a-z_$][\w$]*\.)+(?:[A-Z][\w$]*)?(?:Exception|Error|Throwable)\b|Caused by: |\s*at [\w$.]+\()/;

@@ -53,6 +53,12 @@ describe('container prefixes', () => {
     expect(stripContainerPrefix('42 records were read')).toBe('42 records were read');
     expect(stripContainerPrefix('12345678 2021-08-30 10:38:11,378 too long a number')).toBe('12345678 2021-08-30 10:38:11,378 too long a number');
   });
+  it("strips the name of a Deployment's pod that log tools put before every line", () => {
+    expect(stripContainerPrefix('flink-kubernetes-operator-7f95587856-cz8j7 2025-07-18 06:24:24,708 i.j.o.p.e.EventProcessor [WARN ] x')).toBe('2025-07-18 06:24:24,708 i.j.o.p.e.EventProcessor [WARN ] x');
+    expect(stripContainerPrefix('flink-kubernetes-operator-7f95587856-cz8j7     at a.b.C.d(C.java:1)')).toBe('    at a.b.C.d(C.java:1)');
+    expect(stripContainerPrefix('org.apache.flink.util.FlinkException: x-y-z')).toBe('org.apache.flink.util.FlinkException: x-y-z');
+    expect(stripContainerPrefix('at-least-once delivery is on for sink-1234567-abcde now')).toBe('at-least-once delivery is on for sink-1234567-abcde now');
+  });
   it('strips docker-compose prefixes', () => {
     expect(stripContainerPrefix('taskmanager_1  | 2023-01-01 00:00:00,000 INFO  x [] - y')).toBe('2023-01-01 00:00:00,000 INFO  x [] - y');
   });
