@@ -43,7 +43,8 @@ export function stripContainerPrefix(line: string): string {
   } else if (c >= 97 && c <= 122 && s.charCodeAt(s.indexOf(' ') - 6) === 45) {
     const m = POD_NAME_PREFIX.exec(s);
     if (m) s = s.slice(m[0].length);
-  } else if ((c >= 48 && c <= 57) || c === 95) {
+  } else if (c === 95 || (c >= 48 && c <= 57 && s.charCodeAt(4) !== 45)) {
+    // (A dated line, `2024-…`, has its dash at 4 and no line number before it: not looked at further.)
     s = withoutLineNumber(s);
   }
   return s;
