@@ -169,6 +169,18 @@ describe('known background noise is data', () => {
     expect(d.unknown[0]!.reasons).toContain("known background noise (expected exception of Flink's own bookkeeping)");
   });
 
+  it('demotes a REST request for a job that is still initializing (the Web UI polling during a restore)', async () => {
+    const lines = [
+      '2024-05-02 10:00:01,000 ERROR org.apache.flink.runtime.rest.handler.job.JobExceptionsHandler [] - Unhandled exception.',
+      'org.apache.flink.runtime.dispatcher.UnavailableDispatcherOperationException: Unable to get JobMasterGateway for initializing job. The requested operation is not available while the JobManager is initializing.',
+      '\tat org.apache.flink.runtime.dispatcher.Dispatcher.getJobMasterGateway(Dispatcher.java:1413)',
+    ];
+    const d = await diagnosePaths([writeDir({ 'jm.log': lines.join('\n') })]);
+    expect(d.unknown).toHaveLength(1);
+    expect(d.unknown[0]!.benign).toBe(true);
+    expect(d.unknown[0]!.reasons).toContain('known background noise (REST request for a job that is still initializing)');
+  });
+
   it('the list lives in patterns/noise.yaml, not among the patterns', () => {
     const text = readFileSync('patterns/noise.yaml', 'utf8');
     expect(text).toContain("match: 'Some exception while closing, ignoring'");
