@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BUILTIN_PATTERN_DIR, loadPatternFile, loadPatterns, type Pattern } from '../detect/pattern.js';
+import { PATTERN_TEXT_FIELDS, templateProblems } from '../detect/pattern-spec.js';
 import { score } from '../detect/literals.js';
 import { diagnosePaths } from '../diagnose.js';
 import { Redactor } from '../redact/redactor.js';
@@ -119,6 +120,9 @@ export function patternsCommand(program: Command, io: Io, state: { code: number 
       const { cases } = readSampleCases(dir ? join(resolve(dir), '..', 'samples') : BUILTIN_SAMPLES);
       const warnings: string[] = [];
       for (const p of ps) {
+        for (const field of PATTERN_TEXT_FIELDS) {
+          for (const problem of templateProblems(p[field] ?? '')) warnings.push(`${p.id}: ${field}: ${problem}.`);
+        }
         if (!p.match) continue;
         if (p.prefilterLiterals === null) warnings.push(`${p.id}: no literal could be derived from its regexes; it reads every record (slow). Add 'literals:'.`);
         else if (score(p.prefilterLiterals) < LONG_LITERAL) warnings.push(`${p.id}: literal ${JSON.stringify(p.prefilterLiterals.reduce((a, b) => (Buffer.byteLength(a) <= Buffer.byteLength(b) ? a : b)))} is under ${LONG_LITERAL} bytes; literals this short cost a second scan pass over every input.`);

@@ -45,7 +45,8 @@ export function stripContainerPrefix(line: string): string {
     if (m) s = s.slice(m[0].length);
   } else if (c === 95 || (c >= 48 && c <= 57 && s.charCodeAt(4) !== 45)) {
     // (A dated line, `2024-…`, has its dash at 4 and no line number before it: not looked at further.)
-    s = withoutLineNumber(s);
+    const m = NUMBERED_LINE.exec(s);
+    if (m) s = s.slice(m[0].length);
   }
   return s;
 }
@@ -56,26 +57,12 @@ export function stripContainerPrefix(line: string): string {
  */
 const POD_NAME_PREFIX = /^[a-z0-9][-a-z0-9]{0,200}-[a-z0-9]{6,10}-[a-z0-9]{5} /;
 
-/** What a viewer's line number (`13436 `, `_13436 `) may stand before: a dated line, an exception or a frame. */
-const NUMBERED_LINE = /^_?\d{1,7} (?=\d{4}-\d\d-\d\d[ T]\d\d:\d\d|(?:[a-z_$][\w$]*\.)+(?:[A-Z][\w$]*)?(?:Exception|Error|Throwable)\b|Caused by: |\s*at [\w$.]+\()/;
-
 /**
- * A line pasted from a viewer that numbers lines: the number and one blank are dropped when a
- * dated header, an exception or a frame follows. A line that starts with a date is not read
- * further than its first non-digit.
+ * A viewer's line number (`13436 `, `_13436 `) and the blank after it, before what it may stand
+ * before: a dated line, an exception or a frame. Anchored, it gives up at the first character
+ * that is neither a digit nor that blank.
  */
-function withoutLineNumber(s: string): string {
-  let i = s.charCodeAt(0) === 95 ? 1 : 0;
-  const start = i;
-  while (i < s.length && i - start < 8) {
-    const d = s.charCodeAt(i);
-    if (d < 48 || d > 57) break;
-    i++;
-  }
-  if (i === start || s.charCodeAt(i) !== 32) return s;
-  const m = NUMBERED_LINE.exec(s);
-  return m ? s.slice(m[0].length) : s;
-}
+const NUMBERED_LINE = /^_?\d{1,7} (?=\d{4}-\d\d-\d\d[ T]\d\d:\d\d|(?:[a-z_$][\w$]*\.)+(?:[A-Z][\w$]*)?(?:Exception|Error|Throwable)\b|Caused by: |\s*at [\w$.]+\()/;
 
 const LEVELS = 'TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|SEVERE';
 // log4j 1/2 and logback with Flink's patterns, plus the common variants with a thread in brackets

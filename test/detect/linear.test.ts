@@ -5,19 +5,11 @@
 // benchmark (`npm run bench`) is what measures speed.
 
 import { describe, expect, it } from 'vitest';
-import { loadPatterns, type Condition } from '../../src/detect/pattern.js';
+import { loadPatterns } from '../../src/detect/pattern.js';
+import { conditionRegexes as regexes } from '../../src/detect/pattern-spec.js';
 import { buildEvent } from '../../src/parse/event.js';
 
 const patterns = loadPatterns().filter((p) => p.match);
-
-function regexes(c: Condition | undefined): string[] {
-  if (!c) return [];
-  if ('all' in c) return c.all.flatMap(regexes);
-  if ('any' in c) return c.any.flatMap(regexes);
-  if ('not' in c) return regexes(c.not);
-  if ('level' in c) return [];
-  return Object.values(c) as string[];
-}
 
 /** The runs of literal characters in a regex source (two characters or more). */
 export function literalRuns(src: string): string[] {

@@ -56,16 +56,19 @@ describe('roleOfLogger', () => {
   });
 
   it('reads Flink loggers whose leading packages a layout cut to their first letter', () => {
-    expect(roleOfLogger('o.a.f.runtime.jobmaster.JobMaster')).toBe('jobmanager');
-    expect(roleOfLogger('o.a.f.r.checkpoint.CheckpointCoordinator')).toBe('jobmanager');
-    expect(roleOfLogger('o.a.f.r.taskexecutor.TaskExecutor')).toBe('taskmanager');
-    expect(roleOfLogger('o.a.f.s.runtime.tasks.StreamTask')).toBe('taskmanager');
-    expect(roleOfLogger('o.a.f.s.r.tasks.StreamTask')).toBe('taskmanager');
-    expect(roleOfLogger('o.a.f.s.rocksdb.EmbeddedRocksDBStateBackend')).toBe('taskmanager');
-    expect(roleOfLogger('o.a.f.client.cli.CliFrontend')).toBe('client');
-    // Cut deeper, the packages are ambiguous: no side.
-    expect(roleOfLogger('o.a.f.r.j.JobMaster')).toBeNull();
-    expect(roleOfLogger('o.a.k.clients.NetworkClient')).toBeNull();
+    const sides: [string, string | null][] = [
+      ['o.a.f.runtime.jobmaster.JobMaster', 'jobmanager'],
+      ['o.a.f.r.checkpoint.CheckpointCoordinator', 'jobmanager'],
+      ['o.a.f.r.taskexecutor.TaskExecutor', 'taskmanager'],
+      ['o.a.f.s.runtime.tasks.StreamTask', 'taskmanager'],
+      ['o.a.f.s.r.tasks.StreamTask', 'taskmanager'],
+      ['o.a.f.s.rocksdb.EmbeddedRocksDBStateBackend', 'taskmanager'],
+      ['o.a.f.client.cli.CliFrontend', 'client'],
+      // Cut deeper, the packages are ambiguous: no side.
+      ['o.a.f.r.j.JobMaster', null],
+      ['o.a.k.clients.NetworkClient', null],
+    ];
+    for (const [logger, side] of sides) expect(roleOfLogger(logger), logger).toBe(side);
   });
 });
 

@@ -44,20 +44,24 @@ describe('container prefixes', () => {
   it('strips the CRI prefix', () => {
     expect(stripContainerPrefix('2023-12-05T13:22:14.673427041Z stdout F \tat a.b.C(D.java:1)')).toBe('\tat a.b.C(D.java:1)');
   });
-  it("strips a viewer's line number before a dated line, an exception or a frame, and nothing else", () => {
-    expect(stripContainerPrefix('13436 2021-08-30 10:38:11,378 ERROR x [] - y')).toBe('2021-08-30 10:38:11,378 ERROR x [] - y');
-    expect(stripContainerPrefix('_13436 2021-08-30 10:38:11,378 ERROR x [] - y')).toBe('2021-08-30 10:38:11,378 ERROR x [] - y');
-    expect(stripContainerPrefix('13437 java.lang.Error: fatal')).toBe('java.lang.Error: fatal');
-    expect(stripContainerPrefix('13438 \tat a.b.C.d(C.java:1)')).toBe('\tat a.b.C.d(C.java:1)');
-    expect(stripContainerPrefix('2021-08-30 10:38:11,378 ERROR x [] - y')).toBe('2021-08-30 10:38:11,378 ERROR x [] - y');
-    expect(stripContainerPrefix('42 records were read')).toBe('42 records were read');
-    expect(stripContainerPrefix('12345678 2021-08-30 10:38:11,378 too long a number')).toBe('12345678 2021-08-30 10:38:11,378 too long a number');
-  });
-  it("strips the name of a Deployment's pod that log tools put before every line", () => {
-    expect(stripContainerPrefix('flink-kubernetes-operator-7f95587856-cz8j7 2025-07-18 06:24:24,708 i.j.o.p.e.EventProcessor [WARN ] x')).toBe('2025-07-18 06:24:24,708 i.j.o.p.e.EventProcessor [WARN ] x');
-    expect(stripContainerPrefix('flink-kubernetes-operator-7f95587856-cz8j7     at a.b.C.d(C.java:1)')).toBe('    at a.b.C.d(C.java:1)');
-    expect(stripContainerPrefix('org.apache.flink.util.FlinkException: x-y-z')).toBe('org.apache.flink.util.FlinkException: x-y-z');
-    expect(stripContainerPrefix('at-least-once delivery is on for sink-1234567-abcde now')).toBe('at-least-once delivery is on for sink-1234567-abcde now');
+  it("strips a viewer's line number before a dated line, an exception or a frame, and a Deployment pod's name before every line; nothing else", () => {
+    const cases: [string, string][] = [
+      ['13436 2021-08-30 10:38:11,378 ERROR x [] - y', '2021-08-30 10:38:11,378 ERROR x [] - y'],
+      ['_13436 2021-08-30 10:38:11,378 ERROR x [] - y', '2021-08-30 10:38:11,378 ERROR x [] - y'],
+      ['13437 java.lang.Error: fatal', 'java.lang.Error: fatal'],
+      ['13438 \tat a.b.C.d(C.java:1)', '\tat a.b.C.d(C.java:1)'],
+      ['flink-kubernetes-operator-7f95587856-cz8j7 2025-07-18 06:24:24,708 i.j.o.p.e.EventProcessor [WARN ] x', '2025-07-18 06:24:24,708 i.j.o.p.e.EventProcessor [WARN ] x'],
+      ['flink-kubernetes-operator-7f95587856-cz8j7     at a.b.C.d(C.java:1)', '    at a.b.C.d(C.java:1)'],
+    ];
+    const unchanged = [
+      '2021-08-30 10:38:11,378 ERROR x [] - y',
+      '42 records were read',
+      '12345678 2021-08-30 10:38:11,378 too long a number',
+      'org.apache.flink.util.FlinkException: x-y-z',
+      'at-least-once delivery is on for sink-1234567-abcde now',
+    ];
+    for (const [line, stripped] of cases) expect(stripContainerPrefix(line), line).toBe(stripped);
+    for (const line of unchanged) expect(stripContainerPrefix(line), line).toBe(line);
   });
   it('strips docker-compose prefixes', () => {
     expect(stripContainerPrefix('taskmanager_1  | 2023-01-01 00:00:00,000 INFO  x [] - y')).toBe('2023-01-01 00:00:00,000 INFO  x [] - y');
