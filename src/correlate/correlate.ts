@@ -117,6 +117,7 @@ function causeNotFound(b: Built, links: ReturnType<typeof buildLinks>): void {
   const expected = declaredCauses(links, p.id);
   if (expected.length === 0 && !p.lookFor) return;
   const f = b.finding;
-  const lookFor = p.lookFor ? fillTemplate(p.lookFor, { ...b.signals[0]!.fields, jobs: f.jobs.join(', '), hosts: f.hosts.join(', ') }).trim() : `Look for ${expected.join(', ')} in the logs of the same job and time.`;
+  // The same values as the finding's other texts, with the jobs and hosts it names now.
+  const lookFor = p.lookFor ? fillTemplate(p.lookFor, { ...b.values, jobs: f.jobs.join(', '), hosts: f.hosts.join(', ') }).trim() : `Look for ${expected.join(', ')} in the logs of the same job and time.`;
   f.causeNotFound = { expected, lookFor };
 }

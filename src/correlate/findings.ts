@@ -32,6 +32,8 @@ export interface Built {
   finding: Finding;
   pattern: Pattern;
   signals: Signal[];
+  /** The values the finding's texts were filled from (captures, built-in values, analyses'). */
+  values: Record<string, string | undefined>;
 }
 
 export function uniq<T>(xs: Iterable<T>): T[] {
@@ -210,7 +212,7 @@ export function buildFinding(p: Pattern, sigs: Signal[], input: CorrelateInput, 
     unchecked,
   };
   addAnalysed(finding, added);
-  return { finding, pattern: p, signals: sorted };
+  return { finding, pattern: p, signals: sorted, values };
 }
 
 /** Facts and the configuration change the analyses established, as fields of the finding. */
@@ -302,5 +304,5 @@ export function checkFinding(p: Pattern, input: CorrelateInput): Built | null {
     unchecked: [],
   };
   addAnalysed(finding, [r]);
-  return { finding, pattern: p, signals: [] };
+  return { finding, pattern: p, signals: [], values };
 }

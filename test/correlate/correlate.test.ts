@@ -106,6 +106,15 @@ describe('correlation on identities', () => {
     expect(report.findings.map((f: any) => f.id)).not.toContain('tm-heartbeat-timeout');
   });
 
+  it("fills what to look for from the finding's values, built-in ones included (a lab capture of a killed TaskManager)", async () => {
+    const { report } = await jsonReport(['lab/captures/tm-lost-kill9/2.3.0']);
+    const unreachable = finding(report, 'rpc-recipient-unreachable');
+    expect(unreachable.causeNotFound.lookFor).toMatch(/ around \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
+    const looks = report.findings.map((f: any) => f.causeNotFound?.lookFor).filter(Boolean);
+    expect(looks.length).toBeGreaterThan(0);
+    for (const l of looks) expect(l).not.toMatch(/\{[a-zA-Z][\w.]*(?:\|[^{}]*)?\}/);
+  });
+
   it('a consequence whose cause is not in the logs stays a finding and says what to look for', async () => {
     const dir = logs({
       'flink-flink-taskexecutor-0-tm-a.log': [...tmStart(TM_A), ...heapOom(300)],
