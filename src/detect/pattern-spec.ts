@@ -141,7 +141,7 @@ export function fillTemplate(text: string, values: Record<string, string | undef
 export const PATTERN_TEXT_FIELDS = ['title', 'summary', 'cause', 'remediation', 'verify', 'lookFor'] as const;
 
 /** Built-in values that are empty when the logs name none: a placeholder of one needs a fallback. */
-const MAYBE_EMPTY_VALUES = new Set(['jobs', 'tasks', 'hosts']);
+const MAYBE_EMPTY_VALUES = new Set(['jobs', 'tasks', 'hosts', 'firstSeen']);
 
 /**
  * What fillTemplate would print wrong in a text: a placeholder of a value that may be empty
@@ -151,7 +151,7 @@ const MAYBE_EMPTY_VALUES = new Set(['jobs', 'tasks', 'hosts']);
 export function templateProblems(text: string): string[] {
   const problems: string[] = [];
   for (const m of text.matchAll(/\{([a-zA-Z][\w.]*)\}/g)) {
-    if (MAYBE_EMPTY_VALUES.has(m[1]!)) problems.push(`{${m[1]}} is empty when the logs name none: give it a fallback ({${m[1]}|…})`);
+    if (MAYBE_EMPTY_VALUES.has(m[1]!)) problems.push(`{${m[1]}} is empty when the logs do not give it: give it a fallback ({${m[1]}|…})`);
   }
   for (const m of text.matchAll(/\{([a-zA-Z][\w.]*)\|[^{}]*\{/g)) problems.push(`{${m[1]}|…} holds a placeholder in its fallback, which is printed as written`);
   return problems;

@@ -8,7 +8,7 @@ import { fillTemplate, PATTERN_TEXT_FIELDS, templateProblems } from '../../src/d
 describe('templateProblems', () => {
   it('names a value that may be empty without a fallback, and a placeholder inside a fallback', () => {
     expect(fillTemplate('job {jobs}', { jobs: '' })).toBe('job {jobs}');
-    expect(templateProblems('job {jobs}')).toEqual(['{jobs} is empty when the logs name none: give it a fallback ({jobs|…})']);
+    expect(templateProblems('job {jobs}')).toEqual(['{jobs} is empty when the logs do not give it: give it a fallback ({jobs|…})']);
     expect(fillTemplate('memory{bytes| ({bytes} bytes)}', { bytes: '42' })).toBe('memory{bytes| (42 bytes)}');
     expect(templateProblems('memory{bytes| ({bytes} bytes)}')).toEqual(['{bytes|…} holds a placeholder in its fallback, which is printed as written']);
   });
