@@ -177,8 +177,9 @@ export function buildEvent(sourceIndex: number, firstLine: number, rawLines: str
       last = { cls: ex?.cls ?? '', message: ex?.message ?? body, line: lineNos[i]!, kind, firstFrame: frames.length };
       chain.push(last);
     } else if (last) {
-      // A message that continues on the next line (multi-line exception messages, re-wrapped text).
-      last.message += '\n' + t;
+      // A message that continues on the next line (multi-line exception messages, re-wrapped text);
+      // an exception line that ends at its colon has its message on the next line.
+      last.message = last.message.length === 0 ? t : last.message + '\n' + t;
     } else if (chain.length === 0) {
       // A header message that continues on the next line.
       message += '\n' + t;

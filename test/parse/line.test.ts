@@ -41,6 +41,15 @@ describe('container prefixes', () => {
   it('strips kubectl --prefix and --timestamps', () => {
     expect(stripContainerPrefix('[pod/tm-1/flink-main-container] 2023-12-05T13:22:14.673427041Z 2023-12-05 13:22:14,673 INFO  x [] - y')).toBe('2023-12-05 13:22:14,673 INFO  x [] - y');
   });
+  it("keeps an RFC 3339 stamp that is the line's own date (a level follows it) and reads the header", () => {
+    const line = '2020-09-22T08:51:55.311Z ERROR org.apache.flink.runtime.rest.handler.job.JobDetailsHandler [{}] - Exception occurred in REST handler: x';
+    expect(stripContainerPrefix(line)).toBe(line);
+    const h = parseHeader(stripContainerPrefix(line));
+    expect(h?.level).toBe('ERROR');
+    expect(h?.logger).toBe('org.apache.flink.runtime.rest.handler.job.JobDetailsHandler');
+    expect(h?.message).toBe('Exception occurred in REST handler: x');
+    expect(h?.time).toMatch(/^2020-09-22T08:51:55\.311/);
+  });
   it('strips the CRI prefix', () => {
     expect(stripContainerPrefix('2023-12-05T13:22:14.673427041Z stdout F \tat a.b.C(D.java:1)')).toBe('\tat a.b.C(D.java:1)');
   });

@@ -130,7 +130,7 @@ export function buildEvent(sourceIndex: number, firstLine: number, rawLines: str
       chain.push(last);
     } else if (last) {
       // A message that continues on the next line (multi-line exception messages, re-wrapped text).
-      last.message += '\n' + t;
+      last.message = last.message === '' ? t : last.message + '\n' + t;
     } else if (chain.length === 0) {
       // A header message that continues on the next line.
       message += '\n' + t;

@@ -34,7 +34,7 @@ export function stripContainerPrefix(line: string): string {
   const c = s.charCodeAt(0);
   if (c >= 48 && c <= 57 && s.charCodeAt(10) === 84 /* T */) {
     const m = RFC3339_PREFIX.exec(s);
-    if (m) s = s.slice(m[0].length);
+    if (m && !/^(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) /.test(s.slice(m[0].length))) s = s.slice(m[0].length);
   } else if (c >= 65 && (s.includes('| ') || s.includes('\t'))) {
     const m = COMPOSE_PREFIX.exec(s);
     if (m) s = s.slice(m[0].length);
