@@ -7,6 +7,7 @@
 
 import { Detector, PROBLEM_LITERALS, scanLiterals, type DetectorOptions } from './detect/detector.js';
 import type { Pattern } from './detect/pattern.js';
+import { withResolutions } from './detect/pattern-spec.js';
 import { buildPrefilter, lazyPrefilter, type Prefilter } from './scan/prefilter.js';
 
 export interface DetectionSetup {
@@ -30,9 +31,11 @@ export interface DetectionSetup {
 export const DETECT_ALL: DetectorOptions = { since: null, until: null, fullScan: false };
 
 export function detectionSetup(patterns: Pattern[], options: DetectorOptions = DETECT_ALL, patternDirs: string[] | null = null): DetectionSetup {
-  const literals = scanLiterals(patterns);
+  // Detection reads the patterns' resolutions too (their `resolvedBy` lines); correlation gets them as signals.
+  const detected = withResolutions(patterns);
+  const literals = scanLiterals(detected);
   const problemLiterals = [...literals, ...PROBLEM_LITERALS];
-  const detector = (): Detector => new Detector(patterns, options, buildPrefilter);
+  const detector = (): Detector => new Detector(detected, options, buildPrefilter);
   return {
     patterns,
     patternDirs,
@@ -41,7 +44,7 @@ export function detectionSetup(patterns: Pattern[], options: DetectorOptions = D
     problemLiterals,
     prefilter: buildPrefilter(literals),
     problemPrefilter: lazyPrefilter(problemLiterals),
-    everyRecord: options.fullScan || patterns.some((p) => p.match && p.prefilterLiterals === null),
+    everyRecord: options.fullScan || detected.some((p) => p.match && p.prefilterLiterals === null),
     detector,
   };
 }

@@ -8,7 +8,7 @@
 
 import type { CheckpointRecord, CheckpointRun, Finding, JobSummary, JobTransition, Signal } from '../model.js';
 import { severityRank } from '../model.js';
-import { fillTemplate, type Pattern } from '../detect/pattern-spec.js';
+import { durationMs, fillTemplate, type Pattern } from '../detect/pattern-spec.js';
 import { buildFinding, byTime, checkFinding, shareJobs, uniq, type Built, type CorrelateInput } from './findings.js';
 import { buildLinks, declaredCauses } from './links.js';
 import { assignCauses, buildNodes, type Node } from './graph.js';
@@ -33,6 +33,10 @@ export function correlate(input: CorrelateInput): CorrelateOutput {
   const byId = new Map(patterns.map((p) => [p.id, p]));
   // Signals come judged against their source's Flink version (Detector.applicableSignals).
   const signals = input.signals.filter((s) => byId.has(s.patternId));
+  // The lines that show a pattern's condition recovered (its `resolvedBy`), by the resolution's id.
+  const resolutionIds = new Set(patterns.flatMap((p) => (p.resolution ? [p.resolution.id] : [])));
+  const resolutions = new Map<string, Signal[]>();
+  for (const s of input.signals) if (resolutionIds.has(s.patternId)) resolutions.set(s.patternId, [...(resolutions.get(s.patternId) ?? []), s]);
   const { checkpoints, checkpointRuns } = buildTimeline(facts);
   const jobTransitions = transitionsOf(facts, sources);
   const names = jobNames(jobTransitions);
@@ -91,9 +95,37 @@ export function correlate(input: CorrelateInput): CorrelateOutput {
     summarizeImpact(b, own, facts);
   }
 
+  // A condition that recovered each time (its `resolvedBy` line follows every occurrence in the same
+  // log) and led to nothing found in the logs is informational.
+  for (const { b } of built) {
+    const p = b.pattern;
+    const recovered = p.resolution ? resolutions.get(p.resolution.id) : undefined;
+    if (!recovered || (b.finding.consequences?.length ?? 0) > 0 || (b.finding.chain?.length ?? 0) > 0) continue;
+    if (!b.signals.every((s) => recoveredAfter(recovered, s, p.resolvedBy?.within))) continue;
+    b.finding.severity = 'info';
+    const first = b.signals[0]!;
+    const line = recovered.find((r) => r.event.sourceIndex === first.event.sourceIndex) ?? recovered[0]!;
+    b.finding.impact.unshift(`Each time, a later line of the same log shows it recovered: "${line.text.trim().slice(0, 200)}".`);
+  }
+
   const findings = built.map((x) => x.b.finding);
   findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.firstSeen ?? '').localeCompare(b.firstSeen ?? '') || a.id.localeCompare(b.id));
   return { findings, checkpoints, checkpointRuns, jobTransitions, jobs: jobSummaries(facts, checkpoints, checkpointRuns, jobTransitions) };
+}
+
+/**
+ * Whether a line of `recovered` follows the signal in the same log: later in time (within
+ * `within` when given), or, in a log without times, on a later line.
+ */
+function recoveredAfter(recovered: Signal[], s: Signal, within: string | undefined): boolean {
+  const limit = within ? durationMs(within) : null;
+  const t = s.event.timeMs;
+  return recovered.some((r) => {
+    if (r.event.sourceIndex !== s.event.sourceIndex) return false;
+    const rt = r.event.timeMs;
+    if (t === null || rt === null) return r.event.line > s.event.line;
+    return rt > t && (limit === null || rt - t <= limit);
+  });
 }
 
 /**

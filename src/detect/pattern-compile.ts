@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type { LogEvent } from '../model.js';
 import { bestOf, literalsOfRegex, score, type LiteralSet } from './literals.js';
 import { unwrap } from '../parse/normalise.js';
-import { inRange, PatternError, type Condition, type MatchResult, type Pattern, type PatternSpec } from './pattern-spec.js';
+import { inRange, PatternError, RESOLUTION_SUFFIX, type Condition, type MatchResult, type Pattern, type PatternSpec } from './pattern-spec.js';
 
 /**
  * The pattern `spec` read from `file` (`shown` as messages name it), compiled. `untrusted`: its
@@ -19,7 +19,7 @@ export function compilePattern(spec: PatternSpec, file: string, shown: string, u
   const literalSet = derived !== undefined ? derived : spec.match ? deriveLiterals(spec.match) : [];
   const literals = spec.match ? (spec.literals ?? (literalSet && score(literalSet) >= 4 ? literalSet : null)) : [];
   const range = spec.flink ?? null;
-  return {
+  const pattern: Pattern = {
     ...spec,
     file,
     prefilterLiterals: literals,
@@ -28,6 +28,27 @@ export function compilePattern(spec: PatternSpec, file: string, shown: string, u
       return matcher(event);
     },
   };
+  if (spec.resolvedBy) {
+    const r = spec.resolvedBy;
+    const resolved = compileCondition(r.match, shown, 'resolvedBy.match', untrusted);
+    const derivedR = deriveLiterals(r.match);
+    pattern.resolution = {
+      id: spec.id + RESOLUTION_SUFFIX,
+      title: `${spec.title} (recovered)`,
+      severity: 'info',
+      area: spec.area,
+      summary: '',
+      cause: '',
+      remediation: '',
+      verify: '',
+      references: [],
+      match: r.match,
+      file,
+      prefilterLiterals: r.literals ?? (derivedR && score(derivedR) >= 4 ? derivedR : null),
+      matches: (event) => resolved(event),
+    };
+  }
+  return pattern;
 }
 
 type Matcher = (e: LogEvent) => MatchResult | null;

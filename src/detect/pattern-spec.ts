@@ -41,6 +41,12 @@ export interface PatternSpec {
   namedCheckpoints?: 'failed' | 'completed' | 'subsumed';
   /** A standalone consequence after each occurrence of which a checkpoint of the job was triggered is informational. */
   transient?: 'until-next-checkpoint';
+  /**
+   * A later line of the same log that shows the condition recovered (a session re-established, a
+   * registration that succeeded): when every occurrence is followed by one within `within`, the
+   * finding is informational.
+   */
+  resolvedBy?: { match: Condition; literals?: string[]; within?: string };
   /** Identity fields (job, checkpoint, task, host), `text`, or names of captured fields. */
   occurrenceKey?: string[];
   /** Registered analyses (correlate/analyses.ts) that add facts, configuration and values. */
@@ -98,6 +104,19 @@ export interface Pattern extends PatternSpec {
   /** Literals for the prefilter, or null when the pattern must see every record. */
   prefilterLiterals: string[] | null;
   matches(event: LogEvent, flinkVersion: string | null): MatchResult | null;
+  /**
+   * The lines of `resolvedBy`, compiled as a pattern of their own (id RESOLUTION_SUFFIX after the
+   * pattern's): detection reads them like any pattern, correlation only as the recovery of this one.
+   */
+  resolution?: Pattern;
+}
+
+/** The id of a pattern's resolution (its `resolvedBy` lines) is the pattern's id and this. */
+export const RESOLUTION_SUFFIX = '#resolved';
+
+/** The patterns and the resolutions they declare: what detection reads. */
+export function withResolutions(patterns: Pattern[]): Pattern[] {
+  return patterns.some((p) => p.resolution) ? [...patterns, ...patterns.flatMap((p) => (p.resolution ? [p.resolution] : []))] : patterns;
 }
 
 /** An error in a pattern file, worded for the person who wrote it. */
@@ -158,6 +177,11 @@ export function templateProblems(text: string): string[] {
 }
 
 /** Every regex of a condition. */
+/** Every regex of a pattern: its match and the lines that show it recovered. */
+export function patternRegexes(p: Pick<PatternSpec, 'match' | 'resolvedBy'>): string[] {
+  return [...conditionRegexes(p.match), ...conditionRegexes(p.resolvedBy?.match)];
+}
+
 export function conditionRegexes(c: Condition | undefined): string[] {
   if (!c) return [];
   if ('all' in c) return c.all.flatMap(conditionRegexes);

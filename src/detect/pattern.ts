@@ -14,7 +14,7 @@ import semver from 'semver';
 import { ajvLib, yamlLib } from '../lazy.js';
 import type { LiteralSet } from './literals.js';
 import { compilePattern, deriveLiterals, setBuiltinRegexes } from './pattern-compile.js';
-import { conditionRegexes, PatternError, type Pattern, type PatternSpec } from './pattern-spec.js';
+import { patternRegexes, PatternError, type Pattern, type PatternSpec } from './pattern-spec.js';
 
 export { appliesTo, durationMs, fillTemplate, IDENTITY_NAMES, PatternError } from './pattern-spec.js';
 export type { CausalLinkSpec, Condition, IdentityName, MatchResult, Pattern, PatternSpec } from './pattern-spec.js';
@@ -77,7 +77,7 @@ function builtinRegexSources(): ReadonlySet<string> {
       cache = null; // a broken built-in file is reported where the built-in patterns load
     }
   }
-  if (cache) for (const f of Object.values(cache.files)) for (const re of conditionRegexes(f.spec.match)) set.add(re);
+  if (cache) for (const f of Object.values(cache.files)) for (const re of patternRegexes(f.spec)) set.add(re);
   return (builtinRegexSet = set);
 }
 

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { redosCheck } from './pattern-compile.js';
-import { conditionRegexes, type Pattern } from './pattern-spec.js';
+import { patternRegexes, type Pattern } from './pattern-spec.js';
 
 /** Where the verdict is kept: beside the built-in patterns (patterns/redos-verdict.json). */
 export const REDOS_CACHE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'patterns');
@@ -36,7 +36,7 @@ function checkerVersion(): string {
  * the verdict stored. `checked` tells whether the checker ran.
  */
 export function redosVerdict(patterns: Pattern[], cacheDir: string = REDOS_CACHE_DIR): { problems: RedosProblem[]; checked: boolean; hash: string } {
-  const list = patterns.flatMap((p) => conditionRegexes(p.match).map((regex) => ({ pattern: p.id, regex })));
+  const list = patterns.flatMap((p) => patternRegexes(p).map((regex) => ({ pattern: p.id, regex })));
   const hash = createHash('sha256').update(checkerVersion()).update('\0').update(JSON.stringify(list)).digest('hex').slice(0, 20);
   const file = join(cacheDir, 'redos-verdict.json');
   if (existsSync(file)) {

@@ -26,6 +26,7 @@ const LEVEL_AFTER_STAMP = /^(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) /;
 const RFC3339_PREFIX = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}) (?:(?:stdout|stderr) [FP] )?/;
 // docker compose (`name  | `, `name\t| `) and tab-separated exports of container logs (`name\t<line>`),
 // the latter only before what a log line starts with (a date, a frame, a class, a cause).
+const WRAPPER_PREFIX = /^(?:STATUS|INFO|WARN|ERROR|DEBUG|FATAL|ADVICE)\s*\| (?:jvm \d+|wrapper)\s*\| \d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d(?:\.\d{1,3})? \| ?/;
 const COMPOSE_PREFIX = /^[A-Za-z][\w.-]*(?:\s*\| |\t(?=\d{4}-\d\d-\d\d|\tat |at |Caused by: |(?:[a-z_$][\w$]*\.)+[A-Z]))/;
 
 /** Removes container-runtime prefixes from a line; the Flink text is what remains. */
@@ -42,7 +43,8 @@ export function stripContainerPrefix(line: string): string {
     // line's own date: a layout that writes ISO time and then the level (`2020-09-22T08:51:55.311Z ERROR …`).
     if (m && !LEVEL_AFTER_STAMP.test(s.slice(m[0].length, m[0].length + 8))) s = s.slice(m[0].length);
   } else if (c >= 65 && (s.includes('| ') || s.includes('\t'))) {
-    const m = COMPOSE_PREFIX.exec(s);
+    // The Java Service Wrapper's console prefix (`INFO   | jvm 1    | 2022/07/25 11:38:01 | `) before a compose service's.
+    const m = WRAPPER_PREFIX.exec(s) ?? COMPOSE_PREFIX.exec(s);
     if (m) s = s.slice(m[0].length);
   } else if (c >= 97 && c <= 122 && s.charCodeAt(s.indexOf(' ') - 6) === 45) {
     const m = POD_NAME_PREFIX.exec(s);
@@ -85,6 +87,8 @@ const TIME_ONLY = /^(\d{2}):(\d{2}):(\d{2})(?:[,.](\d{1,9}))?\s/;
 const BRACKETED = /^\[(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[,.]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)\]\s+/;
 const LEVEL_WORD = new RegExp(String.raw`(?:^|[\s\[(])(${LEVELS})(?=[\s\]):])`);
 const LEVEL_FIRST = new RegExp(String.raw`^\[?(${LEVELS})\]?[\s:]`);
+const THREAD_FIRST = new RegExp(String.raw`^\[([^\]\n]{1,200})\]\s+(${LEVELS})\s+([\w$.\-]{1,300})\s+(?:\[[^\]\n]{0,200}\]\s+)?-\s(.*)$`);
+const LEVEL_THEN_DATE = new RegExp(String.raw`^\[(${LEVELS})\]\s*\[(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[,.]\d{1,9})?)\]\s*(?:\[([\w$.\-]{1,300})\]\s*)?(.*)$`);
 
 /** Parses a log header line; returns null when the line has no timestamp or leading level. */
 export function parseHeader(text: string): Header | null {
@@ -147,8 +151,20 @@ export function parseHeader(text: string): Header | null {
       return genericRest(ts.iso, ts.ms, text.slice(b[0].length));
     }
   }
+  if (c === 91) {
+    // log4j's TTCC layout without its relative time, and tools that log alike: `[thread] LEVEL logger - message`.
+    const t = THREAD_FIRST.exec(text);
+    if (t) return { time: null, timeMs: null, level: normaliseLevel(t[2]!), logger: t[3]!, thread: t[1]!, message: t[4]! };
+  }
   const lf = LEVEL_FIRST.exec(text);
   if (lf) {
+    // The level in brackets, then the date and the logger in brackets (Dinky's layout):
+    // `[INFO] [2022-07-31 21:18:22][org.apache.flink.runtime.executiongraph.ExecutionGraph]Source: …`.
+    const ld = text.charCodeAt(0) === 91 ? LEVEL_THEN_DATE.exec(text) : null;
+    if (ld) {
+      const ts = readTimestamp(ld[2]!);
+      return { time: ts.iso, timeMs: ts.ms, level: normaliseLevel(ld[1]!), logger: ld[3] ?? null, thread: null, message: ld[4]!.trim() };
+    }
     return { time: null, timeMs: null, level: normaliseLevel(lf[1]!), logger: null, thread: null, message: text.slice(lf[0].length).trim() };
   }
   return null;
@@ -281,7 +297,7 @@ export function classify(text: string): LineKind {
   if (((c >= 97 && c <= 122) || c === 95 || c === 36) && isExceptionLine(text)) return LineKind.Continuation;
   if (c === 91 /* [ */ || c === 73 || c === 87 || c === 69 || c === 68 || c === 70 || c === 84) {
     if (LEVEL_FIRST.test(text)) return LineKind.Header;
-    if (c === 91 && BRACKETED.test(text)) return LineKind.Header;
+    if (c === 91 && (BRACKETED.test(text) || THREAD_FIRST.test(text))) return LineKind.Header;
   }
   return LineKind.Other;
 }

@@ -276,3 +276,31 @@ describe('checkpoint-timeout analysis', () => {
     expect(f.impact.join('\n')).toMatch(/Not the timeout.*back-pressure/);
   });
 });
+
+describe('a condition that recovered (resolvedBy)', () => {
+  const refused = (t: number): string[] => [
+    line(t, 'WARN', 'zk', 'Session 0x0 for server zk-0/10.0.0.9:2181, unexpected error, closing socket connection and attempting reconnect'),
+    'java.net.ConnectException: Connection refused',
+    '\tat sun.nio.ch.SocketChannelImpl.checkConnect(Native Method)',
+  ];
+  const established = (t: number): string => line(t, 'INFO', 'zk', 'Session establishment complete on server zk-0/10.0.0.9:2181, sessionid = 0x1000a2b3c4d0001, negotiated timeout = 40000');
+
+  it('is informational when every occurrence is followed by the recovery line in the same log, within the window', async () => {
+    const { report } = await jsonReport([logs({ 'flink-flink-standalonesession-0-jm.log': [...jmStart(), ...refused(1), established(3), ...refused(60), established(61)] })]);
+    const f = finding(report, 'zookeeper-connection-lost');
+    expect(f.severity).toBe('info');
+    expect(f.impact[0]).toMatch(/^Each time, a later line of the same log shows it recovered: "[^"]*Session establishment complete on server/);
+  });
+
+  it('stays an error when an occurrence is not followed by a recovery, or only after the window, or only in another log', async () => {
+    const cases: Record<string, string[]>[] = [
+      { 'flink-flink-standalonesession-0-jm.log': [...jmStart(), ...refused(1), established(3), ...refused(60)] },
+      { 'flink-flink-standalonesession-0-jm.log': [...jmStart(), ...refused(1), established(400)] },
+      { 'flink-flink-standalonesession-0-jm.log': [...jmStart(), ...refused(1)], 'flink-flink-taskexecutor-0-tm.log': [...tmStart('tm-1'), established(3)] },
+    ];
+    for (const files of cases) {
+      const { report } = await jsonReport([logs(files)]);
+      expect(finding(report, 'zookeeper-connection-lost').severity, Object.values(files).flat().join('\n')).toBe('error');
+    }
+  });
+});

@@ -15,6 +15,7 @@ const LOGGERS = {
   netty: 'org.apache.flink.runtime.io.network.netty.NettyServer',
   task: 'org.apache.flink.runtime.taskmanager.Task',
   config: 'org.apache.flink.configuration.GlobalConfiguration',
+  zk: 'org.apache.flink.shaded.zookeeper3.org.apache.zookeeper.ClientCnxn',
 } as const;
 
 /** `2024-05-02 10:05:00,000` for seconds after 10:00:00. */

@@ -6,7 +6,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { loadPatterns } from '../../src/detect/pattern.js';
-import { conditionRegexes as regexes } from '../../src/detect/pattern-spec.js';
+import { patternRegexes } from '../../src/detect/pattern-spec.js';
 import { buildEvent } from '../../src/parse/event.js';
 
 const patterns = loadPatterns().filter((p) => p.match);
@@ -125,7 +125,7 @@ describe('built-in patterns run in linear time on hostile lines built from their
       };
       const slow: string[] = [];
       const limit = yardstick();
-      for (const src of regexes(p.match)) {
+      for (const src of patternRegexes(p)) {
         const re = new RegExp(src, 'm');
         for (const u of units(src)) {
           // A busy machine can stall one measurement: what is slow is measured again, with the

@@ -50,6 +50,20 @@ describe('container prefixes', () => {
     expect(h?.message).toBe('Exception occurred in REST handler: x');
     expect(h?.time).toMatch(/^2020-09-22T08:51:55\.311/);
   });
+  it("reads Dinky's layout: the level, the date and the logger in brackets", () => {
+    const h = parseHeader('[INFO] [2022-07-31 21:18:22][org.apache.flink.runtime.executiongraph.ExecutionGraph]Source: orders (2/8) switched from RUNNING to FAILED.');
+    expect(h?.level).toBe('INFO');
+    expect(h?.time).toMatch(/^2022-07-31T21:18:22/);
+    expect(h?.logger).toBe('org.apache.flink.runtime.executiongraph.ExecutionGraph');
+    expect(h?.message).toBe('Source: orders (2/8) switched from RUNNING to FAILED.');
+    expect(parseHeader('[WARN] something without a date')?.time).toBeNull();
+  });
+  it("reads log4j's TTCC layout without its time: `[thread] LEVEL logger - message`", () => {
+    const line = '[pool-24-thread-1] WARN org.tikv.common.region.StoreHealthyChecker - store [172.16.0.234:20160] is not reachable';
+    expect(classify(line)).toBe(LineKind.Header);
+    expect(parseHeader(line)).toMatchObject({ time: null, level: 'WARN', thread: 'pool-24-thread-1', logger: 'org.tikv.common.region.StoreHealthyChecker', message: 'store [172.16.0.234:20160] is not reachable' });
+    expect(classify('[1, 2, 3] WARN is a list')).toBe(LineKind.Other);
+  });
   it('strips the CRI prefix', () => {
     expect(stripContainerPrefix('2023-12-05T13:22:14.673427041Z stdout F \tat a.b.C(D.java:1)')).toBe('\tat a.b.C(D.java:1)');
   });
@@ -61,6 +75,8 @@ describe('container prefixes', () => {
       ['13438 \tat a.b.C.d(C.java:1)', '\tat a.b.C.d(C.java:1)'],
       ['flink-kubernetes-operator-7f95587856-cz8j7 2025-07-18 06:24:24,708 i.j.o.p.e.EventProcessor [WARN ] x', '2025-07-18 06:24:24,708 i.j.o.p.e.EventProcessor [WARN ] x'],
       ['flink-kubernetes-operator-7f95587856-cz8j7     at a.b.C.d(C.java:1)', '    at a.b.C.d(C.java:1)'],
+      ['INFO   | jvm 1    | 2022/07/25 11:38:01 | java.io.IOException: x', 'java.io.IOException: x'],
+      ['INFO   | jvm 1    | 2022/07/25 11:38:01 |       at a.b.C.d(C.java:1)', '      at a.b.C.d(C.java:1)'],
     ];
     const unchanged = [
       '2021-08-30 10:38:11,378 ERROR x [] - y',
