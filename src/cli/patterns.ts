@@ -123,6 +123,7 @@ export function patternsCommand(program: Command, io: Io, state: { code: number 
         for (const field of PATTERN_TEXT_FIELDS) {
           for (const problem of templateProblems(p[field] ?? '')) warnings.push(`${p.id}: ${field}: ${problem}.`);
         }
+        if (p.resolution?.prefilterLiterals === null) warnings.push(`${p.id}: no literal could be derived from the regexes of resolvedBy; every record is read (slow). Add 'resolvedBy.literals:'.`);
         if (!p.match) continue;
         if (p.prefilterLiterals === null) warnings.push(`${p.id}: no literal could be derived from its regexes; it reads every record (slow). Add 'literals:'.`);
         else if (score(p.prefilterLiterals) < LONG_LITERAL) warnings.push(`${p.id}: literal ${JSON.stringify(p.prefilterLiterals.reduce((a, b) => (Buffer.byteLength(a) <= Buffer.byteLength(b) ? a : b)))} is under ${LONG_LITERAL} bytes; literals this short cost a second scan pass over every input.`);

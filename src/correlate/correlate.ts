@@ -36,7 +36,12 @@ export function correlate(input: CorrelateInput): CorrelateOutput {
   // The lines that show a pattern's condition recovered (its `resolvedBy`), by the resolution's id.
   const resolutionIds = new Set(patterns.flatMap((p) => (p.resolution ? [p.resolution.id] : [])));
   const resolutions = new Map<string, Signal[]>();
-  for (const s of input.signals) if (resolutionIds.has(s.patternId)) resolutions.set(s.patternId, [...(resolutions.get(s.patternId) ?? []), s]);
+  for (const s of input.signals) {
+    if (!resolutionIds.has(s.patternId)) continue;
+    const list = resolutions.get(s.patternId);
+    if (list) list.push(s);
+    else resolutions.set(s.patternId, [s]);
+  }
   const { checkpoints, checkpointRuns } = buildTimeline(facts);
   const jobTransitions = transitionsOf(facts, sources);
   const names = jobNames(jobTransitions);
@@ -100,8 +105,9 @@ export function correlate(input: CorrelateInput): CorrelateOutput {
   for (const { b } of built) {
     const p = b.pattern;
     const recovered = p.resolution ? resolutions.get(p.resolution.id) : undefined;
-    if (!recovered || (b.finding.consequences?.length ?? 0) > 0 || (b.finding.chain?.length ?? 0) > 0) continue;
-    if (!b.signals.every((s) => recoveredAfter(recovered, s, p.resolvedBy?.within))) continue;
+    if (!recovered || b.finding.consequences.length > 0 || (b.finding.chain?.length ?? 0) > 0) continue;
+    const limit = p.resolvedBy?.within ? durationMs(p.resolvedBy.within) : null;
+    if (!b.signals.every((s) => recoveredAfter(recovered, s, limit))) continue;
     b.finding.severity = 'info';
     const first = b.signals[0]!;
     const line = recovered.find((r) => r.event.sourceIndex === first.event.sourceIndex) ?? recovered[0]!;
@@ -114,11 +120,10 @@ export function correlate(input: CorrelateInput): CorrelateOutput {
 }
 
 /**
- * Whether a line of `recovered` follows the signal in the same log: later in time (within
- * `within` when given), or, in a log without times, on a later line.
+ * Whether a line of `recovered` follows the signal in the same log: later in time (at most
+ * `limit` ms later when given), or, in a log without times, on a later line.
  */
-function recoveredAfter(recovered: Signal[], s: Signal, within: string | undefined): boolean {
-  const limit = within ? durationMs(within) : null;
+function recoveredAfter(recovered: Signal[], s: Signal, limit: number | null): boolean {
   const t = s.event.timeMs;
   return recovered.some((r) => {
     if (r.event.sourceIndex !== s.event.sourceIndex) return false;

@@ -45,7 +45,7 @@ export function compilePattern(spec: PatternSpec, file: string, shown: string, u
       match: r.match,
       file,
       prefilterLiterals: r.literals ?? (derivedR && score(derivedR) >= 4 ? derivedR : null),
-      matches: (event) => resolved(event),
+      matches: resolved,
     };
   }
   return pattern;

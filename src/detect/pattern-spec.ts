@@ -176,11 +176,12 @@ export function templateProblems(text: string): string[] {
   return problems;
 }
 
-/** Every regex of a condition. */
 /** Every regex of a pattern: its match and the lines that show it recovered. */
 export function patternRegexes(p: Pick<PatternSpec, 'match' | 'resolvedBy'>): string[] {
   return [...conditionRegexes(p.match), ...conditionRegexes(p.resolvedBy?.match)];
 }
+
+/** Every regex of a condition. */
 
 export function conditionRegexes(c: Condition | undefined): string[] {
   if (!c) return [];

@@ -22,7 +22,7 @@ export type Header = LogHeader;
 
 const POD_PREFIX = /^\[pod\/[^\]\s]+\] /;
 /** A level word right after an RFC 3339 stamp: the stamp is the line's own date. */
-const LEVEL_AFTER_STAMP = /^(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) /;
+const LEVEL_AFTER_STAMP = /(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) /y;
 const RFC3339_PREFIX = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}) (?:(?:stdout|stderr) [FP] )?/;
 // docker compose (`name  | `, `name\t| `) and tab-separated exports of container logs (`name\t<line>`),
 // the latter only before what a log line starts with (a date, a frame, a class, a cause).
@@ -41,7 +41,10 @@ export function stripContainerPrefix(line: string): string {
     const m = RFC3339_PREFIX.exec(s);
     // A runtime's stamp before the line (kubectl --timestamps, docker), unless the stamp is the
     // line's own date: a layout that writes ISO time and then the level (`2020-09-22T08:51:55.311Z ERROR …`).
-    if (m && !LEVEL_AFTER_STAMP.test(s.slice(m[0].length, m[0].length + 8))) s = s.slice(m[0].length);
+    if (m) {
+      LEVEL_AFTER_STAMP.lastIndex = m[0].length;
+      if (!LEVEL_AFTER_STAMP.test(s)) s = s.slice(m[0].length);
+    }
   } else if (c >= 65 && (s.includes('| ') || s.includes('\t'))) {
     // The Java Service Wrapper's console prefix (`INFO   | jvm 1    | 2022/07/25 11:38:01 | `) before a compose service's.
     const m = WRAPPER_PREFIX.exec(s) ?? COMPOSE_PREFIX.exec(s);
